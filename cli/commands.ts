@@ -1,0 +1,83 @@
+// The work behind each `met` command, kept apart from argument parsing so the demo
+// and the tests can call it directly.
+
+import cliProgress from 'cli-progress';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AreaName } from '../etl/contract.js';
+import { load } from '../etl/load.js';
+import { withDb } from '../lib/db.js';
+import { humanLoadReport, messages, type QuarantineExample } from '../lib/messages.js';
+
+/** A progress bar on a terminal; nothing when output goes to a file or another program. */
+function progressBar(label: string): { update(done: number, total: number, what: string): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {what}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done, total, what) {
+      if (!started) {
+        bar.start(total, 0, { what });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { what });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export async function runGenerate(o: { out: string; seed: number; scale: number }): Promise<number> {
+  const bar = progressBar('Generating');
+  // Loaded on demand: the generator is only needed by `generate` and the demo.
+  const { generate } = await import('../etl/generate/generate.js');
+  try {
+    const summary = await generate({ out: o.out, seed: o.seed, scale: o.scale, onProgress: (d: number, t: number, l: string) => bar.update(d, t, l) });
+    bar.stop();
+    console.error(messages.generated(summary.out, summary.files.length, summary.seconds));
+    for (const f of summary.files) console.error(`  ${f.file.padEnd(32)} ${f.rows.toLocaleString('en-GB').padStart(12)} rows`);
+    return 0;
+  } finally {
+    bar.stop();
+  }
+}
+
+async function firstExamples(db: string, refreshId: string): Promise<QuarantineExample[]> {
+  return withDb(db, { readOnly: true }, (d) =>
+    d.all<QuarantineExample & Record<string, unknown>>(
+      `SELECT file, line, "column", reason FROM quarantine WHERE refresh_id = $r ORDER BY file, line LIMIT 10`,
+      { r: refreshId },
+    ),
+  );
+}
+
+export async function runLoad(o: { inDir: string; db: string; area?: AreaName | undefined; json: boolean; failAfter?: string | undefined }): Promise<number> {
+  mkdirSync(dirname(resolve(o.db)), { recursive: true });
+  const bar = progressBar('Loading');
+  let result;
+  try {
+    result = await load({
+      inDir: o.inDir,
+      db: o.db,
+      ...(o.area ? { area: o.area } : {}),
+      ...(o.failAfter ? { failAfter: o.failAfter } : {}),
+      onProgress: (d, t, l) => bar.update(d, t, l),
+    });
+  } finally {
+    bar.stop();
+  }
+  const { report, notes } = result;
+  if (notes.key.created && notes.key.path) console.error(messages.keyCreated(notes.key.path));
+  if (o.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    const examples = report.status === 'loaded' ? await firstExamples(o.db, report.refresh_id) : [];
+    console.log(humanLoadReport(report, notes, examples));
+  }
+  return report.status === 'loaded' ? 0 : 1;
+}

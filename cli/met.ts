@@ -1,0 +1,65 @@
+// The `met` command: the one face of the product for the analyst.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AREAS, type AreaName } from '../etl/contract.js';
+import { runGenerate, runLoad } from './commands.js';
+import { runDemo } from './demo.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkgPath = [join(here, '../../package.json'), join(here, '../package.json')].find((p) => existsSync(p));
+const version = pkgPath ? (JSON.parse(readFileSync(pkgPath, 'utf-8')) as { version: string }).version : '0.0.0';
+
+function intArg(name: string, min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}`);
+    return n;
+  };
+}
+
+function areaArg(v: string): AreaName {
+  const found = AREAS.find((a) => a.toLowerCase().replace(/\s+/g, '') === v.toLowerCase().replace(/[\s_-]+/g, ''));
+  if (!found) throw new InvalidArgumentError(`the area must be one of: ${AREAS.join(', ')}`);
+  return found;
+}
+
+const program = new Command();
+program
+  .name('met')
+  .description('The MET dataset: partner extracts about children who go missing, are exploited or trafficked, in one trusted warehouse.')
+  .version(version);
+
+program
+  .command('generate')
+  .description('write realistic synthetic partner extracts (all files of the contract, all four areas)')
+  .requiredOption('--out <dir>', 'folder to write the extracts to')
+  .option('--seed <n>', 'random seed: the same seed gives the same bytes', intArg('--seed', 0), 1)
+  .option('--scale <n>', 'multiplies people and population (1 = close to the real partnership)', intArg('--scale', 0.01), 1)
+  .action(async (o: { out: string; seed: number; scale: number }) => {
+    process.exitCode = await runGenerate(o);
+  });
+
+program
+  .command('load')
+  .description('refresh the warehouse from a folder of partner CSV extracts')
+  .requiredOption('--in <dir>', 'folder of partner extracts')
+  .requiredOption('--db <file>', 'the warehouse file (created if absent)')
+  .option('--area <area>', 'the area an SSDA903 return (ssda903_missing.csv) belongs to', areaArg)
+  .option('--json', 'print the load report as one JSON object')
+  .addOption(new Option('--fail-after <source>', 'test hook: fail the refresh after this source').hideHelp())
+  .action(async (o: { in: string; db: string; area?: AreaName; json?: boolean; failAfter?: string }) => {
+    process.exitCode = await runLoad({ inDir: resolve(o.in), db: o.db, area: o.area, json: !!o.json, failAfter: o.failAfter });
+  });
+
+program
+  .command('demo')
+  .description('generate the demo extracts and load them, once (what `npm start` runs)')
+  .option('--dir <dir>', 'where the demo data lives', 'data/demo')
+  .action(async (o: { dir: string }) => {
+    process.exitCode = await runDemo(o.dir);
+  });
+
+await program.parseAsync(process.argv);

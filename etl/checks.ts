@@ -1,0 +1,283 @@
+// The contract's row checks, written as SQL from the contract's description of each
+// column. One SELECT types every value and lists every problem of every row, so a
+// whole file is checked in one pass inside DuckDB.
+
+import type { Column, ColumnType, RowRule, Source } from './contract.js';
+import { ident, literal } from '../lib/db.js';
+
+/** Macros the checks use; created once per loader connection. */
+export const CHECK_MACROS = `
+CREATE OR REPLACE MACRO met_key(x) AS
+    lower(regexp_replace(replace(trim(x), '&', ' and '), '[^A-Za-z0-9]', '', 'g'));
+CREATE OR REPLACE MACRO met_code_key(x) AS
+    lower(regexp_replace(trim(x), '[\\s\\-]+', '_', 'g'));
+-- Years outside 1900–2100 are typing slips (a two-digit year read as year 25), not dates.
+CREATE OR REPLACE MACRO met_plausible(t) AS CASE WHEN year(t) BETWEEN 1900 AND 2100 THEN t END;
+CREATE OR REPLACE MACRO met_datetime(x) AS
+    met_plausible(try_strptime(trim(x), ['%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M',
+                                         '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M']));
+CREATE OR REPLACE MACRO met_date(x) AS
+    coalesce(met_plausible(try_strptime(trim(x), ['%Y-%m-%d', '%d/%m/%Y'])), met_datetime(x))::DATE;
+-- Whole years from dob to d: on the birthday the new year of age has begun. Someone
+-- born on 29 February has their birthday on 1 March in other years (as in English law).
+CREATE OR REPLACE MACRO met_age(dob, d) AS
+    year(d::DATE) - year(dob)
+    - CASE WHEN month(d::DATE) * 100 + day(d::DATE) < month(dob) * 100 + day(dob) THEN 1 ELSE 0 END;
+CREATE OR REPLACE MACRO met_date_problem(x) AS
+    CASE
+        WHEN regexp_full_match(trim(x), '\\d{1,2}/\\d{1,2}/\\d{4}( .*)?')
+             AND try_cast(split_part(trim(x), '/', 2) AS INTEGER) BETWEEN 13 AND 31
+             AND try_cast(split_part(trim(x), '/', 1) AS INTEGER) BETWEEN 1 AND 12
+            THEN 'US-style date'
+        WHEN regexp_full_match(trim(x), '(\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{1,2}-\\d{1,2})([ T].*)?')
+            THEN 'impossible date'
+        ELSE 'not a date'
+    END;
+`;
+
+const empty = (raw: string) => `(${raw} IS NULL OR trim(${raw}) = '')`;
+const q = (s: string) => literal(s);
+
+/** The SQL that makes a stored value from the raw text of one column. */
+export function typedExpr(col: Column, raw: string, localityAlias: string): string {
+  const t = col.type;
+  switch (t.kind) {
+    case 'text':
+    case 'ref':
+      return `nullif(trim(${raw}), '')`;
+    case 'int':
+      return `try_cast(trim(${raw}) AS BIGINT)`;
+    case 'date':
+      return `met_date(${raw})`;
+    case 'datetime':
+      return `met_datetime(${raw})`;
+    case 'flag':
+      return `CASE WHEN lower(trim(${raw})) IN ('y', 'yes', 'true', '1') THEN true
+                   WHEN lower(trim(${raw})) IN ('n', 'no', 'false', '0') THEN false END`;
+    case 'code':
+      return codeExpr(t, raw);
+    case 'area':
+      return `CASE met_key(${raw}) ${[
+        ['southampton', 'Southampton'],
+        ['portsmouth', 'Portsmouth'],
+        ['hampshire', 'Hampshire'],
+        ['isleofwight', 'Isle of Wight'],
+      ]
+        .map(([k, v]) => `WHEN ${q(k!)} THEN ${q(v!)}`)
+        .join(' ')} END`;
+    case 'locality':
+      return `${localityAlias}.locality`;
+    case 'codes':
+      return `coalesce(list_filter(list_transform(string_split(coalesce(${raw}, ''), ';'), f -> upper(trim(f))), f -> f <> ''), [])`;
+  }
+}
+
+function codeKey(v: string): string {
+  return v.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+function codeExpr(t: Extract<ColumnType, { kind: 'code' }>, raw: string): string {
+  const pairs = new Map<string, string>();
+  for (const v of t.values) pairs.set(codeKey(v), v);
+  for (const [k, v] of Object.entries(t.aliases ?? {})) pairs.set(codeKey(k), v);
+  const whens = [...pairs].map(([k, v]) => `WHEN ${q(k)} THEN ${q(v)}`).join(' ');
+  return `CASE met_code_key(${raw}) ${whens} END`;
+}
+
+function allowed(t: Extract<ColumnType, { kind: 'code' }>): string {
+  return t.values.join(', ');
+}
+
+/** One problem as a SQL struct, or NULL. `reason` is a SQL expression; `kind` is text, or SQL when `kindSql`. */
+function problem(cond: string, column: string, kind: string, reason: string, kindSql = false): string {
+  return `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END`;
+}
+
+const shown = (raw: string) => `'''' || trim(${raw}) || ''''`;
+
+/** The problems one column can have. */
+function columnProblems(col: Column, raw: string, typed: string, area: string | null): string[] {
+  const name = col.name;
+  const out: string[] = [];
+  if (col.required) {
+    out.push(problem(empty(raw), name, 'missing required value', q(`${name} is required but empty`)));
+  }
+  const present = `NOT ${empty(raw)}`;
+  const t = col.type;
+  switch (t.kind) {
+    case 'int': {
+      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`));
+      const range = [t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
+      if (range.length) {
+        const span = t.max !== undefined ? `${t.min ?? '…'}–${t.max}` : `at least ${t.min}`;
+        out.push(problem(`${typed} IS NOT NULL AND (${range.join(' OR ')})`, name, 'out of range', `${q(name + ' ')} || ${typed} || ' is outside the allowed range (${span})'`));
+      }
+      break;
+    }
+    case 'date':
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          `met_date_problem(${raw})`,
+          `${q(name + ' ')} || ${shown(raw)} || CASE met_date_problem(${raw})
+              WHEN 'US-style date' THEN ' looks like a US month/day date; write day/month (DD/MM/YYYY) or YYYY-MM-DD'
+              WHEN 'impossible date' THEN ' is not a real calendar date'
+              ELSE ' is not a date; write YYYY-MM-DD or DD/MM/YYYY' END`,
+          true,
+        ),
+      );
+      break;
+    case 'datetime':
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          `CASE WHEN met_date(${raw}) IS NOT NULL THEN 'date without time' ELSE met_date_problem(${raw}) END`,
+          `${q(name + ' ')} || ${shown(raw)} || CASE
+              WHEN met_date(${raw}) IS NOT NULL THEN ' has a date but no time; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM'
+              WHEN met_date_problem(${raw}) = 'US-style date' THEN ' looks like a US month/day date; write day/month (DD/MM/YYYY HH:MM) or YYYY-MM-DD HH:MM'
+              WHEN met_date_problem(${raw}) = 'impossible date' THEN ' is not a real calendar date'
+              ELSE ' is not a date and time; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM' END`,
+          true,
+        ),
+      );
+      break;
+    case 'flag':
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL AND lower(trim(${raw})) NOT IN ('u')`,
+          name,
+          'not a Y/N flag',
+          `${q(name + ' ')} || ${shown(raw)} || ' is not a flag (Y, N, Yes, No, true, false, 1, 0, or U / empty for not known)'`,
+        ),
+      );
+      break;
+    case 'code':
+      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'unknown code', `${q(name + ' ')} || ${shown(raw)} || ' is not one of: ${allowed(t).replace(/'/g, "''")}'`));
+      break;
+    case 'area':
+      out.push(
+        problem(`${present} AND ${typed} IS NULL`, name, 'unknown area', `${q(name + ' ')} || ${shown(raw)} || ' is not a partnership area (Southampton, Portsmouth, Hampshire, Isle of Wight)'`),
+      );
+      break;
+    case 'locality': {
+      const where = t.anyArea || !area ? 'any of the four areas' : null;
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          'unknown locality',
+          where
+            ? `${q(name + ' ')} || ${shown(raw)} || ' is not a locality of ${where} in population.csv'`
+            : `${q(name + ' ')} || ${shown(raw)} || ' is not a locality of ' || coalesce(${area}, 'the area') || ' in population.csv'`,
+        ),
+      );
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+const fmtTs = (x: string) => `strftime(${x}, '%Y-%m-%d %H:%M')`;
+const fmtDate = (x: string) => `strftime(${x}::DATE, '%Y-%m-%d')`;
+
+function ruleProblems(rule: RowRule, source: Source): string[] {
+  const typeOf = (c: string) => source.columns.find((x) => x.name === c)?.type.kind;
+  switch (rule.kind) {
+    case 'not_before': {
+      const a = ident(rule.column);
+      const b = ident(rule.other);
+      const fmt = typeOf(rule.column) === 'datetime' ? fmtTs : fmtDate;
+      return [
+        problem(
+          `${a} IS NOT NULL AND ${b} IS NOT NULL AND ${a} < ${b}`,
+          rule.column,
+          `${rule.column} before ${rule.other}`,
+          `${q(rule.column + ' ')} || ${fmt(a)} || ${q(' is before ' + rule.other + ' ')} || ${fmt(b)}`,
+        ),
+      ];
+    }
+    case 'dob_sane': {
+      const dob = ident(rule.dob);
+      const ev = ident(rule.event);
+      return [
+        problem(
+          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} > ${ev}::DATE`,
+          rule.dob,
+          'date of birth after the event',
+          `${q(rule.dob + ' ')} || ${fmtDate(dob)} || ${q(' is after ' + rule.event + ' ')} || ${fmtDate(ev)}`,
+        ),
+        problem(
+          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} <= ${ev}::DATE AND met_age(${dob}, ${ev}) > 24`,
+          rule.dob,
+          'age over 24 at the event',
+          `'age at ${rule.event} is ' || met_age(${dob}, ${ev}) || ' (' || ${q(rule.dob + ' ')} || ${fmtDate(dob)} || '): the MET remit ends at 24'`,
+        ),
+      ];
+    }
+    case 'level_or_score':
+      return [
+        problem(
+          `"level" IS NULL AND "score" IS NULL AND (raw_level IS NULL OR trim(raw_level) = '') AND (raw_score IS NULL OR trim(raw_score) = '')`,
+          'level',
+          'no SERAF level or score',
+          q('a SERAF assessment needs a level (none, low, medium, high or 1–4) or a score; both are empty'),
+        ),
+      ];
+    case 'episode_exists':
+      return [
+        problem(
+          `${ident(rule.column)} IS NOT NULL AND known_episode_id IS NULL`,
+          rule.column,
+          'unknown episode',
+          `${q(rule.column + ' ')} || ${shown(ident(rule.column))} || ' does not name a loaded missing episode'`,
+        ),
+      ];
+  }
+}
+
+/**
+ * The SELECT that checks a staged file. The stage table has one VARCHAR column per
+ * contract column (NULL where the file lacks it) and `_row`, the record's order.
+ * The result has `_row`, the typed columns under their contract names, `raw_<name>`
+ * for every column, and `problems`: a list of {column, kind, reason}.
+ */
+export function checkSql(source: Source, stage: string, opts: { episodes?: string; area?: string } = {}): string {
+  const joins: string[] = [];
+  const typed: string[] = [];
+  const rawCols: string[] = [];
+  const areaCol = source.columns.find((c) => c.type.kind === 'area');
+  const areaTyped = areaCol ? typedExpr(areaCol, `s.${ident(areaCol.name)}`, '') : null;
+  source.columns.forEach((col, i) => {
+    const raw = `s.${ident(col.name)}`;
+    rawCols.push(`${raw} AS ${ident('raw_' + col.name)}`);
+    const alias = `loc${i}`;
+    if (col.type.kind === 'locality') {
+      const sameArea = col.type.anyArea || !areaTyped ? '' : ` AND ${alias}.area = ${areaTyped}`;
+      joins.push(`LEFT JOIN localities_now ${alias} ON ${alias}.locality_key = met_key(${raw})${sameArea}`);
+    }
+    typed.push(`${typedExpr(col, raw, alias)} AS ${ident(col.name)}`);
+  });
+  if (source.rules.some((r) => r.kind === 'episode_exists')) {
+    joins.push(`LEFT JOIN ${opts.episodes ?? 'episodes_now'} known_episode ON known_episode.episode_id = nullif(trim(s."episode_id"), '')`);
+  }
+  const colProblems = source.columns.flatMap((col) =>
+    columnProblems(col, ident('raw_' + col.name), ident(col.name), areaCol ? ident(areaCol.name) : null),
+  );
+  const rules = source.rules.flatMap((r) => ruleProblems(r, source));
+  const knownEpisodeCol = source.rules.some((r) => r.kind === 'episode_exists') ? ', known_episode.episode_id AS known_episode_id' : '';
+  return `
+WITH typed AS (
+    SELECT s._row, ${typed.join(',\n           ')},
+           ${rawCols.join(',\n           ')}${knownEpisodeCol}
+    FROM ${stage} s
+    ${joins.join('\n    ')}
+)
+SELECT typed.*,
+       list_filter([${[...colProblems, ...rules].join(',\n                    ')}],
+                   p -> p IS NOT NULL) AS problems
+FROM typed`;
+}

@@ -1,0 +1,578 @@
+// A refresh: a folder of partner extracts in, a new warehouse out. The new warehouse
+// is built beside the live one and replaces it only when complete, so a crash or a
+// kill part-way leaves the previous dataset served and intact.
+
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
+import { openDb, literal, type Db } from '../lib/db.js';
+import { CHECK_MACROS } from './checks.js';
+import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type Source, type SourceName } from './contract.js';
+import { CsvRefusal, prepareCsv } from './csvFile.js';
+import { loadSecretKey, pseudonymise, type SecretKey } from './pseudonym.js';
+import { mapHeader, stageFile } from './stage.js';
+import { checkStage, quarantineRows, tally, warehouseColumns, type StoreContext } from './store.js';
+
+export interface FileReport {
+  file: string;
+  source?: string;
+  status: 'loaded' | 'refused';
+  read?: number;
+  loaded?: number;
+  quarantined?: number;
+  reasons?: Record<string, number>;
+  absent_columns?: string[];
+  dropped_columns?: string[];
+  sha256?: string;
+  error?: string;
+}
+
+/** The load report object of the data contract. */
+export interface LoadReport {
+  refresh_id: string;
+  started_at: string;
+  finished_at: string;
+  status: 'loaded' | 'failed';
+  files: FileReport[];
+  error?: string;
+}
+
+/** What a person also needs to hear, beyond the contract's report object. */
+export interface LoadNotes {
+  /** Files read as Windows-1252 and converted. */
+  converted: string[];
+  /** Dropped columns that look like direct identifiers, by file. */
+  identifiers: Record<string, string[]>;
+  key: Omit<SecretKey, 'key'>;
+  db: string;
+}
+
+export interface LoadOptions {
+  inDir: string;
+  db: string;
+  /** The area an SSDA903 return belongs to. */
+  area?: AreaName;
+  onProgress?: (done: number, total: number, label: string) => void;
+  /** For tests of the all-or-nothing switch-over: fail after this source is stored. */
+  failAfter?: string;
+}
+
+export class LoadFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadFailure';
+  }
+}
+
+const SQL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../sql');
+const sqlFile = (name: string) => {
+  // Compiled code runs from dist/etl; sources from etl/. Both find the sql/ folder at the top.
+  const candidates = [join(SQL_DIR, name), resolve(dirname(fileURLToPath(import.meta.url)), '../sql', name)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path) throw new Error(`missing SQL file ${name}`);
+  return readFileSync(path, 'utf-8');
+};
+
+/** The order sources load in: localities first, episodes before the interviews that name them. */
+const ORDER: SourceName[] = [
+  'population',
+  'missing_episodes',
+  'ssda903_missing',
+  'return_interviews',
+  'risk_assessments',
+  'referrals',
+  'nrm_referrals',
+  'intelligence',
+  'disruptions',
+  'actions',
+];
+
+/** Warehouse tables and which source fills them. */
+const TABLE_OF: Partial<Record<SourceName, string>> = {
+  population: 'population',
+  missing_episodes: 'missing_episodes',
+  ssda903_missing: 'missing_episodes',
+  return_interviews: 'return_interviews',
+  risk_assessments: 'risk_assessments',
+  referrals: 'referrals',
+  nrm_referrals: 'nrm_referrals',
+  intelligence: 'intelligence',
+  disruptions: 'disruptions',
+  actions: 'actions',
+};
+
+function refreshIdFor(d: Date): string {
+  return `r${d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes half-built warehouses left by loads that were killed. */
+function removeStaleBuilds(db: string): void {
+  const dir = dirname(db);
+  const prefix = basename(db) + '.building-';
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix)) continue;
+    const pid = Number(f.slice(prefix.length).split('.')[0]);
+    if (!Number.isFinite(pid) || !pidAlive(pid) || pid === process.pid) rmSync(join(dir, f), { force: true });
+  }
+}
+
+interface Inputs {
+  files: Map<SourceName, string>;
+  refused: FileReport[];
+}
+
+/** Sorts the folder's files into the contract's sources; anything else is refused by name. */
+function listInputs(inDir: string, area: AreaName | undefined): Inputs {
+  const files = new Map<SourceName, string>();
+  const refused: FileReport[] = [];
+  for (const name of readdirSync(inDir).sort()) {
+    const path = join(inDir, name);
+    if (name.startsWith('.') || !statSync(path).isFile()) continue;
+    const source = sourceByFile(name);
+    if (!source) {
+      const expected = SOURCES.map((s) => s.file).join(', ');
+      refused.push({ file: name, status: 'refused', error: `unknown file name: ${name} (expected one of ${expected})` });
+      continue;
+    }
+    files.set(source.name, path);
+  }
+  for (const s of ['ssda903_missing', 'ssda903_header'] as const) {
+    const path = files.get(s);
+    if (path && !area) {
+      files.delete(s);
+      refused.push({
+        file: basename(path),
+        source: s,
+        status: 'refused',
+        error: `${basename(path)} is an SSDA903 return, which belongs to one area: load it with --area (one of ${AREAS.join(', ')})`,
+      });
+    }
+  }
+  if (files.has('ssda903_header') && !files.has('ssda903_missing')) {
+    const path = files.get('ssda903_header')!;
+    files.delete('ssda903_header');
+    refused.push({
+      file: basename(path),
+      source: 'ssda903_header',
+      status: 'refused',
+      error: 'ssda903_header.csv only adds sex and ethnicity to ssda903_missing.csv, which is not in the folder',
+    });
+  }
+  return { files, refused };
+}
+
+/** Which of the previous warehouse's rows of a table survive this refresh. */
+function keepPrevious(table: string, replaced: Set<SourceName>, area: string | undefined): string | null {
+  if (table === 'missing_episodes') {
+    const keep: string[] = [];
+    if (!replaced.has('missing_episodes')) keep.push(`origin = 'missing_episodes'`);
+    keep.push(replaced.has('ssda903_missing') ? `(origin = 'ssda903' AND area <> ${literal(area ?? '')})` : `origin = 'ssda903'`);
+    return keep.join(' OR ');
+  }
+  const source = (Object.entries(TABLE_OF) as [SourceName, string][]).find(([, t]) => t === table)?.[0];
+  if (!source) return 'true';
+  // The action plan accumulates: a refresh adds new (action_id, updated_at) rows to the old ones.
+  if (source === 'actions') return 'true';
+  return replaced.has(source) ? null : 'true';
+}
+
+async function tableExists(db: Db, catalog: string, table: string): Promise<boolean> {
+  const n = await db.value<number>(
+    `SELECT count(*) FROM duckdb_tables() WHERE database_name = $c AND table_name = $t`,
+    { c: catalog, t: table },
+  );
+  return n > 0;
+}
+
+async function copyPrevious(db: Db, table: string, where: string | null): Promise<void> {
+  if (where === null) return;
+  if (!(await tableExists(db, 'prev', table))) return;
+  await db.run(`INSERT INTO wh.${table} BY NAME SELECT * FROM prev.${table} WHERE ${where}`, undefined, `keeping the previous ${table}`);
+}
+
+/** Registers the keyed hash as a SQL function of this (in-memory) connection only. */
+function registerPseudonym(db: Db, key: Buffer): void {
+  db.connection.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'met_pseudonym',
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR],
+      mainFunction: (_info, input, output) => {
+        const v = input.getColumnVector(0);
+        for (let i = 0; i < input.rowCount; i++) {
+          const x = v.getItem(i);
+          output.setItem(i, x === null ? null : pseudonymise(key, String(x)));
+        }
+        output.flush();
+      },
+    }),
+  );
+}
+
+/** Stores one checked source's clean rows in its warehouse table. */
+async function insertClean(db: Db, source: Source, tag: string): Promise<void> {
+  const final = `final_${tag}`;
+  const cols = warehouseColumns(source);
+  const clean = `FROM ${final} WHERE len(problems) = 0 ORDER BY _row`;
+  switch (source.name) {
+    case 'missing_episodes':
+      await db.run(`INSERT INTO wh.missing_episodes BY NAME SELECT ${cols}, 'missing_episodes' AS origin, false AS dates_only ${clean}`);
+      return;
+    case 'risk_assessments':
+      // SERAF: where only the score is given the level is derived from it; a recorded level stands.
+      await db.run(
+        `INSERT INTO wh.risk_assessments BY NAME
+         SELECT ${cols.replace('"level" AS "level"', `coalesce("level", CASE WHEN score <= 5 THEN 'none' WHEN score <= 10 THEN 'low'
+                                                              WHEN score <= 15 THEN 'medium' ELSE 'high' END) AS "level"`)},
+                "level" IS NULL AS level_derived
+         ${clean}`,
+      );
+      return;
+    case 'actions':
+      await db.run(
+        `INSERT INTO wh.actions BY NAME SELECT ${cols} ${clean.replace('WHERE', `WHERE NOT EXISTS (SELECT 1 FROM wh.actions a WHERE a.action_id = ${final}.action_id AND a.updated_at = ${final}.updated_at) AND`)}`,
+      );
+      return;
+    default:
+      await db.run(`INSERT INTO wh.${TABLE_OF[source.name]} BY NAME SELECT ${cols} ${clean}`);
+  }
+}
+
+/** DfE ethnicity codes to the ONS five groups. */
+const DFE_ETHNIC = `CASE WHEN upper(trim(e)) IN ('REFU', 'NOBT') THEN 'Not known'
+     WHEN upper(trim(e)) = 'CHNE' THEN 'Asian'
+     WHEN upper(trim(e)) = 'OOTH' THEN 'Other'
+     WHEN upper(trim(e)) LIKE 'W%' THEN 'White'
+     WHEN upper(trim(e)) LIKE 'M%' THEN 'Mixed'
+     WHEN upper(trim(e)) LIKE 'A%' THEN 'Asian'
+     WHEN upper(trim(e)) LIKE 'B%' THEN 'Black'
+     WHEN upper(trim(e)) LIKE 'O%' THEN 'Other' END`;
+
+/** SSDA903 episodes become social care episodes of looked-after children in the given area. */
+async function insertSsda903(db: Db, tag: string, headerTag: string | null, area: string): Promise<void> {
+  const header = headerTag
+    ? `LEFT JOIN (SELECT child, sex, ethnic FROM final_${headerTag} WHERE len(problems) = 0) h ON h.child = m.child`
+    : `LEFT JOIN (SELECT NULL::VARCHAR AS child, NULL::VARCHAR AS sex, NULL::VARCHAR AS ethnic) h ON false`;
+  await db.run(
+    `INSERT INTO wh.missing_episodes BY NAME
+     SELECT '903:' || m.child || ':' || strftime(m.mis_start, '%Y-%m-%d') AS episode_id,
+            'ssda903' AS origin, 'social_care' AS source, m.child AS child_pseudonym, m.dob,
+            CASE h.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' ELSE h.sex END AS sex,
+            (SELECT ${DFE_ETHNIC} FROM (SELECT h.ethnic AS e)) AS ethnicity,
+            true AS looked_after, $area AS area,
+            CASE m.missing WHEN 'M' THEN 'missing' ELSE 'away' END AS classification,
+            m.mis_start::TIMESTAMP AS reported_at, m.mis_end::TIMESTAMP AS returned_at,
+            true AS dates_only
+     FROM final_${tag} m ${header}
+     WHERE len(m.problems) = 0
+     ORDER BY m._row`,
+    { area },
+  );
+}
+
+async function rebuildLocalities(db: Db): Promise<void> {
+  await db.run(`DELETE FROM wh.localities`);
+  await db.run(
+    `INSERT INTO wh.localities
+     SELECT area, min(locality), met_key(locality) FROM wh.population GROUP BY area, met_key(locality)`,
+  );
+}
+
+/** population.csv is refused whole if two areas share a locality name: found_locality needs no area. */
+async function checkLocalitiesUnique(db: Db, tag: string): Promise<void> {
+  const clash = await db.all<{ locality: string; areas: string[] }>(
+    `SELECT min(locality) AS locality, list(DISTINCT area ORDER BY area) AS areas
+     FROM final_${tag} WHERE len(problems) = 0
+     GROUP BY met_key(locality) HAVING count(DISTINCT area) > 1 ORDER BY 1 LIMIT 5`,
+  );
+  if (clash.length > 0) {
+    const list = clash.map((c) => `'${c.locality}' (${c.areas.join(' and ')})`).join(', ');
+    throw new CsvRefusal(`names the same locality in two areas: ${list}; locality names must be unique across the four areas`);
+  }
+}
+
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Failed refreshes leave the warehouse untouched, so they are logged beside it and imported by the next success. */
+function failedLogPath(db: string): string {
+  return db + '.failed-refreshes.jsonl';
+}
+
+export async function load(opts: LoadOptions): Promise<{ report: LoadReport; notes: LoadNotes }> {
+  const started = new Date();
+  const refreshId = refreshIdFor(started);
+  const dbPath = resolve(opts.db);
+  const report: LoadReport = { refresh_id: refreshId, started_at: started.toISOString(), finished_at: '', status: 'failed', files: [] };
+  const notes: LoadNotes = { converted: [], identifiers: {}, key: { origin: 'environment', created: false }, db: dbPath };
+  const finish = (status: 'loaded' | 'failed', error?: string) => {
+    report.status = status;
+    report.finished_at = new Date().toISOString();
+    if (error) report.error = error;
+    else delete report.error;
+  };
+
+  if (!existsSync(opts.inDir) || !statSync(opts.inDir).isDirectory()) {
+    finish('failed', `the input folder ${opts.inDir} does not exist`);
+    return { report, notes };
+  }
+  const secret = loadSecretKey();
+  notes.key = { origin: secret.origin, created: secret.created, ...(secret.path ? { path: secret.path } : {}) };
+
+  const inputs = listInputs(opts.inDir, opts.area);
+  report.files.push(...inputs.refused);
+  if (inputs.files.size === 0) {
+    finish('failed', `no partner extract in ${opts.inDir} has a contract file name (${SOURCES.map((s) => s.file).join(', ')})`);
+    logFailure(dbPath, report);
+    return { report, notes };
+  }
+
+  removeStaleBuilds(dbPath);
+  const building = `${dbPath}.building-${process.pid}`;
+  rmSync(building, { force: true });
+  rmSync(building + '.wal', { force: true });
+
+  // The raw references live in this in-memory database only. Spilling to disk is
+  // switched off so that not even DuckDB's temporary files hold them.
+  const mem = await openDb(':memory:', { config: { temp_directory: '' } });
+  let switched = false;
+  try {
+    registerPseudonym(mem, secret.key);
+    await mem.run(CHECK_MACROS);
+    const hasPrev = existsSync(dbPath);
+    if (hasPrev) await mem.run(`ATTACH ${literal(dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
+    await mem.run(`ATTACH ${literal(building)} AS wh`, undefined, 'creating the new warehouse');
+    await mem.run(`USE wh; ${sqlFile('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
+
+    const replaced = new Set<SourceName>();
+    const total = inputs.files.size;
+    let done = 0;
+    const headerTag = inputs.files.has('ssda903_header') ? 'ssda903_header' : null;
+
+    // The SSDA903 header is read first so the missing table can take sex and ethnicity from it.
+    const steps: SourceName[] = headerTag ? ['ssda903_header', ...ORDER] : ORDER;
+    for (const name of steps) {
+      const source = sourceByName(name);
+      const path = inputs.files.get(name);
+      const table = TABLE_OF[name];
+      if (path) {
+        opts.onProgress?.(done, total, source.file);
+        const fileReport = await loadFile(mem, source, path, {
+          refreshId,
+          file: basename(path),
+          scope: name.startsWith('ssda903') ? opts.area ?? '' : '',
+        }, { notes, headerTag, area: opts.area });
+        report.files.push(fileReport);
+        if (fileReport.status === 'loaded' && name !== 'ssda903_header') replaced.add(name);
+        done++;
+        opts.onProgress?.(done, total, source.file);
+      }
+      if (table && name !== 'ssda903_missing') {
+        // missing_episodes and the SSDA903 table share one table: keep what neither replaced.
+        if (name === 'missing_episodes') {
+          /* previous rows are copied after the SSDA903 step below */
+        } else {
+          await copyPrevious(mem, table, keepPrevious(table, replaced, opts.area));
+        }
+      }
+      if (name === 'ssda903_missing') {
+        await copyPrevious(mem, 'missing_episodes', keepPrevious('missing_episodes', replaced, opts.area));
+        await mem.run(`CREATE OR REPLACE TEMP VIEW episodes_now AS SELECT DISTINCT episode_id FROM wh.missing_episodes WHERE origin = 'missing_episodes'`);
+      }
+      if (name === 'population') {
+        await rebuildLocalities(mem);
+        await mem.run(`CREATE OR REPLACE TEMP VIEW localities_now AS SELECT * FROM wh.localities`);
+      }
+      if (opts.failAfter === name) throw new LoadFailure(`stopped after ${name}, as asked (a test of the all-or-nothing switch-over)`);
+    }
+
+    // Quarantine records and source state of the sources this refresh did not replace.
+    const replacedScoped = [...replaced].map((s) => (s === 'ssda903_missing' ? `(source = 'ssda903_missing' AND scope = ${literal(opts.area ?? '')})` : `(source = ${literal(s)} AND scope = '')`));
+    const notReplaced = replacedScoped.length ? `NOT (${replacedScoped.join(' OR ')})` : 'true';
+    await copyPrevious(mem, 'quarantine', notReplaced);
+    await copyPrevious(mem, 'source_state', notReplaced);
+    await copyPrevious(mem, 'refreshes', 'true');
+    await copyPrevious(mem, 'refresh_files', 'true');
+    await importFailures(mem, dbPath);
+
+    const loadedAny = report.files.some((f) => f.status === 'loaded' && f.source !== 'ssda903_header');
+    if (!loadedAny) throw new LoadFailure('no file could be loaded, so the warehouse was left as it was');
+
+    for (const f of report.files) {
+      if (f.status === 'loaded' && f.read !== (f.loaded ?? 0) + (f.quarantined ?? 0)) {
+        throw new LoadFailure(`internal check failed for ${f.file}: ${f.read} rows read but ${f.loaded} loaded and ${f.quarantined} quarantined`);
+      }
+    }
+
+    finish('loaded');
+    await recordRefresh(mem, report, opts, notes);
+    await mem.run(`CHECKPOINT wh`);
+    if (hasPrev) await mem.run(`DETACH prev`);
+    await mem.run(`DETACH wh`);
+    switched = true;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    finish('failed', message);
+  } finally {
+    mem.close();
+  }
+  if (!switched) {
+    rmSync(building, { force: true });
+    rmSync(building + '.wal', { force: true });
+    logFailure(dbPath, report);
+    return { report, notes };
+  }
+  // The switch-over: one atomic rename. Readers that have the old file open keep reading it.
+  fsyncPath(building);
+  rmSync(building + '.wal', { force: true });
+  renameSync(building, dbPath);
+  fsyncPath(dirname(dbPath));
+  rmSync(failedLogPath(dbPath), { force: true });
+  return { report, notes };
+}
+
+interface FileContext {
+  notes: LoadNotes;
+  headerTag: string | null;
+  area: AreaName | undefined;
+}
+
+async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext, fc: FileContext): Promise<FileReport> {
+  const file = basename(path);
+  let csv;
+  try {
+    csv = prepareCsv(path);
+  } catch (e) {
+    if (e instanceof CsvRefusal) return { file, source: source.name, status: 'refused', error: `${file} ${e.message}` };
+    throw e;
+  }
+  try {
+    const map = mapHeader(source, csv.header, file);
+    if (csv.encoding === 'windows-1252') fc.notes.converted.push(file);
+    if (map.identifiers.length) fc.notes.identifiers[file] = map.identifiers;
+    const tag = source.name;
+    const stage = await stageFile(db, source, csv, map, tag);
+    await checkStage(db, source, tag);
+    if (source.name === 'population') await checkLocalitiesUnique(db, tag);
+    if (source.name === 'ssda903_missing') await insertSsda903(db, tag, fc.headerTag, fc.area ?? '');
+    else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
+    await quarantineRows(db, source, tag, stage, ctx);
+    const t = await tally(db, tag, stage);
+    if (source.name !== 'ssda903_header') {
+      await db.run(`DELETE FROM wh.source_state WHERE source = $s AND scope = $scope`, { s: source.name, scope: ctx.scope });
+      await db.run(`INSERT INTO wh.source_state VALUES ($s, $scope, $r, $f, $h, now()::TIMESTAMP)`, {
+        s: source.name,
+        scope: ctx.scope,
+        r: ctx.refreshId,
+        f: file,
+        h: csv.sha256,
+      });
+    }
+    await db.run(`DROP TABLE IF EXISTS stage_${tag}`);
+    if (source.name !== 'ssda903_header') await db.run(`DROP TABLE IF EXISTS final_${tag}`);
+    return {
+      file,
+      source: source.name,
+      status: 'loaded',
+      read: t.read,
+      loaded: t.loaded,
+      quarantined: t.quarantined,
+      reasons: t.reasons,
+      absent_columns: map.absent,
+      dropped_columns: map.dropped,
+      sha256: csv.sha256,
+    };
+  } catch (e) {
+    if (e instanceof CsvRefusal) {
+      // Whatever part of this file reached the new warehouse goes: the source keeps its previous data.
+      await db.run(`DELETE FROM wh.quarantine WHERE source = $s AND refresh_id = $r AND scope = $scope`, {
+        s: source.name,
+        r: ctx.refreshId,
+        scope: ctx.scope,
+      });
+      return { file, source: source.name, status: 'refused', error: `${file} ${e.message}`, sha256: csv.sha256 };
+    }
+    throw e;
+  } finally {
+    csv.dispose();
+  }
+}
+
+async function recordRefresh(db: Db, report: LoadReport, opts: LoadOptions, notes: LoadNotes): Promise<void> {
+  await db.run(`INSERT INTO wh.refreshes VALUES ($id, $s::TIMESTAMP, $f::TIMESTAMP, $status, $input, $report)`, {
+    id: report.refresh_id,
+    s: report.started_at.replace('Z', ''),
+    f: report.finished_at.replace('Z', ''),
+    status: report.status,
+    input: basename(resolve(opts.inDir)),
+    report: JSON.stringify(report),
+  });
+  for (const f of report.files) {
+    await db.run(
+      `INSERT INTO wh.refresh_files VALUES ($r, $file, $source, $scope, $status, $sha, $enc, $read, $loaded, $q, $reasons,
+               $absent::VARCHAR[], $dropped::VARCHAR[], $error)`,
+      {
+        r: report.refresh_id,
+        file: f.file,
+        source: f.source ?? null,
+        scope: f.source?.startsWith('ssda903') ? opts.area ?? '' : '',
+        status: f.status,
+        sha: f.sha256 ?? null,
+        enc: f.status === 'loaded' ? (notes.converted.includes(f.file) ? 'windows-1252' : 'utf-8') : null,
+        read: f.read ?? null,
+        loaded: f.loaded ?? null,
+        q: f.quarantined ?? null,
+        reasons: f.reasons ? JSON.stringify(f.reasons) : null,
+        absent: JSON.stringify(f.absent_columns ?? []),
+        dropped: JSON.stringify(f.dropped_columns ?? []),
+        error: f.error ?? null,
+      },
+    );
+  }
+}
+
+function logFailure(db: string, report: LoadReport): void {
+  try {
+    if (!existsSync(dirname(db))) return;
+    appendFileSync(failedLogPath(db), JSON.stringify(report) + '\n', { mode: 0o600 });
+  } catch {
+    // The failure is on screen and in the report; a log that cannot be written must not hide it.
+  }
+}
+
+async function importFailures(db: Db, dbPath: string): Promise<void> {
+  const path = failedLogPath(dbPath);
+  if (!existsSync(path)) return;
+  for (const line of readFileSync(path, 'utf-8').split('\n')) {
+    if (!line.trim()) continue;
+    let r: LoadReport;
+    try {
+      r = JSON.parse(line) as LoadReport;
+    } catch {
+      continue;
+    }
+    await db.run(
+      `INSERT INTO wh.refreshes SELECT $id, $s::TIMESTAMP, $f::TIMESTAMP, 'failed', NULL, $report
+       WHERE NOT EXISTS (SELECT 1 FROM wh.refreshes WHERE refresh_id = $id)`,
+      { id: r.refresh_id, s: r.started_at.replace('Z', ''), f: (r.finished_at || r.started_at).replace('Z', ''), report: line },
+    );
+  }
+}

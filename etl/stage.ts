@@ -1,0 +1,153 @@
+// Reads one prepared CSV with DuckDB's own reader into an in-memory stage table:
+// one VARCHAR column per contract column, references already replaced by their
+// pseudonyms. Raw references exist only in this connection's memory, never in the
+// warehouse file (DuckDB's spilling to disk is switched off for this connection).
+
+import type { Db } from '../lib/db.js';
+import { ident, literal } from '../lib/db.js';
+import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
+import { CsvRefusal, type PreparedCsv } from './csvFile.js';
+
+export interface HeaderMap {
+  /** contract column → index in the file's header (absent columns are missing). */
+  index: Map<string, number>;
+  absent: string[];
+  /** Columns outside the contract, as the file names them: never stored. */
+  dropped: string[];
+  /** Those of `dropped` that look like direct identifiers (names, addresses, notes …). */
+  identifiers: string[];
+}
+
+export function mapHeader(source: Source, header: string[], fileName: string): HeaderMap {
+  const normalised = header.map(normaliseHeader);
+  const seen = new Map<string, number>();
+  normalised.forEach((n, i) => {
+    if (n === '') return;
+    if (seen.has(n)) {
+      throw new CsvRefusal(`has two columns named '${header[i]?.trim()}' (after ignoring case and spaces); keep one`);
+    }
+    seen.set(n, i);
+  });
+  const index = new Map<string, number>();
+  const absent: string[] = [];
+  for (const col of source.columns) {
+    const i = seen.get(col.name);
+    if (i === undefined) {
+      if (col.required) {
+        throw new CsvRefusal(
+          `has no '${col.name}' column, which is required; its columns are: ${header.map((h) => h.trim()).join(', ')}`,
+        );
+      }
+      absent.push(col.name);
+    } else index.set(col.name, i);
+  }
+  const known = new Set(source.columns.map((c) => c.name));
+  const dropped = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '').map((h) => h.trim());
+  const identifiers = dropped.filter((h) => looksLikeIdentifier(normaliseHeader(h)));
+  void fileName;
+  return { index, absent, dropped, identifiers };
+}
+
+export interface StageResult {
+  /** Number of data records in the file (the header and empty lines aside). */
+  read: number;
+  /** Records DuckDB's reader could not split into the header's columns. */
+  malformed: { line: number; reason: string }[];
+  /** Physical line of each staged row, by `_row`. */
+  rowLine: Int32Array;
+}
+
+/**
+ * Reads the file into `stage_<source>`. Every column is read as text: typing is the
+ * checks' job, so a bad value becomes a quarantine reason rather than a reader error.
+ */
+export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string): Promise<StageResult> {
+  const raw = `raw_${tag}`;
+  const rejects = `rejects_${tag}`;
+  const scans = `reject_scans_${tag}`;
+  const columns = csv.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
+  await db.run(`DROP TABLE IF EXISTS ${raw}`);
+  await db.run(
+    `CREATE TEMP TABLE ${raw} AS
+     SELECT * FROM read_csv(${literal(csv.readPath)},
+         header = true, auto_detect = false, columns = {${columns}},
+         delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
+         strict_mode = true, store_rejects = true,
+         rejects_table = '${rejects}', rejects_scan = '${scans}')`,
+    undefined,
+    `reading ${source.file}`,
+  );
+
+  // DuckDB numbers records from the header (line 1), counting empty lines but not
+  // quoted newlines; physicalLine maps those numbers to the lines an editor shows.
+  const rejectRows = await db.all<{ line: number; types: string[]; columns: number }>(
+    `SELECT line, list(DISTINCT error_type) AS types, count(*) AS columns FROM ${rejects} GROUP BY line ORDER BY line`,
+  );
+  const rejectedRecord = new Set(rejectRows.map((r) => r.line - 1));
+  const lastRecord = csv.physicalLine.length - 1;
+  const malformed = rejectRows.map((r) => {
+    const k = r.line - 1;
+    const line = csv.physicalLine[k] ?? k + 1;
+    const types = r.types.join(' ');
+    let reason: string;
+    if (types.includes('UNQUOTED') || types.includes('UNTERMINATED')) {
+      const end = csv.physicalLine[lastRecord] ?? line;
+      reason = `a quoted value that starts on line ${line} is never closed, so the file from there to its end (line ${end} or later) could not be split into columns`;
+    } else if (types.includes('TOO MANY')) {
+      reason = `the line has more values than the header has columns (${csv.header.length}); is there an unquoted comma?`;
+    } else if (types.includes('MISSING')) {
+      reason = `the line has fewer values than the header has columns (${csv.header.length})`;
+    } else {
+      reason = `the line could not be read as CSV (${types.toLowerCase()})`;
+    }
+    return { line, reason };
+  });
+
+  const rowCount = await db.value<number>(`SELECT count(*) FROM ${raw}`);
+  const rowLine = new Int32Array(rowCount);
+  let r = 0;
+  let read = 0;
+  for (let k = 1; k < csv.physicalLine.length; k++) {
+    if (csv.blank[k]) continue;
+    read++;
+    if (rejectedRecord.has(k)) continue;
+    if (r < rowCount) rowLine[r] = csv.physicalLine[k]!;
+    r++;
+  }
+  // An unclosed quote swallows the rest of the file into one record in both readers;
+  // any other disagreement means a line would be lost, so the file is refused instead.
+  if (r !== rowCount) {
+    throw new CsvRefusal(
+      `could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`,
+    );
+  }
+
+  // Pseudonymise before the values go anywhere: one keyed hash per distinct reference.
+  const refCols = source.columns.filter((c) => c.type.kind === 'ref' && map.index.has(c.name));
+  const refMap = `refmap_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${refMap}`);
+  if (refCols.length > 0) {
+    const distinct = refCols
+      .map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`)
+      .join(' UNION ');
+    await db.run(`CREATE TEMP TABLE ${refMap} AS SELECT r, met_pseudonym(r) AS p FROM (SELECT DISTINCT r FROM (${distinct}))`, undefined, 'pseudonymising references');
+  }
+  const selects: string[] = ['raw.rowid AS _row'];
+  const joins: string[] = [];
+  source.columns.forEach((col, i) => {
+    const idx = map.index.get(col.name);
+    if (idx === undefined) selects.push(`NULL::VARCHAR AS ${ident(col.name)}`);
+    else if (col.type.kind === 'ref') {
+      joins.push(`LEFT JOIN ${refMap} m${i} ON m${i}.r = trim(raw.c${idx})`);
+      selects.push(`m${i}.p AS ${ident(col.name)}`);
+    } else selects.push(`raw.c${idx} AS ${ident(col.name)}`);
+  });
+  const stage = `stage_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${stage}`);
+  await db.run(`CREATE TEMP TABLE ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')} ORDER BY raw.rowid`);
+  await db.run(`DROP TABLE ${raw}`);
+  await db.run(`DROP TABLE IF EXISTS ${refMap}`);
+  await db.run(`DROP TABLE IF EXISTS ${rejects}`);
+  await db.run(`DROP TABLE IF EXISTS ${scans}`);
+  return { read, malformed, rowLine };
+}

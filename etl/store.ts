@@ -1,0 +1,126 @@
+// From a staged file to the warehouse: check every row, keep the first of repeated
+// keys, write the clean rows to their table and the others to the quarantine.
+
+import type { Db } from '../lib/db.js';
+import { ident, literal } from '../lib/db.js';
+import { checkSql } from './checks.js';
+import type { Source } from './contract.js';
+import type { StageResult } from './stage.js';
+
+export interface StoreResult {
+  read: number;
+  loaded: number;
+  quarantined: number;
+  /** Quarantined rows counted under their first problem. */
+  reasons: Record<string, number>;
+}
+
+export interface StoreContext {
+  refreshId: string;
+  file: string;
+  /** The SSDA903 area, or '' for sources that are not replaced area by area. */
+  scope: string;
+}
+
+/** Checks `stage_<tag>` and leaves `final_<tag>`: typed columns, `problems`, and `_row`. */
+export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
+  const checked = `checked_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${checked}`);
+  await db.run(`CREATE TEMP TABLE ${checked} AS ${checkSql(source, `stage_${tag}`)}`, undefined, `checking ${source.file}`);
+  // "A key that repeats within a file keeps the first row that passes every other
+  // check and quarantines each later one": so only clean rows compete for a key.
+  const key = source.key.map(ident).join(', ');
+  const final = `final_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${final}`);
+  await db.run(
+    `CREATE TEMP TABLE ${final} AS
+     WITH ranked AS (
+         SELECT *,
+                CASE WHEN len(problems) = 0
+                     THEN row_number() OVER (PARTITION BY len(problems) = 0, ${key} ORDER BY _row) END AS key_seq,
+                CASE WHEN len(problems) = 0
+                     THEN min(_row) OVER (PARTITION BY len(problems) = 0, ${key}) END AS key_first_row
+         FROM ${checked}
+     )
+     SELECT * REPLACE (
+         CASE WHEN key_seq > 1
+              THEN [{'column': ${literal(source.key[0]!)}, 'kind': 'repeated key',
+                     'reason': ${source.key.map((k) => `${literal(k + ' ')} || coalesce(CAST(${ident('raw_' + k)} AS VARCHAR), '')`).join(" || ', ' || ")}
+                               || ' repeats an earlier row (line @FIRST@); the first row is kept'}]
+              ELSE problems END AS problems)
+     FROM ranked`,
+    undefined,
+    `finding repeated keys in ${source.file}`,
+  );
+  await db.run(`DROP TABLE ${checked}`);
+}
+
+/** Writes the quarantine records of a checked file, with physical line numbers. */
+export async function quarantineRows(db: Db, source: Source, tag: string, stage: StageResult, ctx: StoreContext): Promise<void> {
+  const final = `final_${tag}`;
+  const bad = await db.all<{ _row: number; key_first_row: number | null }>(
+    `SELECT _row, key_first_row FROM ${final} WHERE len(problems) > 0 ORDER BY _row`,
+  );
+  const lines = `qlines_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${lines}`);
+  await db.run(`CREATE TEMP TABLE ${lines} (_row BIGINT, line INTEGER, first_line INTEGER)`);
+  const appender = await db.connection.createAppender(lines, 'main', 'temp');
+  try {
+    for (const b of bad) {
+      appender.appendBigInt(BigInt(b._row));
+      appender.appendInteger(stage.rowLine[b._row] ?? 0);
+      if (b.key_first_row === null) appender.appendNull();
+      else appender.appendInteger(stage.rowLine[b.key_first_row] ?? 0);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, ${ident('raw_' + c.name)}`).join(', ')})`;
+  await db.run(
+    `INSERT INTO wh.quarantine
+     SELECT $refresh, $source, $scope, $file, l.line,
+            f.problems[1].column, f.problems[1].kind,
+            replace(f.problems[1].reason, '@FIRST@', coalesce(l.first_line::VARCHAR, '?')),
+            to_json(list_transform(f.problems, p -> {'column': p.column, 'kind': p.kind,
+                                                      'reason': replace(p.reason, '@FIRST@', coalesce(l.first_line::VARCHAR, '?'))})),
+            ${valuesJson}
+     FROM ${final} f JOIN ${lines} l USING (_row)
+     ORDER BY l.line`,
+    { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file },
+    `quarantining rows of ${source.file}`,
+  );
+  for (const m of stage.malformed) {
+    const problems = JSON.stringify([{ column: null, kind: 'malformed line', reason: m.reason }]);
+    await db.run(
+      `INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, NULL, 'malformed line', $reason, $problems, NULL)`,
+      { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file, line: m.line, reason: m.reason, problems },
+    );
+  }
+  await db.run(`DROP TABLE ${lines}`);
+}
+
+/** Counts what happened to the file's rows, from what was written. */
+export async function tally(db: Db, tag: string, stage: StageResult): Promise<StoreResult> {
+  const final = `final_${tag}`;
+  const loaded = await db.value<number>(`SELECT count(*) FROM ${final} WHERE len(problems) = 0`);
+  const byKind = await db.all<{ kind: string; n: number }>(
+    `SELECT problems[1].kind AS kind, count(*) AS n FROM ${final} WHERE len(problems) > 0 GROUP BY ALL ORDER BY n DESC, kind`,
+  );
+  const reasons: Record<string, number> = {};
+  for (const r of byKind) reasons[r.kind] = r.n;
+  if (stage.malformed.length > 0) reasons['malformed line'] = stage.malformed.length;
+  const quarantined = byKind.reduce((s, r) => s + r.n, 0) + stage.malformed.length;
+  return { read: stage.read, loaded, quarantined, reasons };
+}
+
+/** The SELECT list that turns checked columns into a warehouse table's columns. */
+export function warehouseColumns(source: Source): string {
+  return source.columns
+    .map((c) => {
+      const name = c.type.kind === 'ref' ? c.name.replace(/_ref$/, '_pseudonym') : c.name;
+      return `${ident(c.name)} AS ${ident(name)}`;
+    })
+    .join(', ');
+}
