@@ -37,6 +37,20 @@ export class CsvRefusal extends Error {
 // Bytes that Windows-1252 leaves undefined: a file with them is not 1252 text either.
 const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
+// Windows-1252's 0x80–0x9F, where it differs from Latin-1. Node's TextDecoder reads
+// 'windows-1252' as Latin-1 and would turn Excel's curly quotes and dashes into
+// invisible control characters, so the table is spelled out here.
+const CP1252_HIGH: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š',
+  0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
+  0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+export function decodeWindows1252(buf: Buffer): string {
+  const latin1 = buf.toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0)] ?? c);
+}
+
 /** Decides how the bytes are encoded, or refuses the file when they are not text at all. */
 export function detectEncoding(buf: Buffer): Encoding {
   if (buf.includes(0)) throw new CsvRefusal('is not a text CSV file (it contains NUL bytes; is it a spreadsheet or a zip?)');
@@ -127,7 +141,7 @@ export function prepareCsv(path: string): PreparedCsv {
     // DuckDB has no Windows-1252 decoder here, so convert first. The copy holds raw
     // references, so it goes to memory-backed storage, readable by this user only,
     // and is removed as soon as DuckDB has read it.
-    const text = new TextDecoder('windows-1252').decode(buf);
+    const text = decodeWindows1252(buf);
     utf8 = Buffer.from(text, 'utf-8');
     const dir = privateTempDir();
     readPath = join(dir, 'converted.csv');

@@ -183,8 +183,6 @@ function keepPrevious(table: string, replaced: Set<SourceName>, area: string | u
   }
   const source = (Object.entries(TABLE_OF) as [SourceName, string][]).find(([, t]) => t === table)?.[0];
   if (!source) return 'true';
-  // The action plan accumulates: a refresh adds new (action_id, updated_at) rows to the old ones.
-  if (source === 'actions') return 'true';
   return replaced.has(source) ? null : 'true';
 }
 
@@ -373,6 +371,8 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
       const source = sourceByName(name);
       const path = inputs.files.get(name);
       const table = TABLE_OF[name];
+      // The action plan accumulates, so its old rows go in first and the file adds to them.
+      if (name === 'actions') await copyPrevious(mem, 'actions', 'true');
       if (path) {
         opts.onProgress?.(done, total, source.file);
         const fileReport = await loadFile(mem, source, path, {
@@ -385,13 +385,10 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
         done++;
         opts.onProgress?.(done, total, source.file);
       }
-      if (table && name !== 'ssda903_missing') {
-        // missing_episodes and the SSDA903 table share one table: keep what neither replaced.
-        if (name === 'missing_episodes') {
-          /* previous rows are copied after the SSDA903 step below */
-        } else {
-          await copyPrevious(mem, table, keepPrevious(table, replaced, opts.area));
-        }
+      // missing_episodes and the SSDA903 return share one table, whose previous rows
+      // are kept after both have had their turn.
+      if (table && table !== 'missing_episodes' && name !== 'actions') {
+        await copyPrevious(mem, table, keepPrevious(table, replaced, opts.area));
       }
       if (name === 'ssda903_missing') {
         await copyPrevious(mem, 'missing_episodes', keepPrevious('missing_episodes', replaced, opts.area));
