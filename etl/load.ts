@@ -338,7 +338,12 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
   const inputs = listInputs(opts.inDir, opts.area);
   report.files.push(...inputs.refused);
   if (inputs.files.size === 0) {
-    finish('failed', `no partner extract in ${opts.inDir} has a contract file name (${SOURCES.map((s) => s.file).join(', ')})`);
+    finish(
+      'failed',
+      inputs.refused.length > 0
+        ? `no file in ${opts.inDir} could be loaded (see the refused files)`
+        : `${opts.inDir} holds no partner extract (expected files named ${SOURCES.map((s) => s.file).join(', ')})`,
+    );
     logFailure(dbPath, report);
     return { report, notes };
   }
