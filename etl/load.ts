@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { openDb, literal, type Db } from '../lib/db.js';
+import { buildMeasures, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type Source, type SourceName } from './contract.js';
 import { CsvRefusal, prepareCsv } from './csvFile.js';
@@ -66,14 +66,6 @@ export class LoadFailure extends Error {
   }
 }
 
-const SQL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../sql');
-const sqlFile = (name: string) => {
-  // Compiled code runs from dist/etl; sources from etl/. Both find the sql/ folder at the top.
-  const candidates = [join(SQL_DIR, name), resolve(dirname(fileURLToPath(import.meta.url)), '../sql', name)];
-  const path = candidates.find((p) => existsSync(p));
-  if (!path) throw new Error(`missing SQL file ${name}`);
-  return readFileSync(path, 'utf-8');
-};
 
 /** The order sources load in: localities first, episodes before the interviews that name them. */
 const ORDER: SourceName[] = [
@@ -363,7 +355,7 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     const hasPrev = existsSync(dbPath);
     if (hasPrev) await mem.run(`ATTACH ${literal(dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
     await mem.run(`ATTACH ${literal(building)} AS wh`, undefined, 'creating the new warehouse');
-    await mem.run(`USE wh; ${sqlFile('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
+    await mem.run(`USE wh; ${readSql('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
 
     const replaced = new Set<SourceName>();
     const total = inputs.files.size;
@@ -426,6 +418,11 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
 
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
+    // The measures are rebuilt from the complete new dataset, inside the new file.
+    opts.onProgress?.(total, total, 'measures');
+    await mem.run('USE wh');
+    await buildMeasures(mem);
+    await mem.run('USE memory');
     await mem.run(`CHECKPOINT wh`);
     if (hasPrev) await mem.run(`DETACH prev`);
     await mem.run(`DETACH wh`);

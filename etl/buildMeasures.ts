@@ -1,0 +1,28 @@
+// Builds the pre-aggregated measure tables of sql/measures/ in a warehouse, at the
+// end of each refresh, so that a read costs in proportion to its answer.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Db } from '../lib/db.js';
+
+/** sql/ at the top of the project, from either etl/ (sources) or dist/etl/ (compiled). */
+export function sqlDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const found = [resolve(here, '../sql'), resolve(here, '../../sql')].find((p) => existsSync(join(p, 'warehouse.sql')));
+  if (!found) throw new Error('cannot find the sql/ folder beside the program');
+  return found;
+}
+
+export function readSql(relative: string): string {
+  return readFileSync(join(sqlDir(), relative), 'utf-8');
+}
+
+/** Runs every measure family's SQL, in file order, against the current database. */
+export async function buildMeasures(db: Db, onStep?: (file: string) => void): Promise<void> {
+  const dir = join(sqlDir(), 'measures');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+    onStep?.(file);
+    await db.run(readFileSync(join(dir, file), 'utf-8'), undefined, `building the measures of sql/measures/${file}`);
+  }
+}

@@ -1,0 +1,221 @@
+-- Identification, prevalence and groups.
+
+-- Every MET event: a missing episode started, a SERAF assessment at level low,
+-- medium or high, a referral carrying a MET factor code (10A, 11A, 12A, 13A, 24A), or
+-- an NRM referral. `t` orders a person's events, so a breakdown can use the values on
+-- their most recent event in the period.
+CREATE OR REPLACE TABLE met_events AS
+SELECT child_pseudonym, area, locality, reported_at::DATE AS d, reported_at AS t, dob, sex, ethnicity,
+       looked_after, disability, 'missing' AS kind, met_age(dob, reported_at) AS age
+FROM episode_facts
+UNION ALL
+SELECT child_pseudonym, area, locality, assessed_at, assessed_at::TIMESTAMP, dob, sex, ethnicity,
+       looked_after, NULL, 'seraf', met_age(dob, assessed_at)
+FROM risk_assessments WHERE level IN ('low', 'medium', 'high')
+UNION ALL
+SELECT child_pseudonym, area, locality, received_at, received_at::TIMESTAMP, dob, sex, ethnicity,
+       NULL, NULL, 'referral', met_age(dob, received_at)
+FROM referrals WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
+UNION ALL
+SELECT child_pseudonym, area, NULL, referred_at, referred_at::TIMESTAMP, dob, sex, NULL,
+       NULL, NULL, 'nrm', met_age(dob, referred_at)
+FROM nrm_referrals;
+
+-- One row per child (0–17 at the event), period and area (and 'all'), with the values
+-- of their most recent event in the period that carries each value. The locality must
+-- be one of the area's own (a placement elsewhere does not count for that area's localities).
+CREATE OR REPLACE TABLE met_people AS
+WITH x AS (
+    SELECT e.*, unnest(met_period_ids(d)) AS period_id FROM met_events e WHERE e.age <= 17
+), y AS (
+    SELECT x.*, unnest([area, 'all']) AS area_x FROM x
+)
+SELECT
+    period_id, area_x, child_pseudonym,
+    arg_max(age, t) AS age,
+    arg_max(sex, t) FILTER (WHERE sex IS NOT NULL) AS sex,
+    arg_max(ethnicity, t) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicity,
+    arg_max(looked_after, t) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
+    arg_max(disability, t) FILTER (WHERE disability IS NOT NULL) AS disability,
+    arg_max(y.locality, t) FILTER (WHERE l.area = y.area) AS locality
+FROM y
+LEFT JOIN localities l ON l.locality = y.locality
+GROUP BY ALL;
+
+-- met_children: distinct children aged 0–17 at the event with any MET event.
+INSERT INTO measure_cells
+WITH x AS (SELECT child_pseudonym, area, unnest(met_period_ids(d)) AS period_id FROM met_events WHERE age <= 17),
+     y AS (SELECT child_pseudonym, period_id, unnest([area, 'all']) AS area_x FROM x)
+SELECT 'met_children', period_id, area_x, '*', '', '', count(DISTINCT child_pseudonym), NULL, NULL FROM y GROUP BY ALL;
+-- … by locality: the child's locality on their most recent event in the period.
+INSERT INTO measure_cells
+SELECT 'met_children', period_id, area_x, '*', 'locality', locality, count(*), NULL, NULL
+FROM met_people WHERE locality IS NOT NULL
+GROUP BY ALL;
+
+-- met_children_18_24: the same for young adults aged 18–24 at the event.
+INSERT INTO measure_cells
+WITH x AS (SELECT child_pseudonym, area, unnest(met_period_ids(d)) AS period_id FROM met_events WHERE age BETWEEN 18 AND 24),
+     y AS (SELECT child_pseudonym, period_id, unnest([area, 'all']) AS area_x FROM x)
+SELECT 'met_children_18_24', period_id, area_x, '*', '', '', count(DISTINCT child_pseudonym), NULL, NULL FROM y GROUP BY ALL;
+
+-- Population denominators per period and area: 0–17 (prevalence) and each age scope
+-- (the _per_10k companions). 'all' adds the four areas' denominators, each chosen
+-- so; it is NULL when any area has no population for the period.
+CREATE OR REPLACE TEMP TABLE denominators AS
+WITH per_area AS (
+    SELECT p.period_id, a.area, s.scope,
+           (SELECT sum(pp.population) FROM period_population pp
+            WHERE pp.period_id = p.period_id AND pp.area = a.area
+              AND list_contains(met_scopes(pp.age), s.scope)) AS population
+    FROM periods p
+    CROSS JOIN (SELECT unnest(['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight']) AS area) a
+    CROSS JOIN (SELECT unnest(['0-17', '18-24', '0-24']) AS scope) s
+)
+SELECT period_id, area, scope, population FROM per_area
+UNION ALL
+SELECT period_id, 'all', scope, CASE WHEN count(population) = 4 THEN sum(population) END
+FROM per_area GROUP BY ALL;
+
+-- prevalence_per_10k: met_children / population aged 0–17 × 10,000.
+INSERT INTO measure_cells
+SELECT 'prevalence_per_10k', d.period_id, d.area, '*', '', '', coalesce(c.num, 0), d.population, NULL
+FROM denominators d
+LEFT JOIN measure_cells c
+       ON c.measure = 'met_children' AND c.breakdown = '' AND c.period_id = d.period_id AND c.area = d.area
+WHERE d.scope = '0-17';
+-- … by locality, with the locality's own 0–17 population.
+INSERT INTO measure_cells
+SELECT 'prevalence_per_10k', lp.period_id, x.area_x, '*', 'locality', lp.locality, coalesce(c.num, 0), lp.population, NULL
+FROM (SELECT period_id, area, locality, sum(population) AS population FROM period_population WHERE age <= 17 GROUP BY ALL) lp
+CROSS JOIN LATERAL (SELECT unnest([lp.area, 'all']) AS area_x) x
+LEFT JOIN measure_cells c
+       ON c.measure = 'met_children' AND c.breakdown = 'locality' AND c.period_id = lp.period_id
+      AND c.area = x.area_x AND c.key = lp.locality;
+
+-- met_referrals: referrals received in the period carrying at least one MET code;
+-- by referrer, and by code (a referral can carry several codes: not additive).
+CREATE OR REPLACE TEMP TABLE ref_x AS
+WITH r AS (
+    SELECT *, met_age(dob, received_at) AS age,
+           list_filter(factors, f -> f IN ('10A', '11A', '12A', '13A', '24A')) AS met_codes
+    FROM referrals
+    WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
+), p AS (SELECT *, unnest(met_period_ids(received_at)) AS period_id FROM r),
+   a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
+SELECT *, unnest(met_scopes(age)) AS scope FROM a;
+INSERT INTO measure_cells
+SELECT 'met_referrals', period_id, area_x, scope, '', '', count(*), NULL, NULL FROM ref_x GROUP BY ALL;
+INSERT INTO measure_cells
+SELECT 'met_referrals', period_id, area_x, scope, 'referrer', referrer, count(*), NULL, NULL FROM ref_x GROUP BY ALL;
+INSERT INTO measure_cells
+SELECT 'met_referrals', period_id, area_x, scope, 'code', code, count(*), NULL, NULL
+FROM (SELECT period_id, area_x, scope, unnest(list_distinct(met_codes)) AS code FROM ref_x) GROUP BY ALL;
+
+-- nrm_referrals: NRM referrals in the period; by exploitation_type and first_responder.
+CREATE OR REPLACE TEMP TABLE nrm_x AS
+WITH r AS (SELECT *, met_age(dob, referred_at) AS age FROM nrm_referrals),
+     p AS (SELECT *, unnest(met_period_ids(referred_at)) AS period_id FROM r),
+     a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
+SELECT *, unnest(met_scopes(age)) AS scope FROM a;
+INSERT INTO measure_cells
+SELECT 'nrm_referrals', period_id, area_x, scope, '', '', count(*), NULL, NULL FROM nrm_x GROUP BY ALL;
+INSERT INTO measure_cells
+SELECT 'nrm_referrals', period_id, area_x, scope, 'exploitation_type', exploitation_type, count(*), NULL, NULL FROM nrm_x GROUP BY ALL;
+INSERT INTO measure_cells
+SELECT 'nrm_referrals', period_id, area_x, scope, 'first_responder', first_responder, count(*), NULL, NULL FROM nrm_x GROUP BY ALL;
+-- nrm_positive_rg_pct: positive / (positive + negative) reasonable-grounds decisions.
+INSERT INTO measure_cells
+SELECT 'nrm_positive_rg_pct', period_id, area_x, scope, '', '',
+       count(*) FILTER (WHERE reasonable_grounds = 'positive'),
+       count(*) FILTER (WHERE reasonable_grounds IN ('positive', 'negative')), NULL
+FROM nrm_x GROUP BY ALL;
+
+-- The _per_10k companions: the count per 10,000 population of the age scope.
+INSERT INTO measure_cells
+SELECT m.measure || '_per_10k', d.period_id, d.area, d.scope, '', '', coalesce(c.num, 0), d.population, NULL
+FROM denominators d
+CROSS JOIN (SELECT unnest(['missing_children', 'children_at_risk', 'nrm_referrals']) AS measure) m
+LEFT JOIN measure_cells c
+       ON c.measure = m.measure AND c.breakdown = '' AND c.period_id = d.period_id
+      AND c.area = d.area AND c.scope = d.scope;
+
+-- group_profile: met_children split by sex, age band, ethnicity, looked_after and
+-- disability (values of their most recent event in the period), each with its share of
+-- met_children; for sex and age band also the population share (0–17, same area and
+-- year as prevalence). The ratio of the two shares is worked out when read.
+CREATE OR REPLACE TEMP TABLE profile_pop AS
+WITH per_area AS (
+    SELECT period_id, area, sex, met_age_band(age) AS band, sum(population) AS population
+    FROM period_population WHERE age <= 17 GROUP BY ALL
+)
+SELECT period_id, unnest([area, 'all']) AS area_x, sex, band, population FROM per_area;
+
+INSERT INTO measure_rows
+WITH people AS (
+    SELECT period_id, area_x, child_pseudonym,
+           coalesce(sex, 'U') AS sex, met_age_band(age) AS age_band, coalesce(ethnicity, 'Not known') AS ethnicity,
+           met_yes_no(looked_after) AS looked_after, met_yes_no(disability) AS disability
+    FROM met_people
+), totals AS (
+    SELECT period_id, area_x, count(*) AS children FROM people GROUP BY ALL
+), groups AS (
+    SELECT period_id, area_x, 'sex' AS dimension, sex AS grp, count(*) AS n FROM people GROUP BY ALL
+    UNION ALL SELECT period_id, area_x, 'age_band', age_band, count(*) FROM people GROUP BY ALL
+    UNION ALL SELECT period_id, area_x, 'ethnicity', ethnicity, count(*) FROM people GROUP BY ALL
+    UNION ALL SELECT period_id, area_x, 'looked_after', looked_after, count(*) FROM people GROUP BY ALL
+    UNION ALL SELECT period_id, area_x, 'disability', disability, count(*) FROM people GROUP BY ALL
+), pop AS (
+    SELECT period_id, area_x, 'sex' AS dimension, sex AS grp, sum(population) AS p FROM profile_pop GROUP BY ALL
+    UNION ALL SELECT period_id, area_x, 'age_band', band, sum(population) FROM profile_pop GROUP BY ALL
+), pop_total AS (
+    SELECT period_id, area_x, sum(population) AS p FROM profile_pop GROUP BY ALL
+)
+SELECT 'group_profile', g.period_id, g.area_x, '*',
+       row_number() OVER (PARTITION BY g.period_id, g.area_x ORDER BY
+           CASE g.dimension WHEN 'sex' THEN 1 WHEN 'age_band' THEN 2 WHEN 'ethnicity' THEN 3 WHEN 'looked_after' THEN 4 ELSE 5 END, g.grp),
+       json_object(
+           'dimension', g.dimension, 'group', g.grp,
+           'children', json_object('n', g.n),
+           'share_pct', json_object('n', g.n, 'd', t.children),
+           'population_share_pct', CASE WHEN pp.p IS NOT NULL THEN json_object('n', pp.p, 'd', pt.p) END)
+FROM groups g
+JOIN totals t USING (period_id, area_x)
+LEFT JOIN pop pp ON pp.period_id = g.period_id AND pp.area_x = g.area_x AND pp.dimension = g.dimension AND pp.grp = g.grp
+LEFT JOIN pop_total pt ON pt.period_id = g.period_id AND pt.area_x = g.area_x;
+
+-- service_gaps: one row per locality of the area (for 'all', of every area), with the
+-- measures computed for the children whose locality on the record is that locality.
+-- `gap` (prevalence above the area's and interview completion below it) is worked
+-- out when read, against the area's own figures.
+CREATE OR REPLACE TEMP TABLE loc_list AS
+SELECT l.area, l.locality, unnest([l.area, 'all']) AS area_x FROM localities l;
+
+INSERT INTO measure_rows
+WITH mc AS (SELECT period_id, area_x, locality, count(*) AS n FROM met_people WHERE locality IS NOT NULL GROUP BY ALL),
+     lp AS (SELECT period_id, locality, sum(population) AS population FROM period_population WHERE age <= 17 GROUP BY ALL),
+     me AS (SELECT period_id, area_x, scope, locality, count(*) AS n FROM ep_x GROUP BY ALL),
+     rc AS (SELECT period_id, area_x, scope, locality, count(*) FILTER (WHERE completed_72h) AS n, count(*) AS d FROM ret_x GROUP BY ALL),
+     rk AS (SELECT period_id, area_x, scope, locality,
+                   count(*) FILTER (WHERE is_current AND level IN ('low', 'medium', 'high')) AS at_risk,
+                   count(*) FILTER (WHERE NOT is_current AND level IN ('low', 'medium', 'high')) AS overdue
+            FROM risk_x GROUP BY ALL),
+     s AS (SELECT unnest(['0-17', '18-24', '0-24']) AS scope)
+SELECT 'service_gaps', p.period_id, ll.area_x, s.scope,
+       row_number() OVER (PARTITION BY p.period_id, ll.area_x, s.scope ORDER BY ll.area, ll.locality),
+       json_object(
+           'locality', ll.locality, 'area', ll.area,
+           'met_children', json_object('n', coalesce(mc.n, 0)),
+           'prevalence_per_10k', json_object('n', coalesce(mc.n, 0), 'd', lp.population),
+           'missing_episodes', json_object('n', coalesce(me.n, 0)),
+           'rhi_completed_72h_pct', json_object('n', coalesce(rc.n, 0), 'd', coalesce(rc.d, 0)),
+           'children_at_risk', json_object('n', coalesce(rk.at_risk, 0)),
+           'risk_reviews_overdue', json_object('n', coalesce(rk.overdue, 0)))
+FROM periods p
+CROSS JOIN loc_list ll
+CROSS JOIN s
+LEFT JOIN mc ON mc.period_id = p.period_id AND mc.area_x = ll.area_x AND mc.locality = ll.locality
+LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
+LEFT JOIN me ON me.period_id = p.period_id AND me.area_x = ll.area_x AND me.scope = s.scope AND me.locality = ll.locality
+LEFT JOIN rc ON rc.period_id = p.period_id AND rc.area_x = ll.area_x AND rc.scope = s.scope AND rc.locality = ll.locality
+LEFT JOIN rk ON rk.period_id = p.period_id AND rk.area_x = ll.area_x AND rk.scope = s.scope AND rk.locality = ll.locality;

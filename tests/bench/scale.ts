@@ -1,0 +1,37 @@
+// `npm run bench [-- --scale N]`: the generator and the load at scale (default 100),
+// each timed in its own process, with rows and peak memory. The README quotes it.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const scale = Number(args[args.indexOf('--scale') + 1] ?? 100) || 100;
+const keep = args.includes('--keep');
+const dir = args.includes('--dir') ? args[args.indexOf('--dir') + 1]! : mkdtempSync(join(tmpdir(), 'met-bench-'));
+const step = join(import.meta.dirname, 'step.js');
+const env = { ...process.env, MET_SECRET_KEY: process.env.MET_SECRET_KEY ?? 'benchmark-key-not-for-real-data-0123' };
+
+function run(name: string, ...rest: string[]) {
+  const out = execFileSync(process.execPath, [step, name, ...rest], { env, encoding: 'utf-8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; peak_mib: number; detail: Record<string, unknown>[] };
+}
+
+console.log(`MET benchmark: scale ${scale}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+try {
+  const extracts = join(dir, 'extracts');
+  const g = run('generate', extracts, String(scale));
+  const rows = g.detail.reduce((s, f) => s + Number(f.rows), 0);
+  const episodes = Number(g.detail.find((f) => f.file === 'missing_episodes.csv')?.rows ?? 0);
+  const mib = g.detail.reduce((s, f) => s + Number(f.bytes), 0) / 2 ** 20;
+  console.log(`generate: ${g.seconds} s, ${rows.toLocaleString('en-GB')} rows (${episodes.toLocaleString('en-GB')} missing episodes), ${mib.toFixed(0)} MiB of CSV, peak ${g.peak_mib} MiB`);
+  const l = run('load', extracts, join(dir, 'met.duckdb'));
+  const read = l.detail.reduce((s, f) => s + Number(f.read ?? 0), 0);
+  const q = l.detail.reduce((s, f) => s + Number(f.quarantined ?? 0), 0);
+  console.log(`load:     ${l.seconds} s, ${read.toLocaleString('en-GB')} rows read, ${q.toLocaleString('en-GB')} quarantined, peak ${l.peak_mib} MiB`);
+  for (const f of l.detail) console.log(`  ${String(f.file).padEnd(24)} ${Number(f.read ?? 0).toLocaleString('en-GB').padStart(12)} read`);
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+  else console.log(`kept ${dir}`);
+}
