@@ -7,7 +7,9 @@ import { dirname, resolve } from 'node:path';
 import type { AreaName } from '../etl/contract.js';
 import { load } from '../etl/load.js';
 import { withDb } from '../lib/db.js';
-import { humanLoadReport, messages, type QuarantineExample } from '../lib/messages.js';
+import { humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
+import { readMeasures, RequestError } from '../lib/measures.js';
+import { existsSync } from 'node:fs';
 
 /** A progress bar on a terminal; nothing when output goes to a file or another program. */
 function progressBar(label: string): { update(done: number, total: number, what: string): void; stop(): void } {
@@ -80,4 +82,34 @@ export async function runLoad(o: { inDir: string; db: string; area?: AreaName | 
     console.log(humanLoadReport(report, notes, examples));
   }
   return report.status === 'loaded' ? 0 : 1;
+}
+
+export async function runMeasures(o: { db: string; period: string; area: string; role: string; ages: string; trend: number; ids?: string | undefined; json?: boolean | undefined }): Promise<number> {
+  if (!existsSync(o.db)) {
+    console.error(messages.noWarehouse(o.db));
+    return 2;
+  }
+  const t0 = performance.now();
+  try {
+    const result = await withDb(o.db, { readOnly: true }, (db) =>
+      readMeasures(db, {
+        period: o.period,
+        area: o.area,
+        scope: o.ages,
+        role: o.role,
+        trend: o.trend,
+        ...(o.ids ? { ids: o.ids.split(',') } : {}),
+      }),
+    );
+    if (o.json) console.log(JSON.stringify(result, null, 2));
+    else console.log(humanMeasures(result));
+    if (process.env.MET_TIMING) console.error(`measures read in ${(performance.now() - t0).toFixed(0)} ms`);
+    return 0;
+  } catch (e) {
+    if (e instanceof RequestError) {
+      console.error(`met measures: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
 }

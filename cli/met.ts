@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
-import { runGenerate, runLoad } from './commands.js';
+import { runGenerate, runLoad, runMeasures } from './commands.js';
 import { runDemo } from './demo.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,6 +52,21 @@ program
   .addOption(new Option('--fail-after <source>', 'test hook: fail the refresh after this source').hideHelp())
   .action(async (o: { in: string; db: string; area?: AreaName; json?: boolean; failAfter?: string }) => {
     process.exitCode = await runLoad({ inDir: resolve(o.in), db: o.db, area: o.area, json: !!o.json, failAfter: o.failAfter });
+  });
+
+program
+  .command('measures')
+  .description('every measure of the MET dataset for one period and area, as the chosen role sees it')
+  .requiredOption('--db <file>', 'the warehouse file')
+  .requiredOption('--period <period>', 'a month (2025-07), quarter (2025-Q3), financial year (FY2025-26) or year (2025)')
+  .option('--area <area>', 'Southampton, Portsmouth, Hampshire, Isle of Wight or all', 'all')
+  .option('--role <role>', 'analyst (exact figures), board or commissioner (disclosure control)', 'analyst')
+  .option('--ages <scope>', 'age scope: 0-17, 18-24 or 0-24', '0-17')
+  .option('--trend <n>', 'trend length: the last N periods of the same kind', intArg('--trend', 0), 12)
+  .option('--ids <ids>', 'only these measure ids, comma-separated')
+  .option('--json', 'print the documented JSON shape')
+  .action(async (o: { db: string; period: string; area: string; role: string; ages: string; trend: number; ids?: string; json?: boolean }) => {
+    process.exitCode = await runMeasures(o);
   });
 
 program

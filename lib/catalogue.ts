@@ -30,6 +30,8 @@ export interface MeasureDef {
   fixedAges?: boolean;
   /** True where a higher value is better (commentary says "improved" rather than "rose"). */
   higherIsBetter?: boolean;
+  /** Counts this figure is built on: where one of them is suppressed, so is this. */
+  basedOn?: string[];
 }
 
 const add = (id: string): Breakdown => ({ id, additive: true });
@@ -45,7 +47,7 @@ export const MEASURES: readonly MeasureDef[] = [
     breakdowns: [add('classification'), add('source'), add('looked_after'), add('placed_out_of_area')],
   },
   { id: 'missing_children', family: 'missing', kind: 'count', label: 'Children missing', definition: 'Distinct children with at least one episode reported in the period.' },
-  { id: 'episodes_per_child', family: 'missing', kind: 'ratio', label: 'Episodes per child', definition: 'Missing episodes divided by children missing.' },
+  { id: 'episodes_per_child', family: 'missing', kind: 'ratio', label: 'Episodes per child', basedOn: ['missing_episodes', 'missing_children'], definition: 'Missing episodes divided by children missing.' },
   {
     id: 'repeat_missing_children',
     family: 'missing',
@@ -63,7 +65,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { id: 'still_missing', family: 'missing', kind: 'count', label: 'Still missing', definition: 'Episodes reported in the period with no return in the extract.' },
   { id: 'returns', family: 'return_interviews', kind: 'count', label: 'Returns', definition: 'Episodes whose return falls in the period.' },
   {
-    id: 'rhi_offered_72h_pct',
+    id: 'rhi_offered_72h_pct', basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
     label: 'Interviews offered within 72 hours',
@@ -71,14 +73,14 @@ export const MEASURES: readonly MeasureDef[] = [
     higherIsBetter: true,
   },
   {
-    id: 'rhi_completed_72h_pct',
+    id: 'rhi_completed_72h_pct', basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
     label: 'Interviews completed within 72 hours',
     definition: '% of returns with a return interview completed at or before 72 hours after the return (nationally about 63% in 2023-24).',
     higherIsBetter: true,
   },
-  { id: 'rhi_declined_pct', family: 'return_interviews', kind: 'pct', label: 'Interviews declined', definition: '% of returns with an interview the child declined.' },
+  { id: 'rhi_declined_pct', basedOn: ['returns'], family: 'return_interviews', kind: 'pct', label: 'Interviews declined', definition: '% of returns with an interview the child declined.' },
   {
     id: 'rhi_disclosure_count',
     family: 'return_interviews',
@@ -118,7 +120,7 @@ export const MEASURES: readonly MeasureDef[] = [
   },
   { id: 'met_children_18_24', family: 'identification', kind: 'count', label: 'MET young adults (18–24)', definition: 'As MET children, for young adults aged 18–24 at the event.', fixedAges: true },
   {
-    id: 'prevalence_per_10k',
+    id: 'prevalence_per_10k', basedOn: ['met_children'],
     family: 'identification',
     kind: 'per10k',
     label: 'MET prevalence per 10,000 children',
@@ -142,7 +144,7 @@ export const MEASURES: readonly MeasureDef[] = [
     breakdowns: [add('exploitation_type'), add('first_responder')],
   },
   {
-    id: 'nrm_positive_rg_pct',
+    id: 'nrm_positive_rg_pct', basedOn: ['nrm_referrals'],
     family: 'identification',
     kind: 'pct',
     label: 'Positive reasonable-grounds decisions',
@@ -158,9 +160,9 @@ export const MEASURES: readonly MeasureDef[] = [
     fixedAges: true,
   },
   { id: 'service_gaps', family: 'identification', kind: 'rows', label: 'Service gaps by locality', definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.' },
-  { id: 'missing_children_per_10k', family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },
-  { id: 'children_at_risk_per_10k', family: 'identification', kind: 'per10k', label: 'Children at risk per 10,000', definition: 'Children at risk per 10,000 population of the age scope.' },
-  { id: 'nrm_referrals_per_10k', family: 'identification', kind: 'per10k', label: 'NRM referrals per 10,000', definition: 'NRM referrals per 10,000 population of the age scope.' },
+  { id: 'missing_children_per_10k', basedOn: ['missing_children'], family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },
+  { id: 'children_at_risk_per_10k', basedOn: ['children_at_risk'], family: 'identification', kind: 'per10k', label: 'Children at risk per 10,000', definition: 'Children at risk per 10,000 population of the age scope.' },
+  { id: 'nrm_referrals_per_10k', basedOn: ['nrm_referrals'], family: 'identification', kind: 'per10k', label: 'NRM referrals per 10,000', definition: 'NRM referrals per 10,000 population of the age scope.' },
   { id: 'hotspots', family: 'places', kind: 'rows', label: 'Hotspots', definition: 'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top 10% with a total of 5 or more.' },
   {
     id: 'cpi_submissions',

@@ -2,6 +2,8 @@
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
 import type { FileReport, LoadNotes, LoadReport } from '../etl/load.js';
+import { MEASURES } from './catalogue.js';
+import type { MeasuresResponse } from './measures.js';
 
 export const messages = {
   keyCreated: (path: string) =>
@@ -15,7 +17,8 @@ export const messages = {
   demoLoading: (db: string) => `Loading them into ${db} …`,
   generated: (dir: string, files: number, seconds: number) => `Wrote ${files} files to ${dir} in ${seconds.toFixed(1)} s.`,
   loadFailed: (error: string | undefined) => `The refresh failed: ${error ?? 'unknown error'}. The warehouse was left as it was.`,
-  notYet: (command: string) => `met ${command} is not available yet in this version.`,
+  noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
+  suppressedLegend: 'c = withheld to protect confidentiality (a count of 1–4, or a figure that would reveal one).',
 };
 
 function plural(n: number, one: string, many = one + 's'): string {
@@ -73,5 +76,47 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
   );
   lines.push(messages.keyFrom(notes));
   if (!ok) lines.push(messages.loadFailed(report.error));
+  return lines.join('\n');
+}
+
+function shown(v: unknown): string {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'number') return v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  return String(v);
+}
+
+/** The readable table of `met measures` without --json. */
+export function humanMeasures(r: MeasuresResponse): string {
+  const lines: string[] = [];
+  lines.push(`MET dataset — ${r.area === 'all' ? 'all four areas' : r.area}, ${r.period_label} (${r.period}), ages ${r.parameters.age_scope}, as seen by: ${r.role}`);
+  lines.push(
+    `Repeat missing = ${r.parameters.repeat_missing.episodes}+ episodes in ${r.parameters.repeat_missing.window_days} days; ` +
+      `interviews within ${r.parameters.rhi_window_hours} h; risk current for ${r.parameters.risk_current_days} days; suppression below ${r.parameters.suppression_threshold}.`,
+  );
+  let family = '';
+  for (const def of MEASURES) {
+    const m = r.measures[def.id];
+    if (!m) continue;
+    if (def.family !== family) {
+      family = def.family;
+      lines.push('');
+      lines.push(`## ${family.replace('_', ' ')}`);
+      for (const c of r.commentary[def.family] ?? []) lines.push(`   ${c}`);
+    }
+    if (m.rows) {
+      lines.push(`  ${def.label} (${def.id}): ${m.rows.length} rows (use --json for the table)`);
+      continue;
+    }
+    const prev = m.previous ? `  prev ${shown(m.previous.value)}` : '';
+    const spc = m.trend?.spc.status === 'ok' ? `  SPC: ${m.trend.spc.latest.replace('_', ' ')}` : '';
+    lines.push(`  ${def.label.padEnd(42)} ${shown(m.value).padStart(10)}${prev}${spc}`);
+    for (const [b, cells] of Object.entries(m.by ?? {})) {
+      const cellText = Object.entries(cells).map(([k, v]) => `${k} ${shown(v)}`).join(', ');
+      lines.push(`      by ${b}: ${cellText}`);
+    }
+  }
+  for (const w of r.warnings) lines.push(`Warning: ${w}`);
+  lines.push('');
+  lines.push(messages.suppressedLegend);
   return lines.join('\n');
 }

@@ -19,8 +19,9 @@ WHERE e.origin = 'missing_episodes'
 --              starting within the 90 days up to and including its start: the window
 --              [start − 90 days, start], both ends included (RANGE includes episodes
 --              starting at the same moment);
---   hours      returned_at − reported_at in hours, for episodes with a return whose
---              times are known (SSDA903 episodes are dates only and left out).
+--   seconds    returned_at − reported_at in seconds, for episodes with a return whose
+--              times are known (SSDA903 episodes are dates only and left out); the
+--              median is turned into hours, 1 decimal, when read.
 CREATE OR REPLACE TABLE episode_facts AS
 SELECT
     e.*,
@@ -30,7 +31,7 @@ SELECT
         RANGE BETWEEN INTERVAL 90 DAYS PRECEDING AND CURRENT ROW
     ) >= 3 AS is_repeat,
     CASE WHEN e.returned_at IS NOT NULL AND NOT e.dates_only
-         THEN date_diff('second', e.reported_at, e.returned_at) / 3600.0 END AS hours
+         THEN date_diff('second', e.reported_at, e.returned_at) END AS seconds
 FROM episodes e
 ORDER BY e.reported_at;
 
@@ -70,7 +71,7 @@ FROM ep_x GROUP BY ALL;
 -- median_missing_hours: median of (returned_at − reported_at) in hours over episodes
 -- starting in the period that have a returned_at (times known); `den` = episodes used.
 INSERT INTO measure_cells
-SELECT 'median_missing_hours', period_id, area_x, scope, '', '', NULL, count(hours), median(hours)
+SELECT 'median_missing_hours', period_id, area_x, scope, '', '', NULL, count(seconds), median(seconds)
 FROM ep_x GROUP BY ALL;
 
 -- still_missing: episodes starting in the period with no returned_at in the extract.

@@ -1,0 +1,151 @@
+// Plain-English commentary a board member can read aloud, per measure family. It is
+// written from the figures as shown to the role, so it can never quote a suppressed
+// value, nor a change from which one could be worked out; the SPC reading decides
+// whether a change is called a signal or normal variation.
+
+import type { Family } from './catalogue.js';
+import { measureDef, PARAMETERS } from './catalogue.js';
+import type { Shown } from './disclosure.js';
+import type { MeasureOut, MeasuresResponse } from './measures.js';
+
+const NATIONAL_RHI_72H = 63;
+
+function fmt(v: number, kind: string | undefined): string {
+  const s = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  if (kind === 'pct') return `${s}%`;
+  return s;
+}
+
+const periodWord: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
+
+function kindOfPeriod(id: string): string {
+  if (/^\d{4}-\d{2}$/.test(id)) return 'month';
+  if (/Q/.test(id)) return 'quarter';
+  if (/^FY/.test(id)) return 'fy';
+  return 'year';
+}
+
+const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
+
+/** "Missing episodes rose from 38 to 51 (+34%) against the previous quarter, and from 45 a year earlier; …" */
+export function describeChange(id: string, m: MeasureOut | undefined, periodKind: string): string | null {
+  const def = measureDef(id);
+  if (!def || !m) return null;
+  const label = def.label;
+  const v = m.value;
+  if (v === 'c') return `${label}: withheld (c) to protect confidentiality.`;
+  if (!isNum(v)) return `${label}: no figure for this period.`;
+  const parts: string[] = [];
+  const prev = m.previous;
+  if (prev && isNum(prev.value)) {
+    const diff = v - prev.value;
+    const verb = diff === 0 ? 'was unchanged at' : diff > 0 ? 'rose from' : 'fell from';
+    const pct = prev.change_pct !== undefined && prev.change_pct !== null && diff !== 0 ? ` (${diff > 0 ? '+' : ''}${prev.change_pct}%)` : '';
+    parts.push(
+      diff === 0
+        ? `${label} ${verb} ${fmt(v, def.kind)} against the previous ${periodWord[periodKind]}`
+        : `${label} ${verb} ${fmt(prev.value, def.kind)} to ${fmt(v, def.kind)}${pct} against the previous ${periodWord[periodKind]}`,
+    );
+  } else {
+    parts.push(`${label}: ${fmt(v, def.kind)}`);
+  }
+  const ye = m.year_earlier;
+  if (ye && isNum(ye.value)) parts.push(`${fmt(ye.value, def.kind)} a year earlier`);
+  let sentence = parts.join('; ') + '.';
+  const spc = m.trend?.spc;
+  if (spc?.status === 'ok') {
+    if (spc.latest === 'signal_high') sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'high (better)' : 'high'}, not normal variation.`;
+    else if (spc.latest === 'signal_low') sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'low (worse)' : 'low'}, not normal variation.`;
+    else sentence += ' This is within normal variation.';
+  }
+  if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
+  return sentence;
+}
+
+function missing(r: MeasuresResponse, pk: string): string[] {
+  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk)];
+  const rep = r.measures.repeat_missing_children;
+  if (rep) {
+    const { episodes, window_days } = PARAMETERS.repeat_missing;
+    const v = rep.value;
+    out.push(
+      isNum(v)
+        ? `${fmt(v, 'count')} ${v === 1 ? 'child was' : 'children were'} repeat missing (${episodes} or more episodes within ${window_days} days, a local definition).`
+        : v === 'c'
+          ? `The number of repeat missing children is withheld (c) to protect confidentiality.`
+          : null,
+    );
+  }
+  const med = r.measures.median_missing_hours?.value;
+  if (isNum(med)) out.push(`Half of returned episodes lasted ${fmt(med, 'count')} hours or less.`);
+  return out.filter((s): s is string => !!s);
+}
+
+function returnInterviews(r: MeasuresResponse, pk: string): string[] {
+  const out: string[] = [];
+  const c = r.measures.rhi_completed_72h_pct;
+  if (c) {
+    const s = describeChange('rhi_completed_72h_pct', c, pk);
+    if (s) out.push(s);
+    if (isNum(c.value)) {
+      const side = c.value >= NATIONAL_RHI_72H ? 'at or above' : 'below';
+      out.push(`That is ${side} the national figure of about ${NATIONAL_RHI_72H}% (2023-24).`);
+    }
+  }
+  const returns = r.measures.returns?.value;
+  if (isNum(returns)) out.push(`${fmt(returns, 'count')} returns from missing were due an interview offer within ${PARAMETERS.rhi_window_hours} hours.`);
+  return out;
+}
+
+function risk(r: MeasuresResponse, pk: string): string[] {
+  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk)];
+  const high = r.measures.children_at_risk?.by?.level?.high;
+  if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
+  const overdue = r.measures.risk_reviews_overdue?.value;
+  if (isNum(overdue) && overdue > 0)
+    out.push(`${fmt(overdue, 'count')} risk ${overdue === 1 ? 'assessment is' : 'assessments are'} overdue for review (older than ${PARAMETERS.risk_current_days} days).`);
+  const esc = r.measures.risk_escalations?.value;
+  if (isNum(esc)) out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
+  return out.filter((s): s is string => !!s);
+}
+
+function identification(r: MeasuresResponse, pk: string): string[] {
+  const out = [describeChange('met_children', r.measures.met_children, pk)];
+  const prev = r.measures.prevalence_per_10k?.value;
+  if (isNum(prev)) out.push(`That is ${fmt(prev, 'count')} per 10,000 children aged 0–17.`);
+  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk));
+  return out.filter((s): s is string => !!s);
+}
+
+function places(r: MeasuresResponse, pk: string): string[] {
+  const out: string[] = [];
+  const rows = r.measures.hotspots?.rows ?? [];
+  const hot = rows.filter((x) => x.hotspot === true).map((x) => String(x.locality));
+  if (rows.length) out.push(hot.length ? `Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.` : `No locality met the hotspot rule this ${periodWord[pk]}.`);
+  const d = describeChange('disruptions', r.measures.disruptions, pk);
+  if (d) out.push(d);
+  return out;
+}
+
+function dataQuality(r: MeasuresResponse): string[] {
+  const rows = r.measures.load_summary?.rows ?? [];
+  const latest = rows[0]?.refresh_id;
+  const q = rows.filter((x) => x.refresh_id === latest).reduce((s, x) => s + (typeof x.quarantined === 'number' ? x.quarantined : 0), 0);
+  return latest ? [`The latest refresh quarantined ${q.toLocaleString('en-GB')} rows for correction.`] : [];
+}
+
+export function commentary(r: MeasuresResponse): Record<Family, string[]> {
+  const pk = kindOfPeriod(r.period);
+  const out: Record<Family, string[]> = {
+    missing: missing(r, pk),
+    return_interviews: returnInterviews(r, pk),
+    risk: risk(r, pk),
+    identification: identification(r, pk),
+    places: places(r, pk),
+    data_quality: r.role === 'analyst' ? dataQuality(r) : [],
+  };
+  if (r.parameters.age_scope !== '0-17') {
+    for (const k of Object.keys(out) as Family[]) if (out[k].length && k !== 'data_quality') out[k].push(`Figures are for ages ${r.parameters.age_scope}.`);
+  }
+  return out;
+}

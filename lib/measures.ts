@@ -1,0 +1,291 @@
+// Reading the measures: the one way every output (command line, API, pages, board
+// pack) gets its figures. Reads the pre-aggregated tables for the periods asked,
+// applies disclosure control for the caller's role, and adds trends with their SPC
+// reading, comparisons and commentary.
+
+import type { Db } from './db.js';
+import {
+  AGE_SCOPES,
+  AREAS_AND_ALL,
+  MEASURES,
+  PARAMETERS,
+  measureDef,
+  type AgeScope,
+  type AreaOrAll,
+  type MeasureDef,
+} from './catalogue.js';
+import { DEFAULT_THRESHOLD, ROLES, disclose, exactValue, type ExactCell, type MeasureTable, type Role, type Shown, type ShownFigures } from './disclosure.js';
+import { lastPeriods, parsePeriod, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
+import { xmr, type SpcReading } from './spc.js';
+import { discloseRows, type ShownRow } from './rows.js';
+import { commentary } from './commentary.js';
+
+export class RequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export interface MeasuresRequest {
+  period: string;
+  area: string;
+  scope?: string;
+  role?: string;
+  /** Trend length: the last N periods of the same kind (default 12; 0 for none). */
+  trend?: number;
+  ids?: string[];
+  threshold?: number;
+}
+
+export interface Comparison {
+  period: string;
+  value: Shown;
+  /** value − this period's value's counterpart, as a change; omitted where either side is suppressed. */
+  change?: number | null;
+  change_pct?: number | null;
+}
+
+export interface MeasureOut {
+  value?: Shown;
+  by?: Record<string, Record<string, Shown>>;
+  rows?: ShownRow[];
+  previous?: Comparison;
+  year_earlier?: Comparison;
+  trend?: { periods: string[]; values: Shown[]; spc: SpcReading };
+}
+
+export interface MeasuresResponse {
+  period: string;
+  period_label: string;
+  area: AreaOrAll;
+  role: Role;
+  parameters: {
+    age_scope: AgeScope;
+    repeat_missing: { episodes: number; window_days: number };
+    rhi_window_hours: number;
+    risk_current_days: number;
+    suppression_threshold: number;
+    trend_periods: number;
+  };
+  measures: Record<string, MeasureOut>;
+  commentary: Record<string, string[]>;
+  warnings: string[];
+}
+
+export function parseArea(text: string): AreaOrAll {
+  const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
+  const found = AREAS_AND_ALL.find((a) => norm(a) === norm(text));
+  if (!found) throw new RequestError(`area '${text}' is not known: use one of ${AREAS_AND_ALL.join(', ')}`);
+  return found;
+}
+
+export function parseScope(text: string | undefined): AgeScope {
+  const s = (text ?? '0-17').trim();
+  if (!(AGE_SCOPES as readonly string[]).includes(s)) throw new RequestError(`age scope '${s}' is not known: use one of ${AGE_SCOPES.join(', ')}`);
+  return s as AgeScope;
+}
+
+export function parseRole(text: string | undefined): Role {
+  const r = (text ?? 'analyst').trim().toLowerCase();
+  if (!(ROLES as readonly string[]).includes(r)) throw new RequestError(`role '${text}' is not known: use one of ${ROLES.join(', ')}`);
+  return r as Role;
+}
+
+function parseIds(ids: string[] | undefined): MeasureDef[] {
+  if (!ids || ids.length === 0) return [...MEASURES];
+  return ids.map((id) => {
+    const def = measureDef(id.trim());
+    if (!def) throw new RequestError(`measure '${id}' is not known: use one of ${MEASURES.map((m) => m.id).join(', ')}`);
+    return def;
+  });
+}
+
+interface CellRow {
+  measure: string;
+  period_id: string;
+  area: AreaOrAll;
+  breakdown: string;
+  key: string;
+  num: number | null;
+  den: number | null;
+  value: number | null;
+  [k: string]: unknown;
+}
+
+/** Measure → period → the five areas' exact figures. */
+type Tables = Map<string, Map<string, MeasureTable>>;
+
+function toTables(rows: CellRow[]): Tables {
+  const tables: Tables = new Map();
+  for (const r of rows) {
+    let byPeriod = tables.get(r.measure);
+    if (!byPeriod) tables.set(r.measure, (byPeriod = new Map()));
+    let table = byPeriod.get(r.period_id);
+    if (!table) byPeriod.set(r.period_id, (table = {}));
+    const fig = (table[r.area] ??= { headline: { num: 0, den: null }, by: {} });
+    const cell: ExactCell = { num: r.num, den: r.den, value: r.value };
+    if (r.breakdown === '') fig.headline = cell;
+    else (fig.by[r.breakdown] ??= {})[r.key] = cell;
+  }
+  return tables;
+}
+
+/** Every area has an entry, so a figure with no events reads as 0 rather than missing. */
+function complete(table: MeasureTable | undefined): MeasureTable {
+  const t: MeasureTable = { ...(table ?? {}) };
+  for (const a of AREAS_AND_ALL) t[a] ??= { headline: { num: 0, den: null }, by: {} };
+  return t;
+}
+
+async function knownPeriods(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const params: Record<string, string> = {};
+  ids.forEach((id, i) => (params[`p${i}`] = id));
+  const rows = await db.all<{ period_id: string }>(
+    `SELECT period_id FROM periods WHERE period_id IN (${ids.map((_, i) => `$p${i}`).join(', ')})`,
+    params,
+  );
+  return new Set(rows.map((r) => r.period_id));
+}
+
+async function coverage(db: Db): Promise<string> {
+  const r = await db.all<{ lo: string | null; hi: string | null }>(
+    `SELECT min(period_id) AS lo, max(period_id) AS hi FROM periods WHERE kind = 'month'`,
+  );
+  return r[0]?.lo ? `the warehouse covers ${r[0].lo} to ${r[0].hi}` : 'the warehouse holds no events yet';
+}
+
+function changeOf(now: Shown, then: Shown): Pick<Comparison, 'change' | 'change_pct'> {
+  if (typeof now !== 'number' || typeof then !== 'number') return {};
+  const change = Math.round((now - then) * 100) / 100;
+  const change_pct = then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10;
+  return { change, change_pct };
+}
+
+export async function readMeasures(db: Db, req: MeasuresRequest): Promise<MeasuresResponse> {
+  let period: Period;
+  try {
+    period = parsePeriod(req.period);
+  } catch (e) {
+    if (e instanceof PeriodError) throw new RequestError(e.message);
+    throw e;
+  }
+  const area = parseArea(req.area);
+  const scope = parseScope(req.scope);
+  const role = parseRole(req.role);
+  const defs = parseIds(req.ids);
+  const trendN = req.trend ?? 12;
+  if (!Number.isInteger(trendN) || trendN < 0 || trendN > 120) throw new RequestError(`trend must be a whole number from 0 to 120, not ${req.trend}`);
+  const threshold = req.threshold ?? DEFAULT_THRESHOLD;
+
+  const prev = previousPeriod(period);
+  const yearAgo = yearEarlier(period);
+  const trend = trendN > 0 ? lastPeriods(period, trendN) : [];
+  const wanted = [...new Set([period.id, prev.id, yearAgo.id, ...trend.map((p) => p.id)])];
+  const known = await knownPeriods(db, wanted);
+  if (!known.has(period.id)) throw new RequestError(`there is no data for ${period.id}: ${await coverage(db)}`);
+  const periods = wanted.filter((id) => known.has(id));
+
+  const params: Record<string, string> = { scope };
+  periods.forEach((id, i) => (params[`p${i}`] = id));
+  const cellRows = await db.all<CellRow>(
+    `SELECT measure, period_id, area, breakdown, key, num, den, value FROM measure_cells
+     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')}) AND scope IN ($scope, '*')`,
+    params,
+    'reading the measures',
+  );
+  const tables = toTables(cellRows);
+
+  // Disclosure per period, measure by measure; figures built on a suppressed count are
+  // suppressed with it (a rate must not reveal the count it rests on).
+  const shownCache = new Map<string, Partial<Record<AreaOrAll, ShownFigures>>>();
+  const shownFor = (def: MeasureDef, periodId: string): Partial<Record<AreaOrAll, ShownFigures>> => {
+    const cacheKey = `${def.id}\u0000${periodId}`;
+    const cached = shownCache.get(cacheKey);
+    if (cached) return cached;
+    const shown = disclose(def, complete(tables.get(def.id)?.get(periodId)), role, threshold);
+    for (const baseId of def.basedOn ?? []) {
+      const base = measureDef(baseId);
+      if (!base) continue;
+      const baseShown = shownFor(base, periodId);
+      for (const a of AREAS_AND_ALL) if (baseShown[a]?.headline === 'c' && shown[a]) shown[a]!.headline = 'c';
+    }
+    shownCache.set(cacheKey, shown);
+    return shown;
+  };
+
+  const measures: Record<string, MeasureOut> = {};
+  const warnings: string[] = [];
+  for (const def of defs) {
+    if (def.kind === 'rows') continue;
+    const here = shownFor(def, period.id)[area]!;
+    const out: MeasureOut = { value: here.headline };
+    if (Object.keys(here.by).length > 0) out.by = here.by;
+    for (const [label, p] of [['previous', prev], ['year_earlier', yearAgo]] as const) {
+      if (!known.has(p.id)) continue;
+      const then = shownFor(def, p.id)[area]!.headline;
+      out[label] = { period: p.id, value: then, ...changeOf(here.headline, then) };
+    }
+    if (trend.length > 0) {
+      const ps = trend.filter((p) => known.has(p.id));
+      const values = ps.map((p) => shownFor(def, p.id)[area]!.headline);
+      out.trend = { periods: ps.map((p) => p.id), values, spc: xmr(values) };
+    }
+    measures[def.id] = out;
+  }
+  if (defs.some((d) => d.id === 'prevalence_per_10k')) {
+    const t = tables.get('prevalence_per_10k')?.get(period.id)?.[area];
+    if (t && (t.headline.den === null || t.headline.den === 0)) {
+      warnings.push(`prevalence for ${area} in ${period.id} has no population denominator: population.csv has no estimate for ${area === 'all' ? 'one of the areas' : area} for ${period.id} or any earlier year`);
+    }
+  }
+
+  const rowDefs = defs.filter((d) => d.kind === 'rows');
+  if (rowDefs.length > 0) {
+    const rows = await db.all<{ measure: string; row: string; period_id: string }>(
+      `SELECT measure, period_id, row FROM measure_rows
+       WHERE ((period_id = $p AND area = $area) OR period_id = '*') AND scope IN ($scope, '*')
+       ORDER BY measure, ord`,
+      { p: period.id, area, scope },
+      'reading the table-like measures',
+    );
+    const headlineOf = (id: string) => exactValue(measureDef(id)!.kind, complete(tables.get(id)?.get(period.id))[area]!.headline);
+    for (const def of rowDefs) {
+      const raw = rows.filter((r) => r.measure === def.id).map((r) => JSON.parse(r.row) as Record<string, unknown>);
+      measures[def.id] = {
+        rows: discloseRows(def.id, raw, role, threshold, {
+          metChildren: complete(tables.get('met_children')?.get(period.id))[area]!.headline.num ?? 0,
+          areaPrevalence: headlineOf('prevalence_per_10k'),
+          areaCompletion: headlineOf('rhi_completed_72h_pct'),
+          areaTotals: {
+            met_children: complete(tables.get('met_children')?.get(period.id))[area]!.headline.num ?? 0,
+            missing_episodes: complete(tables.get('missing_episodes')?.get(period.id))[area]!.headline.num ?? 0,
+            children_at_risk: complete(tables.get('children_at_risk')?.get(period.id))[area]!.headline.num ?? 0,
+            risk_reviews_overdue: complete(tables.get('risk_reviews_overdue')?.get(period.id))[area]!.headline.num ?? 0,
+          },
+        }),
+      };
+    }
+  }
+
+  const response: MeasuresResponse = {
+    period: period.id,
+    period_label: period.label,
+    area,
+    role,
+    parameters: {
+      age_scope: scope,
+      repeat_missing: { ...PARAMETERS.repeat_missing },
+      rhi_window_hours: PARAMETERS.rhi_window_hours,
+      risk_current_days: PARAMETERS.risk_current_days,
+      suppression_threshold: threshold,
+      trend_periods: trendN,
+    },
+    measures,
+    commentary: {},
+    warnings,
+  };
+  response.commentary = commentary(response);
+  return response;
+}
