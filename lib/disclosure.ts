@@ -106,6 +106,11 @@ export function secondarySuppression<K>(groups: AdditiveGroup<K>[], primary: Set
       if (next !== undefined) {
         hidden.add(next);
         changed = true;
+      } else if (!hidden.has(g.total)) {
+        // No other non-zero cell to hide (e.g. one area holds every case): then the
+        // total itself would give the cell away, so it is hidden instead.
+        hidden.add(g.total);
+        changed = true;
       }
     }
   }
@@ -158,9 +163,8 @@ export function disclose(def: MeasureDef, table: MeasureTable, role: Role, thres
     for (const a of areas) for (const [b, cells] of Object.entries(table[a]!.by)) for (const k of Object.keys(cells)) positions.add(`${b}\u0000${k}`);
     for (const pos of positions) {
       const [b, k] = pos.split('\u0000') as [string, string];
-      if (b !== '' && !additive.has(b) && def.breakdowns?.some((x) => x.id === b && !x.additive)) {
-        // Across areas even a non-additive breakdown's cells add up (each area counts its own).
-      }
+      // Across areas every figure adds up (each area counts its own), even the cells of a
+      // breakdown that is not additive within an area.
       groups.push({ total: keyOf('all', b, k), cells: four.map((a) => keyOf(a, b, k)) });
     }
   }
