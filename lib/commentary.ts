@@ -40,7 +40,16 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   if (prev && isNum(prev.value)) {
     const diff = v - prev.value;
     const verb = diff === 0 ? 'was unchanged at' : diff > 0 ? 'rose from' : 'fell from';
-    const pct = prev.change_pct !== undefined && prev.change_pct !== null && diff !== 0 ? ` (${diff > 0 ? '+' : ''}${prev.change_pct}%)` : '';
+    // A change in a percentage is told in points, not as a percentage of a percentage.
+    const points = Math.round(diff * 10) / 10;
+    const pct =
+      diff === 0
+        ? ''
+        : def.kind === 'pct'
+          ? ` (${diff > 0 ? '+' : ''}${points} points)`
+          : prev.change_pct !== undefined && prev.change_pct !== null
+            ? ` (${diff > 0 ? '+' : ''}${prev.change_pct}%)`
+            : '';
     parts.push(
       diff === 0
         ? `${label} ${verb} ${fmt(v, def.kind)} against the previous ${periodWord[periodKind]}`
@@ -93,7 +102,8 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
     }
   }
   const returns = r.measures.returns?.value;
-  if (isNum(returns)) out.push(`${fmt(returns, 'count')} returns from missing were due an interview offer within ${PARAMETERS.rhi_window_hours} hours.`);
+  if (isNum(returns))
+    out.push(`${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${PARAMETERS.rhi_window_hours} hours.`);
   return out;
 }
 

@@ -79,9 +79,9 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
   return lines.join('\n');
 }
 
-function shown(v: unknown): string {
+function shown(v: unknown, kind?: string): string {
   if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') return v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
+  if (typeof v === 'number') return v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) + (kind === 'pct' ? '%' : '');
   return String(v);
 }
 
@@ -107,11 +107,11 @@ export function humanMeasures(r: MeasuresResponse): string {
       lines.push(`  ${def.label} (${def.id}): ${m.rows.length} rows (use --json for the table)`);
       continue;
     }
-    const prev = m.previous ? `  prev ${shown(m.previous.value)}` : '';
+    const prev = m.previous ? `  previous ${shown(m.previous.value, def.kind)}` : '';
     const spc = m.trend?.spc.status === 'ok' ? `  SPC: ${m.trend.spc.latest.replace('_', ' ')}` : '';
-    lines.push(`  ${def.label.padEnd(42)} ${shown(m.value).padStart(10)}${prev}${spc}`);
+    lines.push(`  ${def.label.padEnd(42)} ${shown(m.value, def.kind).padStart(10)}${prev}${spc}`);
     for (const [b, cells] of Object.entries(m.by ?? {})) {
-      const cellText = Object.entries(cells).map(([k, v]) => `${k} ${shown(v)}`).join(', ');
+      const cellText = Object.entries(cells).map(([k, v]) => `${k} ${shown(v, def.kind)}`).join(', ');
       lines.push(`      by ${b}: ${cellText}`);
     }
   }
