@@ -372,12 +372,14 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
       if (name === 'actions') await copyPrevious(mem, 'actions', 'true');
       if (path) {
         opts.onProgress?.(done, total, source.file);
+        const t0 = performance.now();
         const fileReport = await loadFile(mem, source, path, {
           refreshId,
           file: basename(path),
           scope: name.startsWith('ssda903') ? opts.area ?? '' : '',
         }, { notes, headerTag, area: opts.area });
         report.files.push(fileReport);
+        if (process.env.MET_PROFILE) console.error(`  load ${source.file}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         if (fileReport.status === 'loaded' && name !== 'ssda903_header') replaced.add(name);
         done++;
         opts.onProgress?.(done, total, source.file);
@@ -448,6 +450,17 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
   return { report, notes };
 }
 
+/** MET_PROFILE=1 prints each step's seconds, for benchmarks. */
+function profiler(label: string): (step: string) => void {
+  let t = performance.now();
+  return (step) => {
+    if (!process.env.MET_PROFILE) return;
+    const now = performance.now();
+    console.error(`    ${label} ${step}: ${((now - t) / 1000).toFixed(1)} s`);
+    t = now;
+  };
+}
+
 interface FileContext {
   notes: LoadNotes;
   headerTag: string | null;
@@ -457,8 +470,10 @@ interface FileContext {
 async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext, fc: FileContext): Promise<FileReport> {
   const file = basename(path);
   let csv;
+  const tick = profiler(file);
   try {
     csv = prepareCsv(path);
+    tick('prepared');
   } catch (e) {
     if (e instanceof CsvRefusal) return { file, source: source.name, status: 'refused', error: `${file} ${e.message}` };
     throw e;
@@ -469,12 +484,16 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
     if (map.identifiers.length) fc.notes.identifiers[file] = map.identifiers;
     const tag = source.name;
     const stage = await stageFile(db, source, csv, map, tag);
+    tick('staged');
     await checkStage(db, source, tag);
+    tick('checked');
     if (source.name === 'population') await checkLocalitiesUnique(db, tag);
     if (source.name === 'ssda903_missing') await insertSsda903(db, tag, fc.headerTag, fc.area ?? '');
     else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
+    tick('stored');
     await quarantineRows(db, source, tag, stage, ctx);
     const t = await tally(db, tag, stage);
+    tick('quarantined');
     if (source.name !== 'ssda903_header') {
       await db.run(`DELETE FROM wh.source_state WHERE source = $s AND scope = $scope`, { s: source.name, scope: ctx.scope });
       await db.run(`INSERT INTO wh.source_state VALUES ($s, $scope, $r, $f, $h, now()::TIMESTAMP)`, {

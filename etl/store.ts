@@ -3,7 +3,7 @@
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
-import { checkSql } from './checks.js';
+import { checkSql, lookupSql } from './checks.js';
 import type { Source } from './contract.js';
 import type { StageResult } from './stage.js';
 
@@ -25,8 +25,11 @@ export interface StoreContext {
 /** Checks `stage_<tag>` and leaves `final_<tag>`: typed columns, `problems`, and `_row`. */
 export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
   const checked = `checked_${tag}`;
+  const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}` };
+  for (const sql of lookupSql(source, `stage_${tag}`, lookups)) await db.run(sql, undefined, `reading the values of ${source.file}`);
   await db.run(`DROP TABLE IF EXISTS ${checked}`);
-  await db.run(`CREATE TEMP TABLE ${checked} AS ${checkSql(source, `stage_${tag}`)}`, undefined, `checking ${source.file}`);
+  await db.run(`CREATE TEMP TABLE ${checked} AS ${checkSql(source, `stage_${tag}`, lookups)}`, undefined, `checking ${source.file}`);
+  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}`);
   // "A key that repeats within a file keeps the first row that passes every other
   // check and quarantines each later one": so only clean rows compete for a key.
   const key = source.key.map(ident).join(', ');
