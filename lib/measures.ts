@@ -237,7 +237,11 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   if (defs.some((d) => d.id === 'prevalence_per_10k')) {
     const t = tables.get('prevalence_per_10k')?.get(period.id)?.[area];
     if (t && (t.headline.den === null || t.headline.den === 0)) {
-      warnings.push(`prevalence for ${area} in ${period.id} has no population denominator: population.csv has no estimate for ${area === 'all' ? 'one of the areas' : area} for ${period.id} or any earlier year`);
+      warnings.push(
+        t.headline.den === 0
+          ? `prevalence for ${area} in ${period.id} has no population denominator: the population.csv estimate used for ${period.id} has no one aged 0-17 in ${area === 'all' ? 'the four areas' : area}`
+          : `prevalence for ${area} in ${period.id} has no population denominator: population.csv has no estimate for ${area === 'all' ? 'one of the areas' : area} for ${period.id} or any earlier year`,
+      );
     }
   }
 

@@ -61,13 +61,16 @@ SELECT 'met_children_18_24', period_id, area_x, '*', '', '', count(DISTINCT chil
 
 -- Population denominators per period and area: 0–17 (prevalence) and each age scope
 -- (the _per_10k companions). 'all' adds the four areas' denominators, each chosen
--- so; it is NULL when any area has no population for the period.
+-- so; it is NULL when any area has no population at all for the period. An area
+-- whose chosen year has no one of the scope's ages has a denominator of 0, not NULL.
 CREATE OR REPLACE TEMP TABLE denominators AS
 WITH per_area AS (
     SELECT p.period_id, a.area, s.scope,
-           (SELECT sum(pp.population) FROM period_population pp
-            WHERE pp.period_id = p.period_id AND pp.area = a.area
-              AND list_contains(met_scopes(pp.age), s.scope)) AS population
+           CASE WHEN EXISTS (SELECT 1 FROM period_population pp WHERE pp.period_id = p.period_id AND pp.area = a.area)
+                THEN coalesce((SELECT sum(pp.population) FROM period_population pp
+                               WHERE pp.period_id = p.period_id AND pp.area = a.area
+                                 AND list_contains(met_scopes(pp.age), s.scope)), 0)
+           END AS population
     FROM periods p
     CROSS JOIN (SELECT unnest(['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight']) AS area) a
     CROSS JOIN (SELECT unnest(['0-17', '18-24', '0-24']) AS scope) s
