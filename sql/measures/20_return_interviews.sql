@@ -3,7 +3,7 @@
 -- whether or not an interview record exists for it (SSDA903 returns included).
 
 -- One row per return, with what its interviews (if any) achieved.
-CREATE OR REPLACE TABLE return_facts AS
+CREATE OR REPLACE TEMP TABLE return_facts AS
 SELECT
     e.episode_id, e.child_pseudonym, e.area, e.locality, e.age, e.returned_at, e.origin,
     -- an interview offered at or before returned_at + 72 hours, whatever its outcome
@@ -20,22 +20,32 @@ GROUP BY ALL
 ORDER BY e.returned_at;
 
 CREATE OR REPLACE TEMP TABLE ret_x AS
-WITH p AS (SELECT *, unnest(met_period_ids(returned_at)) AS period_id FROM return_facts),
-     a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
-SELECT *, unnest(met_scopes(age)) AS scope FROM a;
+WITH p AS (
+    SELECT child_pseudonym, area, locality, age, offered_72h, completed_72h, declined, disclosures,
+           unnest(met_period_ids(returned_at)) AS period_id
+    FROM return_facts
+), a AS (SELECT * EXCLUDE (area), unnest([area, 'all']) AS area_x FROM p)
+SELECT * EXCLUDE (age), unnest(met_scopes(age)) AS scope FROM a;
 
--- returns: the number of such episodes.
+-- One pass for the family:
+--   returns                the number of such episodes;
+--   rhi_offered_72h_pct    % of returns with an interview offered within 72 hours;
+--   rhi_completed_72h_pct  % of returns with an interview completed within 72 hours;
+--   rhi_declined_pct       % of returns with an interview whose outcome is declined;
+--   rhi_disclosure_count   interviews for those returns flagged exploitation_disclosed.
+CREATE OR REPLACE TEMP TABLE ret_agg AS
+SELECT period_id, area_x, scope,
+       count(*) AS returns,
+       count(*) FILTER (WHERE offered_72h) AS offered,
+       count(*) FILTER (WHERE completed_72h) AS completed,
+       count(*) FILTER (WHERE declined) AS declined,
+       sum(disclosures) AS disclosures
+FROM ret_x
+GROUP BY ALL;
+
 INSERT INTO measure_cells
-SELECT 'returns', period_id, area_x, scope, '', '', count(*), NULL, NULL FROM ret_x GROUP BY ALL;
--- rhi_offered_72h_pct: % of returns with an interview offered within 72 hours.
-INSERT INTO measure_cells
-SELECT 'rhi_offered_72h_pct', period_id, area_x, scope, '', '', count(*) FILTER (WHERE offered_72h), count(*), NULL FROM ret_x GROUP BY ALL;
--- rhi_completed_72h_pct: % of returns with an interview completed within 72 hours.
-INSERT INTO measure_cells
-SELECT 'rhi_completed_72h_pct', period_id, area_x, scope, '', '', count(*) FILTER (WHERE completed_72h), count(*), NULL FROM ret_x GROUP BY ALL;
--- rhi_declined_pct: % of returns with an interview whose outcome is declined.
-INSERT INTO measure_cells
-SELECT 'rhi_declined_pct', period_id, area_x, scope, '', '', count(*) FILTER (WHERE declined), count(*), NULL FROM ret_x GROUP BY ALL;
--- rhi_disclosure_count: interviews for those returns flagged exploitation_disclosed.
-INSERT INTO measure_cells
-SELECT 'rhi_disclosure_count', period_id, area_x, scope, '', '', sum(disclosures), NULL, NULL FROM ret_x GROUP BY ALL;
+SELECT 'returns', period_id, area_x, scope, '', '', returns, NULL, NULL FROM ret_agg
+UNION ALL SELECT 'rhi_offered_72h_pct', period_id, area_x, scope, '', '', offered, returns, NULL FROM ret_agg
+UNION ALL SELECT 'rhi_completed_72h_pct', period_id, area_x, scope, '', '', completed, returns, NULL FROM ret_agg
+UNION ALL SELECT 'rhi_declined_pct', period_id, area_x, scope, '', '', declined, returns, NULL FROM ret_agg
+UNION ALL SELECT 'rhi_disclosure_count', period_id, area_x, scope, '', '', disclosures, NULL, NULL FROM ret_agg;

@@ -23,57 +23,68 @@ SELECT DISTINCT last_date AS at_date FROM periods
 UNION
 SELECT DISTINCT (start_date - INTERVAL 1 DAY)::DATE FROM periods;
 
--- Each person's latest assessment at each such date.
-CREATE OR REPLACE TABLE risk_state AS
+-- Each person's latest assessment at each such date, kept when it is at level low,
+-- medium or high: a latest assessment at 'none' counts in no risk measure.
+CREATE OR REPLACE TEMP TABLE risk_state AS
 SELECT
-    d.at_date, s.child_pseudonym, s.assessment_id, s.area, s.locality, s.level,
-    s.exploitation_type, s.assessed_at, s.dob,
+    d.at_date, s.child_pseudonym, s.area, s.locality, s.level, s.exploitation_type,
     met_age(s.dob, d.at_date) AS age,
     s.assessed_at > d.at_date - INTERVAL 183 DAYS AS is_current
 FROM risk_dates d
 JOIN seraf_span s ON s.assessed_at <= d.at_date AND (s.next_at IS NULL OR s.next_at > d.at_date)
+WHERE s.level <> 'none'
 ORDER BY d.at_date;
 
--- The state at each period's end E, with the level at the previous period's end: the
--- level of the assessment current then, or 'none' when there was none.
-CREATE OR REPLACE TEMP TABLE risk_p AS
-SELECT p.period_id, s.*,
-       coalesce(CASE WHEN prev.is_current THEN prev.level END, 'none') AS prev_level
-FROM periods p
-JOIN risk_state s ON s.at_date = p.last_date
-LEFT JOIN risk_state prev
-       ON prev.at_date = (p.start_date - INTERVAL 1 DAY)::DATE AND prev.child_pseudonym = s.child_pseudonym;
+-- Counts at each date. A person has one latest assessment, in one area, so these add
+-- up across localities and areas, and across the two age bands of the scopes.
+CREATE OR REPLACE TEMP TABLE risk_counts AS
+SELECT at_date, area, locality, CASE WHEN age <= 17 THEN 'child' ELSE 'adult' END AS band,
+       age = 17 AS aged_17, level, exploitation_type, is_current, count(*) AS n
+FROM risk_state
+WHERE age <= 24
+GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE risk_x AS
-WITH a AS (SELECT *, unnest([area, 'all']) AS area_x FROM risk_p)
-SELECT *, unnest(met_scopes(age)) AS scope FROM a;
+-- The counts at each period's end E, for each area and 'all', each age scope.
+CREATE OR REPLACE TEMP TABLE risk_px AS
+WITH p AS (SELECT p.period_id, c.* FROM periods p JOIN risk_counts c ON c.at_date = p.last_date),
+     a AS (SELECT * EXCLUDE (area), unnest([area, 'all']) AS area_x FROM p)
+SELECT *, unnest(CASE band WHEN 'child' THEN ['0-17', '0-24'] ELSE ['18-24', '0-24'] END) AS scope FROM a;
 
 -- children_at_risk: latest assessment current and at level low, medium or high;
 -- split by level and by exploitation_type.
 INSERT INTO measure_cells
-SELECT 'children_at_risk', period_id, area_x, scope, '', '', count(*), NULL, NULL
-FROM risk_x WHERE is_current AND level IN ('low', 'medium', 'high') GROUP BY ALL;
-INSERT INTO measure_cells
-SELECT 'children_at_risk', period_id, area_x, scope, 'level', level, count(*), NULL, NULL
-FROM risk_x WHERE is_current AND level IN ('low', 'medium', 'high') GROUP BY ALL;
-INSERT INTO measure_cells
-SELECT 'children_at_risk', period_id, area_x, scope, 'exploitation_type', exploitation_type, count(*), NULL, NULL
-FROM risk_x WHERE is_current AND level IN ('low', 'medium', 'high') GROUP BY ALL;
+SELECT 'children_at_risk', period_id, area_x, scope,
+       CASE WHEN grouping(level) = 0 THEN 'level' WHEN grouping(exploitation_type) = 0 THEN 'exploitation_type' ELSE '' END,
+       coalesce(level, exploitation_type, ''), sum(n), NULL, NULL
+FROM risk_px
+WHERE is_current
+GROUP BY GROUPING SETS ((period_id, area_x, scope), (period_id, area_x, scope, level), (period_id, area_x, scope, exploitation_type));
 
 -- risk_reviews_overdue: latest assessment at low/medium/high but not current
 -- (assessed_at ≤ E − 183 days).
 INSERT INTO measure_cells
-SELECT 'risk_reviews_overdue', period_id, area_x, scope, '', '', count(*), NULL, NULL
-FROM risk_x WHERE NOT is_current AND level IN ('low', 'medium', 'high') GROUP BY ALL;
+SELECT 'risk_reviews_overdue', period_id, area_x, scope, '', '', sum(n), NULL, NULL
+FROM risk_px WHERE NOT is_current GROUP BY ALL;
 
--- risk_escalations: level at E higher than at the last day of the previous period.
+-- transitions: aged 17 at E, latest assessment current at medium or high (fixed ages;
+-- read from the 0-17 scope so that nobody is counted twice).
 INSERT INTO measure_cells
+SELECT 'transitions', period_id, area_x, '*', '', '', sum(n), NULL, NULL
+FROM risk_px WHERE scope = '0-17' AND aged_17 AND is_current AND level IN ('medium', 'high') GROUP BY ALL;
+
+-- risk_escalations: children whose level at E is higher than at the last day of the
+-- previous period of the same kind, where the level at a date is that of their current
+-- assessment, and 'none' when they have none.
+INSERT INTO measure_cells
+WITH escalated AS (
+    SELECT p.period_id, s.area, s.age
+    FROM periods p
+    JOIN risk_state s ON s.at_date = p.last_date AND s.is_current
+    LEFT JOIN risk_state prev
+           ON prev.at_date = (p.start_date - INTERVAL 1 DAY)::DATE
+          AND prev.child_pseudonym = s.child_pseudonym AND prev.is_current
+    WHERE met_level_rank(s.level) > coalesce(met_level_rank(prev.level), 0)
+), a AS (SELECT period_id, age, unnest([area, 'all']) AS area_x FROM escalated)
 SELECT 'risk_escalations', period_id, area_x, scope, '', '', count(*), NULL, NULL
-FROM risk_x WHERE is_current AND met_level_rank(level) > met_level_rank(prev_level) GROUP BY ALL;
-
--- transitions: aged 17 at E, latest assessment current at medium or high (fixed ages).
-INSERT INTO measure_cells
-SELECT 'transitions', period_id, area_x, '*', '', '', count(*), NULL, NULL
-FROM (SELECT DISTINCT period_id, area_x, child_pseudonym FROM risk_x
-      WHERE age = 17 AND is_current AND level IN ('medium', 'high'))
+FROM (SELECT period_id, area_x, unnest(met_scopes(age)) AS scope FROM a)
 GROUP BY ALL;

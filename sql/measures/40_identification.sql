@@ -4,7 +4,7 @@
 -- medium or high, a referral carrying a MET factor code (10A, 11A, 12A, 13A, 24A), or
 -- an NRM referral. `t` orders a person's events, so a breakdown can use the values on
 -- their most recent event in the period.
-CREATE OR REPLACE TABLE met_events AS
+CREATE OR REPLACE TEMP TABLE met_events AS
 SELECT child_pseudonym, area, locality, reported_at::DATE AS d, reported_at AS t, dob, sex, ethnicity,
        looked_after, disability, 'missing' AS kind, met_age(dob, reported_at) AS age
 FROM episode_facts
@@ -24,7 +24,7 @@ FROM nrm_referrals;
 -- One row per child (0–17 at the event), period and area (and 'all'), with the values
 -- of their most recent event in the period that carries each value. The locality must
 -- be one of the area's own (a placement elsewhere does not count for that area's localities).
-CREATE OR REPLACE TABLE met_people AS
+CREATE OR REPLACE TEMP TABLE met_people AS
 WITH x AS (
     SELECT e.*, unnest(met_period_ids(d)) AS period_id FROM met_events e WHERE e.age <= 17
 ), y AS (
@@ -200,9 +200,9 @@ WITH mc AS (SELECT period_id, area_x, locality, count(*) AS n FROM met_people WH
      me AS (SELECT period_id, area_x, scope, locality, count(*) AS n FROM ep_x GROUP BY ALL),
      rc AS (SELECT period_id, area_x, scope, locality, count(*) FILTER (WHERE completed_72h) AS n, count(*) AS d FROM ret_x GROUP BY ALL),
      rk AS (SELECT period_id, area_x, scope, locality,
-                   count(*) FILTER (WHERE is_current AND level IN ('low', 'medium', 'high')) AS at_risk,
-                   count(*) FILTER (WHERE NOT is_current AND level IN ('low', 'medium', 'high')) AS overdue
-            FROM risk_x GROUP BY ALL),
+                   coalesce(sum(n) FILTER (WHERE is_current), 0) AS at_risk,
+                   coalesce(sum(n) FILTER (WHERE NOT is_current), 0) AS overdue
+            FROM risk_px GROUP BY ALL),
      s AS (SELECT unnest(['0-17', '18-24', '0-24']) AS scope)
 SELECT 'service_gaps', p.period_id, ll.area_x, s.scope,
        row_number() OVER (PARTITION BY p.period_id, ll.area_x, s.scope ORDER BY ll.area, ll.locality),
