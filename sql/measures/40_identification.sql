@@ -2,24 +2,32 @@
 
 -- Every MET event: a missing episode started, a SERAF assessment at level low,
 -- medium or high, a referral carrying a MET factor code (10A, 11A, 12A, 13A, 24A), or
--- an NRM referral. `t` orders a person's events, so a breakdown can use the values on
--- their most recent event in the period.
+-- an NRM referral. `ord` orders a person's events, so a breakdown can use the values on
+-- their most recent event in the period: by time, then (for events at the same moment)
+-- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
+-- and the same data always gives the same figures.
 CREATE OR REPLACE TEMP TABLE met_events AS
-SELECT child_pseudonym, area, locality, reported_at::DATE AS d, reported_at AS t, dob, sex, ethnicity,
-       looked_after, disability, 'missing' AS kind, met_age(dob, reported_at) AS age
-FROM episode_facts
-UNION ALL
-SELECT child_pseudonym, area, locality, assessed_at, assessed_at::TIMESTAMP, dob, sex, ethnicity,
-       looked_after, NULL, 'seraf', met_age(dob, assessed_at)
-FROM risk_assessments WHERE level IN ('low', 'medium', 'high')
-UNION ALL
-SELECT child_pseudonym, area, locality, received_at, received_at::TIMESTAMP, dob, sex, ethnicity,
-       NULL, NULL, 'referral', met_age(dob, received_at)
-FROM referrals WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
-UNION ALL
-SELECT child_pseudonym, area, NULL, referred_at, referred_at::TIMESTAMP, dob, sex, NULL,
-       NULL, NULL, 'nrm', met_age(dob, referred_at)
-FROM nrm_referrals;
+WITH e AS (
+    SELECT child_pseudonym, area, locality, reported_at::DATE AS d, reported_at AS t, dob, sex, ethnicity,
+           looked_after, disability, 1 AS kind, episode_id AS event_id
+    FROM episode_facts
+    UNION ALL
+    SELECT child_pseudonym, area, locality, assessed_at, assessed_at::TIMESTAMP, dob, sex, ethnicity,
+           looked_after, NULL, 2, assessment_id
+    FROM risk_assessments WHERE level IN ('low', 'medium', 'high')
+    UNION ALL
+    SELECT child_pseudonym, area, locality, received_at, received_at::TIMESTAMP, dob, sex, ethnicity,
+           NULL, NULL, 3, referral_id
+    FROM referrals WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
+    UNION ALL
+    SELECT child_pseudonym, area, NULL, referred_at, referred_at::TIMESTAMP, dob, sex, NULL,
+           NULL, NULL, 4, nrm_id
+    FROM nrm_referrals
+)
+SELECT * EXCLUDE (kind, event_id),
+       met_age(dob, d) AS age,
+       strftime(t, '%Y%m%d%H%M%S') || kind || event_id AS ord
+FROM e;
 
 -- One row per child (0–17 at the event), period and area (and 'all'), with the values
 -- of their most recent event in the period that carries each value. The locality must
@@ -32,12 +40,12 @@ WITH x AS (
 )
 SELECT
     period_id, area_x, child_pseudonym,
-    arg_max(age, t) AS age,
-    arg_max(sex, t) FILTER (WHERE sex IS NOT NULL) AS sex,
-    arg_max(ethnicity, t) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicity,
-    arg_max(looked_after, t) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
-    arg_max(disability, t) FILTER (WHERE disability IS NOT NULL) AS disability,
-    arg_max(y.locality, t) FILTER (WHERE l.area = y.area) AS locality
+    arg_max(age, ord) AS age,
+    arg_max(sex, ord) FILTER (WHERE sex IS NOT NULL) AS sex,
+    arg_max(ethnicity, ord) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicity,
+    arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
+    arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
+    arg_max(y.locality, ord) FILTER (WHERE l.area = y.area) AS locality
 FROM y
 LEFT JOIN localities l ON l.locality = y.locality
 GROUP BY ALL;

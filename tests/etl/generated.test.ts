@@ -133,6 +133,25 @@ describe('generated extracts at the default scale', () => {
     expect(leaks.slice(0, 10)).toEqual([]);
   });
 
+  it('loading the same folder again gives identical data and measure tables', async () => {
+    const snapshot = () =>
+      withDb(db, { readOnly: true }, async (d) => {
+        const out: string[] = [];
+        for (const t of ['missing_episodes', 'return_interviews', 'risk_assessments', 'referrals', 'nrm_referrals', 'intelligence', 'disruptions', 'actions', 'population']) {
+          out.push(JSON.stringify(await d.all(`SELECT * FROM ${t} ORDER BY ALL`)));
+        }
+        out.push(JSON.stringify(await d.all(`SELECT * EXCLUDE (refresh_id) FROM quarantine ORDER BY ALL`)));
+        out.push(JSON.stringify(await d.all(`SELECT * FROM measure_cells ORDER BY ALL`)));
+        out.push(JSON.stringify(await d.all(`SELECT * FROM measure_rows WHERE measure NOT IN ('load_summary', 'timeliness') ORDER BY ALL`)));
+        return out;
+      });
+    const before = await snapshot();
+    const { report } = await load({ inDir: extracts, db });
+    expect(report.status).toBe('loaded');
+    const after = await snapshot();
+    after.forEach((t, i) => expect(t === before[i], `table ${i}`).toBe(true));
+  });
+
   it('keeps the expected volume: the demo is close to the real partnership', async () => {
     const n = await withDb(db, { readOnly: true }, (d) => d.value<number>(`SELECT count(*) FROM missing_episodes`));
     expect(n).toBeGreaterThan(10_000);

@@ -96,6 +96,9 @@ describe('idempotence', () => {
       for (const t of tables) out[t] = await query(db, `SELECT * FROM ${t} ORDER BY ALL`);
       // The quarantine carries the refresh id that wrote it: history, so left out here.
       out.quarantine = await query(db, `SELECT * EXCLUDE (refresh_id) FROM quarantine ORDER BY ALL`);
+      // The measures too, all but the data-quality rows built from the refresh history.
+      out.measure_cells = await query(db, `SELECT * FROM measure_cells ORDER BY ALL`);
+      out.measure_rows = await query(db, `SELECT * FROM measure_rows WHERE measure NOT IN ('load_summary', 'timeliness') ORDER BY ALL`);
       return JSON.stringify(out);
     };
     await load({ inDir, db });
