@@ -116,7 +116,7 @@ function removeStaleBuilds(db: string): void {
   for (const f of readdirSync(dir)) {
     if (!f.startsWith(prefix)) continue;
     const pid = Number(f.slice(prefix.length).split('.')[0]);
-    if (!Number.isFinite(pid) || !pidAlive(pid) || pid === process.pid) rmSync(join(dir, f), { force: true });
+    if (!Number.isFinite(pid) || !pidAlive(pid) || pid === process.pid) rmSync(join(dir, f), { recursive: true, force: true });
   }
 }
 
@@ -347,7 +347,9 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
 
   // The raw references live in this in-memory database only. Spilling to disk is
   // switched off so that not even DuckDB's temporary files hold them.
-  const mem = await openDb(':memory:', { config: { temp_directory: '' } });
+  // DuckDB would take 80% of the machine's memory; a refresh needs far less, and the
+  // server and the analyst's other work share the machine (MET_MEMORY_LIMIT to change).
+  const mem = await openDb(':memory:', { config: { temp_directory: '', memory_limit: process.env.MET_MEMORY_LIMIT || '4GB' } });
   let switched = false;
   try {
     registerPseudonym(mem, secret.key);
@@ -423,6 +425,9 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     // The measures are rebuilt from the complete new dataset, inside the new file.
     opts.onProgress?.(total, total, 'measures');
     await mem.run('USE wh');
+    // Every raw reference is gone from memory by now, so the measures may spill to disk
+    // (beside the new warehouse, removed with it) if they need more than the limit.
+    await mem.run(`SET temp_directory = ${literal(building + '.tmp')}`);
     await buildMeasures(mem);
     await mem.run('USE memory');
     await mem.run(`CHECKPOINT wh`);
@@ -435,6 +440,7 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
   } finally {
     mem.close();
   }
+  rmSync(building + '.tmp', { recursive: true, force: true });
   if (!switched) {
     rmSync(building, { force: true });
     rmSync(building + '.wal', { force: true });
