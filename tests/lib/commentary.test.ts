@@ -1,0 +1,92 @@
+// Commentary: plain sentences from the figures as shown, never a hidden one.
+
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { commentary, describeChange } from '../../lib/commentary.js';
+import type { MeasureOut, MeasuresResponse } from '../../lib/measures.js';
+import type { SpcReading } from '../../lib/spc.js';
+import type { Shown } from '../../lib/disclosure.js';
+import { load } from '../../etl/load.js';
+import { withDb } from '../../lib/db.js';
+import { readMeasures } from '../../lib/measures.js';
+import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.js';
+
+const normal: SpcReading = { status: 'ok', n: 12, mean: 40, mean_moving_range: 5, upper_limit: 53.3, lower_limit: 26.7, signals: [], latest: 'normal', summary: '' };
+const high: SpcReading = { ...normal, latest: 'signal_high', signals: [{ index: 11, rules: ['beyond_limit'] }] };
+
+function m(value: Shown, prev: Shown, yearAgo: Shown, spc: SpcReading = normal): MeasureOut {
+  const change = (a: unknown, b: unknown) =>
+    typeof a === 'number' && typeof b === 'number' ? { change: a - b, change_pct: b === 0 ? null : Math.round(((a - b) / b) * 1000) / 10 } : {};
+  return {
+    value,
+    previous: { period: '2025-Q2', value: prev, ...change(value, prev) },
+    year_earlier: { period: '2024-Q3', value: yearAgo, ...change(value, yearAgo) },
+    trend: { periods: [], values: [], spc },
+  };
+}
+
+describe('describeChange', () => {
+  it('says the direction against the previous period and the year before, and calls normal variation so', () => {
+    // 38 → 51 is +13, and 13 / 38 = 34.2%.
+    expect(describeChange('missing_episodes', m(51, 38, 45), 'quarter')).toBe(
+      'Missing episodes rose from 38 to 51 (+34.2%) against the previous quarter; 45 a year earlier. This is within normal variation.',
+    );
+  });
+
+  it('calls a point beyond a limit a signal', () => {
+    expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toContain('against the previous month; 45 a year earlier. The latest figure is a signal: unusually high');
+  });
+
+  it('tells a change in a percentage in points, and says which way is better', () => {
+    // 69.4% → 66.1%: −3.3 points.
+    const s = describeChange('rhi_completed_72h_pct', m(66.1, 69.4, 67.9), 'quarter');
+    expect(s).toBe('Interviews completed within 72 hours fell from 69.4% to 66.1% (-3.3 points) against the previous quarter; 67.9% a year earlier. This is within normal variation.');
+  });
+
+  it('cautions where numbers are small', () => {
+    expect(describeChange('missing_children', m(12, 9, 10), 'quarter')).toContain('Numbers this small move a lot by chance.');
+  });
+
+  it('never quotes a hidden figure, nor a change from which one could be worked out', () => {
+    expect(describeChange('missing_episodes', m('c', 38, 45), 'quarter')).toBe('Missing episodes: withheld (c) to protect confidentiality.');
+    // The previous quarter is hidden: no "from", no change; only the shown figures.
+    const s = describeChange('missing_episodes', m(51, 'c', 45), 'quarter')!;
+    expect(s).toBe('Missing episodes: 51; 45 a year earlier. This is within normal variation.');
+  });
+});
+
+describe('commentary for a role, from a warehouse', () => {
+  it('the board reads no suppressed value in any family; the analyst reads the exact ones', async () => {
+    // Southampton: 3 episodes in 2025-Q1, of 3 children (a count of 1–4, so hidden for the board).
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const rows = [1, 2, 3].map((i) => episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-02-0${i} 10:00`, returned_at: `2025-02-0${i} 12:00` }));
+    await load({ inDir: writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) }), db });
+    const read = (role: string) => withDb(db, { readOnly: true }, (d) => readMeasures(d, { period: '2025-Q1', area: 'Southampton', role, trend: 0 }));
+    const board = await read('board');
+    const analyst = await read('analyst');
+    expect(board.measures.missing_episodes!.value).toBe('c');
+    expect(board.commentary.missing).toContain('Missing episodes: withheld (c) to protect confidentiality.');
+    // The only 3 the board may read is the definition's parameter ("3 or more episodes").
+    const all = Object.values(board.commentary).flat().join(' ').replace('3 or more episodes', '');
+    expect(all).not.toMatch(/\b3\b/);
+    expect(analyst.commentary.missing![0]).toBe('Missing episodes: 3. Numbers this small move a lot by chance.');
+  });
+
+  it('names the age scope when it is not the default', () => {
+    const r = {
+      period: '2025-Q3',
+      period_label: '',
+      area: 'all',
+      role: 'analyst',
+      parameters: { age_scope: '18-24', repeat_missing: { episodes: 3, window_days: 90 }, rhi_window_hours: 72, risk_current_days: 183, suppression_threshold: 5, trend_periods: 12 },
+      measures: { missing_episodes: m(51, 38, 45) },
+      commentary: {},
+      warnings: [],
+    } as MeasuresResponse;
+    expect(commentary(r).missing).toEqual([
+      'Missing episodes rose from 38 to 51 (+34.2%) against the previous quarter; 45 a year earlier. This is within normal variation.',
+      'Figures are for ages 18-24.',
+    ]);
+  });
+});
