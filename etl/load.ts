@@ -224,8 +224,9 @@ async function insertClean(db: Db, source: Source, tag: string): Promise<void> {
       // SERAF: where only the score is given the level is derived from it; a recorded level stands.
       await db.run(
         `INSERT INTO wh.risk_assessments BY NAME
-         SELECT ${cols.replace('"level" AS "level"', `coalesce("level", CASE WHEN score <= 5 THEN 'none' WHEN score <= 10 THEN 'low'
-                                                              WHEN score <= 15 THEN 'medium' ELSE 'high' END) AS "level"`)},
+         SELECT ${warehouseColumns(source, {
+           level: `coalesce("level", CASE WHEN score <= 5 THEN 'none' WHEN score <= 10 THEN 'low' WHEN score <= 15 THEN 'medium' ELSE 'high' END)`,
+         })},
                 "level" IS NULL AS level_derived
          ${clean}`,
       );

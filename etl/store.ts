@@ -118,12 +118,15 @@ export async function tally(db: Db, tag: string, stage: StageResult): Promise<St
   return { read: stage.read, loaded, quarantined, reasons };
 }
 
-/** The SELECT list that turns checked columns into a warehouse table's columns. */
-export function warehouseColumns(source: Source): string {
+/**
+ * The SELECT list that turns checked columns into a warehouse table's columns:
+ * references become `_pseudonym` columns; `override` gives another expression for a column.
+ */
+export function warehouseColumns(source: Source, override: Record<string, string> = {}): string {
   return source.columns
     .map((c) => {
       const name = c.type.kind === 'ref' ? c.name.replace(/_ref$/, '_pseudonym') : c.name;
-      return `${ident(c.name)} AS ${ident(name)}`;
+      return `${override[c.name] ?? ident(c.name)} AS ${ident(name)}`;
     })
     .join(', ');
 }
