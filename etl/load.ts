@@ -215,10 +215,10 @@ function registerPseudonym(db: Db, key: Buffer): void {
 async function insertClean(db: Db, source: Source, tag: string): Promise<void> {
   const final = `final_${tag}`;
   const cols = warehouseColumns(source);
-  const clean = `FROM ${final} WHERE len(problems) = 0 ORDER BY _row`;
+  const clean = (extra = '') => `FROM ${final} WHERE len(problems) = 0 ${extra} ORDER BY _row`;
   switch (source.name) {
     case 'missing_episodes':
-      await db.run(`INSERT INTO wh.missing_episodes BY NAME SELECT ${cols}, 'missing_episodes' AS origin, false AS dates_only ${clean}`);
+      await db.run(`INSERT INTO wh.missing_episodes BY NAME SELECT ${cols}, 'missing_episodes' AS origin, false AS dates_only ${clean()}`);
       return;
     case 'risk_assessments':
       // SERAF: where only the score is given the level is derived from it; a recorded level stands.
@@ -228,16 +228,18 @@ async function insertClean(db: Db, source: Source, tag: string): Promise<void> {
            level: `coalesce("level", CASE WHEN score <= 5 THEN 'none' WHEN score <= 10 THEN 'low' WHEN score <= 15 THEN 'medium' ELSE 'high' END)`,
          })},
                 "level" IS NULL AS level_derived
-         ${clean}`,
+         ${clean()}`,
       );
       return;
     case 'actions':
+      // The plan accumulates: a row already held (same action_id and updated_at) adds nothing.
       await db.run(
-        `INSERT INTO wh.actions BY NAME SELECT ${cols} ${clean.replace('WHERE', `WHERE NOT EXISTS (SELECT 1 FROM wh.actions a WHERE a.action_id = ${final}.action_id AND a.updated_at = ${final}.updated_at) AND`)}`,
+        `INSERT INTO wh.actions BY NAME SELECT ${cols}
+         ${clean(`AND NOT EXISTS (SELECT 1 FROM wh.actions a WHERE a.action_id = ${final}.action_id AND a.updated_at = ${final}.updated_at)`)}`,
       );
       return;
     default:
-      await db.run(`INSERT INTO wh.${TABLE_OF[source.name]} BY NAME SELECT ${cols} ${clean}`);
+      await db.run(`INSERT INTO wh.${TABLE_OF[source.name]} BY NAME SELECT ${cols} ${clean()}`);
   }
 }
 
