@@ -1,14 +1,28 @@
 // `npm start`: the product on its built-in demo data. The first start generates the
-// synthetic extracts and loads them; later starts reuse what exists.
+// synthetic extracts and loads them; later starts reuse what exists. Then the
+// dashboard is served on port 8080 (PORT to change) as the analyst, until Ctrl-C.
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { messages } from '../lib/messages.js';
 import { runGenerate, runLoad } from './commands.js';
+import { runServe } from './serve.js';
 
 export const DEMO_SEED = 2026;
 
-export async function runDemo(dir: string): Promise<number> {
+export async function runDemo(dir: string, opts: { serve?: boolean } = {}): Promise<number> {
+  const code = await prepareDemo(dir);
+  if (code !== 0 || opts.serve === false) return code;
+  const port = process.env.PORT ? Number(process.env.PORT) : 8080;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number from 0 to 65535, not '${process.env.PORT}'`);
+    return 2;
+  }
+  return runServe({ db: join(resolve(dir), 'met.duckdb'), port, role: 'analyst', host: '127.0.0.1' });
+}
+
+/** Generates and loads the demo warehouse, once. */
+export async function prepareDemo(dir: string): Promise<number> {
   const root = resolve(dir);
   const extracts = join(root, 'extracts');
   const db = join(root, 'met.duckdb');

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
 import { runDemo } from './demo.js';
+import { runServe } from './serve.js';
+import { ROLES, type Role } from '../lib/disclosure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgPath = [join(here, '../../package.json'), join(here, '../package.json')].find((p) => existsSync(p));
@@ -18,6 +20,18 @@ function intArg(name: string, min: number) {
     if (!Number.isFinite(n) || n < min) throw new InvalidArgumentError(`${name} must be a number ≥ ${min}`);
     return n;
   };
+}
+
+function portArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('--port must be a whole number from 0 to 65535 (0: any free port)');
+  return n;
+}
+
+function roleArg(v: string): Role {
+  const r = v.trim().toLowerCase();
+  if (!(ROLES as readonly string[]).includes(r)) throw new InvalidArgumentError(`the role must be one of: ${ROLES.join(', ')}`);
+  return r as Role;
 }
 
 function areaArg(v: string): AreaName {
@@ -70,11 +84,23 @@ program
   });
 
 program
+  .command('serve')
+  .description('the dashboard and its API on a warehouse, at http://127.0.0.1:8080 (Ctrl-C to stop)')
+  .requiredOption('--db <file>', 'the warehouse file (a refresh that replaces it is picked up without a restart)')
+  .option('--port <n>', 'port to listen on (0 for any free port)', portArg, 8080)
+  .option('--role <role>', 'the role every request runs as until sign-in exists: analyst, board or commissioner', roleArg, 'board' as Role)
+  .option('--host <host>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+  .action(async (o: { db: string; port: number; role: Role; host: string }) => {
+    process.exitCode = await runServe(o);
+  });
+
+program
   .command('demo')
-  .description('generate the demo extracts and load them, once (what `npm start` runs)')
+  .description('generate the demo extracts and load them once, then serve the dashboard as the analyst (what `npm start` runs)')
   .option('--dir <dir>', 'where the demo data lives', 'data/demo')
-  .action(async (o: { dir: string }) => {
-    process.exitCode = await runDemo(o.dir);
+  .option('--no-serve', 'prepare the demo warehouse only')
+  .action(async (o: { dir: string; serve: boolean }) => {
+    process.exitCode = await runDemo(o.dir, { serve: o.serve });
   });
 
 await program.parseAsync(process.argv);

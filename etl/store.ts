@@ -22,6 +22,20 @@ export interface StoreContext {
   scope: string;
 }
 
+/**
+ * The key of a repeated row, in words. A reference in the key (SSDA903's CHILD) is
+ * not quoted, not even as its pseudonym: "the same child" says enough to find the rows.
+ */
+function keyText(source: Source): string {
+  return source.key
+    .map((k) =>
+      source.columns.find((c) => c.name === k)?.type.kind === 'ref'
+        ? literal(`the same ${k === 'child' ? 'child' : k}`)
+        : `${literal(k + ' ')} || coalesce(CAST(${ident('raw_' + k)} AS VARCHAR), '')`,
+    )
+    .join(" || ', ' || ");
+}
+
 /** Checks `stage_<tag>` and leaves `final_<tag>`: typed columns, `problems`, and `_row`. */
 export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
   const checked = `checked_${tag}`;
@@ -48,7 +62,7 @@ export async function checkStage(db: Db, source: Source, tag: string): Promise<v
      SELECT * REPLACE (
          CASE WHEN key_seq > 1
               THEN [{'column': ${literal(source.key[0]!)}, 'kind': 'repeated key',
-                     'reason': ${source.key.map((k) => `${literal(k + ' ')} || coalesce(CAST(${ident('raw_' + k)} AS VARCHAR), '')`).join(" || ', ' || ")}
+                     'reason': ${keyText(source)}
                                || ' repeats an earlier row (line @FIRST@); the first row is kept'}]
               ELSE problems END AS problems)
      FROM ranked`,

@@ -64,6 +64,18 @@ describe('SSDA903 missing table', () => {
     ]);
   });
 
+  it('a repeated child and start date is quarantined without quoting the child, not even as a pseudonym', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const inDir = writeFolder(join(dir, 'in'), {
+      'ssda903_missing.csv': 'CHILD,DOB,MISSING,MIS_START,MIS_END\n510000,12/03/2002,A,13/11/2017,25/11/2017\n510000,12/03/2002,M,13/11/2017,\n',
+    });
+    await load({ inDir, db, area: 'Isle of Wight' });
+    expect(await query(db, 'SELECT line, kind, reason FROM quarantine')).toEqual([
+      { line: 3, kind: 'repeated key', reason: 'the same child, mis_start 13/11/2017 repeats an earlier row (line 2); the first row is kept' },
+    ]);
+  });
+
   it('is replaced area by area and leaves missing_episodes.csv rows alone', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');

@@ -1,0 +1,47 @@
+// /api/meta: what a client needs before asking for figures: the role it runs as, the
+// refresh it sees, the periods the warehouse covers and the measures' definitions.
+
+import { AGE_SCOPES, AREAS_AND_ALL, MEASURES, PARAMETERS } from '../lib/catalogue.js';
+import type { Db } from '../lib/db.js';
+import type { Role } from '../lib/disclosure.js';
+import { readMeasures } from '../lib/measures.js';
+import type { WarehouseInfo } from './warehouse.js';
+
+export function roleNote(role: Role): string {
+  const what = role === 'analyst' ? 'exact figures' : 'figures under disclosure control (c = withheld)';
+  return `Running as the ${role} role for every request until sign-in exists: ${what}.`;
+}
+
+/** With no warehouse yet (db and info null), the answer still says who the caller is and what
+ *  can be asked, so the analyst's Data page can offer the first upload. */
+export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role, version: string) {
+  // How current each source is: the stored timeliness rows, read the one way figures are read.
+  let sources: { source: string; latest_event: string | null; refreshed: string | null }[] = [];
+  if (db && info?.default_period) {
+    const r = await readMeasures(db, { period: info.default_period, area: 'all', role, trend: 0, ids: ['timeliness'] });
+    sources = (r.measures.timeliness?.rows ?? []).map((x) => ({
+      source: String(x.source),
+      latest_event: (x.latest_event as string | null) ?? null,
+      refreshed: (x.refreshed as string | null) ?? null,
+    }));
+  }
+  return {
+    version,
+    role,
+    role_note: roleNote(role),
+    refresh: info ? { refresh_id: info.refresh_id, finished_at: info.finished_at, sources } : null,
+    areas: AREAS_AND_ALL,
+    age_scopes: AGE_SCOPES,
+    periods: info?.periods ?? { month: [], quarter: [], fy: [], year: [] },
+    default_period: info?.default_period ?? null,
+    measures: MEASURES.map((m) => ({
+      id: m.id,
+      label: m.label,
+      family: m.family,
+      kind: m.kind,
+      definition: m.definition,
+      breakdowns: (m.breakdowns ?? []).map((b) => b.id),
+    })),
+    parameters: { ...PARAMETERS, rhi_national_pct: 63 },
+  };
+}

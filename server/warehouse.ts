@@ -1,0 +1,184 @@
+// The warehouse as the server sees it: one read-only DuckDB handle, swapped for a new
+// one when a refresh renames a new warehouse file over the old (load() builds beside
+// and renames, so the path gets a new inode). Requests lease the current handle; a
+// request that started on the old handle finishes on it, and the old handle is closed
+// once its last lease is released. So a refresh that completes while the server runs
+// is picked up without a restart and without a failed request.
+
+import { statSync } from 'node:fs';
+import { openDb, type Db } from '../lib/db.js';
+
+export interface WarehouseInfo {
+  refresh_id: string;
+  finished_at: string | null;
+  /** Period ids by kind, newest first. */
+  periods: Record<'month' | 'quarter' | 'fy' | 'year', string[]>;
+  default_period: string | null;
+}
+
+export interface Lease {
+  db: Db;
+  info: WarehouseInfo;
+  release(): void;
+}
+
+interface Handle {
+  db: Db;
+  info: WarehouseInfo;
+  key: string;
+  leases: number;
+  retired: boolean;
+  closed: boolean;
+}
+
+export class NoWarehouse extends Error {
+  constructor(path: string) {
+    super(`there is no warehouse yet at the path the server was given (${pathName(path)}): load one with met load, or upload the extracts on the Data page`);
+    this.name = 'NoWarehouse';
+  }
+}
+
+/** Only the file's name: a full path says more about the machine than a user needs. */
+function pathName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Identity of the file now at the path: a rename-over changes the inode, a rewrite the mtime. */
+function fileKey(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}:${s.mtimeMs}:${s.size}`;
+  } catch {
+    return null;
+  }
+}
+
+/** What every response needs to say about the warehouse it was computed from. */
+async function readInfo(db: Db): Promise<WarehouseInfo> {
+  const refresh = await db.all<{ refresh_id: string; finished_at: string | null }>(
+    `SELECT refresh_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%SZ') AS finished_at
+     FROM refreshes WHERE status = 'loaded' ORDER BY finished_at DESC, refresh_id DESC LIMIT 1`,
+    undefined,
+    'reading the latest refresh',
+  );
+  const rows = await db.all<{ period_id: string; kind: string; last_date: string }>(
+    `SELECT period_id, kind, strftime(last_date, '%Y-%m-%d') AS last_date FROM periods ORDER BY start_date DESC, period_id`,
+    undefined,
+    'reading the periods',
+  );
+  const periods: WarehouseInfo['periods'] = { month: [], quarter: [], fy: [], year: [] };
+  for (const r of rows) periods[r.kind as keyof WarehouseInfo['periods']]?.push(r.period_id);
+  // "The latest complete quarter": the latest quarter whose last day the data reaches,
+  // judged by the latest event date across the event sources (an extract taken mid-month
+  // would otherwise make a part-quarter the default).
+  const latest = await db.value<string | null>(
+    `SELECT max(json_extract_string(row, '$.latest_event')) FROM measure_rows
+     WHERE measure = 'timeliness' AND json_extract_string(row, '$.source') NOT IN ('population', 'actions')`,
+    undefined,
+    'reading how current the data is',
+  );
+  const quarters = rows.filter((r) => r.kind === 'quarter');
+  const complete = latest ? quarters.find((q) => q.last_date <= latest) : undefined;
+  return {
+    refresh_id: refresh[0]?.refresh_id ?? 'unknown',
+    finished_at: refresh[0]?.finished_at ?? null,
+    periods,
+    default_period: complete?.period_id ?? quarters[0]?.period_id ?? periods.month[0] ?? null,
+  };
+}
+
+export class Warehouse {
+  private current: Handle | null = null;
+  private opening: Promise<Handle | null> | null = null;
+  private readonly retired = new Set<Handle>();
+  private closedForGood = false;
+
+  constructor(readonly path: string) {}
+
+  /** Leases the warehouse for one request; throws NoWarehouse when there is none. */
+  async acquire(): Promise<Lease> {
+    const h = await this.handle();
+    if (!h) throw new NoWarehouse(this.path);
+    h.leases++;
+    let released = false;
+    return {
+      db: h.db,
+      info: h.info,
+      release: () => {
+        if (released) return;
+        released = true;
+        h.leases--;
+        this.closeIfIdle(h);
+      },
+    };
+  }
+
+  /** The handle for the file now at the path, opening it if the file changed. */
+  private async handle(): Promise<Handle | null> {
+    if (this.closedForGood) return null;
+    const key = fileKey(this.path);
+    if (this.current && this.current.key === key) return this.current;
+    if (key === null) {
+      // The file went away (not a refresh, which renames over it): stop serving it.
+      if (this.current) this.retire(this.current);
+      return null;
+    }
+    // One open at a time: concurrent requests after a refresh share the new handle.
+    if (!this.opening) {
+      this.opening = this.open(key).finally(() => {
+        this.opening = null;
+      });
+    }
+    const h = await this.opening;
+    // A second refresh may have landed while this one opened: the next request will see it.
+    return h ?? this.current;
+  }
+
+  private async open(key: string): Promise<Handle | null> {
+    let db: Db;
+    try {
+      db = await openDb(this.path, { readOnly: true });
+    } catch {
+      // A half-written or vanished file: keep serving what was open.
+      return this.current;
+    }
+    let info: WarehouseInfo;
+    try {
+      info = await readInfo(db);
+    } catch {
+      db.close();
+      return this.current;
+    }
+    const h: Handle = { db, info, key, leases: 0, retired: false, closed: false };
+    // The file may have been replaced again between stat and open; keying the handle by
+    // the older stat makes the next request check again, which is what we want.
+    if (this.current) this.retire(this.current);
+    this.current = h;
+    return h;
+  }
+
+  private retire(h: Handle): void {
+    h.retired = true;
+    if (this.current === h) this.current = null;
+    this.retired.add(h);
+    this.closeIfIdle(h);
+  }
+
+  private closeIfIdle(h: Handle): void {
+    if (!h.retired || h.leases > 0 || h.closed) return;
+    h.closed = true;
+    this.retired.delete(h);
+    h.db.close();
+  }
+
+  /** The refresh id now served, or null with no warehouse (for /api/ready). */
+  async info(): Promise<WarehouseInfo | null> {
+    return (await this.handle())?.info ?? null;
+  }
+
+  /** Closes every handle; in-flight leases close theirs on release. */
+  close(): void {
+    this.closedForGood = true;
+    if (this.current) this.retire(this.current);
+  }
+}

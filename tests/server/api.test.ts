@@ -1,0 +1,204 @@
+// The API of docs/api.md against a small generated warehouse: each endpoint's answer
+// and its bad-request paths, the analyst-only endpoints, disclosure control in what the
+// board sees, the Arrow form, and the security headers.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { tempDir } from '../helpers.js';
+import { generate } from '../../etl/generate/generate.js';
+import { load } from '../../etl/load.js';
+import { startServer, type RunningServer } from '../../server/index.js';
+
+let analyst: RunningServer;
+let board: RunningServer;
+
+beforeAll(async () => {
+  const dir = tempDir('met-server-');
+  const out = join(dir, 'extracts');
+  await generate({ out, seed: 3, scale: 0.05 });
+  const db = join(dir, 'met.duckdb');
+  const { report } = await load({ inDir: out, db });
+  expect(report.status).toBe('loaded');
+  analyst = await startServer({ db, port: 0, role: 'analyst', log: false });
+  board = await startServer({ db, port: 0, role: 'board', log: false });
+});
+
+afterAll(async () => {
+  await analyst?.close();
+  await board?.close();
+});
+
+async function get(s: RunningServer, path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(s.url + path, { headers });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+}
+
+describe('health, readiness and meta', () => {
+  it('answers health and ready with the refresh id', async () => {
+    expect((await get(board, '/api/health')).body).toEqual({ status: 'ok' });
+    const ready = await get(board, '/api/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.refresh_id).toMatch(/^r\d{8}T/);
+  });
+
+  it('describes the role, refresh, periods and measures', async () => {
+    const { body, headers } = await get(board, '/api/meta');
+    expect(headers.get('x-met-version')).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.role).toBe('board');
+    expect(body.role_note).toContain('board role');
+    expect(body.refresh.refresh_id).toMatch(/^r/);
+    expect(body.refresh.sources.length).toBeGreaterThan(0);
+    expect(body.periods.quarter[0]).toMatch(/^\d{4}-Q\d$/);
+    expect(body.periods.quarter).toContain(body.default_period);
+    expect(body.measures.find((m: any) => m.id === 'missing_episodes').breakdowns).toContain('classification');
+  });
+});
+
+describe('GET /api/measures', () => {
+  it('gives the measures object for the default period', async () => {
+    const { status, body } = await get(analyst, '/api/measures?area=Southampton&ids=missing_episodes,returns&trend=4');
+    expect(status).toBe(200);
+    expect(Object.keys(body.measures).sort()).toEqual(['missing_episodes', 'returns']);
+    expect(body.measures.missing_episodes.trend.periods).toHaveLength(4);
+    expect(body.area).toBe('Southampton');
+  });
+
+  it.each([
+    ['/api/measures?area=Atlantis', /area 'Atlantis' is not known: use one of Southampton/],
+    ['/api/measures?period=2025-13', /a month must be 01 to 12/],
+    ['/api/measures?period=July', /use a month \(2025-07\)/],
+    ['/api/measures?ids=missing_episodes,nonsense', /measure 'nonsense' is not known/],
+    ['/api/measures?ages=5-10', /age scope '5-10' is not known: use one of 0-17, 18-24, 0-24/],
+    ['/api/measures?trend=121', /trend must be a whole number from 0 to 120/],
+    ['/api/measures?trend=-1', /trend must be a whole number from 0 to 120/],
+    ['/api/measures?area=Southampton&area=Portsmouth', /give area once/],
+    ['/api/measures?period=1999-Q1', /there is no data for 1999-Q1/],
+  ])('refuses %s with a 400 that says what is allowed', async (path, message) => {
+    const { status, body } = await get(board, path);
+    expect(status).toBe(400);
+    expect(body.error).toMatch(message);
+  });
+
+  it('never shows the board a count of 1 to 4', async () => {
+    const { body } = await get(board, '/api/measures?area=Isle of Wight&trend=12');
+    const counts = ['missing_episodes', 'missing_children', 'repeat_missing_children', 'still_missing', 'returns', 'children_at_risk', 'risk_escalations', 'nrm_referrals', 'disruptions', 'met_children'];
+    const seen: unknown[] = [];
+    for (const id of counts) {
+      const m = body.measures[id];
+      seen.push(m.value, m.previous?.value, m.year_earlier?.value, ...m.trend.values);
+      for (const cells of Object.values(m.by ?? {})) seen.push(...Object.values(cells as object));
+    }
+    for (const r of body.measures.hotspots.rows) seen.push(r.found, r.cpi, r.disruptions, r.total);
+    expect(seen.some((v) => v === 'c')).toBe(true);
+    expect(seen.filter((v) => typeof v === 'number' && v >= 1 && v <= 4)).toEqual([]);
+  });
+
+  it('serves Arrow with a suppressed figure as null and flagged', async () => {
+    const res = await fetch(board.url + '/api/measures?area=Isle of Wight&trend=0', { headers: { accept: 'application/vnd.apache.arrow.stream' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['measure', 'breakdown', 'key', 'value', 'suppressed']);
+    const rows = table.toArray().map((r) => r.toJSON());
+    const hidden = rows.filter((r) => r.suppressed);
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden.every((r) => r.value === null)).toBe(true);
+    expect(rows.some((r) => !r.suppressed && typeof r.value === 'number')).toBe(true);
+  });
+});
+
+describe('GET /api/pages/:page', () => {
+  it.each(['overview', 'missing', 'risk', 'places', 'groups', 'gaps', 'areas', 'actions'])('builds the %s page for the board', async (page) => {
+    const { status, body } = await get(board, `/api/pages/${page}?area=Southampton`);
+    expect(status).toBe(200);
+    expect(body.page).toBe(page);
+    expect(body.role).toBe('board');
+    expect(body.refresh.refresh_id).toMatch(/^r/);
+    expect(body.legend).toMatch(/^c = withheld/);
+    for (const c of body.charts) {
+      expect(c.title && c.description && c.table).toBeTruthy();
+      if (c.kind === 'vega-lite') {
+        expect(c.spec.$schema).toContain('vega-lite/v6');
+        // No withheld value is ever plotted.
+        expect(JSON.stringify(c.spec.data?.values ?? [])).not.toContain('"c"');
+      } else {
+        expect(c.kind).toBe('hexmap');
+        expect(c.hexes).toHaveLength(16);
+      }
+    }
+    expect(JSON.stringify(body)).not.toContain('pseudonym');
+  });
+
+  it('gives the overview tiles with their SPC charts and shows no small count', async () => {
+    const { body } = await get(board, '/api/pages/overview?area=Isle of Wight');
+    expect(body.tiles.map((t: any) => t.id)).toEqual(expect.arrayContaining(['met_children', 'missing_episodes', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions']));
+    for (const t of body.tiles) {
+      expect(body.charts.some((c: any) => c.id === t.chart)).toBe(true);
+      if (['met_children', 'missing_episodes', 'repeat_missing_children', 'children_at_risk', 'nrm_referrals', 'disruptions'].includes(t.id)) {
+        for (const v of [t.value, ...t.spark.values]) expect(typeof v === 'number' && v >= 1 && v <= 4, `${t.id} ${v}`).toBe(false);
+      }
+    }
+    const rhi = body.charts.find((c: any) => c.id === 'spc-rhi_completed_72h_pct');
+    expect(JSON.stringify(rhi.spec)).toContain('63');
+  });
+
+  it('gives the action plan with RAG movement', async () => {
+    const { body } = await get(board, '/api/pages/actions');
+    const plan = body.tables[0];
+    expect(plan.rows.length).toBeGreaterThan(0);
+    for (const r of plan.rows) expect(['up', 'down', 'same', 'new']).toContain(r.moved);
+  });
+
+  it('gives the analyst the data page with the contract; the board gets 403', async () => {
+    const ok = await get(analyst, '/api/pages/data');
+    expect(ok.status).toBe(200);
+    expect(ok.body.contract.find((c: any) => c.file === 'missing_episodes.csv').required).toContain('episode_id');
+    expect(ok.body.tables.map((t: any) => t.id)).toEqual(['load_summary', 'completeness', 'timeliness', 'quarantine']);
+    const no = await get(board, '/api/pages/data');
+    expect(no.status).toBe(403);
+    expect(no.body.error).toMatch(/for the analyst only/);
+  });
+
+  it('answers an unknown page with 404 and a bad parameter with 400', async () => {
+    expect((await get(board, '/api/pages/secrets')).status).toBe(404);
+    const bad = await get(board, '/api/pages/overview?period=FY2025-27');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/financial year/);
+  });
+});
+
+describe('GET /api/quarantine', () => {
+  it('filters and pages for the analyst', async () => {
+    const all = await get(analyst, '/api/quarantine?limit=5');
+    expect(all.status).toBe(200);
+    expect(all.body.total).toBeGreaterThan(5);
+    expect(all.body.rows).toHaveLength(5);
+    expect(Object.keys(all.body.rows[0]).sort()).toEqual(['column', 'file', 'kind', 'line', 'reason', 'refresh_id']);
+    const one = await get(analyst, `/api/quarantine?file=actions.csv&reason=${encodeURIComponent('unknown code')}`);
+    expect(one.body.total).toBeGreaterThan(0);
+    expect(one.body.rows.every((r: any) => r.file === 'actions.csv' && r.kind === 'unknown code')).toBe(true);
+    // A quote in the free text is a value, not SQL.
+    const text = await get(analyst, `/api/quarantine?q=${encodeURIComponent("' OR 1=1 --")}`);
+    expect(text.body.total).toBe(0);
+    expect((await get(analyst, '/api/quarantine?limit=0')).status).toBe(400);
+  });
+
+  it('is refused to the board', async () => {
+    expect((await get(board, '/api/quarantine')).status).toBe(403);
+    const res = await fetch(board.url + '/api/refresh', { method: 'POST', body: new FormData() });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('security headers', () => {
+  it('sends a Content-Security-Policy without unsafe-eval or inline scripts', async () => {
+    const res = await fetch(board.url + '/');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const script = csp.split(';').find((d) => d.trim().startsWith('script-src')) ?? '';
+    expect(script).toBe("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+});
