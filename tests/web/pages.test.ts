@@ -1,0 +1,438 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core; nothing
+// is downloaded): every page on a small demo warehouse, its charts drawn, the pickers
+// changing the figures to exactly what /api/measures says, no console error or failed
+// request, no serious or critical axe violation, the CSP header, and the overview's
+// render time (printed, not asserted). A second server runs as the board.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../helpers.js';
+import { generate } from '../../etl/generate/generate.js';
+import { load } from '../../etl/load.js';
+
+// The callbacks given to page.evaluate/$$eval run in the browser; the project compiles
+// for Node without the DOM library, so its few names are declared here, for this file only.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+declare const Event: any;
+type HTMLElement = any;
+type HTMLSelectElement = any;
+type HTMLButtonElement = any;
+type HTMLDetailsElement = any;
+type Document = any;
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WEB = join(ROOT, 'dist/web');
+// The compiled server: it serves dist/web beside it (the source server/ would look for web/).
+const SERVER = join(ROOT, 'dist/server/index.js');
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+const PAGES = [
+  { file: 'index.html', page: 'overview' },
+  { file: 'missing.html', page: 'missing' },
+  { file: 'risk.html', page: 'risk' },
+  { file: 'places.html', page: 'places' },
+  { file: 'groups.html', page: 'groups' },
+  { file: 'gaps.html', page: 'gaps' },
+  { file: 'areas.html', page: 'areas' },
+  { file: 'actions.html', page: 'actions' },
+  { file: 'data.html', page: 'data' },
+] as const;
+
+interface Running {
+  url: string;
+  close(): Promise<void>;
+}
+type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
+
+let browser: Browser;
+let analyst: Running;
+let board: Running;
+let extracts: string;
+
+/** A page that records console errors, failed requests and HTTP errors. */
+async function watched(ctx: BrowserContext | Browser): Promise<{ page: Page; problems: string[] }> {
+  const page = await ctx.newPage({ viewport: { width: 1280, height: 900 } } as never);
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return { page, problems };
+}
+
+async function ready(page: Page): Promise<void> {
+  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 20_000 });
+  expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+}
+
+/** Every chart container on the page has marks: vega's SVG paths/rects, or the map's hexagons. */
+async function chartMarks(page: Page): Promise<{ id: string; marks: number }[]> {
+  return page.$$eval('[data-chart]', (els) =>
+    els.map((el) => ({
+      id: (el as HTMLElement).dataset.chart ?? '',
+      marks:
+        (el as HTMLElement).dataset.kind === 'hexmap'
+          ? el.querySelectorAll('svg .met-hex path').length
+          : el.querySelectorAll('svg .marks path, svg .marks rect, svg path, svg rect').length,
+    })),
+  );
+}
+
+async function getJSON<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  expect(res.status, url).toBe(200);
+  return (await res.json()) as T;
+}
+
+function shownNumber(text: string): number | 'c' | null {
+  const t = text.trim();
+  if (t === 'c') return 'c';
+  const n = t.replace(/[,%]/g, '');
+  // A figure that is not defined is shown in words ("no figure") or as a dash.
+  return /^-?\d+(\.\d+)?$/.test(n) ? Number(n) : null;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
+  // The server is written alongside; wait for its build rather than fail at once.
+  for (let i = 0; i < 60 && !existsSync(SERVER); i++) await sleep(1000);
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} does not exist: the server has not been built`);
+
+  const dir = tempDir('met-web-');
+  extracts = join(dir, 'extracts');
+  const db = join(dir, 'met.duckdb');
+  await generate({ out: extracts, seed: 2026, scale: 0.2 });
+  await load({ inDir: extracts, db });
+  const { startServer } = (await import(SERVER)) as { startServer: StartServer };
+  analyst = await startServer({ db, role: 'analyst', port: 0, log: false });
+  board = await startServer({ db, role: 'board', port: 0, log: false });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await analyst?.close();
+  await board?.close();
+});
+
+describe('the dashboard in a browser', () => {
+  it('draws the board overview (render time printed)', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watched(ctx);
+    await page.goto(`${analyst.url}/`);
+    const ms = await page.waitForFunction(
+      () => {
+        if (document.body.dataset.state !== 'ready') return false;
+        const sparks = [...document.querySelectorAll('[data-spark]')];
+        if (!sparks.length || !sparks.every((s) => s.querySelector('svg path'))) return false;
+        return performance.now();
+      },
+      undefined,
+      { timeout: 20_000, polling: 'raf' },
+    );
+    console.log(`board overview charts rendered in ${Math.round((await ms.jsonValue()) as number)} ms`);
+    const tiles = await page.$$eval('.met-tile', (els) => els.map((e) => (e as HTMLElement).dataset.measure));
+    expect(tiles).toEqual(expect.arrayContaining(['met_children', 'missing_episodes', 'repeat_missing_children', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions']));
+    // Each tile says in words (and an icon) whether its latest point is a signal.
+    for (const text of await page.$$eval('.met-signal', (els) => els.map((e) => e.textContent ?? ''))) {
+      expect(text).toMatch(/Signal|Normal variation|No SPC reading/);
+    }
+    expect(await page.textContent('.met-tile[data-measure="rhi_completed_72h_pct"]')).toMatch(/63%/);
+    // Every tile opens its SPC chart, with the keyboard too.
+    const buttons = await page.$$('.met-tile__open');
+    expect(buttons.length).toBe(tiles.length);
+    for (const [i, b] of buttons.entries()) {
+      const id = await b.getAttribute('data-opens');
+      if (i === 0) {
+        await b.focus();
+        await page.keyboard.press('Enter');
+      } else await b.click();
+      expect(await b.getAttribute('aria-expanded')).toBe('true');
+      await page.waitForSelector(`#spc-panel[data-ready="${id}"]`);
+      const marks = await chartMarks(page);
+      expect(marks.find((m) => m.id === id)?.marks ?? 0).toBeGreaterThan(0);
+    }
+    expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
+    expect(await page.textContent('#met-status')).toMatch(/Version \d/);
+    expect(problems).toEqual([]);
+    await ctx.close();
+  });
+
+  it('opens every page with its charts drawn, no console error and no failed request', async () => {
+    const { page, problems } = await watched(browser);
+    for (const p of PAGES) {
+      const res = await page.goto(`${analyst.url}/${p.file}`);
+      expect(res?.status()).toBe(200);
+      await ready(page);
+      const marks = await chartMarks(page);
+      if (p.page !== 'data' && p.page !== 'overview') expect(marks.length, p.page).toBeGreaterThan(0);
+      for (const m of marks) expect(m.marks, `${p.page} ${m.id}`).toBeGreaterThan(0);
+      if (p.page === 'places' || p.page === 'gaps') expect(marks.some((m) => m.marks > 0 && m.id.startsWith('hexmap'))).toBe(true);
+      // Each chart: its description, and a working "Show as table" button.
+      const toggle = await page.$('button.met-toggle');
+      if (toggle) {
+        expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+        const region = await toggle.getAttribute('aria-controls');
+        await toggle.click();
+        expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+        expect(await page.isVisible(`#${region} table`)).toBe(true);
+      }
+      expect(await page.$$eval('.met-chart', (els) => els.every((e) => !!e.querySelector('.met-chart__desc')?.textContent?.trim()))).toBe(true);
+      if (p.page !== 'data') expect(await page.textContent('.met-legend')).toMatch(/c = /);
+      expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
+      if (p.page === 'actions') {
+        const tags = await page.$$eval('[data-key="rag"] .govuk-tag', (els) => els.map((e) => e.textContent));
+        expect(tags.length).toBeGreaterThan(0);
+        for (const t of tags) expect(t).toMatch(/^(Red|Amber|Green|Blue|Complete|Completed)$/i);
+      }
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('sends a CSP without unsafe-eval or unsafe-inline scripts, and no inline script', async () => {
+    for (const p of PAGES) {
+      const res = await fetch(`${analyst.url}/${p.file}`);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const script = /script-src([^;]*)/.exec(csp)?.[1] ?? /default-src([^;]*)/.exec(csp)?.[1] ?? '';
+      expect(script, p.file).not.toMatch(/unsafe-eval|unsafe-inline/);
+      expect(script.trim().length).toBeGreaterThan(0);
+      const html = await res.text();
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(html).not.toMatch(/\son[a-z]+=/i);
+      expect(html).not.toMatch(/GDS Transport|govuk-crest|govuk-logo/);
+    }
+  });
+
+  it('changes area and period through the pickers to exactly the figures of /api/measures', async () => {
+    const { page, problems } = await watched(browser);
+    const meta = await getJSON<{ periods: { quarter: string[] }; default_period: string }>(`${analyst.url}/api/meta`);
+    await page.goto(`${analyst.url}/`);
+    await ready(page);
+    await page.evaluate(() => ((window as unknown as { stayed: number }).stayed = 1));
+    // The quarter before the default one (the newest quarters may be only partly covered).
+    const period = meta.periods.quarter[meta.periods.quarter.indexOf(meta.default_period) + 1]!;
+    for (const [area, per] of [['Portsmouth', meta.default_period], ['Portsmouth', period], ['Isle of Wight', period]] as const) {
+      const current = await page.$eval('#pick-area', (e) => (e as HTMLSelectElement).value);
+      if (current !== area) await page.selectOption('#pick-area', area);
+      const curPeriod = await page.$eval('#pick-period', (e) => (e as HTMLSelectElement).value);
+      if (curPeriod !== per) await page.selectOption('#pick-period', per);
+      await page.waitForSelector(`.met-selection[data-selection="${area}|${per}|0-17"]`);
+      await ready(page);
+      const url = new URL(page.url());
+      expect(url.searchParams.get('area')).toBe(area);
+      expect(url.searchParams.get('period')).toBe(per);
+      const shown = await page.$$eval('.met-tile', (els) =>
+        els.map((e) => ({ id: (e as HTMLElement).dataset.measure!, text: e.querySelector('.met-tile__value')?.textContent ?? '' })),
+      );
+      const ids = shown.map((s) => s.id);
+      const m = await getJSON<{ measures: Record<string, { value: number | 'c' | null }> }>(
+        `${analyst.url}/api/measures?area=${encodeURIComponent(area)}&period=${per}&ages=0-17&trend=0&ids=${ids.join(',')}`,
+      );
+      for (const s of shown) expect(shownNumber(s.text), `${area} ${per} ${s.id}`).toEqual(m.measures[s.id]!.value);
+    }
+    // The age scope too (the tiles whose measures name their own ages stay as they were).
+    await page.selectOption('#pick-ages', '0-24');
+    await page.waitForSelector(`.met-selection[data-selection="Isle of Wight|${period}|0-24"]`);
+    await ready(page);
+    expect(new URL(page.url()).searchParams.get('ages')).toBe('0-24');
+    {
+      const shown = await page.$$eval('.met-tile', (els) =>
+        els.map((e) => ({ id: (e as HTMLElement).dataset.measure!, text: e.querySelector('.met-tile__value')?.textContent ?? '' })),
+      );
+      const m = await getJSON<{ measures: Record<string, { value: number | 'c' | null }> }>(
+        `${analyst.url}/api/measures?area=Isle%20of%20Wight&period=${period}&ages=0-24&trend=0&ids=${shown.map((x) => x.id).join(',')}`,
+      );
+      for (const x of shown) expect(shownNumber(x.text), `0-24 ${x.id}`).toEqual(m.measures[x.id]!.value);
+    }
+    await page.selectOption('#pick-ages', '0-17');
+    await page.waitForSelector(`.met-selection[data-selection="Isle of Wight|${period}|0-17"]`);
+    await ready(page);
+    // No full page load: the marker set before the changes is still there.
+    expect(await page.evaluate(() => (window as unknown as { stayed?: number }).stayed)).toBe(1);
+    // A link reproduces the view.
+    const link = page.url();
+    const again = await browser.newPage();
+    await again.goto(link);
+    await ready(again);
+    expect(await again.getAttribute('.met-selection', 'data-selection')).toBe(`Isle of Wight|${period}|0-17`);
+    expect(await again.$eval('#pick-area', (e) => (e as HTMLSelectElement).value)).toBe('Isle of Wight');
+    // The navigation keeps the selection.
+    expect(await again.getAttribute('a[data-nav="places"]', 'href')).toContain('area=Isle+of+Wight');
+    await again.close();
+    // Back goes to the previous selection.
+    await page.goBack();
+    await page.waitForSelector(`.met-selection[data-selection="Isle of Wight|${period}|0-24"]`);
+    expect(await page.$eval('#pick-ages', (e) => (e as HTMLSelectElement).value)).toBe('0-24');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shades the places map by the measure chosen, kept in the URL', async () => {
+    const { page, problems } = await watched(browser);
+    await page.goto(`${analyst.url}/places.html?area=Southampton`);
+    await ready(page);
+    const options = await page.$$eval('#pick-measure option', (els) => els.map((e) => (e as HTMLSelectElement).value as string));
+    expect(options.length).toBeGreaterThan(1);
+    const model = await getJSON<{ charts: { id: string; kind: string }[]; tables: { id: string; rows: Record<string, unknown>[] }[] }>(`${analyst.url}/api/pages/places?area=Southampton`);
+    const map = model.charts.find((c) => c.kind === 'hexmap')!;
+    const choice = options.find((o) => o !== map.id)!;
+    const column = choice.slice(map.id.length + 1);
+    await page.selectOption('#pick-measure', choice);
+    expect(new URL(page.url()).searchParams.get('measure')).toBe(column);
+    expect(new URL(page.url()).searchParams.get('area')).toBe('Southampton');
+    const rows = model.tables.find((t) => t.rows.some((r) => column in r))!.rows;
+    await page.waitForFunction((n) => document.querySelectorAll('.met-hex').length === n, rows.length);
+    const hexes = await page.$$eval('.met-hex', (els) => els.map((e) => ({ locality: e.dataset.locality as string, text: e.querySelector('.met-hex__value').textContent as string })));
+    expect(hexes.length).toBe(rows.length);
+    for (const x of hexes) {
+      const row = rows.find((r) => r.locality === x.locality)!;
+      expect(shownNumber(x.text.replace(/ [HG]$/, '')), x.locality).toEqual(row[column]);
+    }
+    // A link with the measure reproduces the map.
+    await page.reload();
+    await ready(page);
+    await page.waitForSelector('.met-hex');
+    expect(await page.$eval('#pick-measure', (e) => (e as HTMLSelectElement).value)).toBe(choice);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('says what is wrong with a bad link, in an error summary', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${analyst.url}/missing.html?area=Atlantis`);
+    await page.waitForSelector('body[data-state="error"]');
+    expect(await page.textContent('.govuk-error-summary')).toMatch(/Southampton/);
+    await page.close();
+  });
+
+  it('has no serious or critical axe violations on any page', async () => {
+    const { page } = await watched(browser);
+    const found: string[] = [];
+    for (const p of PAGES) {
+      await page.goto(`${analyst.url}/${p.file}`);
+      await ready(page);
+      // Everything a person can open: the tables behind the toggles, the definitions, an SPC chart.
+      await page.$$eval('button.met-toggle', (els) => els.forEach((b) => (b as HTMLButtonElement).click()));
+      await page.$$eval('details', (els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      if (p.page === 'overview') {
+        await page.click('.met-tile__open');
+        await page.waitForSelector('#spc-panel[data-ready]');
+      }
+      await page.evaluate(AXE);
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const r = await axe.run(document, { resultTypes: ['violations'] });
+        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+      });
+      for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${p.page}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+    }
+    expect(found).toEqual([]);
+    await page.close();
+  });
+
+  it('prints cleanly: navigation, pickers and buttons hidden, tables shown', async () => {
+    const { page } = await watched(browser);
+    await page.goto(`${analyst.url}/missing.html`);
+    await ready(page);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('#met-nav')).toBe(false);
+    expect(await page.isVisible('.met-pickers')).toBe(false);
+    expect(await page.isVisible('button.met-toggle')).toBe(false);
+    expect(await page.isVisible('.met-chart__table table')).toBe(true);
+    await page.close();
+  });
+
+  it('searches the quarantine and checks files in the browser before an upload', async () => {
+    const { page, problems } = await watched(browser);
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posts.push(r.url());
+    });
+    await page.goto(`${analyst.url}/data.html`);
+    await ready(page);
+    await page.waitForSelector('#q-results[data-total]');
+    await page.selectOption('#q-reason', 'unknown locality');
+    await page.click('#quarantine-form button[type="submit"]');
+    const api = await getJSON<{ total: number }>(`${analyst.url}/api/quarantine?reason=${encodeURIComponent('unknown locality')}&limit=1`);
+    await page.waitForFunction((t) => document.querySelector('#q-results')?.dataset.total === String(t) && !document.querySelector('#q-results[aria-busy]'), api.total);
+
+    // The demo's whole folder (with its SSDA903 subfolder) passes the check.
+    await page.setInputFiles('#upload-folder', extracts);
+    await page.waitForSelector('#upload-status p');
+    expect(await page.textContent('#upload-status')).toMatch(/\d+ files checked/);
+    expect(await page.$$('#upload-summary .govuk-error-summary')).toHaveLength(0);
+    await page.$eval('#upload-folder', (el) => {
+      el.value = '';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+
+    // Two bad files: an unknown name, and a known file without its required columns.
+    await page.setInputFiles('#upload-files', [
+      { name: 'notes.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') },
+      { name: 'missing_episodes.csv', mimeType: 'text/csv', buffer: Buffer.from('episode_id,source\nE1,police\n') },
+    ]);
+    await page.waitForFunction(() => document.querySelectorAll('#upload-summary .govuk-error-summary__list li').length === 2);
+    const items = await page.$$eval('#upload-summary .govuk-error-summary__list li', (els) => els.map((e) => e.textContent ?? ''));
+    expect(items.length).toBe(2);
+    expect(items[0]).toMatch(/notes\.csv is not a file of the contract/);
+    expect(items[1]).toMatch(/missing_episodes\.csv is missing required columns: .*child_ref/);
+    await page.click('#upload-submit');
+    await page.waitForSelector('#upload-summary .govuk-error-summary');
+    expect(posts).toEqual([]);
+
+    // The whole folder goes up (the SSDA903 return's area read from its folder's name),
+    // and the refresh's load report comes back.
+    await page.setInputFiles('#upload-files', []);
+    await page.setInputFiles('#upload-folder', extracts);
+    await page.waitForSelector('#upload-status p');
+    expect(await page.$$('#upload-summary .govuk-error-summary')).toHaveLength(0);
+    await page.click('#upload-submit');
+    await page.waitForSelector('#upload-status[data-state]', { timeout: 60_000 });
+    expect(await page.getAttribute('#upload-status', 'data-state')).toBe('done');
+    const report = await page.textContent('#load-report');
+    expect(report).toMatch(/Refresh loaded/);
+    expect(report).toMatch(/nrm_referrals\.csv/);
+    expect(report).toMatch(/ssda903_missing\.csv/);
+    expect(posts.length).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('as the board: no figure of 1 to 4 among the tiles, and no data page', async () => {
+    const { page, problems } = await watched(browser);
+    for (const area of ['all', 'Isle of Wight', 'Portsmouth']) {
+      await page.goto(`${board.url}/?area=${encodeURIComponent(area)}`);
+      await ready(page);
+      expect(await page.textContent('#met-status')).toMatch(/Viewing as: board/);
+      const values = await page.$$eval('.met-tile__value', (els) => els.map((e) => (e.textContent ?? '').trim()));
+      expect(values.length).toBeGreaterThan(0);
+      for (const v of values) expect(v, area).not.toMatch(/^[1-4](\.0+)?$/);
+    }
+    expect(await page.$('a[data-nav="data"]')).toBeNull();
+    // Every other page draws under the board's disclosure control too.
+    for (const p of PAGES.filter((x) => x.page !== 'data' && x.page !== 'overview')) {
+      await page.goto(`${board.url}/${p.file}?area=Isle%20of%20Wight`);
+      await ready(page);
+      for (const m of await chartMarks(page)) expect(m.marks, `board ${p.page} ${m.id}`).toBeGreaterThanOrEqual(0);
+    }
+    await page.goto(`${board.url}/data.html`);
+    await ready(page);
+    expect(await page.textContent('#met-content')).toMatch(/analyst only/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,341 @@
+// The shared shell of every page: navigation, the area/period/age pickers kept in
+// the URL, the role and refresh line, and the common blocks of a page model
+// (warnings, commentary, tiles' legend, charts, tables, definitions).
+import 'govuk-frontend/dist/govuk/govuk-frontend.min.css';
+import './styles.css';
+import { h, fmt } from './dom.js';
+import type { Meta, PageModel } from './types.js';
+import { chartCard, definitionsDetails, tableBlock } from './charts.js';
+
+export const NAV: { file: string; page: string; label: string }[] = [
+  { file: '/', page: 'overview', label: 'Board overview' },
+  { file: '/missing.html', page: 'missing', label: 'Missing and return interviews' },
+  { file: '/risk.html', page: 'risk', label: 'Exploitation risk' },
+  { file: '/places.html', page: 'places', label: 'Places' },
+  { file: '/groups.html', page: 'groups', label: 'Groups' },
+  { file: '/gaps.html', page: 'gaps', label: 'Service gaps' },
+  { file: '/areas.html', page: 'areas', label: 'Four areas compared' },
+  { file: '/actions.html', page: 'actions', label: 'Action plan' },
+  { file: '/data.html', page: 'data', label: 'Data and refresh' },
+];
+
+export interface Selection {
+  area?: string;
+  period?: string;
+  ages?: string;
+}
+
+const KEYS = ['area', 'period', 'ages'] as const;
+
+export function readSelection(): Selection {
+  const q = new URLSearchParams(location.search);
+  const s: Selection = {};
+  for (const k of KEYS) {
+    const v = q.get(k);
+    if (v) s[k] = v;
+  }
+  return s;
+}
+
+export function query(sel: Selection, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  for (const k of KEYS) if (sel[k]) q.set(k, sel[k]!);
+  for (const [k, v] of Object.entries(extra)) if (v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+export async function getJSON<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, { headers: { Accept: 'application/json' }, ...init });
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new ApiError(body.error ?? `${res.status} ${res.statusText}`, res.status);
+  return body as T;
+}
+
+export interface PageContext {
+  meta: Meta;
+  selection: Selection;
+  /** Resolves when every chart drawn so far has its marks in the page. */
+  track(p: Promise<unknown>): void;
+}
+
+export interface PageOptions {
+  page: string;
+  /** Pages that need the analyst (the server answers 403 to anyone else). */
+  analystOnly?: boolean;
+  render(model: PageModel, root: HTMLElement, ctx: PageContext): void;
+  /** Drawn once, below the page model (forms that do not depend on the pickers). */
+  extra?(root: HTMLElement, ctx: PageContext, model: PageModel | null): void;
+}
+
+const $ = (id: string): HTMLElement => document.getElementById(id)!;
+
+function when(iso: string | undefined): string {
+  if (!iso) return 'unknown';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+function drawNav(current: string, sel: Selection, role?: string): void {
+  const items = NAV.filter((n) => n.page !== 'data' || !role || role === 'analyst');
+  const nav = h('section', { class: 'govuk-service-navigation met-nav', 'aria-label': 'Pages' },
+    h('div', { class: 'govuk-width-container' },
+      h('div', { class: 'govuk-service-navigation__container' },
+        h('nav', { 'aria-label': 'Dashboard pages', class: 'govuk-service-navigation__wrapper' },
+          h('ul', { class: 'govuk-service-navigation__list' },
+            items.map((n) => {
+              const active = n.page === current;
+              const a = h('a', { class: 'govuk-service-navigation__link', href: n.file + query(sel), 'aria-current': active ? 'page' : null, 'data-nav': n.page },
+                active ? h('strong', { class: 'govuk-service-navigation__active-fallback' }, n.label) : n.label);
+              return h('li', { class: `govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}` }, a);
+            }))))));
+  $('met-nav').replaceChildren(nav);
+  document.querySelector<HTMLAnchorElement>('.met-header__name')?.setAttribute('href', `/${query(sel)}`);
+}
+
+function option(value: string, label: string, selected: boolean): HTMLOptionElement {
+  const o = h('option', { value }, label);
+  o.selected = selected;
+  return o;
+}
+
+const AREA_LABEL = (a: string): string => (a === 'all' ? 'All four areas' : a);
+const AGES_LABEL: Record<string, string> = { '0-17': 'Children 0–17', '18-24': 'Young adults 18–24', '0-24': 'All 0–24' };
+
+export function periodLabel(id: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(id);
+  if (m) return new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const q = /^(\d{4})-Q([1-4])$/.exec(id);
+  if (q) return `${['January–March', 'April–June', 'July–September', 'October–December'][+q[2]! - 1]} ${q[1]} (${id})`;
+  const fy = /^FY(\d{4})-(\d{2})$/.exec(id);
+  if (fy) return `Financial year ${fy[1]}–${fy[2]}`;
+  return id;
+}
+
+function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => void): void {
+  const area = sel.area ?? 'all';
+  const period = sel.period ?? meta.default_period;
+  const ages = sel.ages ?? '0-17';
+  const areaSel = h('select', { class: 'govuk-select', id: 'pick-area', name: 'area' }, meta.areas.map((a) => option(a, AREA_LABEL(a), a === area)));
+  const groups: [keyof Meta['periods'], string][] = [['quarter', 'Quarters'], ['month', 'Months'], ['fy', 'Financial years'], ['year', 'Calendar years']];
+  const periodSel = h('select', { class: 'govuk-select', id: 'pick-period', name: 'period' },
+    groups.map(([k, label]) => h('optgroup', { label }, (meta.periods[k] ?? []).map((p) => option(p, periodLabel(p), p === period)))));
+  const agesSel = h('select', { class: 'govuk-select', id: 'pick-ages', name: 'ages' }, meta.age_scopes.map((a) => option(a, AGES_LABEL[a] ?? a, a === ages)));
+  const field = (id: string, label: string, control: HTMLElement): HTMLElement =>
+    h('div', { class: 'govuk-form-group met-picker' }, h('label', { class: 'govuk-label govuk-label--s', for: id }, label), control);
+  const form = h('form', { class: 'met-pickers', method: 'get', action: '', 'aria-label': 'Choose what to show' },
+    field('pick-area', 'Area', areaSel),
+    field('pick-period', 'Period', periodSel),
+    field('pick-ages', 'Ages', agesSel),
+    h('div', { class: 'govuk-form-group met-picker met-picker--go' }, h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary' }, 'Show')));
+  const read = (): Selection => ({ area: areaSel.value, period: periodSel.value, ages: agesSel.value });
+  form.addEventListener('change', () => onChange(read()));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    onChange(read());
+  });
+  $('met-pickers').replaceChildren(form);
+}
+
+function setPickers(meta: Meta, sel: Selection): void {
+  const set = (id: string, v: string): void => {
+    const el = document.getElementById(id) as HTMLSelectElement | null;
+    if (el) el.value = v;
+  };
+  set('pick-area', sel.area ?? 'all');
+  set('pick-period', sel.period ?? meta.default_period);
+  set('pick-ages', sel.ages ?? '0-17');
+}
+
+function drawStatus(meta: Meta, model: PageModel | null): void {
+  const refresh = model?.refresh ?? meta.refresh;
+  const role = model?.role ?? meta.role;
+  $('met-status').replaceChildren(
+    h('p', { class: 'govuk-body-s met-status__line' },
+      h('strong', { class: 'govuk-tag govuk-tag--grey met-role', 'data-role': role }, `Viewing as: ${role}`),
+      ' ',
+      refresh ? h('span', { 'data-refresh': refresh.refresh_id }, `Data refresh ${refresh.refresh_id}, ${when(refresh.finished_at)}.`) : 'No refresh yet.',
+      ' ',
+      h('span', { class: 'met-version' }, `Version ${meta.version}.`)),
+    meta.role_note ? h('p', { class: 'govuk-body-s met-status__note' }, meta.role_note) : '',
+  );
+}
+
+export function errorSummary(title: string, items: { text: string; href?: string }[]): HTMLElement {
+  const box = h('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary', tabindex: '-1' },
+    h('div', { role: 'alert' },
+      h('h2', { class: 'govuk-error-summary__title' }, title),
+      h('div', { class: 'govuk-error-summary__body' },
+        h('ul', { class: 'govuk-list govuk-error-summary__list' },
+          items.map((i) => h('li', {}, i.href ? h('a', { href: i.href }, i.text) : i.text))))));
+  return box;
+}
+
+/** The blocks every page model has: the selection in words, warnings, commentary, the legend. */
+export function standardHead(model: PageModel): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  out.push(h('p', { class: 'govuk-body-l met-selection', 'data-selection': `${model.area}|${model.period}|${model.ages}` },
+    `${AREA_LABEL(model.area)}, ${model.period_label ?? periodLabel(model.period)}, ${AGES_LABEL[model.ages] ?? model.ages}.`));
+  for (const w of model.warnings ?? []) {
+    out.push(h('div', { class: 'govuk-warning-text' },
+      h('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true' }, '!'),
+      h('strong', { class: 'govuk-warning-text__text' }, h('span', { class: 'govuk-visually-hidden' }, 'Warning: '), w)));
+  }
+  return out;
+}
+
+export function commentaryBlock(model: PageModel): HTMLElement | null {
+  if (!model.commentary?.length) return null;
+  return h('section', { class: 'met-commentary', 'aria-labelledby': 'commentary-title' },
+    h('h2', { class: 'govuk-heading-m', id: 'commentary-title' }, 'Commentary'),
+    model.commentary.map((s) => h('p', { class: 'govuk-body' }, s)));
+}
+
+export function legendBlock(model: PageModel): HTMLElement {
+  return h('div', { class: 'govuk-inset-text met-legend', id: 'legend-c' },
+    h('p', { class: 'govuk-body-s' }, model.legend ?? 'c = withheld to protect confidentiality'),
+    h('p', { class: 'govuk-body-s' }, '– = no figure (nothing to measure in the period).'));
+}
+
+export function definitionsPanel(model: PageModel): HTMLElement | null {
+  return definitionsDetails(model.definitions ?? [], 'Definitions of every figure on this page');
+}
+
+/** Charts (all of them, or those chosen) and tables of a model, in order. */
+export function chartsAndTables(model: PageModel, ctx: PageContext, opts: { skipCharts?: Set<string>; skipTables?: Set<string> } = {}): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const c of model.charts ?? []) {
+    if (opts.skipCharts?.has(c.id)) continue;
+    const card = chartCard(c, model.definitions ?? [], { headingLevel: 'h2' });
+    ctx.track(card.ready);
+    out.push(card.el);
+  }
+  (model.tables ?? []).forEach((t, i) => {
+    if (opts.skipTables?.has(t.id ?? String(i))) return;
+    out.push(h('section', { class: 'met-table-section' }, tableBlock(t, { captionClass: 'govuk-table__caption--m' })));
+  });
+  return out;
+}
+
+/** The generic page: head, commentary, charts, tables, definitions, legend. */
+export function genericRender(model: PageModel, root: HTMLElement, ctx: PageContext): void {
+  renderPage(model, root, ctx, false);
+}
+
+/** As genericRender, with the charts two to a row on a wide screen (small bar charts). */
+export function gridRender(model: PageModel, root: HTMLElement, ctx: PageContext): void {
+  renderPage(model, root, ctx, true);
+}
+
+function renderPage(model: PageModel, root: HTMLElement, ctx: PageContext, grid: boolean): void {
+  root.append(...standardHead(model));
+  const c = commentaryBlock(model);
+  if (c) root.append(c);
+  const blocks = chartsAndTables(model, ctx);
+  const charts = blocks.filter((b) => b.classList.contains('met-chart'));
+  const rest = blocks.filter((b) => !b.classList.contains('met-chart'));
+  if (grid && charts.length > 1) root.append(h('div', { class: 'met-chart-grid' }, charts), ...rest);
+  else root.append(...blocks);
+  const d = definitionsPanel(model);
+  if (d) root.append(d);
+  root.append(legendBlock(model));
+}
+
+export function start(opts: PageOptions): void {
+  let selection = readSelection();
+  let meta: Meta | null = null;
+  let seq = 0;
+  let extraDrawn = false;
+  let model0: PageModel | null = null;
+  drawNav(opts.page, selection);
+
+  const metaP = getJSON<Meta>('/api/meta');
+
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    document.body.dataset.state = 'loading';
+    const content = $('met-content');
+    content.setAttribute('aria-busy', 'true');
+    const pending: Promise<unknown>[] = [];
+    try {
+      const m = meta ?? (meta = await metaP);
+      // The pickers first, so that a bad link can be put right from the page.
+      drawNav(opts.page, selection, m.role);
+      if (!document.getElementById('pick-area')) drawPickers(m, selection, change);
+      else setPickers(m, selection);
+      if (!model0) drawStatus(m, null);
+      let model: PageModel | null = null;
+      let denied: string | null = null;
+      if (opts.analystOnly && m.role !== 'analyst') {
+        denied = `This page is for the analyst only. You are viewing as ${m.role}.`;
+      } else {
+        try {
+          model = await getJSON<PageModel>(`/api/pages/${opts.page}${query(selection)}`);
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 403) denied = e.message;
+          else throw e;
+        }
+      }
+      if (mine !== seq) return;
+      model0 = model;
+      drawStatus(m, model);
+      const root = h('div', { class: 'met-page' });
+      const ctx: PageContext = { meta: m, selection, track: (p) => pending.push(p) };
+      if (denied) root.append(h('div', { class: 'govuk-inset-text' }, denied));
+      if (model) {
+        if (model.title) $('page-title').textContent = model.title;
+        opts.render(model, root, ctx);
+      }
+      content.replaceChildren(root);
+      if (opts.extra && !denied) {
+        let holder = document.getElementById('met-extra');
+        if (!holder) {
+          holder = h('div', { id: 'met-extra' });
+          content.after(holder);
+        }
+        if (!extraDrawn) {
+          extraDrawn = true;
+          opts.extra(holder, ctx, model);
+        }
+      }
+      await Promise.all(pending);
+      if (mine !== seq) return;
+      content.removeAttribute('aria-busy');
+      document.body.dataset.state = 'ready';
+    } catch (e) {
+      if (mine !== seq) return;
+      content.removeAttribute('aria-busy');
+      const msg = e instanceof Error ? e.message : String(e);
+      content.replaceChildren(errorSummary('The figures could not be shown', [{ text: msg }]));
+      document.body.dataset.state = 'error';
+    }
+  }
+
+  function change(next: Selection): void {
+    selection = next;
+    // Other parameters of the page (the map's measure) stay.
+    const q = new URLSearchParams(location.search);
+    for (const k of KEYS) {
+      if (selection[k]) q.set(k, selection[k]!);
+      else q.delete(k);
+    }
+    history.pushState(null, '', `${location.pathname}?${q.toString()}`);
+    void load();
+  }
+
+  window.addEventListener('popstate', () => {
+    selection = readSelection();
+    void load();
+  });
+
+  void load();
+}
+
+export { fmt };

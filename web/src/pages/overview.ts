@@ -1,0 +1,133 @@
+// Board overview: headline tiles with sparklines, changes and SPC readings, the
+// commentary beside them; each tile opens its SPC chart.
+import { start, standardHead, commentaryBlock, chartsAndTables, definitionsPanel, legendBlock, periodLabel, type PageContext } from '../app.js';
+import { chartCard, loadVega } from '../charts.js';
+import { h, fmt, uid } from '../dom.js';
+import type { ChartModel, PageModel, Shown, Tile } from '../types.js';
+
+const SIGNAL: Record<string, { icon: string; words: string }> = {
+  signal_high: { icon: '▲', words: 'Signal: higher than expected' },
+  signal_low: { icon: '▼', words: 'Signal: lower than expected' },
+  normal: { icon: '●', words: 'Normal variation' },
+  none: { icon: '–', words: 'No SPC reading' },
+};
+
+function compare(label: string, c: { period: string; value: Shown } | undefined): string | null {
+  if (!c) return null;
+  return `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${fmt(c.value)}`;
+}
+
+function sparkSpec(tile: Tile): Record<string, unknown> | null {
+  const s = tile.spark;
+  if (!s) return null;
+  const values = s.periods.map((p, i) => ({ period: p, value: s.values[i] })).filter((d) => typeof d.value === 'number');
+  if (!values.length) return null;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: `${tile.label}: trend over ${values.length} periods, from ${fmt(values[0]!.value)} to ${fmt(values[values.length - 1]!.value)}.`,
+    data: { values },
+    height: 44,
+    padding: 2,
+    layer: [
+      { mark: { type: 'line', color: '#0072B2', strokeWidth: 2 }, encoding: { x: { field: 'period', type: 'ordinal', axis: null, sort: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+      {
+        transform: [{ filter: `datum.period === '${values[values.length - 1]!.period}'` }],
+        mark: { type: 'point', filled: true, color: '#0b0c0c', size: 30 },
+        encoding: { x: { field: 'period', type: 'ordinal', sort: null }, y: { field: 'value', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, model: PageModel, ctx: PageContext): HTMLElement {
+  const sig = SIGNAL[tile.signal ?? 'none'] ?? SIGNAL.none!;
+  const spark = h('div', { class: 'met-spark', 'data-spark': tile.id });
+  const sparkDesc = uid(`spark-${tile.id}`);
+  const spec = sparkSpec(tile);
+  if (spec) {
+    spark.setAttribute('aria-describedby', sparkDesc);
+    ctx.track(loadVega().then((v) => v.renderVegaLite(spark, spec)));
+  }
+  const detail = (tile as Tile & { detail?: string }).detail;
+  const national = detail ? null : tile.comparator?.text ?? tile.comparator?.display ?? (tile.id.startsWith('rhi_completed_72h') ? 'National figure about 63% (2023-24).' : null);
+  const el = h('li', { class: 'met-tile', 'data-measure': tile.id },
+    h('h3', { class: 'govuk-heading-s met-tile__label' }, tile.label),
+    h('p', { class: 'met-tile__value', 'data-value': JSON.stringify(tile.value) }, tile.display ?? fmt(tile.value)),
+    detail ? h('p', { class: 'govuk-body-s met-tile__detail' }, detail) : null,
+    h('p', { class: `met-signal met-signal--${tile.signal ?? 'none'}`, 'data-signal': tile.signal ?? 'none' },
+      h('span', { class: 'met-signal__icon', 'aria-hidden': 'true' }, sig.icon),
+      h('span', {}, sig.words)),
+    tile.signal_text ? h('p', { class: 'govuk-body-s met-tile__spc' }, tile.signal_text) : null,
+    spark,
+    spec ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, String(spec.description)) : null,
+    tile.change_text ? h('p', { class: 'govuk-body-s met-tile__change' }, tile.change_text) : null,
+    h('p', { class: 'govuk-body-s met-tile__compare' },
+      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.',
+      national ? h('br') : null, national),
+  );
+  if (chart) {
+    const btn = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary met-tile__open', 'aria-expanded': 'false', 'aria-controls': panel.id, 'data-opens': chart.id },
+      h('span', { class: 'met-tile__open-text' }, 'Show SPC chart'), h('span', { class: 'govuk-visually-hidden' }, ` for ${tile.label}`));
+    const say = (b: Element, open: boolean): void => {
+      const t = b.querySelector('.met-tile__open-text');
+      if (t) t.textContent = open ? 'Hide SPC chart' : 'Show SPC chart';
+    };
+    btn.addEventListener('click', () => {
+      const open = btn.getAttribute('aria-expanded') === 'true';
+      for (const b of document.querySelectorAll<HTMLButtonElement>('.met-tile__open')) {
+        b.setAttribute('aria-expanded', 'false');
+        say(b, false);
+      }
+      if (open) {
+        panel.hidden = true;
+        panel.replaceChildren();
+        return;
+      }
+      btn.setAttribute('aria-expanded', 'true');
+      say(btn, true);
+      const card = chartCard(chart, model.definitions ?? [], { headingLevel: 'h2' });
+      const close = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary', 'data-close': 'spc' }, 'Close SPC chart');
+      close.addEventListener('click', () => {
+        panel.hidden = true;
+        panel.replaceChildren();
+        btn.setAttribute('aria-expanded', 'false');
+        say(btn, false);
+        btn.focus();
+      });
+      panel.replaceChildren(card.el, close);
+      panel.hidden = false;
+      panel.focus();
+      void card.ready.then(() => {
+        panel.dataset.ready = chart.id;
+      });
+    });
+    el.append(h('div', { class: 'met-tile__actions' }, btn));
+  }
+  return el;
+}
+
+start({
+  page: 'overview',
+  render(model, root, ctx) {
+    root.append(...standardHead(model));
+    const charts = new Map((model.charts ?? []).map((c) => [c.id, c]));
+    const panel = h('section', { class: 'met-spc-panel', id: 'spc-panel', tabindex: '-1', hidden: true, 'aria-label': 'SPC chart' });
+    const tiles = h('ul', { class: 'met-tiles' }, (model.tiles ?? []).map((t) => tileEl(t, t.chart ? charts.get(t.chart) : undefined, panel, model, ctx)));
+    const side = h('div', { class: 'met-overview__side' });
+    const c = commentaryBlock(model);
+    if (c) side.append(c);
+    side.append(legendBlock(model));
+    root.append(
+      h('div', { class: 'met-overview' },
+        h('section', { class: 'met-overview__tiles', 'aria-labelledby': 'tiles-title' },
+          h('h2', { class: 'govuk-heading-m', id: 'tiles-title' }, 'Headline figures'),
+          tiles),
+        side),
+      panel,
+    );
+    const tileCharts = new Set((model.tiles ?? []).map((t) => t.chart).filter((x): x is string => !!x));
+    root.append(...chartsAndTables(model, ctx, { skipCharts: tileCharts }));
+    const d = definitionsPanel(model);
+    if (d) root.append(d);
+  },
+});

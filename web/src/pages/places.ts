@@ -1,0 +1,5 @@
+// The places page: the hex tile map with its ranked table, then the rest of the model.
+import { start } from '../app.js';
+import { renderMapPage } from '../maps.js';
+
+start({ page: 'places', render: renderMapPage });
