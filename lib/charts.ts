@@ -25,6 +25,11 @@ export const PALETTE = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** Counts are whole numbers: no "0.5" ticks on their axes. */
+function valueAxis(kind: string | undefined): Record<string, unknown> {
+  return kind === 'count' ? { axis: { tickMinStep: 1, format: ',d' } } : {};
+}
+
 export type Cell = string | number | boolean | null;
 
 export interface TableModel {
@@ -98,7 +103,7 @@ export function spcChart(opts: {
       mark: { type: 'line', color: OKABE_ITO.blue },
       encoding: {
         x: { field: 'period', type: 'ordinal', title: 'Period', sort: trend.periods },
-        y: { field: 'value', type: 'quantitative', title: opts.unit ?? label },
+        y: { field: 'value', type: 'quantitative', title: opts.unit ?? label, ...valueAxis(opts.kind) },
       },
     },
     {
@@ -180,7 +185,7 @@ export function barChart(opts: { id: string; title: string; valueLabel: string; 
       mark: { type: 'bar', color: OKABE_ITO.blue },
       encoding: {
         y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: order },
-        x: { field: 'value', type: 'quantitative', title: opts.valueLabel },
+        x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
         tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'value', title: opts.valueLabel }],
       },
     },
@@ -204,7 +209,7 @@ export function multiLineChart(opts: { id: string; title: string; valueLabel: st
       mark: { type: 'line', point: { filled: true, size: 60 } },
       encoding: {
         x: { field: 'period', type: 'ordinal', title: 'Period', sort: periods },
-        y: { field: 'value', type: 'quantitative', title: opts.valueLabel },
+        y: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: names, range: PALETTE.slice(0, names.length) } },
         shape: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: names, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'].slice(0, names.length) } },
         tooltip: [{ field: 'period', title: 'Period' }, { field: 'series', title: 'Series' }, { field: 'value', title: opts.valueLabel }],
@@ -259,7 +264,7 @@ export function groupedBarChart(opts: { id: string; title: string; valueLabel: s
       encoding: {
         y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
         yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
-        x: { field: 'value', type: 'quantitative', title: opts.valueLabel },
+        x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
         tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, { field: 'value', title: opts.valueLabel }],
       },

@@ -192,8 +192,8 @@ export function createApp(opts: AppOptions): express.Express {
         directives: {
           'default-src': ["'self'"],
           'script-src': ["'self'"],
-          // vega-embed injects its own styles.
-          'style-src': ["'self'", "'unsafe-inline'"],
+          // The pages turn vega-embed's injected styles off and load govuk-frontend's CSS as a file.
+          'style-src': ["'self'"],
           'img-src': ["'self'", 'data:'],
           'font-src': ["'self'", 'data:'],
           'connect-src': ["'self'"],

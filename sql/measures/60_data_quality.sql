@@ -11,7 +11,7 @@ SELECT 'load_summary', '*', '*', '*',
            'file', f.file, 'source', f.source, 'status', f.status,
            'read', json_object('n', f.rows_read), 'loaded', json_object('n', f.rows_loaded),
            'quarantined', json_object('n', f.rows_quarantined),
-           'reasons', f.reasons, 'error', f.error)
+           'reasons', f.reasons::JSON, 'error', f.error)
 FROM refresh_files f
 JOIN refreshes r USING (refresh_id)
 WHERE r.refresh_id IN (SELECT refresh_id FROM refreshes ORDER BY started_at DESC LIMIT 24);
