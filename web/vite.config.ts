@@ -3,11 +3,63 @@
 // script), so the pages run under a Content-Security-Policy without
 // 'unsafe-inline' or 'unsafe-eval' in script-src.
 import { defineConfig, type Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname);
 
-export const PAGES = ['index', 'missing', 'risk', 'places', 'groups', 'gaps', 'areas', 'actions', 'data'] as const;
+/** Each page: its HTML file, its script in src/pages, its title. */
+export const PAGES = [
+  { file: 'index', script: 'overview', title: 'Board overview' },
+  { file: 'missing', script: 'missing', title: 'Missing and return interviews' },
+  { file: 'risk', script: 'risk', title: 'Exploitation risk' },
+  { file: 'places', script: 'places', title: 'Places' },
+  { file: 'groups', script: 'groups', title: 'Groups' },
+  { file: 'gaps', script: 'gaps', title: 'Service gaps' },
+  { file: 'areas', script: 'areas', title: 'Four areas compared' },
+  { file: 'actions', script: 'actions', title: 'Action plan' },
+  { file: 'data', script: 'data', title: 'Data and refresh' },
+] as const;
+
+/**
+ * Every page shares one shell (page.html): this plugin serves each page's HTML from
+ * it, so the header, navigation and footer are written once.
+ */
+function pagesFromShell(): Plugin {
+  const shell = () => readFileSync(resolve(root, 'page.html'), 'utf-8');
+  const render = (page: (typeof PAGES)[number]) =>
+    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.script).replaceAll('%PAGE%', page.script);
+  const byPath = new Map(PAGES.map((p) => [resolve(root, `${p.file}.html`), p]));
+  return {
+    name: 'met-pages-from-shell',
+    enforce: 'pre',
+    // The development server (npx vite --config web/vite.config.ts) serves the pages the same way.
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '/').split('?')[0]!;
+        const file = path === '/' ? 'index' : path.replace(/^\//, '').replace(/\.html$/, '');
+        const page = PAGES.find((p) => p.file === file);
+        if (!page) return next();
+        server
+          .transformIndexHtml(path, render(page))
+          .then((html) => {
+            res.setHeader('Content-Type', 'text/html; charset=utf-8');
+            res.end(html);
+          })
+          .catch(next);
+      });
+    },
+    resolveId(id) {
+      const path = resolve(root, id.replace(/^\//, ''));
+      return byPath.has(id) ? id : byPath.has(path) ? path : null;
+    },
+    load(id) {
+      const page = byPath.get(id);
+      if (!page) return null;
+      return render(page);
+    },
+  };
+}
 
 /** A system font stack in place of GDS Transport, which is for GOV.UK only. */
 const FONT = 'system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif';
@@ -53,14 +105,14 @@ function govukWithoutBrand(): Plugin {
 export default defineConfig({
   root,
   base: '/',
-  plugins: [govukWithoutBrand()],
+  plugins: [pagesFromShell(), govukWithoutBrand()],
   build: {
     outDir: resolve(root, '../dist/web'),
     emptyOutDir: true,
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      input: Object.fromEntries(PAGES.map((p) => [p, resolve(root, `${p}.html`)])),
+      input: Object.fromEntries(PAGES.map((p) => [p.file, resolve(root, `${p.file}.html`)])),
     },
   },
 });
