@@ -198,6 +198,8 @@ describe('the dashboard in a browser', () => {
       expect(await page.$$eval('.met-chart', (els) => els.every((e) => !!e.querySelector('.met-chart__desc')?.textContent?.trim()))).toBe(true);
       if (p.page !== 'data') expect(await page.textContent('.met-legend')).toMatch(/c = /);
       expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
+      // The current refresh's sources, with their latest event dates, on every page.
+      expect(await page.textContent('#met-status .met-sources')).toMatch(/missing episodes: latest event \d{4}-\d{2}-\d{2}/);
       if (p.page === 'actions') {
         const tags = await page.$$eval('[data-key="rag"] .govuk-tag', (els) => els.map((e) => e.textContent));
         expect(tags.length).toBeGreaterThan(0);

@@ -165,7 +165,20 @@ function drawStatus(meta: Meta, model: PageModel | null): void {
       ' ',
       h('span', { class: 'met-version' }, `Version ${meta.version}.`)),
     meta.role_note ? h('p', { class: 'govuk-body-s met-status__note' }, meta.role_note) : '',
+    sourcesLine(meta),
   );
+}
+
+/** How current each source is: the latest event date in its extract, one click away. */
+function sourcesLine(meta: Meta): HTMLElement | string {
+  const sources = meta.refresh?.sources ?? [];
+  if (sources.length === 0) return '';
+  const label = (s: string) => s.replace(/_/g, ' ').replace(/^ssda903 missing$/, 'SSDA903 return');
+  return h('details', { class: 'govuk-details govuk-!-margin-bottom-2 met-sources' },
+    h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, 'How current each source is')),
+    h('div', { class: 'govuk-details__text' },
+      h('ul', { class: 'govuk-list govuk-body-s' },
+        sources.map((s) => h('li', {}, `${label(s.source)}: latest event ${s.latest_event}, loaded ${s.refreshed}`)))));
 }
 
 export function errorSummary(title: string, items: { text: string; href?: string }[]): HTMLElement {
