@@ -372,7 +372,7 @@ export function normaliseHeader(name: string): string {
  * load report so the analyst can ask the partner to stop sending them.
  */
 const IDENTIFIER_PATTERN =
-  /(^|_)(name|names|forename|first_?name|surname|last_?name|full_?name|address|street|postcode|post_code|nhs(_?number|_?no)?|phone|telephone|mobile|email|e_?mail|notes?|comments?|free_?text|description)($|_)/;
+  /(^|_)(name|names|forename|first_?name|surname|last_?name|full_?name|address|street|postcode|post_code|nhs(_?number|_?no)?|phone|telephone|mobile|email|e_?mail|notes?|comments?|free_?text|description|upn|uln|ni_?number|mother|mc_dob)($|_)/;
 
 export function looksLikeIdentifier(normalisedName: string): boolean {
   return IDENTIFIER_PATTERN.test(normalisedName);

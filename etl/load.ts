@@ -3,7 +3,7 @@
 // kill part-way leaves the previous dataset served and intact.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { openDb, literal, type Db } from '../lib/db.js';
@@ -451,6 +451,8 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     return { report, notes };
   }
   // The switch-over: one atomic rename. Readers that have the old file open keep reading it.
+  // The warehouse holds dates of birth and pseudonyms: readable by its owner only.
+  chmodSync(building, 0o600);
   fsyncPath(building);
   rmSync(building + '.wal', { force: true });
   renameSync(building, dbPath);
@@ -494,6 +496,8 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
     const tag = source.name;
     const stage = await stageFile(db, source, csv, map, tag);
     tick('staged');
+    // Partners send full extracts, so an empty one would wipe the source: refused, the previous data stays.
+    if (stage.read === 0) throw new CsvRefusal('has a header but no rows; it was refused so that the previous data stays (send the full extract)');
     await checkStage(db, source, tag);
     tick('checked');
     if (source.name === 'population') await checkLocalitiesUnique(db, tag);

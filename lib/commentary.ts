@@ -113,7 +113,7 @@ function risk(r: MeasuresResponse, pk: string): string[] {
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
   const overdue = r.measures.risk_reviews_overdue?.value;
   if (isNum(overdue) && overdue > 0)
-    out.push(`${fmt(overdue, 'count')} risk ${overdue === 1 ? 'assessment is' : 'assessments are'} overdue for review (older than ${PARAMETERS.risk_current_days} days).`);
+    out.push(`${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${PARAMETERS.risk_current_days} days).`);
   const esc = r.measures.risk_escalations?.value;
   if (isNum(esc)) out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
   return out.filter((s): s is string => !!s);

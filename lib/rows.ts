@@ -129,10 +129,13 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
     if (measure === 'service_gaps' && ctx) {
       const prev = valueOf('per10k', r.prevalence_per_10k as Cell);
       const comp = valueOf('pct', r.rhi_completed_72h_pct as Cell);
+      // A gap flag on a withheld figure would say which side of the area's figure it lies.
       out.gap =
-        prev !== null && comp !== null && ctx.areaPrevalence !== null && ctx.areaCompletion !== null
-          ? prev > ctx.areaPrevalence && comp < ctx.areaCompletion
-          : false;
+        out.prevalence_per_10k === 'c' || out.rhi_completed_72h_pct === 'c'
+          ? 'c'
+          : prev !== null && comp !== null && ctx.areaPrevalence !== null && ctx.areaCompletion !== null
+            ? prev > ctx.areaPrevalence && comp < ctx.areaCompletion
+            : false;
     }
     return out;
   });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { load } from '../../etl/load.js';
 import { pseudonymise } from '../../etl/pseudonym.js';
 import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
@@ -272,6 +272,21 @@ describe('file shape', () => {
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'disruptions')).toBe(1);
     expect(await count(db, 'population')).toBe(8); // the eight data rows of POPULATION
+  });
+
+  it('a file with a header but no rows is refused, so its source is not wiped', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    await load({ inDir: writeFolder(join(dir, 'a'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode()) }), db });
+    const { report } = await load({ inDir: writeFolder(join(dir, 'b'), { 'missing_episodes.csv': episodes() }), db });
+    expect(report.files[0]).toMatchObject({ status: 'refused' });
+    expect(report.files[0]!.error).toContain('has a header but no rows');
+    expect(await count(db, 'missing_episodes')).toBe(1);
+  });
+
+  it('the warehouse file is readable by its owner only', async () => {
+    const r = await loadFolder({ 'missing_episodes.csv': episodes(episode()) });
+    expect(statSync(r.db).mode & 0o777).toBe(0o600);
   });
 
   it('an unknown file name is refused by name and the rest of the folder loads', async () => {
