@@ -154,6 +154,11 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
     places: places(r, pk),
     data_quality: r.role === 'analyst' ? dataQuality(r) : [],
   };
+  if (r.complete === false) {
+    for (const k of Object.keys(out) as Family[]) {
+      if (out[k].length && k !== 'data_quality') out[k].unshift('Caution: this period is not complete in the extracts, so its figures are lower than they will be.');
+    }
+  }
   if (r.parameters.age_scope !== '0-17') {
     for (const k of Object.keys(out) as Family[]) if (out[k].length && k !== 'data_quality') out[k].push(`Figures are for ages ${r.parameters.age_scope}.`);
   }

@@ -174,3 +174,115 @@ export function disclose(def: MeasureDef, table: MeasureTable, role: Role, thres
   };
   return show(secondarySuppression(groups, primary, value));
 }
+
+/**
+ * One measure's figures for a financial year and its four quarters, every area and
+ * every age scope: period → scope → the five areas' exact figures.
+ */
+export type MeasureCube = Map<string, Map<string, MeasureTable>>;
+
+/**
+ * Disclosure across every way the board's figures add up, not only within one table:
+ * a breakdown's cells to its headline, the four areas to `all`, the 0-17 and 18-24
+ * scopes to 0-24, and a financial year's four quarters to the year. Suppression is
+ * worked out for the whole cube at once, so whichever scope, area or period is asked
+ * for, the same cells are hidden, and no hidden cell can be recovered by subtracting
+ * figures shown in one request from those shown in another. (Months and calendar
+ * years are not offered to these roles: they would add further ways to subtract.)
+ * Returns the shown figures: period → scope → area.
+ */
+export function discloseCube(
+  def: MeasureDef,
+  cube: MeasureCube,
+  year: { total: string; quarters: string[] },
+  role: Role,
+  threshold = DEFAULT_THRESHOLD,
+): Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>> {
+  const sep = '\u0000';
+  const k = (period: string, scope: string, area: string, breakdown: string, cell: string) =>
+    [period, scope, area, breakdown, cell].join(sep);
+  const periods = [year.total, ...year.quarters];
+  const scopes = new Set<string>();
+  for (const p of periods) for (const s of cube.get(p)?.keys() ?? []) scopes.add(s);
+  const positions = new Set<string>(['' + sep]);
+  const primary = new Set<string>();
+  const exactOf = new Map<string, number>();
+  for (const p of periods) {
+    for (const s of scopes) {
+      const table = cube.get(p)?.get(s) ?? {};
+      for (const a of AREAS_AND_ALL) {
+        const f = table[a];
+        if (!f) continue;
+        const cells: [string, string, ExactCell][] = [['', '', f.headline]];
+        for (const [b, byKey] of Object.entries(f.by)) for (const [c, cell] of Object.entries(byKey)) cells.push([b, c, cell]);
+        for (const [b, c, cell] of cells) {
+          const key = k(p, s, a, b, c);
+          positions.add(b + sep + c);
+          exactOf.set(key, cell.num ?? 0);
+          if (!seesExactFigures(role) && primarySuppressed(def.kind, cell, threshold)) primary.add(key);
+        }
+      }
+    }
+  }
+  let hidden = primary;
+  if (!seesExactFigures(role) && def.kind === 'count') {
+    const groups: AdditiveGroup<string>[] = [];
+    const additive = (def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id);
+    const cellsOf = (b: string) => [...positions].filter((pos) => pos.startsWith(b + sep) && b !== '').map((pos) => pos.split(sep)[1]!).sort();
+    const four = AREAS_AND_ALL.filter((a) => a !== 'all');
+    const splitScopes = scopes.has('0-24') && scopes.has('0-17') && scopes.has('18-24');
+    for (const p of periods) {
+      for (const s of scopes) {
+        for (const pos of positions) {
+          const [b, c] = pos.split(sep) as [string, string];
+          // The four areas under `all`.
+          groups.push({ total: k(p, s, 'all', b, c), cells: four.map((a) => k(p, s, a, b, c)) });
+        }
+        for (const a of AREAS_AND_ALL) {
+          // Each additive breakdown under its headline.
+          for (const b of additive) groups.push({ total: k(p, s, a, '', ''), cells: cellsOf(b).map((c) => k(p, s, a, b, c)) });
+        }
+      }
+      if (splitScopes) {
+        for (const a of AREAS_AND_ALL) {
+          for (const pos of positions) {
+            const [b, c] = pos.split(sep) as [string, string];
+            // Children and young adults under everyone.
+            groups.push({ total: k(p, '0-24', a, b, c), cells: ['0-17', '18-24'].map((s) => k(p, s, a, b, c)) });
+          }
+        }
+      }
+    }
+    for (const s of scopes) {
+      for (const a of AREAS_AND_ALL) {
+        for (const pos of positions) {
+          const [b, c] = pos.split(sep) as [string, string];
+          // A financial year's quarters under the year.
+          groups.push({ total: k(year.total, s, a, b, c), cells: year.quarters.map((q) => k(q, s, a, b, c)) });
+        }
+      }
+    }
+    hidden = secondarySuppression(groups, primary, (key) => exactOf.get(key) ?? 0);
+  }
+  const out = new Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>>();
+  for (const p of periods) {
+    const byScope = new Map<string, Partial<Record<AreaOrAll, ShownFigures>>>();
+    for (const s of scopes) {
+      const table = cube.get(p)?.get(s) ?? {};
+      const shown: Partial<Record<AreaOrAll, ShownFigures>> = {};
+      for (const a of AREAS_AND_ALL) {
+        const f = table[a];
+        if (!f) continue;
+        const by: Record<string, Record<string, Shown>> = {};
+        for (const [b, byKey] of Object.entries(f.by)) {
+          by[b] = {};
+          for (const [c, cell] of Object.entries(byKey)) by[b][c] = hidden.has(k(p, s, a, b, c)) ? 'c' : exactValue(def.kind, cell);
+        }
+        shown[a] = { headline: hidden.has(k(p, s, a, '', '')) ? 'c' : exactValue(def.kind, f.headline), by };
+      }
+      byScope.set(s, shown);
+    }
+    out.set(p, byScope);
+  }
+  return out;
+}

@@ -14,8 +14,21 @@ import {
   type AreaOrAll,
   type MeasureDef,
 } from './catalogue.js';
-import { DEFAULT_THRESHOLD, ROLES, disclose, exactValue, type ExactCell, type MeasureTable, type Role, type Shown, type ShownFigures } from './disclosure.js';
-import { lastPeriods, parsePeriod, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
+import {
+  DEFAULT_THRESHOLD,
+  ROLES,
+  disclose,
+  discloseCube,
+  exactValue,
+  seesExactFigures,
+  type ExactCell,
+  type MeasureCube,
+  type MeasureTable,
+  type Role,
+  type Shown,
+  type ShownFigures,
+} from './disclosure.js';
+import { lastPeriods, parsePeriod, periodContaining, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
 import { xmr, type SpcReading } from './spc.js';
 import { discloseRows, type ShownRow } from './rows.js';
 import { commentary } from './commentary.js';
@@ -71,6 +84,8 @@ export interface MeasuresResponse {
   measures: Record<string, MeasureOut>;
   commentary: Record<string, string[]>;
   warnings: string[];
+  /** False when the period runs past the latest episode in the extracts. */
+  complete: boolean;
 }
 
 export function parseArea(text: string): AreaOrAll {
@@ -179,6 +194,12 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   if (!Number.isInteger(trendN) || trendN < 0 || trendN > 120) throw new RequestError(`trend must be a whole number from 0 to 120, not ${req.trend}`);
   const threshold = req.threshold ?? DEFAULT_THRESHOLD;
 
+  const exact = seesExactFigures(role);
+  if (!exact && period.kind !== 'quarter' && period.kind !== 'fy') {
+    throw new RequestError(
+      `the ${role} role sees figures by quarter (e.g. 2025-Q3) or financial year (e.g. FY2025-26): months add up to quarters and quarters to calendar years, so other periods would let a withheld figure be worked out by subtraction`,
+    );
+  }
   const prev = previousPeriod(period);
   const yearAgo = yearEarlier(period);
   const trend = trendN > 0 ? lastPeriods(period, trendN) : [];
@@ -187,24 +208,66 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   if (!known.has(period.id)) throw new RequestError(`there is no data for ${period.id}: ${await coverage(db)}`);
   const periods = wanted.filter((id) => known.has(id));
 
+  // For the board and commissioners, suppression is worked out over each financial
+  // year with its quarters, every area and every age scope (lib/disclosure.ts,
+  // discloseCube), so those figures are read too.
+  const yearOf = new Map<string, { total: string; quarters: string[] }>();
+  if (!exact) {
+    for (const id of periods) {
+      const p = parsePeriod(id);
+      const fy = p.kind === 'fy' ? p : periodContaining('fy', p.start);
+      const quarters = lastPeriods(periodContaining('quarter', fy.last), 4).map((q) => q.id);
+      yearOf.set(id, { total: fy.id, quarters });
+    }
+  }
+  const toRead = [...new Set([...periods, ...[...yearOf.values()].flatMap((y) => [y.total, ...y.quarters])])];
   const params: Record<string, string> = { scope };
-  periods.forEach((id, i) => (params[`p${i}`] = id));
-  const cellRows = await db.all<CellRow>(
-    `SELECT measure, period_id, area, breakdown, key, num, den, value FROM measure_cells
-     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')}) AND scope IN ($scope, '*')`,
+  toRead.forEach((id, i) => (params[`p${i}`] = id));
+  const cellRows = await db.all<CellRow & { scope: string }>(
+    `SELECT measure, period_id, area, scope, breakdown, key, num, den, value FROM measure_cells
+     WHERE period_id IN (${toRead.map((_, i) => `$p${i}`).join(', ')})
+       AND ${exact ? `scope IN ($scope, '*')` : `(scope IN ('0-17', '18-24', '0-24', '*') OR scope = $scope)`}`,
     params,
     'reading the measures',
   );
-  const tables = toTables(cellRows);
+  const tables = toTables(cellRows.filter((r) => r.scope === scope || r.scope === '*'));
 
-  // Disclosure per period, measure by measure; figures built on a suppressed count are
-  // suppressed with it (a rate must not reveal the count it rests on).
+  // The cube of one measure over one financial year: period → scope → the five areas.
+  const cubeCache = new Map<string, Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>>>();
+  const cubeFor = (def: MeasureDef, year: { total: string; quarters: string[] }) => {
+    const cacheKey = `${def.id}\u0000${year.total}`;
+    const cached = cubeCache.get(cacheKey);
+    if (cached) return cached;
+    const ids = new Set([year.total, ...year.quarters]);
+    const rows = cellRows.filter((r) => r.measure === def.id && ids.has(r.period_id));
+    const scoped = !rows.some((r) => r.scope === '*') && !def.fixedAges;
+    const scopes = scoped ? ['0-17', '18-24', '0-24'] : ['*'];
+    const cube: MeasureCube = new Map();
+    for (const id of ids) {
+      const byScope2 = new Map<string, MeasureTable>();
+      for (const sc of scopes) {
+        byScope2.set(sc, complete(toTables(rows.filter((r) => r.period_id === id && r.scope === sc)).get(def.id)?.get(id)));
+      }
+      cube.set(id, byScope2);
+    }
+    const shown = discloseCube(def, cube, year, role, threshold);
+    cubeCache.set(cacheKey, shown);
+    return shown;
+  };
+
+  // Disclosure measure by measure; figures built on a suppressed count are suppressed
+  // with it (a rate must not reveal the count it rests on).
   const shownCache = new Map<string, Partial<Record<AreaOrAll, ShownFigures>>>();
   const shownFor = (def: MeasureDef, periodId: string): Partial<Record<AreaOrAll, ShownFigures>> => {
     const cacheKey = `${def.id}\u0000${periodId}`;
     const cached = shownCache.get(cacheKey);
     if (cached) return cached;
-    const shown = disclose(def, complete(tables.get(def.id)?.get(periodId)), role, threshold);
+    let shown: Partial<Record<AreaOrAll, ShownFigures>>;
+    if (exact) shown = disclose(def, complete(tables.get(def.id)?.get(periodId)), role, threshold);
+    else {
+      const byScope = cubeFor(def, yearOf.get(periodId)!).get(periodId)!;
+      shown = structuredClone(byScope.get(scope) ?? byScope.get('*') ?? {});
+    }
     for (const baseId of def.basedOn ?? []) {
       const base = measureDef(baseId);
       if (!base) continue;
@@ -217,6 +280,13 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
 
   const measures: Record<string, MeasureOut> = {};
   const warnings: string[] = [];
+  // A period that runs past the latest episode in the extracts is still filling up:
+  // its figures are low for that reason alone, so they are not read as a signal.
+  const dataEnd = await db.value<string | null>(`SELECT strftime(max(reported_at), '%Y-%m-%d') FROM missing_episodes`);
+  const incomplete = dataEnd !== null && dataEnd !== undefined && period.last > dataEnd;
+  if (incomplete) {
+    warnings.push(`${period.label} runs past the latest episode in the extracts (${dataEnd}): its figures are incomplete, and no trend reading is given for it`);
+  }
   for (const def of defs) {
     if (def.kind === 'rows') continue;
     const here = shownFor(def, period.id)[area]!;
@@ -230,7 +300,11 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
     if (trend.length > 0) {
       const ps = trend.filter((p) => known.has(p.id));
       const values = ps.map((p) => shownFor(def, p.id)[area]!.headline);
-      out.trend = { periods: ps.map((p) => p.id), values, spc: xmr(values) };
+      out.trend = {
+        periods: ps.map((p) => p.id),
+        values,
+        spc: incomplete ? { status: 'no_data', summary: `No reading: ${period.label} is not complete in the extracts.` } : xmr(values),
+      };
     }
     measures[def.id] = out;
   }
@@ -289,6 +363,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
     measures,
     commentary: {},
     warnings,
+    complete: !incomplete,
   };
   response.commentary = commentary(response);
   return response;

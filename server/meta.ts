@@ -32,7 +32,8 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
     refresh: info ? { refresh_id: info.refresh_id, finished_at: info.finished_at, sources } : null,
     areas: AREAS_AND_ALL,
     age_scopes: AGE_SCOPES,
-    periods: info?.periods ?? { month: [], quarter: [], fy: [], year: [] },
+    // The board and commissioners see quarters and financial years only (lib/measures.ts says why).
+    periods: periodsFor(role, info?.periods ?? { month: [], quarter: [], fy: [], year: [] }),
     default_period: info?.default_period ?? null,
     measures: MEASURES.map((m) => ({
       id: m.id,
@@ -44,4 +45,8 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
     })),
     parameters: { ...PARAMETERS, rhi_national_pct: 63 },
   };
+}
+
+function periodsFor<T extends { month: string[]; quarter: string[]; fy: string[]; year: string[] }>(role: string, periods: T): T {
+  return role === 'analyst' ? periods : { ...periods, month: [], year: [] };
 }

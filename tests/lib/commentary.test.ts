@@ -67,10 +67,16 @@ describe('commentary for a role, from a warehouse', () => {
     const analyst = await read('analyst');
     expect(board.measures.missing_episodes!.value).toBe('c');
     expect(board.commentary.missing).toContain('Missing episodes: withheld (c) to protect confidentiality.');
+    // Months (and calendar years) would let a hidden quarter be worked out: not for the board.
+    await expect(withDb(db, { readOnly: true }, (d) => readMeasures(d, { period: '2025-02', area: 'Southampton', role: 'board' }))).rejects.toThrow(
+      /sees figures by quarter .* or financial year/,
+    );
     // The only 3 the board may read is the definition's parameter ("3 or more episodes").
     const all = Object.values(board.commentary).flat().join(' ').replace('3 or more episodes', '');
     expect(all).not.toMatch(/\b3\b/);
-    expect(analyst.commentary.missing![0]).toBe('Missing episodes: 3. Numbers this small move a lot by chance.');
+    // Episodes run only to 3 February, so the quarter is flagged as incomplete first.
+    expect(analyst.commentary.missing![0]).toMatch(/^Caution: this period is not complete/);
+    expect(analyst.commentary.missing![1]).toBe('Missing episodes: 3. Numbers this small move a lot by chance.');
   });
 
   it('names the age scope when it is not the default', () => {
@@ -83,10 +89,32 @@ describe('commentary for a role, from a warehouse', () => {
       measures: { missing_episodes: m(51, 38, 45) },
       commentary: {},
       warnings: [],
+      complete: true,
     } as MeasuresResponse;
     expect(commentary(r).missing).toEqual([
       'Missing episodes rose from 38 to 51 (+34.2%) against the previous quarter; 45 a year earlier. This is within normal variation.',
       'Figures are for ages 18-24.',
     ]);
+  });
+});
+
+describe('an incomplete period', () => {
+  it('is flagged, gets no SPC reading, and its commentary says so first', async () => {
+    // Episodes on 1–3 February and 2 April 2025: the extracts run to 2025-04-02, so
+    // 2025-Q1 (to 31 March) is complete and 2025-Q2 (to 30 June) is not.
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const rows = [1, 2, 3].map((i) => episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-02-0${i} 10:00`, returned_at: '' }));
+    rows.push(episode({ episode_id: 'E4', child_ref: 'SC0000004', reported_at: '2025-04-02 10:00', returned_at: '' }));
+    await load({ inDir: writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) }), db });
+    const read = (period: string) => withDb(db, { readOnly: true }, (d) => readMeasures(d, { period, area: 'all', role: 'analyst', trend: 12 }));
+    const q2 = await read('2025-Q2');
+    expect(q2.complete).toBe(false);
+    expect(q2.warnings[0]).toContain('runs past the latest episode in the extracts (2025-04-02)');
+    expect(q2.measures.missing_episodes!.trend!.spc.status).toBe('no_data');
+    expect(q2.commentary.missing![0]).toMatch(/^Caution: this period is not complete/);
+    const q1 = await read('2025-Q1');
+    expect(q1.complete).toBe(true);
+    expect(q1.warnings).toEqual([]);
   });
 });

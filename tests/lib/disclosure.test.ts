@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { disclose, primarySuppressed, secondarySuppression, type MeasureTable, type ShownFigures } from '../../lib/disclosure.js';
+import { disclose, discloseCube, primarySuppressed, secondarySuppression, type MeasureCube, type MeasureTable, type ShownFigures } from '../../lib/disclosure.js';
 import { AREAS_AND_ALL, measureDef, type AreaOrAll, type MeasureDef } from '../../lib/catalogue.js';
 
 const episodesDef = measureDef('missing_episodes')!; // additive: classification, source, looked_after, placed_out_of_area
@@ -164,6 +164,83 @@ describe('properties for the board and commissioner roles', () => {
           expect(board[a]!.headline === 'c').toBe(builtOnFew);
           expect(analyst[a]!.headline).toBe(c.den === 0 ? null : Math.floor((2000 * c.num + c.den) / (2 * c.den)) / 10);
         });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+// ---- across age scopes and a financial year's quarters ----
+
+const YEAR = { total: 'FY2025-26', quarters: ['2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1'] };
+type Ev = { quarter: number; area: number; adult: boolean };
+
+/** A cube from events, so that every total is the sum of its parts, as real counts are. */
+function cubeOf(events: Ev[]): MeasureCube {
+  const cube: MeasureCube = new Map();
+  const periods = [YEAR.total, ...YEAR.quarters];
+  for (const p of periods) {
+    const byScope = new Map<string, MeasureTable>();
+    for (const scope of ['0-17', '18-24', '0-24']) {
+      const inScope = (e: Ev) => (p === YEAR.total || YEAR.quarters[e.quarter] === p) && (scope === '0-24' || (scope === '18-24') === e.adult);
+      const t: MeasureTable = {};
+      FOUR.forEach((a, i) => (t[a] = { headline: count(events.filter((e) => inScope(e) && e.area === i).length), by: {} }));
+      t.all = { headline: count(events.filter(inScope).length), by: {} };
+      byScope.set(scope, t);
+    }
+    cube.set(p, byScope);
+  }
+  return cube;
+}
+
+describe('suppression across age scopes and quarters (discloseCube)', () => {
+  it('hides a second age scope, so 0-24 minus 0-17 does not give 18-24 away', () => {
+    // Southampton, one quarter: 46 children and 1 young adult → 0-24 is 47. The young
+    // adult (1) is hidden; with 0-24 shown, 0-17 must go too (47 − 46 would give 1).
+    const events: Ev[] = [...Array(46).fill({ quarter: 1, area: 0, adult: false }), { quarter: 1, area: 0, adult: true }];
+    const shown = discloseCube(episodesDef, cubeOf(events), YEAR, 'board');
+    const q3 = shown.get('2025-Q3')!;
+    expect(q3.get('18-24')!.Southampton!.headline).toBe('c');
+    const visible = ['0-17', '0-24'].map((s) => q3.get(s)!.Southampton!.headline);
+    expect(visible.filter((v) => v === 'c').length).toBeGreaterThan(0);
+  });
+
+  it('hides a second quarter, so the year minus three quarters does not give one away', () => {
+    // Isle of Wight: 6, 2, 5 and 0 in the four quarters; the year is 13.
+    const events: Ev[] = [
+      ...Array(6).fill({ quarter: 0, area: 3, adult: false }),
+      ...Array(2).fill({ quarter: 1, area: 3, adult: false }),
+      ...Array(5).fill({ quarter: 2, area: 3, adult: false }),
+    ];
+    const shown = discloseCube(episodesDef, cubeOf(events), YEAR, 'board');
+    const iow = YEAR.quarters.map((q) => shown.get(q)!.get('0-17')!['Isle of Wight']!.headline);
+    const year = shown.get(YEAR.total)!.get('0-17')!['Isle of Wight']!.headline;
+    expect(iow[1]).toBe('c');
+    if (year !== 'c') expect(iow.filter((v) => v === 'c').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('property: in every group of the cube, a shown total never has exactly one hidden part', () => {
+    const ev = fc.record({ quarter: fc.integer({ min: 0, max: 3 }), area: fc.integer({ min: 0, max: 3 }), adult: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(ev, { maxLength: 60 }), (events) => {
+        const cube = cubeOf(events);
+        const shown = discloseCube(episodesDef, cube, YEAR, 'commissioner');
+        const v = (p: string, s: string, a: AreaOrAll) => shown.get(p)!.get(s)![a]!.headline;
+        const ex = (p: string, s: string, a: AreaOrAll) => cube.get(p)!.get(s)![a]!.headline.num ?? 0;
+        const check = (total: unknown, parts: { shown: unknown; exact: number }[]) => {
+          const hidden = parts.filter((x) => x.shown === 'c').length;
+          if (total !== 'c') expect(hidden).not.toBe(1);
+          else if (parts.some((x) => x.exact !== 0)) expect(parts.filter((x) => x.shown === 'c' && x.exact !== 0).length).toBeGreaterThan(0);
+        };
+        for (const p of [YEAR.total, ...YEAR.quarters]) {
+          for (const s of ['0-17', '18-24', '0-24']) {
+            check(v(p, s, 'all'), FOUR.map((a) => ({ shown: v(p, s, a), exact: ex(p, s, a) })));
+            for (const a of AREAS_AND_ALL) expect(typeof v(p, s, a) === 'number' && (v(p, s, a) as number) >= 1 && (v(p, s, a) as number) <= 4).toBe(false);
+          }
+          for (const a of AREAS_AND_ALL) check(v(p, '0-24', a), ['0-17', '18-24'].map((s) => ({ shown: v(p, s, a), exact: ex(p, s, a) })));
+        }
+        for (const s of ['0-17', '18-24', '0-24'])
+          for (const a of AREAS_AND_ALL) check(v(YEAR.total, s, a), YEAR.quarters.map((q) => ({ shown: v(q, s, a), exact: ex(q, s, a) })));
       }),
       { numRuns: 300 },
     );

@@ -5,6 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NRM_HEADER, REFERRAL_HEADER, RHI_HEADER, RISK_HEADER, by, csv, episode, episodes, interview, loadWarehouse, nrm, read, referral, risk, rows, value } from './fixture.js';
 
+/** The fixtures' periods outlast their few events, so that warning is left aside here. */
+const notIncomplete = (w: string) => !w.includes('runs past the latest episode');
+
 // Population, 0–24 by single year. What each period uses (the calendar year in which it
 // ends, or the latest earlier year, area by area):
 //   Southampton 2023 (never the latest for 2025), 2024 and 2026: 2025-Q1 → 2024;
@@ -139,7 +142,7 @@ describe('met_children and prevalence (2025-Q1)', () => {
     expect(value(await read(db, '2025-Q1', 'Hampshire'), 'prevalence_per_10k')).toBe(10);
     // Isle of Wight → 2024: 1 / 1,000 × 10,000 = 10.0.
     expect(value(await read(db, '2025-Q1', 'Isle of Wight'), 'prevalence_per_10k')).toBe(10);
-    expect((await read(db, '2025-Q1', 'Southampton')).warnings).toEqual([]);
+    expect((await read(db, '2025-Q1', 'Southampton')).warnings.filter(notIncomplete)).toEqual([]);
   });
 
   it('prevalence_per_10k uses the calendar year in which the period ends: FY2025-26 → 2026', async () => {
@@ -342,16 +345,16 @@ describe('an area with no population at all', () => {
     expect(value(iow, 'met_children')).toBe(1);
     expect(value(iow, 'prevalence_per_10k')).toBeNull();
     expect(value(iow, 'nrm_referrals_per_10k')).toBeNull();
-    expect(iow.warnings).toEqual([
+    expect(iow.warnings.filter(notIncomplete)).toEqual([
       'prevalence for Isle of Wight in 2025-Q1 has no population denominator: population.csv has no estimate for Isle of Wight for 2025-Q1 or any earlier year',
     ]);
     const all = await read(bare, '2025-Q1', 'all');
     expect(value(all, 'prevalence_per_10k')).toBeNull();
-    expect(all.warnings).toEqual([expect.stringContaining('prevalence for all in 2025-Q1 has no population denominator')]);
+    expect(all.warnings.filter(notIncomplete)).toEqual([expect.stringContaining('prevalence for all in 2025-Q1 has no population denominator')]);
     // Southampton has one: B1 / 1,000 × 10,000 = 10.0, and no warning.
     const soton = await read(bare, '2025-Q1', 'Southampton');
     expect(value(soton, 'prevalence_per_10k')).toBe(10);
-    expect(soton.warnings).toEqual([]);
+    expect(soton.warnings.filter(notIncomplete)).toEqual([]);
   });
 
   it('service_gaps: a locality level with its area is not a gap (above and below are strict)', async () => {
@@ -388,13 +391,13 @@ describe('an area whose population has no one in the age range', () => {
     // aged 0–17); G1: 1 / 3,000 × 10,000 = 3.33… → 3.3.
     expect(value(all, 'prevalence_per_10k')).toBe(3.3);
     expect(value(all, 'nrm_referrals_per_10k')).toBe(3.3);
-    expect(all.warnings).toEqual([]);
+    expect(all.warnings.filter(notIncomplete)).toEqual([]);
     // 18–24: 0 + 500 + 0 + 0 = 500; no NRM referral of an adult: 0 / 500 → 0.0.
     expect(value(await read(adults, '2025-Q1', 'all', '18-24'), 'nrm_referrals_per_10k')).toBe(0);
     // Portsmouth alone: a rate over a population of 0 is undefined (null), with a warning.
     const pompey = await read(adults, '2025-Q1', 'Portsmouth');
     expect(value(pompey, 'prevalence_per_10k')).toBeNull();
-    expect(pompey.warnings).toEqual([
+    expect(pompey.warnings.filter(notIncomplete)).toEqual([
       'prevalence for Portsmouth in 2025-Q1 has no population denominator: the population.csv estimate used for 2025-Q1 has no one aged 0-17 in Portsmouth',
     ]);
   });
