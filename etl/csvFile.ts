@@ -53,6 +53,9 @@ export function decodeWindows1252(buf: Buffer): string {
 
 /** Decides how the bytes are encoded, or refuses the file when they are not text at all. */
 export function detectEncoding(buf: Buffer): Encoding {
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    throw new CsvRefusal('is UTF-16 text (Excel\'s "Unicode Text"): save it from Excel as "CSV UTF-8" and send it again');
+  }
   if (buf.includes(0)) throw new CsvRefusal('is not a text CSV file (it contains NUL bytes; is it a spreadsheet or a zip?)');
   if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
     if (!isUtf8(buf)) throw new CsvRefusal('starts with a UTF-8 byte-order mark but is not valid UTF-8');

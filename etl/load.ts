@@ -11,6 +11,7 @@ import { buildMeasures, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type Source, type SourceName } from './contract.js';
 import { CsvRefusal, prepareCsv } from './csvFile.js';
+import { messages } from '../lib/messages.js';
 import { loadSecretKey, pseudonymise, type SecretKey } from './pseudonym.js';
 import { mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, warehouseColumns, type StoreContext } from './store.js';
@@ -47,6 +48,8 @@ export interface LoadNotes {
   identifiers: Record<string, string[]>;
   key: Omit<SecretKey, 'key'>;
   db: string;
+  /** Things a person should act on that are not a file's own fault. */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -315,7 +318,7 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
   const refreshId = refreshIdFor(started);
   const dbPath = resolve(opts.db);
   const report: LoadReport = { refresh_id: refreshId, started_at: started.toISOString(), finished_at: '', status: 'failed', files: [] };
-  const notes: LoadNotes = { converted: [], identifiers: {}, key: { origin: 'environment', created: false }, db: dbPath };
+  const notes: LoadNotes = { converted: [], identifiers: {}, key: { origin: 'environment', created: false }, db: dbPath, warnings: [] };
   const finish = (status: 'loaded' | 'failed', error?: string) => {
     report.status = status;
     report.finished_at = new Date().toISOString();
@@ -401,6 +404,10 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
       if (name === 'population') {
         await rebuildLocalities(mem);
         await mem.run(`CREATE OR REPLACE TEMP VIEW localities_now AS SELECT * FROM wh.localities`);
+        const namesLocalities = (['missing_episodes', 'risk_assessments', 'referrals', 'intelligence', 'disruptions'] as const).some((x) => inputs.files.has(x));
+        if (namesLocalities && (await mem.value<number>(`SELECT count(*) FROM wh.localities`)) === 0) {
+          notes.warnings.push(messages.noPopulation);
+        }
       }
       if (opts.failAfter === name) throw new LoadFailure(`stopped after ${name}, as asked (a test of the all-or-nothing switch-over)`);
     }

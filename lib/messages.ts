@@ -17,6 +17,8 @@ export const messages = {
   demoLoading: (db: string) => `Loading them into ${db} …`,
   generated: (dir: string, files: number, seconds: number) => `Wrote ${files} files to ${dir} in ${seconds.toFixed(1)} s.`,
   loadFailed: (error: string | undefined) => `The refresh failed: ${error ?? 'unknown error'}. The warehouse was left as it was.`,
+  noPopulation:
+    'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
   suppressedLegend: 'c = withheld to protect confidentiality (a count of 1–4, or a figure that would reveal one).',
 };
@@ -55,6 +57,10 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
     lines.push('');
     lines.push('Direct identifiers were sent and dropped (never stored). Ask the partner to stop sending them:');
     for (const [file, cols] of idFiles) lines.push(`  ${file}: ${cols.join(', ')}`);
+  }
+  for (const w of notes.warnings) {
+    lines.push('');
+    lines.push(`Warning: ${w}`);
   }
   if (notes.converted.length) {
     lines.push('');

@@ -22,6 +22,8 @@ describe('detectEncoding', () => {
     expect(detectEncoding(Buffer.from('\uFEFFa,b\n'))).toBe('utf-8-bom');
     expect(detectEncoding(Buffer.from([0x61, 0x2c, 0xe9, 0x0a]))).toBe('windows-1252');
     expect(() => detectEncoding(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]))).toThrow(/NUL bytes/);
+    // Excel's "Unicode Text" is UTF-16 with a byte-order mark.
+    expect(() => detectEncoding(Buffer.from('\uFEFFa,b\n', 'utf16le'))).toThrow(/UTF-16 .*CSV UTF-8/);
   });
 
   it('decodes Excel punctuation, which plain Latin-1 would turn into control characters', () => {

@@ -303,6 +303,13 @@ describe('file shape', () => {
     expect(r.file('population.csv')!.error).toContain("'Bargate' (Hampshire and Southampton)");
   });
 
+  it('a first load without population.csv warns that every locality is unknown', async () => {
+    const dir = tempDir();
+    const { notes, report } = await load({ inDir: writeFolder(join(dir, 'in'), { 'missing_episodes.csv': episodes(episode()) }), db: join(dir, 'met.duckdb') });
+    expect(report.files[0]).toMatchObject({ read: 1, quarantined: 1, reasons: { 'unknown locality': 1 } });
+    expect(notes.warnings[0]).toMatch(/^No population.csv has been loaded yet/);
+  });
+
   it('a folder with no contract file fails the refresh', async () => {
     const dir = tempDir();
     const inDir = writeFolder(join(dir, 'in'), { 'notes.csv': 'a\n1\n' });
