@@ -5,21 +5,11 @@
 import { defineConfig, type Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { PAGES } from './src/pageList';
 
 const root = resolve(import.meta.dirname);
 
-/** Each page: its HTML file, its script in src/pages, its title. */
-export const PAGES = [
-  { file: 'index', script: 'overview', title: 'Board overview' },
-  { file: 'missing', script: 'missing', title: 'Missing and return interviews' },
-  { file: 'risk', script: 'risk', title: 'Exploitation risk' },
-  { file: 'places', script: 'places', title: 'Places' },
-  { file: 'groups', script: 'groups', title: 'Groups' },
-  { file: 'gaps', script: 'gaps', title: 'Service gaps' },
-  { file: 'areas', script: 'areas', title: 'Four areas compared' },
-  { file: 'actions', script: 'actions', title: 'Action plan' },
-  { file: 'data', script: 'data', title: 'Data and refresh' },
-] as const;
+
 
 /**
  * Every page shares one shell (page.html): this plugin serves each page's HTML from
@@ -28,7 +18,7 @@ export const PAGES = [
 function pagesFromShell(): Plugin {
   const shell = () => readFileSync(resolve(root, 'page.html'), 'utf-8');
   const render = (page: (typeof PAGES)[number]) =>
-    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.script).replaceAll('%PAGE%', page.script);
+    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.page).replaceAll('%PAGE%', page.page);
   const byPath = new Map(PAGES.map((p) => [resolve(root, `${p.file}.html`), p]));
   return {
     name: 'met-pages-from-shell',

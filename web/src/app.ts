@@ -6,18 +6,9 @@ import './styles.css';
 import { h, fmt } from './dom.js';
 import type { Meta, PageModel } from './types.js';
 import { chartCard, definitionsDetails, tableBlock } from './charts.js';
+import { PAGES, hrefOf } from './pageList.js';
 
-export const NAV: { file: string; page: string; label: string }[] = [
-  { file: '/', page: 'overview', label: 'Board overview' },
-  { file: '/missing.html', page: 'missing', label: 'Missing and return interviews' },
-  { file: '/risk.html', page: 'risk', label: 'Exploitation risk' },
-  { file: '/places.html', page: 'places', label: 'Places' },
-  { file: '/groups.html', page: 'groups', label: 'Groups' },
-  { file: '/gaps.html', page: 'gaps', label: 'Service gaps' },
-  { file: '/areas.html', page: 'areas', label: 'Four areas compared' },
-  { file: '/actions.html', page: 'actions', label: 'Action plan' },
-  { file: '/data.html', page: 'data', label: 'Data and refresh' },
-];
+export const NAV: { file: string; page: string; label: string }[] = PAGES.map((p) => ({ file: hrefOf(p), page: p.page, label: p.title }));
 
 export interface Selection {
   area?: string;
