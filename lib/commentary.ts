@@ -39,7 +39,7 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   const prev = m.previous;
   if (prev && isNum(prev.value)) {
     const diff = v - prev.value;
-    const verb = diff === 0 ? 'was unchanged at' : diff > 0 ? 'rose from' : 'fell from';
+    const verb = diff === 0 ? 'stayed at' : diff > 0 ? 'rose from' : 'fell from';
     // A change in a percentage is told in points, not as a percentage of a percentage.
     const points = Math.round(diff * 10) / 10;
     const pct =
