@@ -329,7 +329,23 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
       'reading the table-like measures',
     );
     const headlineOf = (id: string) => exactValue(measureDef(id)!.kind, complete(tables.get(id)?.get(period.id))[area]!.headline);
+    // The table-like measures are protected within one period, area and scope. So that
+    // none of their cells can be worked out by subtracting another request's (a year
+    // minus its quarters; 0-24 minus 0-17), the board and commissioners get them for
+    // quarters and, where ages matter, for 0-17 only.
+    const PERIOD_ROWS = new Set(['hotspots', 'group_profile', 'service_gaps']);
+    const SCOPED_ROWS = new Set(['hotspots', 'service_gaps']);
+    const withheldRows = (id: string) => !exact && PERIOD_ROWS.has(id) && (period.kind !== 'quarter' || (SCOPED_ROWS.has(id) && scope !== '0-17'));
+    if (rowDefs.some((d) => withheldRows(d.id))) {
+      warnings.push(
+        `Hotspots, the group profile and service gaps are shown to the ${role} role by quarter (and, where ages matter, for ages 0-17) only, so that none of their figures can be worked out from another period or age range`,
+      );
+    }
     for (const def of rowDefs) {
+      if (withheldRows(def.id)) {
+        measures[def.id] = { rows: [] };
+        continue;
+      }
       const raw = rows.filter((r) => r.measure === def.id).map((r) => JSON.parse(r.row) as Record<string, unknown>);
       measures[def.id] = {
         rows: discloseRows(def.id, raw, role, threshold, {

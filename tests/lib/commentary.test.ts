@@ -118,3 +118,24 @@ describe('an incomplete period', () => {
     expect(q1.warnings).toEqual([]);
   });
 });
+
+describe('table-like measures for the board', () => {
+  it('are given by quarter for ages 0-17 only, with a warning otherwise', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const rows = [1, 2, 3, 4, 5, 6].map((i) => episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-0${i}-02 10:00` }));
+    await load({ inDir: writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) }), db });
+    const read = (period: string, scope: string) =>
+      withDb(db, { readOnly: true }, (d) => readMeasures(d, { period, area: 'Southampton', role: 'board', scope, trend: 0, ids: ['hotspots', 'group_profile'] }));
+    const quarter = await read('2025-Q1', '0-17');
+    expect(quarter.measures.hotspots!.rows!.length).toBe(3); // Southampton's three localities in POPULATION
+    expect(quarter.measures.group_profile!.rows!.length).toBeGreaterThan(0);
+    const adults = await read('2025-Q1', '0-24');
+    expect(adults.measures.hotspots!.rows).toEqual([]);
+    expect(adults.measures.group_profile!.rows!.length).toBeGreaterThan(0); // fixed ages: not changed by the scope
+    const year = await read('FY2024-25', '0-17');
+    expect(year.measures.hotspots!.rows).toEqual([]);
+    expect(year.measures.group_profile!.rows).toEqual([]);
+    expect(year.warnings.some((w) => w.startsWith('Hotspots, the group profile and service gaps are shown to the board role by quarter'))).toBe(true);
+  });
+});
