@@ -95,13 +95,21 @@ export function spcChart(opts: {
 }): ChartModel {
   const { id, label, trend } = opts;
   const signalled = new Set(trend.spc.status === 'ok' ? trend.spc.signals.map((s) => s.index) : []);
+  // A withheld or missing point starts a new segment, so the line is not drawn across
+  // the gap as if it knew the value there.
+  let segment = 0;
   const points = trend.periods
-    .map((period, i) => ({ period, value: trend.values[i], point: signalled.has(i) ? 'Signal' : 'Normal variation' }))
-    .filter((p): p is { period: string; value: number; point: string } => isNum(p.value));
+    .map((period, i) => {
+      const value = trend.values[i];
+      if (!isNum(value)) segment++;
+      return { period, value, point: signalled.has(i) ? 'Signal' : 'Normal variation', segment };
+    })
+    .filter((p): p is { period: string; value: number; point: string; segment: number } => isNum(p.value));
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'line', color: OKABE_ITO.blue },
       encoding: {
+        detail: { field: 'segment', type: 'nominal' },
         x: { field: 'period', type: 'ordinal', title: 'Period', sort: trend.periods },
         y: { field: 'value', type: 'quantitative', title: opts.unit ?? label, ...valueAxis(opts.kind) },
       },

@@ -16,6 +16,9 @@ describe('charts', () => {
     const plotted = (chart.spec.data as { values: { value: unknown }[] }).values;
     expect(plotted).toHaveLength(10);
     expect(plotted.every((p) => typeof p.value === 'number')).toBe(true);
+    // The line breaks at the withheld point: the points after it are a new segment.
+    const segments = (chart.spec.data as { values: { segment: number }[] }).values.map((p) => p.segment);
+    expect(segments.slice(0, 3)).toEqual([0, 0, 1]);
     expect(chart.table.rows[2]!.value).toBe('c');
     expect(chart.description).toMatch(/withheld/);
     expect(chart.title).toBeTruthy();
