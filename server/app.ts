@@ -8,7 +8,7 @@ import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, SOURCES, type AreaName } from '../etl/contract.js';
@@ -401,28 +401,27 @@ export function createApp(opts: AppOptions): express.Express {
     res.status(404).json({ error: 'no such endpoint: see docs/api.md' });
   });
 
-  // The web front end: one built HTML file per page, with its hashed assets.
+  // The web front end: one built HTML file per page, with its hashed assets. Looked up
+  // on every request, so a rebuild while the server runs is served without a restart.
   const webDir = opts.webDir ?? join(here, '../web');
-  if (existsSync(join(webDir, 'index.html'))) {
-    app.use(
-      express.static(webDir, {
-        index: 'index.html',
-        // /missing serves missing.html: one HTML file per page of the front end.
-        extensions: ['html'],
-        maxAge: '1h',
-        // The built assets have hashed names; the HTML files do not, so they are always revalidated.
-        setHeaders: (res, path) => {
-          if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
-        },
-      }),
-    );
-  } else {
-    app.get('/', (_req, res) => {
-      res
-        .type('html')
-        .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The MET dataset</title></head><body><h1>The MET dataset</h1><p>The web front end has not been built: run <code>npm run build</code>, then start the server again. The API is at <a href="/api/meta">/api/meta</a>.</p></body></html>');
-    });
-  }
+  app.use(
+    express.static(webDir, {
+      index: 'index.html',
+      // /missing serves missing.html: one HTML file per page of the front end.
+      extensions: ['html'],
+      maxAge: '1h',
+      // The built assets have hashed names; the HTML files do not, so they are always revalidated.
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
+  // Only reached when the front end has not been built (or is being rebuilt).
+  app.get('/', (_req, res) => {
+    res
+      .type('html')
+      .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The MET dataset</title></head><body><h1>The MET dataset</h1><p>The web front end has not been built: run <code>npm run build</code>. The API is at <a href="/api/meta">/api/meta</a>.</p></body></html>');
+  });
   app.use((_req, res) => {
     res
       .status(404)
