@@ -11,6 +11,7 @@ import { readMeasures, type MeasuresResponse } from '../../lib/measures.js';
 import type { Shown } from '../../lib/disclosure.js';
 import { tempDir, writeFolder } from '../helpers.js';
 
+import { episode } from '../helpers.js';
 export { episode, episodes } from '../helpers.js';
 
 type Over = Record<string, string>;
@@ -22,6 +23,10 @@ export function csv(header: readonly string[], rows: readonly Over[]): string {
 }
 
 const row = (base: Over) => (over: Over) => ({ ...base, ...over });
+
+/** An episode of a child born 2010-05-01 (14 throughout 2025), with its times. */
+export const ep = (id: string, child: string, reported: string, returned: string, over: Over = {}) =>
+  episode({ episode_id: id, child_ref: child, reported_at: reported, returned_at: returned, ...over });
 
 export const RISK_HEADER = ['assessment_id', 'child_ref', 'dob', 'sex', 'ethnicity', 'looked_after', 'area', 'locality', 'agency', 'assessed_at', 'exploitation_type', 'score', 'level'] as const;
 export const risk = row({ assessment_id: 'RA1', child_ref: 'C1', dob: '2010-05-01', sex: 'F', ethnicity: 'White', looked_after: 'N', area: 'Southampton', locality: '', agency: 'police', assessed_at: '2025-02-01', exploitation_type: 'CSE', score: '', level: 'medium' });

@@ -3,14 +3,11 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POPULATION } from '../helpers.js';
-import { SSDA903_HEADER, by, csv, episode, episodes, loadWarehouse, read, value } from './fixture.js';
+import { SSDA903_HEADER, by, csv, episodes, loadWarehouse, read, value, ep } from './fixture.js';
 
 // POPULATION's localities: Southampton: Bargate, Bitterne Park, Portswood;
 // Portsmouth: Fratton, Drayton and Farlington; Hampshire: Eastleigh; Isle of Wight: Ryde.
 
-/** An episode of a child born 2010-05-01 (14 throughout 2025), with its times. */
-const ep = (id: string, child: string, reported: string, returned: string, over: Record<string, string> = {}) =>
-  episode({ episode_id: id, child_ref: child, reported_at: reported, returned_at: returned, ...over });
 
 describe('missing: counts, breakdowns, ratio, median, still missing, SSDA903 dedupe (2025-Q1)', () => {
   let db: string;

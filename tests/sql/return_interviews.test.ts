@@ -4,11 +4,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POPULATION } from '../helpers.js';
-import { RHI_HEADER, SSDA903_HEADER, csv, episode, episodes, interview, loadWarehouse, read, value } from './fixture.js';
+import { RHI_HEADER, SSDA903_HEADER, csv, episodes, interview, loadWarehouse, read, value, ep } from './fixture.js';
 
-/** An episode of a child born 2010-05-01 (14 throughout 2025). */
-const ep = (id: string, child: string, reported: string, returned: string, over: Record<string, string> = {}) =>
-  episode({ episode_id: id, child_ref: child, reported_at: reported, returned_at: returned, ...over });
 const rhi = (id: string, episodeId: string, child: string, over: Record<string, string>) => interview({ rhi_id: id, episode_id: episodeId, child_ref: child, ...over });
 
 const HANTS = { area: 'Hampshire', locality: 'Eastleigh' };
