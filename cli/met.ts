@@ -8,7 +8,8 @@ import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
 import { runDemo } from './demo.js';
 import { runServe } from './serve.js';
-import { ROLES, type Role } from '../lib/disclosure.js';
+import type { Role } from '../lib/disclosure.js';
+import { parseArea, parseRole } from '../lib/measures.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgPath = [join(here, '../../package.json'), join(here, '../package.json')].find((p) => existsSync(p));
@@ -28,16 +29,25 @@ function portArg(v: string): number {
   return n;
 }
 
+/** The library's own parsing, so the command line and the API accept the same spellings. */
 function roleArg(v: string): Role {
-  const r = v.trim().toLowerCase();
-  if (!(ROLES as readonly string[]).includes(r)) throw new InvalidArgumentError(`the role must be one of: ${ROLES.join(', ')}`);
-  return r as Role;
+  try {
+    return parseRole(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
 }
 
+/** An SSDA903 return belongs to one of the four areas, not to `all`. */
 function areaArg(v: string): AreaName {
-  const found = AREAS.find((a) => a.toLowerCase().replace(/\s+/g, '') === v.toLowerCase().replace(/[\s_-]+/g, ''));
-  if (!found) throw new InvalidArgumentError(`the area must be one of: ${AREAS.join(', ')}`);
-  return found;
+  let area: string;
+  try {
+    area = parseArea(v);
+  } catch {
+    area = 'all';
+  }
+  if (area === 'all') throw new InvalidArgumentError(`the area must be one of: ${AREAS.join(', ')}`);
+  return area as AreaName;
 }
 
 const program = new Command();
