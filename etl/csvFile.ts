@@ -4,10 +4,10 @@
 
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
+import { makePrivateDir } from './privateDir.js';
 
 export type Encoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
 
@@ -125,12 +125,6 @@ function readHeader(text: string): string[] {
   return header.map((h) => h.replace(/^\uFEFF/, ''));
 }
 
-/** A folder in memory-backed storage where possible: converted copies hold raw references. */
-function privateTempDir(): string {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  return mkdtempSync(join(base, 'met-csv-'));
-}
-
 export function prepareCsv(path: string): PreparedCsv {
   const buf = readFileSync(path);
   const sha256 = createHash('sha256').update(buf).digest('hex');
@@ -146,7 +140,7 @@ export function prepareCsv(path: string): PreparedCsv {
     // and is removed as soon as DuckDB has read it.
     const text = decodeWindows1252(buf);
     utf8 = Buffer.from(text, 'utf-8');
-    const dir = privateTempDir();
+    const dir = makePrivateDir('csv');
     readPath = join(dir, 'converted.csv');
     writeFileSync(readPath, utf8, { mode: 0o600 });
     dispose = () => rmSync(dir, { recursive: true, force: true });
