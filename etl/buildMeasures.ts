@@ -4,7 +4,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../lib/db.js';
+import { withDb, type Db } from '../lib/db.js';
+import { buildParameters, sqlVariables, type BuildParameters } from '../model/parameters.js';
 
 /** sql/ at the top of the project, from either etl/ (sources) or dist/etl/ (compiled). */
 export function sqlDir(): string {
@@ -18,9 +19,13 @@ export function readSql(relative: string): string {
   return readFileSync(join(sqlDir(), relative), 'utf-8');
 }
 
-/** Runs every measure family's SQL, in file order, against the current database. */
-export async function buildMeasures(db: Db, onStep?: (file: string) => void): Promise<void> {
+/**
+ * Runs every measure family's SQL, in file order, against the current database, with
+ * the parameters of model/parameters.ts (or those given) as DuckDB variables.
+ */
+export async function buildMeasures(db: Db, onStep?: (file: string) => void, parameters: BuildParameters = buildParameters()): Promise<void> {
   const dir = join(sqlDir(), 'measures');
+  await db.run(sqlVariables(parameters), undefined, 'setting the parameters of the measures');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     onStep?.(file);
     const t0 = performance.now();
@@ -28,4 +33,13 @@ export async function buildMeasures(db: Db, onStep?: (file: string) => void): Pr
     // MET_PROFILE=1 prints how long each family takes, for benchmarks.
     if (process.env.MET_PROFILE) console.error(`  measures ${file}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+}
+
+/**
+ * Rebuilds the measures of an existing warehouse file in place, with the model's
+ * parameters (or those given): for a changed parameter between refreshes, and for
+ * tests. Not for a warehouse a server is reading: a refresh replaces the file instead.
+ */
+export async function rebuildMeasures(path: string, parameters: BuildParameters = buildParameters()): Promise<void> {
+  await withDb(path, {}, (db) => buildMeasures(db, undefined, parameters));
 }

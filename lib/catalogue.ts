@@ -3,6 +3,8 @@
 // decides secondary suppression). The SQL in sql/ computes them; this says how to
 // read, protect and describe them.
 
+import { fillWords, PARAMETERS, wordsFor, type BuildParameters, type Parameters } from '../model/parameters.js';
+
 export type Family = 'missing' | 'return_interviews' | 'risk' | 'identification' | 'places' | 'data_quality';
 
 /**
@@ -53,7 +55,7 @@ export const MEASURES: readonly MeasureDef[] = [
     family: 'missing',
     kind: 'count',
     label: 'Repeat missing children',
-    definition: 'Children with an episode in the period that is at least their 3rd within the 90 days up to and including its start.',
+    definition: 'Children with an episode in the period that is at least their {repeat_nth} within the {repeat_window_days} days up to and including its start.',
   },
   {
     id: 'median_missing_hours',
@@ -68,16 +70,16 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'rhi_offered_72h_pct', basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
-    label: 'Interviews offered within 72 hours',
-    definition: '% of returns with a return interview offered at or before 72 hours after the return.',
+    label: 'Interviews offered within {rhi_window_hours} hours',
+    definition: '% of returns with a return interview offered at or before {rhi_window_hours} hours after the return.',
     higherIsBetter: true,
   },
   {
     id: 'rhi_completed_72h_pct', basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
-    label: 'Interviews completed within 72 hours',
-    definition: '% of returns with a return interview completed at or before 72 hours after the return (nationally about 63% in 2023-24).',
+    label: 'Interviews completed within {rhi_window_hours} hours',
+    definition: '% of returns with a return interview completed at or before {rhi_window_hours} hours after the return (nationally about {rhi_national_pct}% within 72 hours in {rhi_national_year}).',
     higherIsBetter: true,
   },
   { id: 'rhi_declined_pct', basedOn: ['returns'], family: 'return_interviews', kind: 'pct', label: 'Interviews declined', definition: '% of returns with an interview the child declined.' },
@@ -93,7 +95,7 @@ export const MEASURES: readonly MeasureDef[] = [
     family: 'risk',
     kind: 'count',
     label: 'Children at risk (SERAF)',
-    definition: 'Children whose latest SERAF assessment, made in the 183 days up to the period end, is low, medium or high.',
+    definition: 'Children whose latest SERAF assessment, made in the {risk_current_days} days up to the period end, is low, medium or high.',
     breakdowns: [add('level'), add('exploitation_type')],
   },
   {
@@ -101,7 +103,7 @@ export const MEASURES: readonly MeasureDef[] = [
     family: 'risk',
     kind: 'count',
     label: 'Risk reviews overdue',
-    definition: 'People whose latest SERAF assessment is low, medium or high but was made 183 days or more before the period end.',
+    definition: 'People whose latest SERAF assessment is low, medium or high but was made {risk_current_days} days or more before the period end.',
   },
   {
     id: 'risk_escalations',
@@ -132,7 +134,7 @@ export const MEASURES: readonly MeasureDef[] = [
     family: 'identification',
     kind: 'count',
     label: 'MET referrals',
-    definition: 'MASH referrals received in the period carrying a MET factor (10A missing, 11A CSE, 12A trafficking, 13A gangs, 24A CCE).',
+    definition: 'MASH referrals received in the period carrying a MET factor ({met_factor_codes}).',
     breakdowns: [add('referrer'), notAdd('code')],
   },
   {
@@ -163,7 +165,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { id: 'missing_children_per_10k', basedOn: ['missing_children'], family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },
   { id: 'children_at_risk_per_10k', basedOn: ['children_at_risk'], family: 'identification', kind: 'per10k', label: 'Children at risk per 10,000', definition: 'Children at risk per 10,000 population of the age scope.' },
   { id: 'nrm_referrals_per_10k', basedOn: ['nrm_referrals'], family: 'identification', kind: 'per10k', label: 'NRM referrals per 10,000', definition: 'NRM referrals per 10,000 population of the age scope.' },
-  { id: 'hotspots', family: 'places', kind: 'rows', label: 'Hotspots', definition: 'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top 10% with a total of 5 or more.' },
+  { id: 'hotspots', family: 'places', kind: 'rows', label: 'Hotspots', definition: 'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top {hotspot_top_pct}% with a total of {hotspot_min_total} or more.' },
   {
     id: 'cpi_submissions',
     family: 'places',
@@ -198,10 +200,13 @@ export type AgeScope = (typeof AGE_SCOPES)[number];
 export const AREAS_AND_ALL = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight', 'all'] as const;
 export type AreaOrAll = (typeof AREAS_AND_ALL)[number];
 
-/** The definitions' parameters, shown beside the figures. */
-export const PARAMETERS = {
-  repeat_missing: { episodes: 3, window_days: 90 },
-  rhi_window_hours: 72,
-  risk_current_days: 183,
-  suppression_threshold: 5,
-} as const;
+export { PARAMETERS } from '../model/parameters.js';
+
+/**
+ * A measure's label and definition in words, with the parameters that built the
+ * figures filled in (labels and definitions name them as `{placeholder}`s).
+ */
+export function measureWords(def: MeasureDef, p: Parameters | (BuildParameters & Partial<Pick<Parameters, 'rhi_national'>>) = PARAMETERS): { label: string; definition: string } {
+  const words = wordsFor(p);
+  return { label: fillWords(def.label, words), definition: fillWords(def.definition, words) };
+}

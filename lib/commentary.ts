@@ -4,11 +4,9 @@
 // whether a change is called a signal or normal variation.
 
 import type { Family } from './catalogue.js';
-import { measureDef, PARAMETERS } from './catalogue.js';
+import { measureDef, measureWords } from './catalogue.js';
 import type { Shown } from './disclosure.js';
 import type { MeasureOut, MeasuresResponse } from './measures.js';
-
-const NATIONAL_RHI_72H = 63;
 
 function fmt(v: number, kind: string | undefined): string {
   const s = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
@@ -28,10 +26,10 @@ function kindOfPeriod(id: string): string {
 const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 
 /** "Missing episodes rose from 38 to 51 (+34%) against the previous quarter, and from 45 a year earlier; …" */
-export function describeChange(id: string, m: MeasureOut | undefined, periodKind: string): string | null {
+export function describeChange(id: string, m: MeasureOut | undefined, periodKind: string, parameters?: MeasuresResponse['parameters']): string | null {
   const def = measureDef(id);
   if (!def || !m) return null;
-  const label = def.label;
+  const label = measureWords(def, parameters).label;
   const v = m.value;
   if (v === 'c') return `${label}: withheld (c) to protect confidentiality.`;
   if (!isNum(v)) return `${label}: no figure for this period.`;
@@ -72,10 +70,10 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
 }
 
 function missing(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk)];
+  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk, r.parameters)];
   const rep = r.measures.repeat_missing_children;
   if (rep) {
-    const { episodes, window_days } = PARAMETERS.repeat_missing;
+    const { episodes, window_days } = r.parameters.repeat_missing;
     const v = rep.value;
     out.push(
       isNum(v)
@@ -94,36 +92,37 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   const out: string[] = [];
   const c = r.measures.rhi_completed_72h_pct;
   if (c) {
-    const s = describeChange('rhi_completed_72h_pct', c, pk);
+    const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters);
     if (s) out.push(s);
     if (isNum(c.value)) {
-      const side = c.value >= NATIONAL_RHI_72H ? 'at or above' : 'below';
-      out.push(`That is ${side} the national figure of about ${NATIONAL_RHI_72H}% (2023-24).`);
+      const { pct, year } = r.parameters.rhi_national;
+      const side = c.value >= pct ? 'at or above' : 'below';
+      out.push(`That is ${side} the national figure of about ${pct}% (${year}).`);
     }
   }
   const returns = r.measures.returns?.value;
   if (isNum(returns))
-    out.push(`${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${PARAMETERS.rhi_window_hours} hours.`);
+    out.push(`${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`);
   return out;
 }
 
 function risk(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk)];
+  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk, r.parameters)];
   const high = r.measures.children_at_risk?.by?.level?.high;
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
   const overdue = r.measures.risk_reviews_overdue?.value;
   if (isNum(overdue) && overdue > 0)
-    out.push(`${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${PARAMETERS.risk_current_days} days).`);
+    out.push(`${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${r.parameters.risk_current_days} days).`);
   const esc = r.measures.risk_escalations?.value;
   if (isNum(esc)) out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
   return out.filter((s): s is string => !!s);
 }
 
 function identification(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('met_children', r.measures.met_children, pk)];
+  const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters)];
   const prev = r.measures.prevalence_per_10k?.value;
   if (isNum(prev)) out.push(`That is ${fmt(prev, 'count')} per 10,000 children aged 0–17.`);
-  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk));
+  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters));
   return out.filter((s): s is string => !!s);
 }
 
@@ -132,7 +131,7 @@ function places(r: MeasuresResponse, pk: string): string[] {
   const rows = r.measures.hotspots?.rows ?? [];
   const hot = rows.filter((x) => x.hotspot === true).map((x) => String(x.locality));
   if (rows.length) out.push(hot.length ? `Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.` : `No locality met the hotspot rule this ${periodWord[pk]}.`);
-  const d = describeChange('disruptions', r.measures.disruptions, pk);
+  const d = describeChange('disruptions', r.measures.disruptions, pk, r.parameters);
   if (d) out.push(d);
   return out;
 }

@@ -8,6 +8,7 @@
 //    too; the four areas and `all` form one such breakdown, for every figure.
 // A suppressed value is 'c'; zero stays 0. The analyst sees exact figures.
 
+import { PARAMETERS } from '../model/parameters.js';
 import type { AreaOrAll, Kind, MeasureDef } from './catalogue.js';
 import { AREAS_AND_ALL } from './catalogue.js';
 import { per10k, percentage, ratio, secondsAsHours } from './rounding.js';
@@ -15,7 +16,7 @@ import { per10k, percentage, ratio, secondsAsHours } from './rounding.js';
 export type Role = 'analyst' | 'board' | 'commissioner';
 export const ROLES: readonly Role[] = ['analyst', 'board', 'commissioner'];
 
-export const DEFAULT_THRESHOLD = 5;
+export const DEFAULT_THRESHOLD = PARAMETERS.suppression_threshold;
 
 /** An exact figure as stored: the count it rests on, its denominator, a median's value. */
 export interface ExactCell {

@@ -8,14 +8,12 @@ import {
   AGE_SCOPES,
   AREAS_AND_ALL,
   MEASURES,
-  PARAMETERS,
   measureDef,
   type AgeScope,
   type AreaOrAll,
   type MeasureDef,
 } from './catalogue.js';
 import {
-  DEFAULT_THRESHOLD,
   ROLES,
   disclose,
   discloseCube,
@@ -32,6 +30,33 @@ import { lastPeriods, parsePeriod, periodContaining, PeriodError, previousPeriod
 import { xmr, type SpcReading } from './spc.js';
 import { discloseRows, type ShownRow } from './rows.js';
 import { commentary } from './commentary.js';
+import { buildParameters, PARAMETERS, type BuildParameters, type Parameters } from '../model/parameters.js';
+
+/** A measure the catalogue declares but this warehouse's SQL never wrote: a programming or version error, not a 0. */
+export class MeasureNotBuilt extends Error {
+  constructor(readonly ids: string[]) {
+    super(`the warehouse has no ${ids.length === 1 ? 'measure' : 'measures'} ${ids.join(', ')}: the SQL that builds ${ids.length === 1 ? 'it' : 'them'} did not run or does not write ${ids.length === 1 ? 'it' : 'them'}; refresh the warehouse (met load) with this version`);
+    this.name = 'MeasureNotBuilt';
+  }
+}
+
+/** The parameters the warehouse's measures were built with (older warehouses: the model's). */
+export async function builtParameters(db: Db): Promise<BuildParameters> {
+  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measure_parameters' AND database_name = current_database()`);
+  if (!has) return buildParameters();
+  const json = await db.value<string | null>(`SELECT parameters::VARCHAR FROM measure_parameters LIMIT 1`);
+  return json ? { ...buildParameters(), ...(JSON.parse(json) as BuildParameters) } : buildParameters();
+}
+
+/** Refuses to read a measure that was never built, so that it cannot read as 0. */
+async function checkBuilt(db: Db, defs: MeasureDef[]): Promise<void> {
+  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measures_built' AND database_name = current_database()`);
+  // A warehouse built before measures_built existed cannot say; its next refresh will.
+  if (!has) return;
+  const built = new Set((await db.all<{ measure: string }>(`SELECT measure FROM measures_built`)).map((r) => r.measure));
+  const missing = defs.filter((d) => !built.has(d.id)).map((d) => d.id);
+  if (missing.length > 0) throw new MeasureNotBuilt(missing);
+}
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -49,6 +74,8 @@ export interface MeasuresRequest {
   trend?: number;
   ids?: string[];
   threshold?: number;
+  /** The national comparator (default: the model's). */
+  national?: Parameters['rhi_national'];
 }
 
 export interface Comparison {
@@ -73,12 +100,11 @@ export interface MeasuresResponse {
   period_label: string;
   area: AreaOrAll;
   role: Role;
-  parameters: {
+  /** The parameters the figures were built and read with (model/parameters.ts; the build's from the warehouse). */
+  parameters: BuildParameters & {
     age_scope: AgeScope;
-    repeat_missing: { episodes: number; window_days: number };
-    rhi_window_hours: number;
-    risk_current_days: number;
     suppression_threshold: number;
+    rhi_national: Parameters['rhi_national'];
     trend_periods: number;
   };
   measures: Record<string, MeasureOut>;
@@ -192,7 +218,8 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   const defs = parseIds(req.ids);
   const trendN = req.trend ?? 12;
   if (!Number.isInteger(trendN) || trendN < 0 || trendN > 120) throw new RequestError(`trend must be a whole number from 0 to 120, not ${req.trend}`);
-  const threshold = req.threshold ?? DEFAULT_THRESHOLD;
+  // Read from the model at each call, so that a changed setting applies without a restart of the module.
+  const threshold = req.threshold ?? PARAMETERS.suppression_threshold;
 
   const exact = seesExactFigures(role);
   if (!exact && period.kind !== 'quarter' && period.kind !== 'fy') {
@@ -204,6 +231,8 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   const yearAgo = yearEarlier(period);
   const trend = trendN > 0 ? lastPeriods(period, trendN) : [];
   const wanted = [...new Set([period.id, prev.id, yearAgo.id, ...trend.map((p) => p.id)])];
+  await checkBuilt(db, defs);
+  const built = await builtParameters(db);
   const known = await knownPeriods(db, wanted);
   if (!known.has(period.id)) throw new RequestError(`there is no data for ${period.id}: ${await coverage(db)}`);
   const periods = wanted.filter((id) => known.has(id));
@@ -370,10 +399,9 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
     role,
     parameters: {
       age_scope: scope,
-      repeat_missing: { ...PARAMETERS.repeat_missing },
-      rhi_window_hours: PARAMETERS.rhi_window_hours,
-      risk_current_days: PARAMETERS.risk_current_days,
+      ...built,
       suppression_threshold: threshold,
+      rhi_national: { ...(req.national ?? PARAMETERS.rhi_national) },
       trend_periods: trendN,
     },
     measures,

@@ -2,7 +2,7 @@
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
 import type { FileReport, LoadNotes, LoadReport } from '../etl/load.js';
-import { MEASURES } from './catalogue.js';
+import { MEASURES, measureWords } from './catalogue.js';
 import type { MeasuresResponse } from './measures.js';
 
 export const messages = {
@@ -20,7 +20,8 @@ export const messages = {
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
-  suppressedLegend: 'c = withheld to protect confidentiality (a count of 1–4, or a figure that would reveal one).',
+  suppressedLegend: (threshold: number) =>
+    `c = withheld to protect confidentiality (a count of 1–${threshold - 1}, or a figure that would reveal one).`,
 };
 
 function plural(n: number, one: string, many = one + 's'): string {
@@ -110,12 +111,12 @@ export function humanMeasures(r: MeasuresResponse): string {
       for (const c of r.commentary[def.family] ?? []) lines.push(`   ${c}`);
     }
     if (m.rows) {
-      lines.push(`  ${def.label} (${def.id}): ${m.rows.length} rows (use --json for the table)`);
+      lines.push(`  ${measureWords(def, r.parameters).label} (${def.id}): ${m.rows.length} rows (use --json for the table)`);
       continue;
     }
     const prev = m.previous ? `  previous ${shown(m.previous.value, def.kind)}` : '';
     const spc = m.trend?.spc.status === 'ok' ? `  SPC: ${m.trend.spc.latest.replace('_', ' ')}` : '';
-    lines.push(`  ${def.label.padEnd(42)} ${shown(m.value, def.kind).padStart(10)}${prev}${spc}`);
+    lines.push(`  ${measureWords(def, r.parameters).label.padEnd(42)} ${shown(m.value, def.kind).padStart(10)}${prev}${spc}`);
     for (const [b, cells] of Object.entries(m.by ?? {})) {
       const cellText = Object.entries(cells).map(([k, v]) => `${k} ${shown(v, def.kind)}`).join(', ');
       lines.push(`      by ${b}: ${cellText}`);
@@ -123,6 +124,6 @@ export function humanMeasures(r: MeasuresResponse): string {
   }
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
   lines.push('');
-  lines.push(messages.suppressedLegend);
+  lines.push(messages.suppressedLegend(r.parameters.suppression_threshold));
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@
 // every figure a page shows has passed disclosure control for the caller's role.
 
 import type { Db } from './db.js';
-import { AREAS_AND_ALL, measureDef, type AreaOrAll } from './catalogue.js';
+import { AREAS_AND_ALL, measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { messages } from './messages.js';
@@ -30,9 +30,6 @@ export const TITLES: Record<PageId, string> = {
   actions: 'The MET action plan',
   data: 'Data quality and loads',
 };
-
-/** The national figure for interviews completed within 72 hours (2023-24). */
-export const NATIONAL_RHI_72H = 63;
 
 export interface PageRequest {
   page: PageId;
@@ -93,8 +90,15 @@ function kindOf(id: string): string | undefined {
   return measureDef(id)?.kind;
 }
 
-function labelOf(id: string): string {
-  return measureDef(id)?.label ?? id;
+/** A measure's label, naming the parameters its figures were built with. */
+function labelOf(id: string, p?: MeasuresResponse['parameters']): string {
+  const def = measureDef(id);
+  return def ? measureWords(def, p).label : id;
+}
+
+/** The national comparator's words, from the parameters of the read. */
+function nationalText(p: MeasuresResponse['parameters']): string {
+  return `National figure about ${p.rhi_national.pct}% (${p.rhi_national.year})`;
 }
 
 /** "up 26 on the previous quarter": only from shown figures, so it never reveals a withheld one. */
@@ -118,7 +122,7 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
   const chartId = `spc-${id}`;
   const t: Tile = {
     id,
-    label: labelOf(id),
+    label: labelOf(id, r.parameters),
     value: m.value ?? null,
     display: display(m.value, kindOf(id)),
     ...(extra?.detail ? { detail: extra.detail } : {}),
@@ -128,12 +132,12 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     signal: spc.status === 'ok' ? spc.latest : 'none',
     signal_text: spc.summary,
     spark: { periods: trend.periods, values: trend.values },
-    definition: measureDef(id)?.definition ?? '',
+    definition: measureDef(id) ? measureWords(measureDef(id)!, r.parameters).definition : '',
     chart: chartId,
   };
   const chart = spcChart({
     id: chartId,
-    label: labelOf(id),
+    label: labelOf(id, r.parameters),
     trend,
     ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
     ...(extra?.comparator !== undefined ? { comparator: { value: extra.comparator, label: `National figure (${extra.comparator}%)` } } : {}),
@@ -146,7 +150,7 @@ function trendChart(r: MeasuresResponse, id: string, comparator?: number): Chart
   if (!m?.trend) return null;
   return spcChart({
     id: `spc-${id}`,
-    label: labelOf(id),
+    label: labelOf(id, r.parameters),
     trend: m.trend,
     ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
     ...(comparator !== undefined ? { comparator: { value: comparator, label: `National figure (${comparator}%)` } } : {}),
@@ -172,11 +176,11 @@ function breakdownChart(r: MeasuresResponse, id: string, breakdown: string, orde
   const cells = r.measures[id]?.by?.[breakdown];
   if (!cells) return null;
   const keys = order ? [...order.filter((k) => k in cells), ...Object.keys(cells).filter((k) => !order.includes(k))] : Object.keys(cells).sort();
-  const title = `${labelOf(id)} by ${(BREAKDOWN_LABELS[breakdown] ?? breakdown).toLowerCase()}, ${r.period_label}`;
+  const title = `${labelOf(id, r.parameters)} by ${(BREAKDOWN_LABELS[breakdown] ?? breakdown).toLowerCase()}, ${r.period_label}`;
   return barChart({
     id: `${id}-by-${breakdown}`,
     title,
-    valueLabel: labelOf(id),
+    valueLabel: labelOf(id, r.parameters),
     categoryLabel: BREAKDOWN_LABELS[breakdown] ?? breakdown,
     items: keys.map((k) => ({ key: k, label: k.replace(/_/g, ' '), value: cells[k] ?? null })),
     ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
@@ -198,13 +202,16 @@ function figuresTable(r: MeasuresResponse, ids: string[], id = 'figures', title 
       .filter((i) => r.measures[i])
       .map((i) => {
         const m = r.measures[i]!;
-        return { measure: labelOf(i), value: m.value ?? null, previous: m.previous?.value ?? null, year_earlier: m.year_earlier?.value ?? null };
+        return { measure: labelOf(i, r.parameters), value: m.value ?? null, previous: m.previous?.value ?? null, year_earlier: m.year_earlier?.value ?? null };
       }),
   };
 }
 
-function definitionsOf(ids: string[]): PageModel['definitions'] {
-  return ids.map((id) => measureDef(id)).filter((d) => !!d).map((d) => ({ id: d!.id, label: d!.label, definition: d!.definition }));
+function definitionsOf(ids: string[], p: MeasuresResponse['parameters']): PageModel['definitions'] {
+  return ids
+    .map((id) => measureDef(id))
+    .filter((d) => !!d)
+    .map((d) => ({ id: d!.id, ...measureWords(d!, p) }));
 }
 
 function rowsTable(id: string, title: string, columns: [string, string][], rows: Record<string, unknown>[]): PageTable {
@@ -290,7 +297,7 @@ async function overview(db: Db, req: PageRequest): Promise<Built> {
     const high = r.measures.children_at_risk?.by?.level?.high;
     const extra =
       id === 'rhi_completed_72h_pct'
-        ? { comparator: NATIONAL_RHI_72H, detail: `National figure about ${NATIONAL_RHI_72H}% (2023-24)` }
+        ? { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) }
         : id === 'children_at_risk' && high !== undefined
           ? { detail: `${display(high)} at high risk` }
           : id === 'met_children' && r.measures.prevalence_per_10k
@@ -348,14 +355,14 @@ async function missing(db: Db, req: PageRequest): Promise<Built> {
     charts.push(
       multiLineChart({
         id: 'rhi-72h',
-        title: 'Return interviews within 72 hours',
+        title: `Return interviews within ${r.parameters.rhi_window_hours} hours`,
         valueLabel: '% of returns',
         kind: 'pct',
         series: [
-          { name: 'Offered within 72 hours', periods: offered.periods, values: offered.values },
-          { name: 'Completed within 72 hours', periods: completed.periods, values: completed.values },
+          { name: `Offered within ${r.parameters.rhi_window_hours} hours`, periods: offered.periods, values: offered.values },
+          { name: `Completed within ${r.parameters.rhi_window_hours} hours`, periods: completed.periods, values: completed.values },
         ],
-        comparator: { value: NATIONAL_RHI_72H, label: `National completion figure (${NATIONAL_RHI_72H}%)` },
+        comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` },
       }),
     );
   }
@@ -455,7 +462,7 @@ async function gaps(db: Db, req: PageRequest): Promise<Built> {
     tables: [
       rowsTable('service_gaps', 'Need against provision by locality', [
         ['locality', 'Locality'], ['area', 'Area'], ['met_children', 'MET children'], ['prevalence_per_10k', 'Prevalence per 10,000'],
-        ['missing_episodes', 'Missing episodes'], ['rhi_completed_72h_pct', '% interviews within 72 hours'], ['children_at_risk', 'Children at risk'],
+        ['missing_episodes', 'Missing episodes'], ['rhi_completed_72h_pct', `% interviews within ${r.parameters.rhi_window_hours} hours`], ['children_at_risk', 'Children at risk'],
         ['risk_reviews_overdue', 'Reviews overdue'], ['gap', 'Service gap'],
       ], ranked),
       figuresTable(r, ['prevalence_per_10k', 'rhi_completed_72h_pct'], 'area-figures', 'The area’s own figures'),
@@ -474,8 +481,8 @@ async function areas(db: Db, req: PageRequest): Promise<Built> {
   const charts = AREA_MEASURES.map((id) =>
     barChart({
       id: `areas-${id}`,
-      title: `${labelOf(id)}, ${reads[0]?.period_label ?? req.period}`,
-      valueLabel: labelOf(id),
+      title: `${labelOf(id, reads[0]?.parameters)}, ${reads[0]?.period_label ?? req.period}`,
+      valueLabel: labelOf(id, reads[0]?.parameters),
       categoryLabel: 'Area',
       kind: kindOf(id) ?? 'count',
       items: reads.map((r) => ({ key: r.area, value: r.measures[id]?.value ?? null })),
@@ -484,7 +491,7 @@ async function areas(db: Db, req: PageRequest): Promise<Built> {
   const table: PageTable = {
     id: 'areas',
     title: 'The four areas as rates',
-    columns: [{ key: 'area', label: 'Area' }, ...AREA_MEASURES.map((id) => ({ key: id, label: labelOf(id) }))],
+    columns: [{ key: 'area', label: 'Area' }, ...AREA_MEASURES.map((id) => ({ key: id, label: labelOf(id, reads[0]?.parameters) }))],
     rows: reads.map((r) => {
       const row: Record<string, Cell> = { area: r.area };
       for (const id of AREA_MEASURES) row[id] = r.measures[id]?.value ?? null;
@@ -615,8 +622,8 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     tiles: built.tiles ?? [],
     charts: built.charts,
     tables: built.tables,
-    legend: messages.suppressedLegend.replace(/\.$/, ''),
-    definitions: definitionsOf(built.ids),
+    legend: messages.suppressedLegend(r.parameters.suppression_threshold).replace(/\.$/, ''),
+    definitions: definitionsOf(built.ids, r.parameters),
     warnings: built.warnings ?? r.warnings,
     ...(built.contract ? { contract: built.contract } : {}),
   };

@@ -43,7 +43,7 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
       definition: m.definition,
       breakdowns: (m.breakdowns ?? []).map((b) => b.id),
     })),
-    parameters: { ...PARAMETERS, rhi_national_pct: 63 },
+    parameters: PARAMETERS,
   };
 }
 

@@ -1,7 +1,15 @@
 -- Shared definitions for every measure family: periods, ages, age scopes and the
 -- tables the measures are stored in. Run at the end of each refresh, in the new
 -- warehouse, after the partner data is in place. Parameters are those of
--- met-dataset.md; the values in force are listed in lib/catalogue.ts (PARAMETERS).
+-- met-dataset.md, declared once in model/parameters.ts and handed to this SQL as
+-- DuckDB variables (getvariable('met_…')); none is written here.
+
+-- The parameters the measures below were built with, so that the words beside a
+-- figure name the parameters that produced it.
+CREATE OR REPLACE TABLE measure_parameters AS SELECT getvariable('met_parameters')::JSON AS parameters;
+
+-- Each measure family's file ends by naming the measures it writes.
+CREATE OR REPLACE TABLE measures_built (measure VARCHAR PRIMARY KEY, sql_file VARCHAR NOT NULL);
 
 -- Age at an event = whole years between dob and the event's date; on the birthday
 -- the new year of age has begun. Someone born on 29 February has their birthday on

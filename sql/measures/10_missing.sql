@@ -15,10 +15,11 @@ WHERE e.origin = 'missing_episodes'
 
 -- One row per counted episode, with what the measures need:
 --   age        age at reported_at;
---   is_repeat  the episode is at least the person's 3rd (any classification, any area)
---              starting within the 90 days up to and including its start: the window
---              [start − 90 days, start], both ends included (RANGE includes episodes
---              starting at the same moment);
+--   is_repeat  the episode is at least the person's N-th (any classification, any area)
+--              starting within the W days up to and including its start: the window
+--              [start − W days, start], both ends included (RANGE includes episodes
+--              starting at the same moment). N = met_repeat_episodes (3), W =
+--              met_repeat_window_days (90): parameters of model/parameters.ts;
 --   seconds    returned_at − reported_at in seconds, for episodes with a return whose
 --              times are known (SSDA903 episodes are dates only and left out); the
 --              median is turned into hours, 1 decimal, when read.
@@ -28,8 +29,8 @@ SELECT
     met_age(e.dob, e.reported_at) AS age,
     count(*) OVER (
         PARTITION BY e.child_pseudonym ORDER BY e.reported_at
-        RANGE BETWEEN INTERVAL 90 DAYS PRECEDING AND CURRENT ROW
-    ) >= 3 AS is_repeat,
+        RANGE BETWEEN to_days(getvariable('met_repeat_window_days')::INTEGER) PRECEDING AND CURRENT ROW
+    ) >= getvariable('met_repeat_episodes')::INTEGER AS is_repeat,
     CASE WHEN e.returned_at IS NOT NULL AND NOT e.dates_only
          THEN date_diff('second', e.reported_at, e.returned_at) END AS seconds
 FROM episodes e
@@ -70,7 +71,7 @@ GROUP BY GROUPING SETS (
 --   missing_children         distinct children and young people with at least one such episode;
 --   episodes_per_child       missing_episodes / missing_children, 2 decimals;
 --   repeat_missing_children  distinct people with an episode starting in the period that is at
---                            least their 3rd within its 90-day window (N = 3, window = 90 days);
+--                            least their N-th within its W-day window (see is_repeat above);
 --   median_missing_hours     median of (returned_at − reported_at) over episodes starting in the
 --                            period that have a returned_at (times known); den = episodes used;
 --   still_missing            episodes starting in the period with no returned_at in the extract.
@@ -91,3 +92,7 @@ UNION ALL SELECT 'episodes_per_child', period_id, area_x, scope, '', '', episode
 UNION ALL SELECT 'repeat_missing_children', period_id, area_x, scope, '', '', repeat_children, NULL, NULL FROM ep_agg
 UNION ALL SELECT 'median_missing_hours', period_id, area_x, scope, '', '', NULL, timed, median_seconds FROM ep_agg
 UNION ALL SELECT 'still_missing', period_id, area_x, scope, '', '', still, NULL, NULL FROM ep_agg;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('missing_episodes', '10_missing.sql'), ('missing_children', '10_missing.sql'), ('episodes_per_child', '10_missing.sql'), ('repeat_missing_children', '10_missing.sql'), ('median_missing_hours', '10_missing.sql'), ('still_missing', '10_missing.sql');

@@ -6,10 +6,10 @@
 CREATE OR REPLACE TEMP TABLE return_facts AS
 SELECT
     e.episode_id, e.child_pseudonym, e.area, e.locality, e.age, e.returned_at, e.origin,
-    -- an interview offered at or before returned_at + 72 hours, whatever its outcome
-    coalesce(bool_or(r.offered_at <= e.returned_at + INTERVAL 72 HOURS), false) AS offered_72h,
-    -- an interview completed at or before returned_at + 72 hours
-    coalesce(bool_or(r.completed_at <= e.returned_at + INTERVAL 72 HOURS), false) AS completed_72h,
+    -- an interview offered at or before returned_at + H hours (H = met_rhi_window_hours, 72), whatever its outcome
+    coalesce(bool_or(r.offered_at <= e.returned_at + to_hours(getvariable('met_rhi_window_hours')::INTEGER)), false) AS offered_72h,
+    -- an interview completed at or before returned_at + H hours
+    coalesce(bool_or(r.completed_at <= e.returned_at + to_hours(getvariable('met_rhi_window_hours')::INTEGER)), false) AS completed_72h,
     coalesce(bool_or(r.outcome = 'declined'), false) AS declined,
     count(r.rhi_id) FILTER (WHERE r.exploitation_disclosed) AS disclosures,
     count(r.rhi_id) AS interviews
@@ -29,8 +29,8 @@ SELECT * EXCLUDE (age), unnest(met_scopes(age)) AS scope FROM a;
 
 -- One pass for the family:
 --   returns                the number of such episodes;
---   rhi_offered_72h_pct    % of returns with an interview offered within 72 hours;
---   rhi_completed_72h_pct  % of returns with an interview completed within 72 hours;
+--   rhi_offered_72h_pct    % of returns with an interview offered within H hours;
+--   rhi_completed_72h_pct  % of returns with an interview completed within H hours;
 --   rhi_declined_pct       % of returns with an interview whose outcome is declined;
 --   rhi_disclosure_count   interviews for those returns flagged exploitation_disclosed.
 CREATE OR REPLACE TEMP TABLE ret_agg AS
@@ -49,3 +49,7 @@ UNION ALL SELECT 'rhi_offered_72h_pct', period_id, area_x, scope, '', '', offere
 UNION ALL SELECT 'rhi_completed_72h_pct', period_id, area_x, scope, '', '', completed, returns, NULL FROM ret_agg
 UNION ALL SELECT 'rhi_declined_pct', period_id, area_x, scope, '', '', declined, returns, NULL FROM ret_agg
 UNION ALL SELECT 'rhi_disclosure_count', period_id, area_x, scope, '', '', disclosures, NULL, NULL FROM ret_agg;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('returns', '20_return_interviews.sql'), ('rhi_offered_72h_pct', '20_return_interviews.sql'), ('rhi_completed_72h_pct', '20_return_interviews.sql'), ('rhi_declined_pct', '20_return_interviews.sql'), ('rhi_disclosure_count', '20_return_interviews.sql');

@@ -1,7 +1,7 @@
 -- Risk (SERAF). At the period's last day E, take each person's most recent assessment
 -- in any area with assessed_at ≤ E (on one day, the higher level, then the larger
 -- assessment_id); they count in the area of that assessment. It is current when
--- assessed_at > E − 183 days. Ages are taken at E, from the dob on that assessment.
+-- assessed_at > E − D days (D = met_risk_current_days, 183). Ages are taken at E, from the dob on that assessment.
 
 -- One assessment per person per day: the higher level, then the larger assessment_id.
 CREATE OR REPLACE TEMP TABLE seraf_day AS
@@ -29,7 +29,7 @@ CREATE OR REPLACE TEMP TABLE risk_state AS
 SELECT
     d.at_date, s.child_pseudonym, s.area, s.locality, s.level, s.exploitation_type,
     met_age(s.dob, d.at_date) AS age,
-    s.assessed_at > d.at_date - INTERVAL 183 DAYS AS is_current
+    s.assessed_at > d.at_date - to_days(getvariable('met_risk_current_days')::INTEGER) AS is_current
 FROM risk_dates d
 JOIN seraf_span s ON s.assessed_at <= d.at_date AND (s.next_at IS NULL OR s.next_at > d.at_date)
 WHERE s.level <> 'none'
@@ -61,7 +61,7 @@ WHERE is_current
 GROUP BY GROUPING SETS ((period_id, area_x, scope), (period_id, area_x, scope, level), (period_id, area_x, scope, exploitation_type));
 
 -- risk_reviews_overdue: latest assessment at low/medium/high but not current
--- (assessed_at ≤ E − 183 days).
+-- (assessed_at ≤ E − D days).
 INSERT INTO measure_cells
 SELECT 'risk_reviews_overdue', period_id, area_x, scope, '', '', sum(n), NULL, NULL
 FROM risk_px WHERE NOT is_current GROUP BY ALL;
@@ -88,3 +88,7 @@ WITH escalated AS (
 SELECT 'risk_escalations', period_id, area_x, scope, '', '', count(*), NULL, NULL
 FROM (SELECT period_id, area_x, unnest(met_scopes(age)) AS scope FROM a)
 GROUP BY ALL;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('children_at_risk', '30_risk.sql'), ('risk_reviews_overdue', '30_risk.sql'), ('risk_escalations', '30_risk.sql'), ('transitions', '30_risk.sql');

@@ -1,7 +1,7 @@
 -- Identification, prevalence and groups.
 
 -- Every MET event: a missing episode started, a SERAF assessment at level low,
--- medium or high, a referral carrying a MET factor code (10A, 11A, 12A, 13A, 24A), or
+-- medium or high, a referral carrying a MET factor code (met_factor_codes: 10A, 11A, 12A, 13A, 24A), or
 -- an NRM referral. `ord` orders a person's events, so a breakdown can use the values on
 -- their most recent event in the period: by time, then (for events at the same moment)
 -- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
@@ -18,7 +18,7 @@ WITH e AS (
     UNION ALL
     SELECT child_pseudonym, area, locality, received_at, received_at::TIMESTAMP, dob, sex, ethnicity,
            NULL, NULL, 3, referral_id
-    FROM referrals WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
+    FROM referrals WHERE list_has_any(factors, getvariable('met_factor_codes')::VARCHAR[])
     UNION ALL
     SELECT child_pseudonym, area, NULL, referred_at, referred_at::TIMESTAMP, dob, sex, NULL,
            NULL, NULL, 4, nrm_id
@@ -109,9 +109,9 @@ LEFT JOIN measure_cells c
 CREATE OR REPLACE TEMP TABLE ref_x AS
 WITH r AS (
     SELECT *, met_age(dob, received_at) AS age,
-           list_filter(factors, f -> f IN ('10A', '11A', '12A', '13A', '24A')) AS met_codes
+           list_filter(factors, f -> list_contains(getvariable('met_factor_codes')::VARCHAR[], f)) AS met_codes
     FROM referrals
-    WHERE list_has_any(factors, ['10A', '11A', '12A', '13A', '24A'])
+    WHERE list_has_any(factors, getvariable('met_factor_codes')::VARCHAR[])
 ), p AS (SELECT *, unnest(met_period_ids(received_at)) AS period_id FROM r),
    a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
 SELECT *, unnest(met_scopes(age)) AS scope FROM a;
@@ -230,3 +230,7 @@ LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
 LEFT JOIN me ON me.period_id = p.period_id AND me.area_x = ll.area_x AND me.scope = s.scope AND me.locality = ll.locality
 LEFT JOIN rc ON rc.period_id = p.period_id AND rc.area_x = ll.area_x AND rc.scope = s.scope AND rc.locality = ll.locality
 LEFT JOIN rk ON rk.period_id = p.period_id AND rk.area_x = ll.area_x AND rk.scope = s.scope AND rk.locality = ll.locality;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('met_children', '40_identification.sql'), ('met_children_18_24', '40_identification.sql'), ('prevalence_per_10k', '40_identification.sql'), ('met_referrals', '40_identification.sql'), ('nrm_referrals', '40_identification.sql'), ('nrm_positive_rg_pct', '40_identification.sql'), ('group_profile', '40_identification.sql'), ('service_gaps', '40_identification.sql'), ('missing_children_per_10k', '40_identification.sql'), ('children_at_risk_per_10k', '40_identification.sql'), ('nrm_referrals_per_10k', '40_identification.sql');

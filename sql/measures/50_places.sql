@@ -4,7 +4,8 @@
 -- starting in the period and found there (whichever area was responsible), CPI
 -- submissions there, disruptions there, and their total. Ranked within the locality's
 -- own area (for 'all' too): rank = 1 + the number of the area's localities with a
--- larger total. A hotspot ranks ≤ ⌈10% of the area's localities⌉ with a total ≥ 5.
+-- larger total. A hotspot ranks ≤ ⌈P% of the area's localities⌉ with a total ≥ T
+-- (P = met_hotspot_top_pct, 10; T = met_hotspot_min_total, 5).
 -- The change against the previous period is worked out when read, from previous_total.
 CREATE OR REPLACE TEMP TABLE found_x AS
 WITH p AS (SELECT found_locality, age, unnest(met_period_ids(reported_at)) AS period_id FROM episode_facts WHERE found_locality IS NOT NULL)
@@ -38,7 +39,7 @@ SELECT 'hotspots', r.period_id, x.area_x, r.scope,
            'found', json_object('n', r.found), 'cpi', json_object('n', r.cpi),
            'disruptions', json_object('n', r.disruptions), 'total', json_object('n', r.total),
            'rank', r.rank,
-           'hotspot', r.rank <= ceil(0.1 * r.area_localities) AND r.total >= 5,
+           'hotspot', r.rank <= ceil(getvariable('met_hotspot_top_pct')::INTEGER * r.area_localities / 100) AND r.total >= getvariable('met_hotspot_min_total')::INTEGER,
            'previous_total', CASE WHEN prev.total IS NOT NULL THEN json_object('n', prev.total) END)
 FROM ranked r
 CROSS JOIN LATERAL (SELECT unnest([r.area, 'all']) AS area_x) x
@@ -64,3 +65,7 @@ INSERT INTO measure_cells SELECT 'disruptions', period_id, area_x, '*', 'action_
 INSERT INTO measure_cells SELECT 'disruptions', period_id, area_x, '*', 'theme', theme, count(*), NULL, NULL FROM dis_x GROUP BY ALL;
 INSERT INTO measure_cells
 SELECT 'offenders_disrupted', period_id, area_x, '*', '', '', count(DISTINCT offender_pseudonym), NULL, NULL FROM dis_x GROUP BY ALL;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('hotspots', '50_places.sql'), ('cpi_submissions', '50_places.sql'), ('disruptions', '50_places.sql'), ('offenders_disrupted', '50_places.sql');

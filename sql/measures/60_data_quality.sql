@@ -73,3 +73,7 @@ SELECT 'timeliness', '*', '*', '*', row_number() OVER (ORDER BY l.source),
 FROM latest l
 JOIN loaded s USING (source)
 WHERE l.latest IS NOT NULL;
+
+-- The measures this file writes, so that a measure the SQL never built is told apart
+-- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
+INSERT INTO measures_built VALUES ('load_summary', '60_data_quality.sql'), ('completeness', '60_data_quality.sql'), ('timeliness', '60_data_quality.sql');

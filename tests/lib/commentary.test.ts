@@ -1,5 +1,6 @@
 // Commentary: plain sentences from the figures as shown, never a hidden one.
 
+import { buildParameters, PARAMETERS } from '../../model/parameters.js';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { commentary, describeChange } from '../../lib/commentary.js';
@@ -85,7 +86,7 @@ describe('commentary for a role, from a warehouse', () => {
       period_label: '',
       area: 'all',
       role: 'analyst',
-      parameters: { age_scope: '18-24', repeat_missing: { episodes: 3, window_days: 90 }, rhi_window_hours: 72, risk_current_days: 183, suppression_threshold: 5, trend_periods: 12 },
+      parameters: { ...buildParameters(), age_scope: '18-24', suppression_threshold: 5, rhi_national: PARAMETERS.rhi_national, trend_periods: 12 },
       measures: { missing_episodes: m(51, 38, 45) },
       commentary: {},
       warnings: [],

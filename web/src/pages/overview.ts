@@ -49,7 +49,7 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     ctx.track(loadVega().then((v) => v.renderVegaLite(spark, spec)));
   }
   const detail = (tile as Tile & { detail?: string }).detail;
-  const national = detail ? null : tile.comparator?.text ?? tile.comparator?.display ?? (tile.id.startsWith('rhi_completed_72h') ? 'National figure about 63% (2023-24).' : null);
+  const national = detail ? null : tile.comparator?.text ?? tile.comparator?.display ?? null;
   const el = h('li', { class: 'met-tile', 'data-measure': tile.id },
     h('h3', { class: 'govuk-heading-s met-tile__label' }, tile.label),
     h('p', { class: 'met-tile__value', 'data-value': JSON.stringify(tile.value) }, tile.display ?? fmt(tile.value)),
