@@ -2,8 +2,8 @@
 // type and code list. The loader generates its SQL checks from this, so the
 // contract lives in one place and a change to it is a change here.
 
-export type AreaName = 'Southampton' | 'Portsmouth' | 'Hampshire' | 'Isle of Wight';
-export const AREAS: readonly AreaName[] = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'];
+export { AREAS, type AreaName } from '../model/areas.js';
+import { AREAS } from '../model/areas.js';
 
 export type ColumnType =
   | { kind: 'text' }

@@ -194,11 +194,8 @@ export function measureDef(id: string): MeasureDef | undefined {
   return MEASURES.find((m) => m.id === id);
 }
 
-export const AGE_SCOPES = ['0-17', '18-24', '0-24'] as const;
-export type AgeScope = (typeof AGE_SCOPES)[number];
-
-export const AREAS_AND_ALL = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight', 'all'] as const;
-export type AreaOrAll = (typeof AREAS_AND_ALL)[number];
+export { AGE_SCOPES, type AgeScope } from '../model/ages.js';
+export { AREAS_AND_ALL, type AreaOrAll } from '../model/areas.js';
 
 export { PARAMETERS } from '../model/parameters.js';
 

@@ -13,8 +13,8 @@ import type { AreaOrAll, Kind, MeasureDef } from './catalogue.js';
 import { AREAS_AND_ALL } from './catalogue.js';
 import { per10k, percentage, ratio, secondsAsHours } from './rounding.js';
 
-export type Role = 'analyst' | 'board' | 'commissioner';
-export const ROLES: readonly Role[] = ['analyst', 'board', 'commissioner'];
+export { ROLES, type Role } from '../model/roles.js';
+import type { Role } from '../model/roles.js';
 
 export const DEFAULT_THRESHOLD = PARAMETERS.suppression_threshold;
 

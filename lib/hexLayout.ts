@@ -5,7 +5,7 @@
 // tile size), r growing southwards. Each area is its own small map, laid out by hand
 // to be roughly geographic, so people who know the place find their locality.
 
-import type { Area } from '../etl/generate/localities.js';
+import type { AreaName as Area } from '../model/areas.js';
 
 export interface HexTile {
   area: Area;

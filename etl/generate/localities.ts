@@ -18,9 +18,10 @@
  * Data and types only: the loader and the web tile map import this module.
  */
 
-export const AREAS = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'] as const;
+import { AREAS, type AreaName } from '../../model/areas.js';
 
-export type Area = (typeof AREAS)[number];
+export { AREAS };
+export type Area = AreaName;
 
 export type LocalityKind = 'ward' | 'district' | 'town';
 

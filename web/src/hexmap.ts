@@ -6,6 +6,7 @@ import { interpolateRgb, scaleSequential, select } from 'd3';
 import type { Hex } from './types.js';
 import { fmt, uid } from './dom.js';
 import { flagOf } from './charts.js';
+import { AREAS } from '../../model/areas.js';
 
 const SIZE = 30;
 const SQ3 = Math.sqrt(3);
@@ -26,7 +27,7 @@ function hexPath(cx: number, cy: number, s: number): string {
 
 
 /** Where each area's small map goes when the four are shown together (west to east, then the rest). */
-const AREA_ORDER = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'];
+const AREA_ORDER: readonly string[] = AREAS;
 
 function shortName(name: string): string {
   return name.length <= 9 ? name : `${name.slice(0, 8)}…`;

@@ -6,6 +6,7 @@ import { start, getJSON, errorSummary, ApiError, standardHead, commentaryBlock, 
 import { tableBlock } from '../charts.js';
 import { h, fmt } from '../dom.js';
 import type { ContractFile, TableModel } from '../types.js';
+import { AREAS } from '../../../model/areas.js';
 
 const REASONS = [
   'missing required value', 'impossible date', 'US-style date', 'not a date', 'date without time', 'not a whole number',
@@ -13,7 +14,6 @@ const REASONS = [
   'mis_end before mis_start', 'date of birth after the event', 'age over 24 at the event', 'no SERAF level or score',
   'unknown episode', 'repeated key', 'malformed line',
 ];
-const AREAS = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'];
 const PAGE = 20;
 
 interface QRow { refresh_id: string; file: string; line: number; column: string; kind: string; reason: string }
