@@ -30,27 +30,8 @@ function valueAxis(kind: string | undefined): Record<string, unknown> {
   return kind === 'count' ? { axis: { tickMinStep: 1, format: ',d' } } : {};
 }
 
-export type Cell = string | number | boolean | null;
-
-export interface TableModel {
-  columns: { key: string; label: string }[];
-  rows: Record<string, Cell>[];
-}
-
-export interface HexCell {
-  locality: string;
-  area: string;
-  q: number;
-  r: number;
-  value: Shown;
-  display: string;
-  hotspot?: boolean;
-  gap?: boolean;
-}
-
-export type ChartModel =
-  | { id: string; title: string; description: string; kind: 'vega-lite'; spec: Record<string, unknown>; table: TableModel }
-  | { id: string; title: string; description: string; kind: 'hexmap'; hexes: HexCell[]; measure: string; measure_label: string; table: TableModel };
+export type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
+import type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
 
 const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 

@@ -5,8 +5,8 @@
 
 import type { Family } from './catalogue.js';
 import { measureDef, measureWords } from './catalogue.js';
-import type { Shown } from './disclosure.js';
-import type { MeasureOut, MeasuresResponse } from './measures.js';
+import type { Shown } from '../model/api.js';
+import type { MeasureOut, MeasuresResponse } from '../model/api.js';
 
 function fmt(v: number, kind: string | undefined): string {
   const s = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });

@@ -25,7 +25,8 @@ export interface ExactCell {
   value?: number | null;
 }
 
-export type Shown = number | null | 'c';
+export type { Shown } from '../model/api.js';
+import type { Shown } from '../model/api.js';
 
 export interface AreaFigures {
   headline: ExactCell;

@@ -78,41 +78,8 @@ export interface MeasuresRequest {
   national?: Parameters['rhi_national'];
 }
 
-export interface Comparison {
-  period: string;
-  value: Shown;
-  /** value − this period's value's counterpart, as a change; omitted where either side is suppressed. */
-  change?: number | null;
-  change_pct?: number | null;
-}
-
-export interface MeasureOut {
-  value?: Shown;
-  by?: Record<string, Record<string, Shown>>;
-  rows?: ShownRow[];
-  previous?: Comparison;
-  year_earlier?: Comparison;
-  trend?: { periods: string[]; values: Shown[]; spc: SpcReading };
-}
-
-export interface MeasuresResponse {
-  period: string;
-  period_label: string;
-  area: AreaOrAll;
-  role: Role;
-  /** The parameters the figures were built and read with (model/parameters.ts; the build's from the warehouse). */
-  parameters: BuildParameters & {
-    age_scope: AgeScope;
-    suppression_threshold: number;
-    rhi_national: Parameters['rhi_national'];
-    trend_periods: number;
-  };
-  measures: Record<string, MeasureOut>;
-  commentary: Record<string, string[]>;
-  warnings: string[];
-  /** False when the period runs past the latest episode in the extracts. */
-  complete: boolean;
-}
+export type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
+import type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 
 export function parseArea(text: string): AreaOrAll {
   const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');

@@ -12,24 +12,13 @@ import { parsePeriod } from './periods.js';
 import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, type TableModel } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../etl/contract.js';
+import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type PageId } from '../model/pages.js';
 
-export const PAGES = ['overview', 'missing', 'risk', 'places', 'groups', 'gaps', 'areas', 'actions', 'data'] as const;
-export type PageId = (typeof PAGES)[number];
+export { type PageId } from '../model/pages.js';
+export const PAGES = PAGE_IDS;
 
 /** Pages that show data-quality detail meant for the analyst only. */
-export const ANALYST_PAGES: ReadonlySet<PageId> = new Set<PageId>(['data']);
-
-export const TITLES: Record<PageId, string> = {
-  overview: 'Overview',
-  missing: 'Missing and return interviews',
-  risk: 'Risk and exploitation',
-  places: 'Places and hotspots',
-  groups: 'Who MET children are',
-  gaps: 'Service gaps',
-  areas: 'The four areas compared',
-  actions: 'The MET action plan',
-  data: 'Data quality and loads',
-};
+export const ANALYST_PAGES: ReadonlySet<PageId> = new Set<PageId>(PAGE_DECLS.filter((p) => p.audience === 'analyst').map((p) => p.id));
 
 export interface PageRequest {
   page: PageId;
@@ -41,46 +30,8 @@ export interface PageRequest {
   trend?: number;
 }
 
-export interface Tile {
-  id: string;
-  label: string;
-  value: Shown;
-  display: string;
-  detail?: string;
-  previous?: { period: string; value: Shown };
-  year_earlier?: { period: string; value: Shown };
-  change_text: string;
-  signal: 'normal' | 'signal_high' | 'signal_low' | 'none';
-  signal_text: string;
-  spark: { periods: string[]; values: Shown[] };
-  definition: string;
-  chart: string;
-}
-
-export interface PageTable extends TableModel {
-  id: string;
-  title: string;
-}
-
-export interface PageModel {
-  page: PageId;
-  title: string;
-  area: AreaOrAll;
-  period: string;
-  period_label: string;
-  ages: string;
-  role: Role;
-  refresh: { refresh_id: string; finished_at: string | null };
-  commentary: string[];
-  tiles: Tile[];
-  charts: ChartModel[];
-  tables: PageTable[];
-  legend: string;
-  definitions: { id: string; label: string; definition: string }[];
-  warnings: string[];
-  /** Page `data` only: the file contract, for the browser's header check before an upload. */
-  contract?: { file: string; required: string[]; optional: string[] }[];
-}
+export type { PageModel, PageTable, Tile } from '../model/api.js';
+import type { PageModel, PageTable, Tile } from '../model/api.js';
 
 const PERIOD_WORD: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
 
@@ -600,9 +551,7 @@ async function data(db: Db, req: PageRequest): Promise<Built> {
 
 const BUILDERS: Record<PageId, (db: Db, req: PageRequest) => Promise<Built>> = { overview, missing, risk, places, groups, gaps, areas, actions, data };
 
-export function isPage(id: string): id is PageId {
-  return (PAGES as readonly string[]).includes(id);
-}
+export const isPage = isPageId;
 
 /** Builds a page model. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
@@ -611,7 +560,7 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const r = built.r ?? (await readMeasures(db, { period: req.period, area: req.area, scope: req.ages, role: req.role, trend: 0, ids: ['met_children'] }));
   return {
     page: req.page,
-    title: TITLES[req.page],
+    title: pageDecl(req.page).title,
     area: r.area,
     period: r.period,
     period_label: r.period_label,

@@ -5,7 +5,8 @@
 import { secondarySuppression, seesExactFigures, DEFAULT_THRESHOLD, type Role, type Shown } from './disclosure.js';
 import { per10k, percentage, roundRatio } from './rounding.js';
 
-export type ShownRow = Record<string, unknown>;
+export type { ShownRow } from '../model/api.js';
+import type { ShownRow } from '../model/api.js';
 
 interface Cell {
   n: number | null;

@@ -49,31 +49,8 @@
 
 export type SpcValue = number | null | 'c'; // null = undefined value (e.g. a % of nothing), 'c' = suppressed
 
-export type SpcRule = 'beyond_limit' | 'run_above' | 'run_below' | 'trend_up' | 'trend_down';
-
-export interface SpcPointSignal {
-  index: number;
-  rules: SpcRule[];
-}
-
-export type SpcReading =
-  | {
-      status: 'ok';
-      n: number;
-      mean: number;
-      mean_moving_range: number;
-      upper_limit: number;
-      lower_limit: number;
-      /** Only points with at least one rule, in index order. */
-      signals: SpcPointSignal[];
-      /** Reading of the LAST point: is it part of a signal, and which side. */
-      latest: 'signal_high' | 'signal_low' | 'normal';
-      /** One plain-English sentence for a board member. */
-      summary: string;
-    }
-  | { status: 'too_few_points'; n: number; needed: number; summary: string }
-  | { status: 'suppressed'; summary: string }
-  | { status: 'no_data'; summary: string };
+export type { SpcPointSignal, SpcReading, SpcRule } from '../model/api.js';
+import type { SpcPointSignal, SpcReading, SpcRule } from '../model/api.js';
 
 /** XmR constant: 3 / d2 with d2 = 1.128 for moving ranges of 2 points. */
 const XMR_CONSTANT = 2.66;

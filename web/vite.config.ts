@@ -5,7 +5,7 @@
 import { defineConfig, type Plugin } from 'vite';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PAGES } from './src/pageList';
+import { PAGE_DECLS as PAGES } from '../model/pages';
 
 const root = resolve(import.meta.dirname);
 
@@ -18,7 +18,7 @@ const root = resolve(import.meta.dirname);
 function pagesFromShell(): Plugin {
   const shell = () => readFileSync(resolve(root, 'page.html'), 'utf-8');
   const render = (page: (typeof PAGES)[number]) =>
-    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.page).replaceAll('%PAGE%', page.page);
+    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.id).replaceAll('%PAGE%', page.id);
   const byPath = new Map(PAGES.map((p) => [resolve(root, `${p.file}.html`), p]));
   return {
     name: 'met-pages-from-shell',

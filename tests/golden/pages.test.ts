@@ -50,13 +50,13 @@ function steady(v: unknown): unknown {
   return v;
 }
 
-/** Columns whose values are days counted to the refresh, which is today. */
-const DAY_COLUMNS = new Set(['days_behind']);
+/** Columns whose values depend on when the refresh ran: its times, and days counted to it. */
+const DAY_COLUMNS = new Set(['days_behind', 'started_at', 'finished_at']);
 
 function shown(p: PageModel): unknown {
   const table = (t: { columns: { key: string; label: string }[]; rows: Record<string, unknown>[] }) => ({
     columns: t.columns.map((c) => `${c.key}: ${c.label}`),
-    rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, DAY_COLUMNS.has(k) ? '<days>' : v]))),
+    rows: t.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, DAY_COLUMNS.has(k) ? '<when>' : v]))),
   });
   return steady({
     page: p.page,

@@ -12,6 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { tempDir } from '../helpers.js';
 import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
+import { PAGE_DECLS } from '../../model/pages.js';
 
 // The callbacks given to page.evaluate/$$eval run in the browser; the project compiles
 // for Node without the DOM library, so its few names are declared here, for this file only.
@@ -45,17 +46,7 @@ if (SKIP_BROWSER) {
   );
 }
 
-const PAGES = [
-  { file: 'index.html', page: 'overview' },
-  { file: 'missing.html', page: 'missing' },
-  { file: 'risk.html', page: 'risk' },
-  { file: 'places.html', page: 'places' },
-  { file: 'groups.html', page: 'groups' },
-  { file: 'gaps.html', page: 'gaps' },
-  { file: 'areas.html', page: 'areas' },
-  { file: 'actions.html', page: 'actions' },
-  { file: 'data.html', page: 'data' },
-] as const;
+const PAGES = PAGE_DECLS.map((p) => ({ file: `${p.file}.html`, page: p.id }));
 
 interface Running {
   url: string;
@@ -213,6 +204,10 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
       expect(await page.$$eval('.met-chart', (els) => els.every((e) => !!e.querySelector('.met-chart__desc')?.textContent?.trim()))).toBe(true);
       if (p.page !== 'data') expect(await page.textContent('.met-legend')).toMatch(/c = /);
       expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
+      // The page's heading is its navigation label, and the page's title in the browser's tab starts with it.
+      const heading = (await page.textContent('#page-title'))?.trim();
+      expect(heading, p.page).toBe((await page.textContent(`[data-nav="${p.page}"]`))?.trim());
+      expect(await page.title(), p.page).toContain(heading!);
       // The current refresh's sources, with their latest event dates, on every page.
       expect(await page.textContent('#met-status .met-sources')).toMatch(/missing episodes: latest event \d{4}-\d{2}-\d{2}/);
       if (p.page === 'actions') {

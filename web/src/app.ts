@@ -6,9 +6,9 @@ import './styles.css';
 import { h, fmt } from './dom.js';
 import type { Meta, PageModel } from './types.js';
 import { chartCard, definitionsDetails, tableBlock } from './charts.js';
-import { PAGES, hrefOf } from './pageList.js';
+import { PAGE_DECLS, hrefOf } from '../../model/pages.js';
 
-export const NAV: { file: string; page: string; label: string }[] = PAGES.map((p) => ({ file: hrefOf(p), page: p.page, label: p.title }));
+export const NAV: { file: string; page: string; label: string }[] = PAGE_DECLS.map((p) => ({ file: hrefOf(p), page: p.id, label: p.title }));
 
 export interface Selection {
   area?: string;
@@ -67,7 +67,7 @@ export interface PageOptions {
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 
-function when(iso: string | undefined): string {
+function when(iso: string | null | undefined): string {
   if (!iso) return 'unknown';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;

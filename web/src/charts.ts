@@ -2,7 +2,7 @@
 // caption the figure is described by), a "Show as table" button revealing a
 // govuk table, and its definitions one click away.
 import { h, fmt, uid, inSentence } from './dom.js';
-import type { Cell, ChartModel, Column, Definition, Hex, TableModel } from './types.js';
+import type { Cell, ChartModel, Column, Definition, DrawnChart, Hex, ShownTable, TableModel } from './types.js';
 
 /** A hotspot or a gap: what the map outlines and letters. */
 export function flagOf(x: Hex): 'hotspot' | 'gap' | null {
@@ -80,7 +80,7 @@ export function renderCell(col: Column, row: Record<string, Cell>): Node {
 }
 
 /** A govuk table. */
-export function table(model: TableModel, opts: { caption?: string; captionClass?: string } = {}): HTMLTableElement {
+export function table(model: ShownTable, opts: { caption?: string; captionClass?: string } = {}): HTMLTableElement {
   const numeric = new Set(model.columns.filter((c) => isNumericColumn(model.rows, c.key)).map((c) => c.key));
   const caption = opts.caption ?? model.title;
   return h(
@@ -101,7 +101,7 @@ export function table(model: TableModel, opts: { caption?: string; captionClass?
 }
 
 /** A table that scrolls sideways on small screens rather than breaking the page. */
-export function tableBlock(model: TableModel, opts: { caption?: string; captionClass?: string } = {}): HTMLElement {
+export function tableBlock(model: ShownTable, opts: { caption?: string; captionClass?: string } = {}): HTMLElement {
   // Focusable, so that keyboard users can scroll a wide table sideways.
   return h('div', { class: 'met-table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption ?? model.title ?? 'Table' }, table(model, opts));
 }
@@ -131,7 +131,7 @@ export function tableToggle(region: HTMLElement, what = 'table'): HTMLButtonElem
   return btn;
 }
 
-function hexTable(hexes: Hex[], measureLabel: string, title: string): TableModel {
+function hexTable(hexes: Hex[], measureLabel: string, title: string): ShownTable {
   const rows = [...hexes]
     .sort((a, b) => (typeof b.value === 'number' ? b.value : -Infinity) - (typeof a.value === 'number' ? a.value : -Infinity) || a.locality.localeCompare(b.locality))
     .map((x, i) => ({ rank: i + 1, locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagOf(x) ?? '' }));
@@ -153,7 +153,7 @@ function hexTable(hexes: Hex[], measureLabel: string, title: string): TableModel
  * A chart card. Vega-Lite charts render when the vega chunk arrives; the returned
  * promise settles when the marks are in the page.
  */
-export function chartCard(chart: ChartModel, defs: Definition[] = [], opts: { headingLevel?: 'h2' | 'h3' } = {}): { el: HTMLElement; ready: Promise<void> } {
+export function chartCard(chart: DrawnChart, defs: Definition[] = [], opts: { headingLevel?: 'h2' | 'h3' } = {}): { el: HTMLElement; ready: Promise<void> } {
   const descId = uid(`desc-${chart.id}`);
   const tableId = uid(`table-${chart.id}`);
   const headId = uid(`title-${chart.id}`);
@@ -205,7 +205,7 @@ export function chartCard(chart: ChartModel, defs: Definition[] = [], opts: { he
           })
       : Promise.resolve();
   }
-  const d = definitionsDetails(definitionsFor([chart.id, chart.measure ?? ''].filter(Boolean), defs));
+  const d = definitionsDetails(definitionsFor([chart.id, chart.kind === 'hexmap' ? chart.measure : ''].filter(Boolean), defs));
   if (d) card.append(d);
   return { el: card, ready };
 }

@@ -4,7 +4,7 @@
 import { standardHead, commentaryBlock, chartsAndTables, definitionsPanel, legendBlock, type PageContext } from './app.js';
 import { chartCard } from './charts.js';
 import { h } from './dom.js';
-import type { ChartModel, PageModel, Shown, TableModel } from './types.js';
+import type { HexChart, MapView, PageModel, Shown, ShownTable } from './types.js';
 import { fmt, inSentence } from './dom.js';
 
 /**
@@ -12,15 +12,15 @@ import { fmt, inSentence } from './dom.js';
  * CPI, disruptions; service gaps: prevalence, interviews …), so the map can be shaded
  * by the measure a person chooses. The flags (hotspot, gap) stay those of the model.
  */
-function variants(map: ChartModel, tables: TableModel[]): ChartModel[] {
+function variants(map: HexChart, tables: ShownTable[]): MapView[] {
   const t = tables.find((x) => x.columns.some((c) => c.key === 'locality') && x.rows.length);
-  if (!t || !map.hexes) return [];
+  if (!t) return [];
   const byLocality = new Map(t.rows.map((r) => [`${String(r.area ?? '')}|${String(r.locality)}`, r]));
   const numeric = t.columns.filter(
     (c) => !['rank', 'change'].includes(c.key) && c.key !== map.measure && t.rows.some((r) => typeof r[c.key] === 'number') && t.rows.every((r) => r[c.key] === null || r[c.key] === 'c' || typeof r[c.key] === 'number'),
   );
   return numeric.map((c) => {
-    const hexes = map.hexes!.map((x) => {
+    const hexes = map.hexes.map((x) => {
       const r = byLocality.get(`${x.area}|${x.locality}`) ?? t.rows.find((row) => row.locality === x.locality);
       const v = r?.[c.key];
       const value: Shown = typeof v === 'number' ? v : v === 'c' ? 'c' : null;
@@ -35,15 +35,15 @@ function variants(map: ChartModel, tables: TableModel[]): ChartModel[] {
       measure_label: c.label,
       hexes,
       table: undefined,
-      description: `A tile map with one hexagon per locality (${hexes.length}), shaded by ${inSentence(c.label)}${top ? `, highest in ${top.locality} (${fmt(top.value)})` : ''}; ${map.hexes!.some((x) => x.gap) ? 'service gaps' : 'hotspots'} outlined: ${flagged.join(', ') || 'none'}.`,
+      description: `A tile map with one hexagon per locality (${hexes.length}), shaded by ${inSentence(c.label)}${top ? `, highest in ${top.locality} (${fmt(top.value)})` : ''}; ${map.hexes.some((x) => x.gap) ? 'service gaps' : 'hotspots'} outlined: ${flagged.join(', ') || 'none'}.`,
     };
   });
 }
 
 export function renderMapPage(model: PageModel, root: HTMLElement, ctx: PageContext): void {
   root.append(...standardHead(model));
-  const served = (model.charts ?? []).filter((c) => c.kind === 'hexmap');
-  const maps = served.length === 1 ? [served[0]!, ...variants(served[0]!, model.tables ?? [])] : served;
+  const served = (model.charts ?? []).filter((c): c is HexChart => c.kind === 'hexmap');
+  const maps: MapView[] = served.length === 1 ? [served[0]!, ...variants(served[0]!, model.tables ?? [])] : served;
   const holder = h('div', { class: 'met-map' });
   if (maps.length > 1) {
     const wanted = new URLSearchParams(location.search).get('measure');

@@ -1,98 +1,32 @@
-// The shapes of the API's answers (docs/api.md), as the pages read them.
+// The shapes of the API's answers, as the pages read them: declared once in
+// model/api.ts, which the server builds them from.
 
-export type Shown = number | 'c' | null;
-export type Cell = string | number | boolean | null;
+export type {
+  Cell,
+  ChartModel,
+  Column,
+  ContractFile,
+  Definition,
+  MeasuresResponse,
+  PageModel,
+  Shown,
+  Signal,
+  TableModel,
+  Tile,
+} from '../../model/api.js';
+export type { HexCell as Hex } from '../../model/api.js';
+import type { ChartModel, TableModel } from '../../model/api.js';
 
-export interface Column {
-  key: string;
-  label: string;
-}
+/** A table as the page draws it: a page's tables carry an id and a title, a chart's data table need not. */
+export type ShownTable = TableModel & { id?: string; title?: string };
+/** The hex tile map among the charts. */
+export type HexChart = Extract<ChartModel, { kind: 'hexmap' }>;
+/** A map as the page draws it: the served map, or one shaded by another column, whose table is the page's. */
+export type MapView = Omit<HexChart, 'table'> & { table?: ShownTable };
+/** A chart as the page draws it. */
+export type DrawnChart = Exclude<ChartModel, HexChart> | MapView;
 
-export interface TableModel {
-  id?: string;
-  title?: string;
-  description?: string;
-  columns: Column[];
-  rows: Record<string, Cell>[];
-}
-
-export interface Comparison {
-  period: string;
-  value: Shown;
-}
-
-export type Signal = 'normal' | 'signal_high' | 'signal_low' | 'none';
-
-export interface Tile {
-  id: string;
-  label: string;
-  value: Shown;
-  display?: string;
-  previous?: Comparison;
-  year_earlier?: Comparison;
-  change_text?: string;
-  signal?: Signal;
-  signal_text?: string;
-  spark?: { periods: string[]; values: Shown[] };
-  definition?: string;
-  chart?: string;
-  comparator?: { label?: string; value?: number; display?: string; text?: string };
-}
-
-export interface Hex {
-  locality: string;
-  area: string;
-  q: number;
-  r: number;
-  value: Shown;
-  display?: string;
-  hotspot?: boolean;
-  gap?: boolean;
-}
-
-export interface ChartModel {
-  id: string;
-  title: string;
-  description?: string;
-  kind: 'vega-lite' | 'hexmap';
-  spec?: Record<string, unknown>;
-  table?: TableModel;
-  hexes?: Hex[];
-  measure?: string;
-  measure_label?: string;
-}
-
-export interface Definition {
-  id: string;
-  label: string;
-  definition: string;
-}
-
-export interface ContractFile {
-  file: string;
-  required: string[];
-  optional?: string[];
-}
-
-export interface PageModel {
-  page: string;
-  title: string;
-  area: string;
-  period: string;
-  period_label?: string;
-  ages: string;
-  role: string;
-  refresh?: { refresh_id: string; finished_at: string } | null;
-  commentary?: string[];
-  tiles?: Tile[];
-  charts?: ChartModel[];
-  tables?: TableModel[];
-  legend?: string;
-  definitions?: Definition[];
-  warnings?: string[];
-  contract?: ContractFile[];
-}
-
+/** GET /api/meta (server/meta.ts). */
 export interface Meta {
   version: string;
   role: string;

@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import { start, getJSON, errorSummary, ApiError, standardHead, commentaryBlock, definitionsPanel, legendBlock } from '../app.js';
 import { tableBlock } from '../charts.js';
 import { h, fmt } from '../dom.js';
-import type { ContractFile, TableModel } from '../types.js';
+import type { ContractFile, ShownTable, TableModel } from '../types.js';
 import { AREAS } from '../../../model/areas.js';
 
 const REASONS = [
@@ -43,7 +43,7 @@ function quarantine(root: HTMLElement, files: string[]): void {
     results.setAttribute('aria-busy', 'true');
     try {
       const r = await getJSON<{ total: number; rows: QRow[] }>(`/api/quarantine?${q.toString()}`);
-      const model: TableModel = {
+      const model: ShownTable = {
         id: 'quarantine',
         title: `Quarantined rows: ${fmt(r.total)} found${r.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, r.total)}` : ''}`,
         columns: [
@@ -138,7 +138,7 @@ interface Job { job: string; state: 'running' | 'done' | 'failed'; progress?: { 
 interface Report { refresh_id: string; status: string; error?: string; started_at?: string; finished_at?: string; files: Record<string, unknown>[] }
 
 function reportView(r: Report): HTMLElement {
-  const files: TableModel = {
+  const files: ShownTable = {
     id: 'load-report',
     title: `Load report: refresh ${r.refresh_id}, ${r.status}`,
     columns: [
@@ -276,7 +276,7 @@ function upload(root: HTMLElement, contract: ContractFile[]): void {
 }
 
 /** The load history, one table per refresh (newest open), without repeating the refresh on every row. */
-function loadHistory(t: TableModel): HTMLElement {
+function loadHistory(t: ShownTable): HTMLElement {
   const groups = new Map<string, TableModel['rows']>();
   for (const r of t.rows) {
     const id = String(r.refresh_id ?? '');

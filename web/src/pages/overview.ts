@@ -48,8 +48,7 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     spark.setAttribute('aria-describedby', sparkDesc);
     ctx.track(loadVega().then((v) => v.renderVegaLite(spark, spec)));
   }
-  const detail = (tile as Tile & { detail?: string }).detail;
-  const national = detail ? null : tile.comparator?.text ?? tile.comparator?.display ?? null;
+  const detail = tile.detail;
   const el = h('li', { class: 'met-tile', 'data-measure': tile.id },
     h('h3', { class: 'govuk-heading-s met-tile__label' }, tile.label),
     h('p', { class: 'met-tile__value', 'data-value': JSON.stringify(tile.value) }, tile.display ?? fmt(tile.value)),
@@ -62,8 +61,7 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     spec ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, String(spec.description)) : null,
     tile.change_text ? h('p', { class: 'govuk-body-s met-tile__change' }, tile.change_text) : null,
     h('p', { class: 'govuk-body-s met-tile__compare' },
-      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.',
-      national ? h('br') : null, national),
+      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.'),
   );
   if (chart) {
     const btn = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary met-tile__open', 'aria-expanded': 'false', 'aria-controls': panel.id, 'data-opens': chart.id },

@@ -1,0 +1,165 @@
+// The API's answers (docs/api.md), declared once: the server builds them, the CLI
+// prints them, the web pages read them. Types only: nothing here runs.
+
+import type { AgeScope } from './ages.js';
+import type { AreaOrAll } from './areas.js';
+import type { BuildParameters, Parameters } from './parameters.js';
+import type { PageId } from './pages.js';
+import type { Role } from './roles.js';
+
+/** A figure as a role sees it: a number, null where undefined (a % of nothing), or 'c' where withheld. */
+export type Shown = number | null | 'c';
+
+// ── SPC ────────────────────────────────────────────────────────────────────────────
+
+export type SpcRule = 'beyond_limit' | 'run_above' | 'run_below' | 'trend_up' | 'trend_down';
+
+export interface SpcPointSignal {
+  index: number;
+  rules: SpcRule[];
+}
+
+export type SpcReading =
+  | {
+      status: 'ok';
+      n: number;
+      mean: number;
+      mean_moving_range: number;
+      upper_limit: number;
+      lower_limit: number;
+      /** Only points with at least one rule, in index order. */
+      signals: SpcPointSignal[];
+      /** Reading of the LAST point: is it part of a signal, and which side. */
+      latest: 'signal_high' | 'signal_low' | 'normal';
+      /** One plain-English sentence for a board member. */
+      summary: string;
+    }
+  | { status: 'too_few_points'; n: number; needed: number; summary: string }
+  | { status: 'suppressed'; summary: string }
+  | { status: 'no_data'; summary: string };
+
+// ── /api/measures ──────────────────────────────────────────────────────────────────
+
+export interface Comparison {
+  period: string;
+  value: Shown;
+  /** value − this period's value's counterpart, as a change; omitted where either side is suppressed. */
+  change?: number | null;
+  change_pct?: number | null;
+}
+
+/** One row of a table-like measure: its fields, with numbers as shown to the role. */
+export type ShownRow = Record<string, unknown>;
+
+export interface MeasureOut {
+  value?: Shown;
+  by?: Record<string, Record<string, Shown>>;
+  rows?: ShownRow[];
+  previous?: Comparison;
+  year_earlier?: Comparison;
+  trend?: { periods: string[]; values: Shown[]; spc: SpcReading };
+}
+
+export interface MeasuresResponse {
+  period: string;
+  period_label: string;
+  area: AreaOrAll;
+  role: Role;
+  /** The parameters the figures were built and read with (model/parameters.ts; the build's from the warehouse). */
+  parameters: BuildParameters & {
+    age_scope: AgeScope;
+    suppression_threshold: number;
+    rhi_national: Parameters['rhi_national'];
+    trend_periods: number;
+  };
+  measures: Record<string, MeasureOut>;
+  commentary: Record<string, string[]>;
+  warnings: string[];
+  /** False when the period runs past the latest episode in the extracts. */
+  complete: boolean;
+}
+
+// ── Page models (/api/pages/:page) ───────────────────────────────────────────────────
+
+export type Cell = string | number | boolean | null;
+
+export interface Column {
+  key: string;
+  label: string;
+}
+
+export interface TableModel {
+  columns: Column[];
+  rows: Record<string, Cell>[];
+}
+
+export interface HexCell {
+  locality: string;
+  area: string;
+  q: number;
+  r: number;
+  value: Shown;
+  display: string;
+  hotspot?: boolean;
+  gap?: boolean;
+}
+
+export type ChartModel =
+  | { id: string; title: string; description: string; kind: 'vega-lite'; spec: Record<string, unknown>; table: TableModel }
+  | { id: string; title: string; description: string; kind: 'hexmap'; hexes: HexCell[]; measure: string; measure_label: string; table: TableModel };
+
+export type Signal = 'normal' | 'signal_high' | 'signal_low' | 'none';
+
+export interface Tile {
+  id: string;
+  label: string;
+  value: Shown;
+  display: string;
+  detail?: string;
+  previous?: { period: string; value: Shown };
+  year_earlier?: { period: string; value: Shown };
+  change_text: string;
+  signal: Signal;
+  signal_text: string;
+  spark: { periods: string[]; values: Shown[] };
+  definition: string;
+  chart: string;
+}
+
+export interface PageTable extends TableModel {
+  id: string;
+  title: string;
+}
+
+export interface Definition {
+  id: string;
+  label: string;
+  definition: string;
+}
+
+/** A file of the data contract, for the browser's header check before an upload. */
+export interface ContractFile {
+  file: string;
+  required: string[];
+  optional: string[];
+}
+
+export interface PageModel {
+  page: PageId;
+  title: string;
+  area: AreaOrAll;
+  period: string;
+  period_label: string;
+  ages: string;
+  role: Role;
+  refresh: { refresh_id: string; finished_at: string | null };
+  commentary: string[];
+  tiles: Tile[];
+  charts: ChartModel[];
+  tables: PageTable[];
+  legend: string;
+  definitions: Definition[];
+  warnings: string[];
+  /** Page `data` only: the file contract. */
+  contract?: ContractFile[];
+}
