@@ -452,42 +452,26 @@ async function areas(db: Db, req: PageRequest): Promise<Built> {
   return { commentary: [], charts, tables: [table], ids: AREA_MEASURES, warnings: [...new Set(reads.flatMap((r) => r.warnings))] };
 }
 
-const RAG_RANK: Record<string, number> = { red: 0, amber: 1, green: 2 };
-
-/** The action plan: not a child record, so it is read directly, latest snapshot against the one before. */
+/** The action plan as built at refresh (sql/measures/70_action_plan.sql): latest update, the one before, movement. */
 export async function actionPlan(db: Db): Promise<Record<string, Cell>[]> {
-  const rows = await db.all<{ action_id: string; priority: number; title: string; owner: string | null; due: string | null; rag: string; updated_at: string; progress: string | null; previous_rag: string | null; previous_updated: string | null }>(
-    `WITH ranked AS (
-       SELECT *, row_number() OVER (PARTITION BY action_id ORDER BY updated_at DESC) AS n FROM actions
-     )
-     SELECT a.action_id, a.priority, a.title, a.owner, a.due, a.rag, strftime(a.updated_at, '%Y-%m-%d') AS updated_at, a.progress,
-            b.rag AS previous_rag, strftime(b.updated_at, '%Y-%m-%d') AS previous_updated
-     FROM ranked a LEFT JOIN ranked b ON b.action_id = a.action_id AND b.n = 2
-     WHERE a.n = 1`,
+  return db.all<Record<string, Cell>>(
+    `SELECT action_id, priority, title, owner, due, rag, previous_rag, moved, updated_at, progress FROM action_plan ORDER BY ord`,
     undefined,
     'reading the action plan',
   );
-  const idKey = (id: string) => id.split('.').map((p) => p.padStart(4, '0')).join('.');
-  return rows
-    .sort((x, y) => idKey(x.action_id).localeCompare(idKey(y.action_id)))
-    .map((x) => ({
-      action_id: x.action_id,
-      priority: x.priority,
-      title: x.title,
-      owner: x.owner,
-      due: x.due,
-      rag: x.rag,
-      previous_rag: x.previous_rag,
-      moved: x.previous_rag === null ? 'new' : (RAG_RANK[x.rag] ?? 0) > (RAG_RANK[x.previous_rag] ?? 0) ? 'up' : (RAG_RANK[x.rag] ?? 0) < (RAG_RANK[x.previous_rag] ?? 0) ? 'down' : 'same',
-      updated_at: x.updated_at,
-      progress: x.progress,
-    }));
+}
+
+/** Actions by RAG status and by movement, counted at refresh. */
+async function actionCounts(db: Db): Promise<(what: 'rag' | 'moved', key: string) => number> {
+  const rows = await db.all<{ what: string; key: string; n: number }>(`SELECT what, key, n FROM action_plan_summary`, undefined, 'counting the action plan');
+  return (what, key) => rows.find((r) => r.what === what && r.key === key)?.n ?? 0;
 }
 
 async function actions(db: Db, _req: PageRequest): Promise<Built> {
   const rows = await actionPlan(db);
-  const count = (rag: string) => rows.filter((r) => r.rag === rag).length;
-  const moved = (m: string) => rows.filter((r) => r.moved === m).length;
+  const counted = await actionCounts(db);
+  const count = (rag: string) => counted('rag', rag);
+  const moved = (m: string) => counted('moved', m);
   const commentary = rows.length
     ? [
         `${rows.length} actions: ${count('green')} green, ${count('amber')} amber, ${count('red')} red.`,
