@@ -35,16 +35,16 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   if (!isNum(v)) return `${label}: no figure for this period.`;
   const parts: string[] = [];
   const prev = m.previous;
-  if (prev && isNum(prev.value)) {
-    const diff = v - prev.value;
+  // The change is the reader's (lib/measures.ts), worked out once for every output.
+  if (prev && isNum(prev.value) && typeof prev.change === 'number') {
+    const diff = prev.change;
     const verb = diff === 0 ? 'stayed at' : diff > 0 ? 'rose from' : 'fell from';
     // A change in a percentage is told in points, not as a percentage of a percentage.
-    const points = Math.round(diff * 10) / 10;
     const pct =
       diff === 0
         ? ''
         : def.kind === 'pct'
-          ? ` (${diff > 0 ? '+' : ''}${points} points)`
+          ? ` (${diff > 0 ? '+' : ''}${diff} points)`
           : prev.change_pct !== undefined && prev.change_pct !== null
             ? ` (${diff > 0 ? '+' : ''}${prev.change_pct}%)`
             : '';

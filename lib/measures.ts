@@ -164,7 +164,12 @@ async function coverage(db: Db): Promise<string> {
   return r[0]?.lo ? `the warehouse covers ${r[0].lo} to ${r[0].hi}` : 'the warehouse holds no events yet';
 }
 
-function changeOf(now: Shown, then: Shown): Pick<Comparison, 'change' | 'change_pct'> {
+/**
+ * The one place a change is worked out, for every output (tiles, commentary, API):
+ * the difference to 2 decimals, and the relative change in % to 1 decimal (null from
+ * 0). Left out where either side is not a shown number, so it never reveals a withheld one.
+ */
+export function changeOf(now: Shown, then: Shown): Pick<Comparison, 'change' | 'change_pct'> {
   if (typeof now !== 'number' || typeof then !== 'number') return {};
   const change = Math.round((now - then) * 100) / 100;
   const change_pct = then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10;

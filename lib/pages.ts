@@ -58,8 +58,8 @@ function changeText(m: MeasureOut, id: string, periodKind: string): string {
   const word = PERIOD_WORD[periodKind] ?? 'period';
   if (!prev) return `no figure for the previous ${word}`;
   if (m.value === 'c' || prev.value === 'c') return `no comparison: a figure is withheld (c)`;
-  if (!isNum(m.value) || !isNum(prev.value)) return `no comparison with the previous ${word}`;
-  const diff = Math.round((m.value - prev.value) * 10) / 10;
+  const diff = prev.change;
+  if (diff === undefined || diff === null) return `no comparison with the previous ${word}`;
   const unit = kindOf(id) === 'pct' ? (Math.abs(diff) === 1 ? ' point' : ' points') : '';
   if (diff === 0) return `the same as the previous ${word}`;
   return `${diff > 0 ? 'up' : 'down'} ${Math.abs(diff).toLocaleString('en-GB')}${unit} on the previous ${word}`;

@@ -1,5 +1,6 @@
 // Commentary: plain sentences from the figures as shown, never a hidden one.
 
+import { changeOf } from '../../lib/measures.js';
 import { buildParameters, PARAMETERS } from '../../model/parameters.js';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -16,12 +17,11 @@ const normal: SpcReading = { status: 'ok', n: 12, mean: 40, mean_moving_range: 5
 const high: SpcReading = { ...normal, latest: 'signal_high', signals: [{ index: 11, rules: ['beyond_limit'] }] };
 
 function m(value: Shown, prev: Shown, yearAgo: Shown, spc: SpcReading = normal): MeasureOut {
-  const change = (a: unknown, b: unknown) =>
-    typeof a === 'number' && typeof b === 'number' ? { change: a - b, change_pct: b === 0 ? null : Math.round(((a - b) / b) * 1000) / 10 } : {};
+  // Comparisons as the reader makes them.
   return {
     value,
-    previous: { period: '2025-Q2', value: prev, ...change(value, prev) },
-    year_earlier: { period: '2024-Q3', value: yearAgo, ...change(value, yearAgo) },
+    previous: { period: '2025-Q2', value: prev, ...changeOf(value, prev) },
+    year_earlier: { period: '2024-Q3', value: yearAgo, ...changeOf(value, yearAgo) },
     trend: { periods: [], values: [], spc },
   };
 }
