@@ -58,7 +58,7 @@ export function mapHeader(source: Source, header: string[], fileName: string): H
   const droppedAll = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '');
   const identifiers = droppedAll.filter((h) => looksLikeIdentifier(normaliseHeader(h))).slice(0, DROPPED_SHOWN).map((h) => safeName(h));
   const dropped = droppedAll.slice(0, DROPPED_SHOWN).map((h) => safeName(h));
-  if (droppedAll.length > DROPPED_SHOWN) dropped.push(`… and ${droppedAll.length - DROPPED_SHOWN} more`);
+  if (droppedAll.length > DROPPED_SHOWN) dropped.push(`… and ${(droppedAll.length - DROPPED_SHOWN).toLocaleString('en-GB')} more`);
   return { index, absent, dropped, identifiers };
 }
 

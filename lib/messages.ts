@@ -53,7 +53,7 @@ export const refusals = {
   notRegular: 'is not a regular file (a device, pipe or socket), so it was not read',
   unreadable: (why: string) => `could not be read (${why}); check that the file is there and that you may read it`,
   caseTwins: (names: readonly string[], file: string) =>
-    `${names.join(' and ')} all name ${file} (their names differ only in case), so none of them was loaded: keep one`,
+    `${names.join(' and ')} ${names.length === 2 ? 'both' : 'all'} name ${file} (their names differ only in case), so none of them was loaded: keep one`,
   readerStopped: (kind: string) =>
     `could not be read as CSV: the reader stopped (${kind}) without saying which line; check its quoting and line endings, and save it from Excel as "CSV UTF-8"`,
   internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown); the rest of the refresh went on`,
