@@ -582,8 +582,9 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
       sha256: csv.sha256,
     };
   } catch (e) {
-    // Once rows were being written, a failure is not the file's fault alone: the refresh fails.
-    if (wrote && !(e instanceof CsvRefusal)) throw e;
+    // Once rows were being written, a failure is not the file's fault alone: the refresh
+    // fails, and says so in our words (DuckDB's message may quote a value).
+    if (wrote && !(e instanceof CsvRefusal)) throw new LoadFailure(`${file} ${refusals.internal(doing)}`);
     await db.run(`DROP TABLE IF EXISTS stage_${tag}`);
     await db.run(`DROP TABLE IF EXISTS final_${tag}`);
     // The checks' own SQL failing is a fault of ours, not the file's; its message may quote values, so it is not shown.

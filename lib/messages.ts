@@ -56,7 +56,7 @@ export const refusals = {
     `${names.join(' and ')} ${names.length === 2 ? 'both' : 'all'} name ${file} (their names differ only in case), so none of them was loaded: keep one`,
   readerStopped: (kind: string) =>
     `could not be read as CSV: the reader stopped (${kind}) without saying which line; check its quoting and line endings, and save it from Excel as "CSV UTF-8"`,
-  internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown); the rest of the refresh went on`,
+  internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown)`,
   localityClash: (n: number, lines: readonly [number, number]) =>
     `names ${plural(n, 'locality', 'localities')} in two areas (for example on lines ${lines[0]} and ${lines[1]}); locality names must be unique across the four areas`,
   invalidUtf8: (line: number) => `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
