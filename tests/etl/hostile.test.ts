@@ -14,7 +14,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load, type FileReport, type LoadReport } from '../../etl/load.js';
-import { sourceByFile } from '../../etl/contract.js';
+import { QUARANTINE_REASONS, sourceByFile } from '../../etl/contract.js';
 import { EPISODE_HEADER, POPULATION, TEST_KEY, count, episode, query, tempDir, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../dist/cli/met.js');
@@ -681,6 +681,7 @@ describe('hostile partner files through `met load`', () => {
         } else {
           expect(f.read, file).toBe((f.loaded ?? 0) + (f.quarantined ?? 0));
           expect(f, file).toMatchObject({ read: e.read, loaded: e.loaded, reasons: e.reasons });
+          for (const k of Object.keys(f.reasons ?? {})) expect(QUARANTINE_REASONS).toContain(k);
           expect(await count(db, `quarantine WHERE file = '${file}'`)).toBe(f.quarantined);
           if (table && table !== 'actions') expect(await count(db, table), table).toBe(f.loaded);
           if (e.dropped) expect(f.dropped_columns).toEqual(e.dropped);
