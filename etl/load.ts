@@ -139,7 +139,15 @@ function listInputs(inDir: string, area: AreaName | undefined): Inputs {
   const files = new Map<SourceName, string>();
   const refused: FileReport[] = [];
   const candidates = new Map<SourceName, string[]>();
-  for (const name of readdirSync(inDir).sort()) {
+  let names: string[];
+  try {
+    names = readdirSync(inDir).sort();
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : ((e as NodeJS.ErrnoException).code ?? 'an error of the file system');
+    refused.push({ file: safeName(basename(inDir), 200), status: 'refused', error: `the folder ${refusals.unreadable(why)}` });
+    return { files, refused };
+  }
+  for (const name of names) {
     const path = join(inDir, name);
     if (name.startsWith('.')) continue;
     const shownName = safeName(name, 200);

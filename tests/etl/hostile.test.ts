@@ -642,7 +642,7 @@ describe('hostile partner files through `met load`', () => {
   });
 
   for (const group of GROUPS) {
-    it(`${group.name}: ${group.kinds.map((k) => k.kind).join('; ')}`, async () => {
+    it.concurrent(`${group.name}: ${group.kinds.map((k) => k.kind).join('; ')}`, async ({ expect }) => {
       const dir = join(root, group.name.replace(/\W+/g, '-'));
       const inDir = join(dir, 'in');
       mkdirSync(dir, { recursive: true });
