@@ -51,7 +51,7 @@ export const refusals = {
   symlink: 'is a symbolic link; links are not followed, so it was not read (copy the file itself into the folder)',
   folder: 'is a folder, not a file',
   notRegular: 'is not a regular file (a device, pipe or socket), so it was not read',
-  unreadable: (why: string) => `could not be read (${why}); check that the file is there and that you may read it`,
+  unreadable: (why: string) => `could not be read (${why}); check that it is there and that you may read it`,
   caseTwins: (names: readonly string[], file: string) =>
     `${names.join(' and ')} ${names.length === 2 ? 'both' : 'all'} name ${file} (their names differ only in case), so none of them was loaded: keep one`,
   readerStopped: (kind: string) =>

@@ -87,6 +87,6 @@ describe('prepareCsv refuses what is not a readable file, with the reason and no
     expect(refusal(join(dir, 'folder.csv'))).toBe('is a folder, not a file');
     expect(refusal(join(dir, 'pipe.csv'))).toBe('is not a regular file (a device, pipe or socket), so it was not read');
     expect(refusal(join(dir, 'link.csv'))).toMatch(/^is a symbolic link; links are not followed/);
-    expect(refusal(join(dir, 'gone.csv'))).toBe('could not be read (it is no longer there); check that the file is there and that you may read it');
+    expect(refusal(join(dir, 'gone.csv'))).toBe('could not be read (it is no longer there); check that it is there and that you may read it');
   });
 });
