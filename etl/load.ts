@@ -559,7 +559,11 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
     doing = 'storing it';
     wrote = true;
     await quarantineRows(db, source, tag, stage, ctx);
-    if (source.name === 'ssda903_missing') await insertSsda903(db, tag, fc.headerTag, fc.area ?? '');
+    if (source.name === 'ssda903_missing') {
+      // A refused ssda903_header.csv left no checked table: the episodes load without its sex and ethnicity.
+      const header = fc.headerTag && (await tableExists(db, 'temp', `final_${fc.headerTag}`)) ? fc.headerTag : null;
+      await insertSsda903(db, tag, header, fc.area ?? '');
+    }
     else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
     tick('stored');
     tick('quarantined');
