@@ -2,7 +2,7 @@
 // column. One SELECT types every value and lists every problem of every row, so a
 // whole file is checked in one pass inside DuckDB.
 
-import type { Column, ColumnType, RowRule, Source } from './contract.js';
+import { EARLIEST_DATE, EXCERPT_CHARS, FUTURE_MARGIN_DAYS, type Column, type ColumnType, type RowRule, type Source } from './contract.js';
 import { ident, literal } from '../lib/db.js';
 
 /** Macros the checks use; created once per loader connection. */
@@ -13,8 +13,20 @@ CREATE OR REPLACE MACRO met_key(x) AS
 -- expression: this runs once per value of every code column).
 CREATE OR REPLACE MACRO met_code_key(x) AS
     lower(replace(replace(trim(x), ' ', '_'), '-', '_'));
--- Years outside 1900–2100 are typing slips (a two-digit year read as year 25), not dates.
-CREATE OR REPLACE MACRO met_plausible(t) AS CASE WHEN year(t) BETWEEN 1900 AND 2100 THEN t END;
+-- Any year of four digits or fewer parses; one before ${EARLIEST_DATE.slice(0, 4)} (a two-digit year read as
+-- year 25) is 'out of range' and one after the refresh day 'date in the future' (met_date_range).
+CREATE OR REPLACE MACRO met_plausible(t) AS CASE WHEN year(t) BETWEEN 1 AND 9999 THEN t END;
+-- The latest date a row may hold: the refresh day plus a margin (FUTURE_MARGIN_DAYS).
+CREATE OR REPLACE MACRO met_latest_date() AS (current_date + INTERVAL ${FUTURE_MARGIN_DAYS} DAY)::DATE;
+-- 'date in the future', 'out of range' or NULL for a parsed date.
+CREATE OR REPLACE MACRO met_date_range(d) AS
+    CASE WHEN d::DATE > met_latest_date() THEN 'date in the future'
+         WHEN d::DATE < DATE '${EARLIEST_DATE}' THEN 'out of range' END;
+-- At most ${EXCERPT_CHARS} characters of a value, control characters shown as '?': what a reason may quote.
+CREATE OR REPLACE MACRO met_excerpt(x) AS
+    CASE WHEN x IS NULL THEN NULL
+         WHEN length(x) > ${EXCERPT_CHARS} THEN regexp_replace(left(x, ${EXCERPT_CHARS}), '[[:cntrl:]]', '?', 'g') || '…'
+         ELSE regexp_replace(x, '[[:cntrl:]]', '?', 'g') END;
 -- ISO date-times go through DuckDB's own cast (three times faster than strptime over a
 -- million rows); UK DD/MM/YYYY HH:MM[:SS] through strptime. A date without a time is
 -- not a date-time.
@@ -104,7 +116,23 @@ function problem(cond: string, column: string, kind: string, reason: string, kin
   return `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END`;
 }
 
-const shown = (raw: string) => `'''' || trim(${raw}) || ''''`;
+/** A value as a reason quotes it: trimmed, in quotes, at most EXCERPT_CHARS characters. */
+const shown = (raw: string) => `'''' || met_excerpt(trim(${raw})) || ''''`;
+
+const DIGITS = `'[+-]?[0-9]+'`;
+
+/** The problem of a parsed date or date-time that lies after the refresh day (plus margin) or before EARLIEST_DATE. */
+function dateRangeProblem(name: string, raw: string, typed: string): string {
+  return problem(
+    `${typed} IS NOT NULL AND met_date_range(${typed}) IS NOT NULL`,
+    name,
+    `met_date_range(${typed})`,
+    `${q(name + ' ')} || ${shown(raw)} || CASE met_date_range(${typed})
+        WHEN 'date in the future' THEN ' is in the future (after ' || strftime(met_latest_date(), '%Y-%m-%d') || ', the refresh day plus ${FUTURE_MARGIN_DAYS} day${FUTURE_MARGIN_DAYS === 1 ? '' : 's'})'
+        ELSE ' is before ${EARLIEST_DATE.slice(0, 4)}: is the year written in full (YYYY)?' END`,
+    true,
+  );
+}
 
 /** The problems one column can have. */
 function columnProblems(col: Column, raw: string, typed: string, area: string | null): string[] {
@@ -117,12 +145,21 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   const t = col.type;
   switch (t.kind) {
     case 'int': {
-      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`));
-      const range = [t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
-      if (range.length) {
-        const span = t.max !== undefined ? `${t.min ?? '…'}–${t.max}` : `at least ${t.min}`;
-        out.push(problem(`${typed} IS NOT NULL AND (${range.join(' OR ')})`, name, 'out of range', `${q(name + ' ')} || ${typed} || ' is outside the allowed range (${span})'`));
-      }
+      out.push(
+        problem(`${present} AND ${typed} IS NULL AND NOT regexp_full_match(trim(${raw}), ${DIGITS})`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`),
+      );
+      // A whole number too long for BIGINT is out of range too, not "not a whole number".
+      const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
+      const fmtN = (n: number) => n.toLocaleString('en-GB');
+      const span = t.max !== undefined ? `${t.min !== undefined ? fmtN(t.min) : '…'}–${fmtN(t.max)}` : t.min !== undefined ? `at least ${fmtN(t.min)}` : 'a whole number of at most 19 digits';
+      out.push(
+        problem(
+          `${present} AND regexp_full_match(trim(${raw}), ${DIGITS}) AND (${range.join(' OR ')})`,
+          name,
+          'out of range',
+          `${q(name + ' ')} || ${shown(raw)} || ' is outside the allowed range (${span})'`,
+        ),
+      );
       break;
     }
     case 'date':
@@ -138,6 +175,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           true,
         ),
       );
+      out.push(dateRangeProblem(name, raw, typed));
       break;
     case 'datetime':
       out.push(
@@ -153,6 +191,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           true,
         ),
       );
+      out.push(dateRangeProblem(name, raw, typed));
       break;
     case 'flag':
       out.push(

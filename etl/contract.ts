@@ -5,6 +5,9 @@
 export { AREAS, type AreaName } from '../model/areas.js';
 import { AREAS } from '../model/areas.js';
 
+/** The largest whole number a warehouse INTEGER column holds. */
+export const INTEGER_MAX = 2_147_483_647;
+
 export type ColumnType =
   | { kind: 'text' }
   /** A person reference: replaced by its keyed pseudonym before anything is written. */
@@ -98,7 +101,7 @@ export const SOURCES: readonly Source[] = [
       { name: 'locality', type: text, required: true },
       { name: 'sex', type: code(['F', 'M']), required: true },
       { name: 'age', type: { kind: 'int', min: 0, max: 24 }, required: true },
-      { name: 'population', type: { kind: 'int', min: 0 }, required: true },
+      { name: 'population', type: { kind: 'int', min: 0, max: INTEGER_MAX }, required: true },
     ],
     key: ['year', 'area', 'locality', 'sex', 'age'],
     rules: [],
@@ -208,7 +211,7 @@ export const SOURCES: readonly Source[] = [
       },
       { name: 'assessed_at', type: date, required: true },
       { name: 'exploitation_type', type: code(['CSE', 'CCE', 'both']), required: true },
-      { name: 'score', type: { kind: 'int', min: 0 } },
+      { name: 'score', type: { kind: 'int', min: 0, max: INTEGER_MAX } },
       { name: 'level', type: SERAF_LEVEL },
     ],
     key: ['assessment_id'],
@@ -377,3 +380,39 @@ const IDENTIFIER_PATTERN =
 export function looksLikeIdentifier(normalisedName: string): boolean {
   return IDENTIFIER_PATTERN.test(normalisedName);
 }
+
+/**
+ * How far past the refresh day a date may lie before it is quarantined as `date in the
+ * future` (one day, so a partner a time zone ahead or an extract run after midnight is
+ * not caught). Dates before EARLIEST_DATE are `out of range`: typing slips (`25` for
+ * `2025`), not events of the partnership's children.
+ */
+export const FUTURE_MARGIN_DAYS = 1;
+export const EARLIEST_DATE = '1900-01-01';
+/** The longest excerpt of a value a quarantine reason or record shows (then an ellipsis). */
+export const EXCERPT_CHARS = 60;
+
+/** Every quarantine reason, in the order the README lists them (the report's `reasons` keys). */
+export const QUARANTINE_REASONS = [
+  'missing required value',
+  'impossible date',
+  'US-style date',
+  'not a date',
+  'date without time',
+  'date in the future',
+  'not a whole number',
+  'out of range',
+  'not a Y/N flag',
+  'unknown code',
+  'unknown area',
+  'unknown locality',
+  'returned_at before reported_at',
+  'mis_end before mis_start',
+  'date of birth after the event',
+  'age over 24 at the event',
+  'no SERAF level or score',
+  'unknown episode',
+  'repeated key',
+  'malformed line',
+  'not valid UTF-8 text',
+] as const;

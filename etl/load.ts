@@ -3,7 +3,7 @@
 // kill part-way leaves the previous dataset served and intact.
 
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { openDb, literal, type Db } from '../lib/db.js';
@@ -11,7 +11,7 @@ import { buildMeasures, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type Source, type SourceName } from './contract.js';
 import { CsvRefusal, prepareCsv } from './csvFile.js';
-import { messages } from '../lib/messages.js';
+import { messages, refusals, safeName } from '../lib/messages.js';
 import { loadSecretKey, pseudonymise, type SecretKey } from './pseudonym.js';
 import { mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, warehouseColumns, type StoreContext } from './store.js';
@@ -128,20 +128,56 @@ interface Inputs {
   refused: FileReport[];
 }
 
-/** Sorts the folder's files into the contract's sources; anything else is refused by name. */
+/**
+ * Sorts the folder's files into the contract's sources; anything else is refused by
+ * name. Nothing is followed or opened here: a symbolic link is refused whatever it
+ * points to (lstat), and so is anything named like an extract that is not a plain file.
+ * Two files whose names differ only in case are both refused: which one was meant
+ * cannot be known.
+ */
 function listInputs(inDir: string, area: AreaName | undefined): Inputs {
   const files = new Map<SourceName, string>();
   const refused: FileReport[] = [];
-  for (const name of readdirSync(inDir).sort()) {
+  const candidates = new Map<SourceName, string[]>();
+  let names: string[];
+  try {
+    names = readdirSync(inDir).sort();
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : ((e as NodeJS.ErrnoException).code ?? 'an error of the file system');
+    refused.push({ file: safeName(basename(inDir), 200), status: 'refused', error: `the folder ${refusals.unreadable(why)}` });
+    return { files, refused };
+  }
+  for (const name of names) {
     const path = join(inDir, name);
-    if (name.startsWith('.') || !statSync(path).isFile()) continue;
+    if (name.startsWith('.')) continue;
+    const shownName = safeName(name, 200);
     const source = sourceByFile(name);
-    if (!source) {
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      continue; // gone since the folder was listed: as if it had never been there
+    }
+    const refuse = (why: string) =>
+      refused.push({ file: shownName, ...(source ? { source: source.name } : {}), status: 'refused', error: `${shownName} ${why}` });
+    if (st.isSymbolicLink()) refuse(refusals.symlink);
+    else if (st.isDirectory()) {
+      if (source) refuse(refusals.folder);
+    } else if (!st.isFile()) refuse(refusals.notRegular);
+    else if (!source) {
       const expected = SOURCES.map((s) => s.file).join(', ');
-      refused.push({ file: name, status: 'refused', error: `unknown file name: ${name} (expected one of ${expected})` });
+      refused.push({ file: shownName, status: 'refused', error: `unknown file name: ${shownName} (expected one of ${expected})` });
+    } else candidates.set(source.name, [...(candidates.get(source.name) ?? []), path]);
+  }
+  for (const [name, paths] of candidates) {
+    if (paths.length === 1) {
+      files.set(name, paths[0]!);
       continue;
     }
-    files.set(source.name, path);
+    const names = paths.map((p) => safeName(basename(p), 200));
+    for (const n of names) {
+      refused.push({ file: n, source: name, status: 'refused', error: refusals.caseTwins(names, sourceByName(name).file) });
+    }
   }
   for (const s of ['ssda903_missing', 'ssda903_header'] as const) {
     const path = files.get(s);
@@ -287,15 +323,17 @@ async function rebuildLocalities(db: Db): Promise<void> {
 }
 
 /** population.csv is refused whole if two areas share a locality name: found_locality needs no area. */
-async function checkLocalitiesUnique(db: Db, tag: string): Promise<void> {
-  const clash = await db.all<{ locality: string; areas: string[] }>(
-    `SELECT min(locality) AS locality, list(DISTINCT area ORDER BY area) AS areas
-     FROM final_${tag} WHERE len(problems) = 0
-     GROUP BY met_key(locality) HAVING count(DISTINCT area) > 1 ORDER BY 1 LIMIT 5`,
+async function checkLocalitiesUnique(db: Db, tag: string, rowLine: Int32Array): Promise<void> {
+  // The refusal is stored (refresh_files.error), so it names lines, not the localities.
+  const clash = await db.all<{ a: number; b: number }>(
+    `SELECT min(_row) FILTER (WHERE area = a1) AS a, min(_row) FILTER (WHERE area <> a1) AS b
+     FROM (SELECT _row, area, met_key(locality) AS k, first(area ORDER BY _row) OVER (PARTITION BY met_key(locality)) AS a1
+           FROM final_${tag} WHERE len(problems) = 0)
+     GROUP BY k HAVING count(DISTINCT area) > 1 ORDER BY 1`,
   );
   if (clash.length > 0) {
-    const list = clash.map((c) => `'${c.locality}' (${c.areas.join(' and ')})`).join(', ');
-    throw new CsvRefusal(`names the same locality in two areas: ${list}; locality names must be unique across the four areas`);
+    const c = clash[0]!;
+    throw new CsvRefusal(refusals.localityClash(clash.length, [rowLine[c.a] ?? 0, rowLine[c.b] ?? 0]));
   }
 }
 
@@ -494,26 +532,43 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
     tick('prepared');
   } catch (e) {
     if (e instanceof CsvRefusal) return { file, source: source.name, status: 'refused', error: `${file} ${e.message}` };
-    throw e;
+    return { file, source: source.name, status: 'refused', error: `${file} ${refusals.internal('reading it')}` };
   }
+  const tag = source.name;
+  let doing = 'reading its header';
+  let wrote = false;
   try {
     const map = mapHeader(source, csv.header, file);
-    if (csv.encoding === 'windows-1252') fc.notes.converted.push(file);
-    if (map.identifiers.length) fc.notes.identifiers[file] = map.identifiers;
-    const tag = source.name;
+    doing = 'reading it';
     const stage = await stageFile(db, source, csv, map, tag);
     tick('staged');
     // Partners send full extracts, so an empty one would wipe the source: refused, the previous data stays.
-    if (stage.read === 0) throw new CsvRefusal('has a header but no rows; it was refused so that the previous data stays (send the full extract)');
+    if (stage.read === 0) throw new CsvRefusal(refusals.headerOnly);
+    doing = 'checking it';
     await checkStage(db, source, tag);
     tick('checked');
-    if (source.name === 'population') await checkLocalitiesUnique(db, tag);
-    if (source.name === 'ssda903_missing') await insertSsda903(db, tag, fc.headerTag, fc.area ?? '');
+    const t = await tally(db, tag, stage);
+    // So would one whose every row is quarantined.
+    if (t.loaded === 0) {
+      const [reason, n] = Object.entries(t.reasons)[0] ?? ['malformed line', t.quarantined];
+      throw new CsvRefusal(refusals.allQuarantined(t.read, reason, n));
+    }
+    if (source.name === 'population') await checkLocalitiesUnique(db, tag, stage.rowLine);
+    // Nothing of a refused file may reach the new warehouse file, not even rows deleted
+    // again (their bytes could stay in the file): every refusal comes before this point.
+    doing = 'storing it';
+    wrote = true;
+    await quarantineRows(db, source, tag, stage, ctx);
+    if (source.name === 'ssda903_missing') {
+      // A refused ssda903_header.csv left no checked table: the episodes load without its sex and ethnicity.
+      const header = fc.headerTag && (await tableExists(db, 'temp', `final_${fc.headerTag}`)) ? fc.headerTag : null;
+      await insertSsda903(db, tag, header, fc.area ?? '');
+    }
     else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
     tick('stored');
-    await quarantineRows(db, source, tag, stage, ctx);
-    const t = await tally(db, tag, stage);
     tick('quarantined');
+    if (csv.encoding === 'windows-1252') fc.notes.converted.push(file);
+    if (map.identifiers.length) fc.notes.identifiers[file] = map.identifiers;
     if (source.name !== 'ssda903_header') {
       await db.run(`DELETE FROM wh.source_state WHERE source = $s AND scope = $scope`, { s: source.name, scope: ctx.scope });
       await db.run(`INSERT INTO wh.source_state VALUES ($s, $scope, $r, $f, $h, now()::TIMESTAMP)`, {
@@ -539,16 +594,14 @@ async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext,
       sha256: csv.sha256,
     };
   } catch (e) {
-    if (e instanceof CsvRefusal) {
-      // Whatever part of this file reached the new warehouse goes: the source keeps its previous data.
-      await db.run(`DELETE FROM wh.quarantine WHERE source = $s AND refresh_id = $r AND scope = $scope`, {
-        s: source.name,
-        r: ctx.refreshId,
-        scope: ctx.scope,
-      });
-      return { file, source: source.name, status: 'refused', error: `${file} ${e.message}`, sha256: csv.sha256 };
-    }
-    throw e;
+    // Once rows were being written, a failure is not the file's fault alone: the refresh
+    // fails, and says so in our words (DuckDB's message may quote a value).
+    if (wrote && !(e instanceof CsvRefusal)) throw new LoadFailure(`${file} ${refusals.internal(doing)}`);
+    await db.run(`DROP TABLE IF EXISTS stage_${tag}`);
+    await db.run(`DROP TABLE IF EXISTS final_${tag}`);
+    // The checks' own SQL failing is a fault of ours, not the file's; its message may quote values, so it is not shown.
+    const why = e instanceof CsvRefusal ? e.message : refusals.internal(doing);
+    return { file, source: source.name, status: 'refused', error: `${file} ${why}`, sha256: csv.sha256 };
   } finally {
     csv.dispose();
   }

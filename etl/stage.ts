@@ -7,6 +7,7 @@ import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
 import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
+import { refusals, safeName } from '../lib/messages.js';
 
 export interface HeaderMap {
   /** contract column → index in the file's header (absent columns are missing). */
@@ -18,41 +19,63 @@ export interface HeaderMap {
   identifiers: string[];
 }
 
+/** How many dropped column names the report lists before saying how many more there are. */
+const DROPPED_SHOWN = 30;
+
+/**
+ * Matches the file's header to the contract. The header is recognised only when it
+ * names every required column; until then nothing of the first line is quoted (a file
+ * without a header has a child's record there), only the contract's column names.
+ */
 export function mapHeader(source: Source, header: string[], fileName: string): HeaderMap {
+  void fileName;
   const normalised = header.map(normaliseHeader);
   const seen = new Map<string, number>();
+  const duplicates: number[] = [];
   normalised.forEach((n, i) => {
     if (n === '') return;
-    if (seen.has(n)) {
-      throw new CsvRefusal(`has two columns named '${header[i]?.trim()}' (after ignoring case and spaces); keep one`);
-    }
-    seen.set(n, i);
+    if (seen.has(n)) duplicates.push(i);
+    else seen.set(n, i);
   });
+  const required = source.columns.filter((c) => c.required).map((c) => c.name);
+  const missing = required.filter((c) => !seen.has(c));
+  if (missing.length === required.length) throw new CsvRefusal(refusals.noHeader(required));
+  if (missing.length > 0) throw new CsvRefusal(refusals.missingRequired(missing, required.length));
+  // The header is recognised: its own names may be shown now, shortened and made printable.
+  if (duplicates.length > 0) {
+    const i = duplicates[0]!;
+    const known = source.columns.find((c) => c.name === normalised[i]);
+    throw new CsvRefusal(refusals.duplicateColumn(known ? known.name : safeName(header[i] ?? '')));
+  }
   const index = new Map<string, number>();
   const absent: string[] = [];
   for (const col of source.columns) {
     const i = seen.get(col.name);
-    if (i === undefined) {
-      if (col.required) {
-        throw new CsvRefusal(
-          `has no '${col.name}' column, which is required; its columns are: ${header.map((h) => h.trim()).join(', ')}`,
-        );
-      }
-      absent.push(col.name);
-    } else index.set(col.name, i);
+    if (i === undefined) absent.push(col.name);
+    else index.set(col.name, i);
   }
   const known = new Set(source.columns.map((c) => c.name));
-  const dropped = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '').map((h) => h.trim());
-  const identifiers = dropped.filter((h) => looksLikeIdentifier(normaliseHeader(h)));
-  void fileName;
+  const droppedAll = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '');
+  const identifiers = droppedAll.filter((h) => looksLikeIdentifier(normaliseHeader(h))).slice(0, DROPPED_SHOWN).map((h) => safeName(h));
+  const dropped = droppedAll.slice(0, DROPPED_SHOWN).map((h) => safeName(h));
+  if (droppedAll.length > DROPPED_SHOWN) dropped.push(`… and ${(droppedAll.length - DROPPED_SHOWN).toLocaleString('en-GB')} more`);
   return { index, absent, dropped, identifiers };
+}
+
+/** A line DuckDB's reader could not split or decode: quarantined with no values. */
+export interface MalformedLine {
+  line: number;
+  kind: 'malformed line' | 'not valid UTF-8 text';
+  /** The contract column (or recognised header name) where the reader found the problem, if it says. */
+  column: string | null;
+  reason: string;
 }
 
 export interface StageResult {
   /** Number of data records in the file (the header and empty lines aside). */
   read: number;
-  /** Records DuckDB's reader could not split into the header's columns. */
-  malformed: { line: number; reason: string }[];
+  /** Records DuckDB's reader could not split into the header's columns, or decode. */
+  malformed: MalformedLine[];
   /** Physical line of each staged row, by `_row`. */
   rowLine: Int32Array;
 }
@@ -67,28 +90,43 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   const scans = `reject_scans_${tag}`;
   const columns = csv.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
   await db.run(`DROP TABLE IF EXISTS ${raw}`);
-  await db.run(
-    `CREATE TEMP TABLE ${raw} AS
-     SELECT * FROM read_csv(${literal(csv.readPath)},
-         header = true, auto_detect = false, columns = {${columns}},
-         delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
-         strict_mode = true, store_rejects = true,
-         rejects_table = '${rejects}', rejects_scan = '${scans}')`,
-    undefined,
-    `reading ${source.file}`,
-  );
+  try {
+    await db.run(
+      `CREATE TEMP TABLE ${raw} AS
+       SELECT * FROM read_csv(${literal(csv.readPath)},
+           header = true, auto_detect = false, columns = {${columns}},
+           delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
+           strict_mode = true, store_rejects = true,
+           rejects_table = '${rejects}', rejects_scan = '${scans}')`,
+      undefined,
+      `reading ${source.file}`,
+    );
+  } catch (e) {
+    // DuckDB's own message may quote the line it stopped at: only its kind of error is kept.
+    throw new CsvRefusal(refusals.readerStopped(errorKind(e)));
+  }
 
   // DuckDB numbers records from the header (line 1), counting empty lines but not
   // quoted newlines; physicalLine maps those numbers to the lines an editor shows.
-  const rejectRows = await db.all<{ line: number; types: string[]; columns: number }>(
-    `SELECT line, list(DISTINCT error_type) AS types, count(*) AS columns FROM ${rejects} GROUP BY line ORDER BY line`,
+  const rejectRows = await db.all<{ line: number; types: string[]; columns: number; col: number | null }>(
+    `SELECT line, list(DISTINCT error_type) AS types, count(*) AS columns, min(column_idx) AS col FROM ${rejects} GROUP BY line ORDER BY line`,
   );
+  const columnName = (idx: number | null): string | null => {
+    if (idx === null || idx < 1) return null;
+    const h = csv.header[idx - 1];
+    if (h === undefined) return null;
+    const contract = [...map.index].find(([, i]) => i === idx - 1)?.[0];
+    return contract ?? safeName(h);
+  };
   const rejectedRecord = new Set(rejectRows.map((r) => r.line - 1));
   const lastRecord = csv.physicalLine.length - 1;
-  const malformed = rejectRows.map((r) => {
+  const malformed = rejectRows.map((r): MalformedLine => {
     const k = r.line - 1;
     const line = csv.physicalLine[k] ?? k + 1;
     const types = r.types.join(' ');
+    if (types.includes('INVALID ENCODING')) {
+      return { line, kind: 'not valid UTF-8 text', column: columnName(r.col), reason: refusals.invalidUtf8(line) };
+    }
     let reason: string;
     if (types.includes('UNQUOTED') || types.includes('UNTERMINATED')) {
       const end = csv.physicalLine[lastRecord] ?? line;
@@ -100,7 +138,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
     } else {
       reason = `the line could not be read as CSV (${types.toLowerCase()})`;
     }
-    return { line, reason };
+    return { line, kind: 'malformed line', column: null, reason };
   });
 
   const rowCount = await db.value<number>(`SELECT count(*) FROM ${raw}`);
@@ -150,4 +188,11 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   await db.run(`DROP TABLE IF EXISTS ${rejects}`);
   await db.run(`DROP TABLE IF EXISTS ${scans}`);
   return { read, malformed, rowLine };
+}
+
+/** "Invalid Input Error" and the like: the kind of a DuckDB error, never its detail. */
+function errorKind(e: unknown): string {
+  const text = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : '';
+  const m = /^([A-Z][A-Za-z ]{0,40} Error):/.exec(text);
+  return m ? m[1]! : 'an error';
 }

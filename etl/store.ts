@@ -31,7 +31,7 @@ function keyText(source: Source): string {
     .map((k) =>
       source.columns.find((c) => c.name === k)?.type.kind === 'ref'
         ? literal(`the same ${k === 'child' ? 'child' : k}`)
-        : `${literal(k + ' ')} || coalesce(CAST(${ident('raw_' + k)} AS VARCHAR), '')`,
+        : `${literal(k + ' ')} || coalesce(met_excerpt(CAST(${ident('raw_' + k)} AS VARCHAR)), '')`,
     )
     .join(" || ', ' || ");
 }
@@ -94,7 +94,8 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
   } finally {
     appender.closeSync();
   }
-  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, ${ident('raw_' + c.name)}`).join(', ')})`;
+  // Each value at most EXCERPT_CHARS characters; references are their pseudonyms already (stage.ts).
+  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, met_excerpt(${ident('raw_' + c.name)})`).join(', ')})`;
   await db.run(
     `INSERT INTO wh.quarantine
      SELECT $refresh, $source, $scope, $file, l.line,
@@ -109,10 +110,10 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
     `quarantining rows of ${source.file}`,
   );
   for (const m of stage.malformed) {
-    const problems = JSON.stringify([{ column: null, kind: 'malformed line', reason: m.reason }]);
+    const problems = JSON.stringify([{ column: m.column, kind: m.kind, reason: m.reason }]);
     await db.run(
-      `INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, NULL, 'malformed line', $reason, $problems, NULL)`,
-      { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file, line: m.line, reason: m.reason, problems },
+      `INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, $column, $kind, $reason, $problems, NULL)`,
+      { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file, line: m.line, column: m.column, kind: m.kind, reason: m.reason, problems },
     );
   }
   await db.run(`DROP TABLE ${lines}`);
@@ -125,9 +126,12 @@ export async function tally(db: Db, tag: string, stage: StageResult): Promise<St
   const byKind = await db.all<{ kind: string; n: number }>(
     `SELECT problems[1].kind AS kind, count(*) AS n FROM ${final} WHERE len(problems) > 0 GROUP BY ALL ORDER BY n DESC, kind`,
   );
+  const counts = new Map<string, number>();
+  for (const r of byKind) counts.set(r.kind, r.n);
+  for (const m of stage.malformed) counts.set(m.kind, (counts.get(m.kind) ?? 0) + 1);
+  // Commonest first, then by name, as before.
   const reasons: Record<string, number> = {};
-  for (const r of byKind) reasons[r.kind] = r.n;
-  if (stage.malformed.length > 0) reasons['malformed line'] = stage.malformed.length;
+  for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) reasons[k] = n;
   const quarantined = byKind.reduce((s, r) => s + r.n, 0) + stage.malformed.length;
   return { read: stage.read, loaded, quarantined, reasons };
 }

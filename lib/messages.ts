@@ -24,6 +24,45 @@ export const messages = {
     `c = withheld to protect confidentiality (a count of 1–${threshold - 1}, or a figure that would reveal one).`,
 };
 
+/** A name we may show (a file name, or a header cell of a recognised header): control characters as '?', at most 60 characters. */
+export function safeName(name: string, max = 60): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = name.trim().replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return clean.length > max ? clean.slice(0, max) + '…' : clean;
+}
+
+const quoteList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+
+/**
+ * Why a file or a line was refused. Each sentence follows the file name and holds only
+ * our own words, contract column names, numbers and file names: never the file's content
+ * (a headerless file's first line is a child's record).
+ */
+export const refusals = {
+  noHeader: (required: readonly string[]) =>
+    `has no header row that names its required columns (${required.join(', ')}): the first line does not look like a header; add the contract's header row as the first line`,
+  missingRequired: (missing: readonly string[], required: number) =>
+    `has a header row without the required column${missing.length === 1 ? '' : 's'} ${quoteList(missing)} (it names ${required - missing.length} of its ${required} required columns); add ${missing.length === 1 ? 'it' : 'them'}`,
+  duplicateColumn: (shown: string) => `has two columns named '${shown}' (after ignoring case and spaces); keep one`,
+  headerTooLong: (limit: number) => `has a first line longer than ${limit.toLocaleString('en-GB')} bytes: it does not look like a header row`,
+  empty: 'is empty: it has no header row',
+  headerOnly: 'has a header but no rows; it was refused so that the previous data stays (send the full extract)',
+  allQuarantined: (rows: number, reason: string, n: number) =>
+    `${rows === 1 ? 'had its only row quarantined' : `had all ${plural(rows, 'row')} quarantined`} (${rows === 1 ? 'reason' : 'commonest reason'}: ${reason}${rows === 1 ? '' : `, ${plural(n, 'row')}`}); it was refused so that the previous data stays: fix the rows and send it again`,
+  symlink: 'is a symbolic link; links are not followed, so it was not read (copy the file itself into the folder)',
+  folder: 'is a folder, not a file',
+  notRegular: 'is not a regular file (a device, pipe or socket), so it was not read',
+  unreadable: (why: string) => `could not be read (${why}); check that it is there and that you may read it`,
+  caseTwins: (names: readonly string[], file: string) =>
+    `${names.join(' and ')} ${names.length === 2 ? 'both' : 'all'} name ${file} (their names differ only in case), so none of them was loaded: keep one`,
+  readerStopped: (kind: string) =>
+    `could not be read as CSV: the reader stopped (${kind}) without saying which line; check its quoting and line endings, and save it from Excel as "CSV UTF-8"`,
+  internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown)`,
+  localityClash: (n: number, lines: readonly [number, number]) =>
+    `names ${plural(n, 'locality', 'localities')} in two areas (for example on lines ${lines[0]} and ${lines[1]}); locality names must be unique across the four areas`,
+  invalidUtf8: (line: number) => `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
+};
+
 function plural(n: number, one: string, many = one + 's'): string {
   return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 }

@@ -10,6 +10,7 @@ import { addYears, ageAt, impossibleDate, MINUTES_PER_DAY, formatDate, formatDat
 import { type CsvWriter, joinFields } from './csv.js';
 import type { Dress } from './dress.js';
 import type { Rng } from './rng.js';
+import { WINDOW_END } from './world.js';
 
 export const BROKEN_KINDS = [
   'impossible_date',
@@ -188,7 +189,9 @@ export class Breaker {
         set(roles.episode, `ME${NOT_AN_EPISODE_BASE + this.unknownEpisodes++ * 7919 + r.int(0, 7918)}`);
         return;
       case 'dob_after_event':
-        set(roles.dob, formatDate(day + r.int(5, 400), style));
+        // After the event but not after the window's end plus 60 days: a date in the
+        // future would be quarantined as that first ('date in the future').
+        set(roles.dob, formatDate(day + r.int(5, Math.max(5, Math.min(400, WINDOW_END + 60 - day))), style));
         return;
       case 'age_over_24': {
         if (roles.age !== undefined) {

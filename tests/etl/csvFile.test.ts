@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWindows1252, detectEncoding, indexRecords } from '../../etl/csvFile.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CsvRefusal, decodeWindows1252, detectEncoding, hasUtf8Sequence, indexRecords, needsNewlineFix, normaliseNewlines, prepareCsv } from '../../etl/csvFile.js';
+import { tempDir } from '../helpers.js';
 
 describe('indexRecords', () => {
   it('finds the physical line of each record, through quoted newlines, CRLF and empty lines', () => {
@@ -28,5 +32,61 @@ describe('detectEncoding', () => {
 
   it('decodes Excel punctuation, which plain Latin-1 would turn into control characters', () => {
     expect(decodeWindows1252(Buffer.from([0x93, 0x51, 0x94, 0x20, 0x96, 0x20, 0x80, 0x35]))).toBe('“Q” – €5');
+  });
+});
+
+describe('UTF-8 with a few bad bytes, or Windows-1252', () => {
+  // 'café' in UTF-8 is 63 61 66 C3 A9; in Windows-1252 63 61 66 E9.
+  const utf8Cafe = Buffer.from('café', 'utf-8');
+  const cp1252Cafe = Buffer.from([0x63, 0x61, 0x66, 0xe9]);
+
+  it('a file with one valid multi-byte sequence and one invalid byte is UTF-8 (its bad lines are quarantined by the load)', () => {
+    const buf = Buffer.concat([Buffer.from('h\n'), utf8Cafe, Buffer.from('\n'), cp1252Cafe, Buffer.from('\n')]);
+    expect(hasUtf8Sequence(buf)).toBe(true);
+    expect(detectEncoding(buf)).toBe('utf-8');
+    // A byte-order mark says UTF-8 too, bad bytes or not.
+    expect(detectEncoding(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), buf]))).toBe('utf-8-bom');
+  });
+
+  it('a file with high bytes and no valid multi-byte sequence is Windows-1252', () => {
+    const buf = Buffer.concat([Buffer.from('h\n'), cp1252Cafe, Buffer.from('\n'), Buffer.from([0x93, 0x51, 0x94, 0x0a])]);
+    expect(hasUtf8Sequence(buf)).toBe(false);
+    expect(detectEncoding(buf)).toBe('windows-1252');
+    // An overlong encoding (C0 AF) or a lone continuation byte is not a valid sequence.
+    expect(hasUtf8Sequence(Buffer.from([0x61, 0xc0, 0xaf, 0x80, 0x0a]))).toBe(false);
+  });
+});
+
+describe('line endings', () => {
+  it('only a file that mixes them, or uses CR alone, is rewritten, each CRLF, LF or CR ending one line', () => {
+    expect(needsNewlineFix(Buffer.from('a\r\nb\r\n'))).toBe(false);
+    expect(needsNewlineFix(Buffer.from('a\nb\n'))).toBe(false);
+    expect(needsNewlineFix(Buffer.from('a\r\nb\nc\r\n'))).toBe(true);
+    expect(needsNewlineFix(Buffer.from('a\rb\r'))).toBe(true);
+    expect(normaliseNewlines(Buffer.from('a\r\nb\nc\rd')).toString()).toBe('a\nb\nc\nd');
+  });
+});
+
+describe('prepareCsv refuses what is not a readable file, with the reason and nothing of the content', () => {
+  const refusal = (path: string): string => {
+    try {
+      prepareCsv(path).dispose();
+    } catch (e) {
+      expect(e).toBeInstanceOf(CsvRefusal);
+      return (e as Error).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('a folder, a named pipe, a symbolic link (not followed), a file that is gone', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'folder.csv'));
+    execFileSync('mkfifo', [join(dir, 'pipe.csv')]);
+    writeFileSync(join(dir, 'target.csv'), 'child_ref\nZZREF12345\n');
+    symlinkSync(join(dir, 'target.csv'), join(dir, 'link.csv'));
+    expect(refusal(join(dir, 'folder.csv'))).toBe('is a folder, not a file');
+    expect(refusal(join(dir, 'pipe.csv'))).toBe('is not a regular file (a device, pipe or socket), so it was not read');
+    expect(refusal(join(dir, 'link.csv'))).toMatch(/^is a symbolic link; links are not followed/);
+    expect(refusal(join(dir, 'gone.csv'))).toBe('could not be read (it is no longer there); check that it is there and that you may read it');
   });
 });

@@ -77,6 +77,24 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
     expect(await query(r.db, 'SELECT source, classification FROM missing_episodes')).toEqual([{ source: 'social_care', classification: 'missing' }]);
   });
 
+  it('date in the future: after the refresh day plus FUTURE_MARGIN_DAYS (1); yesterday is fine', async () => {
+    // Relative to the day the test runs, three days apart from the boundary either way: no dependence on the hour.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const r = await loadFolder({
+      'missing_episodes.csv': episodes(
+        episode({ reported_at: `${day(-1)} 09:00`, returned_at: '' }),
+        episode({ episode_id: 'E2', reported_at: `${day(3)} 09:00`, returned_at: '' }),
+        episode({ episode_id: 'E3', reported_at: '2025-03-02 09:00', returned_at: `${day(3)} 10:00` }),
+      ),
+    });
+    expect(r.file('missing_episodes.csv')).toMatchObject({ read: 3, loaded: 1, quarantined: 2, reasons: { 'date in the future': 2 } });
+    expect(r.quarantine.map((q) => [q.line, q.column, q.kind])).toEqual([
+      [3, 'reported_at', 'date in the future'],
+      [4, 'returned_at', 'date in the future'],
+    ]);
+    expect(r.quarantine[0]!.reason).toMatch(new RegExp(`^reported_at '${day(3)} 09:00' is in the future \\(after \\d{4}-\\d\\d-\\d\\d, the refresh day plus 1 day\\)$`));
+  });
+
   it('unknown area', async () => {
     const { q } = await onlyProblem({ 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2', area: 'Soton' })) });
     expect(q).toMatchObject({ line: 3, column: 'area', kind: 'unknown area' });
@@ -142,8 +160,9 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
 
   it('an interview naming an episode that was itself quarantined is quarantined too', async () => {
     const r = await loadFolder({
-      'missing_episodes.csv': episodes(episode({ classification: 'lost' })),
-      'return_interviews.csv': 'rhi_id,episode_id,child_ref,outcome\nR1,E1,SC0000001,declined\n',
+      // E1 is quarantined, E2 loads: a file whose every row is quarantined would be refused whole.
+      'missing_episodes.csv': episodes(episode({ classification: 'lost' }), episode({ episode_id: 'E2' })),
+      'return_interviews.csv': 'rhi_id,episode_id,child_ref,outcome\nR1,E1,SC0000001,declined\nR2,E2,SC0000001,declined\n',
     });
     expect(r.quarantine.map((x) => [x.file, x.kind])).toEqual([
       ['missing_episodes.csv', 'unknown code'],
@@ -200,7 +219,7 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
   });
 
   it('a row with every problem lists them all and counts under the first', async () => {
-    const r = await onlyProblem({ 'missing_episodes.csv': episodes(episode({ dob: '2010-13-01', area: 'Mars', classification: 'x' })) });
+    const r = await onlyProblem({ 'missing_episodes.csv': episodes(episode({ episode_id: 'E0' }), episode({ dob: '2010-13-01', area: 'Mars', classification: 'x' })) });
     const problems = JSON.parse(r.q.problems) as { column: string; kind: string }[];
     expect(problems.map((p) => p.kind)).toEqual(['impossible date', 'unknown area', 'unknown code']);
     expect(r.f.reasons).toEqual({ 'impossible date': 1 });
@@ -268,7 +287,7 @@ describe('file shape', () => {
     expect(report.status).toBe('loaded');
     const refused = report.files.find((f) => f.file === 'missing_episodes.csv')!;
     expect(refused.status).toBe('refused');
-    expect(refused.error).toContain("has no 'reported_at' column, which is required");
+    expect(refused.error).toBe("missing_episodes.csv has a header row without the required column 'reported_at' (it names 6 of its 7 required columns); add it");
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'disruptions')).toBe(1);
     expect(await count(db, 'population')).toBe(8); // the eight data rows of POPULATION
@@ -300,13 +319,18 @@ describe('file shape', () => {
   it('population.csv naming one locality in two areas is refused', async () => {
     const r = await loadFolder({ 'population.csv': POPULATION + '\n2024,Hampshire,Bargate,F,15,10\n' });
     expect(r.file('population.csv')).toMatchObject({ status: 'refused' });
-    expect(r.file('population.csv')!.error).toContain("'Bargate' (Hampshire and Southampton)");
+    // The refusal is stored in refresh_files, so it names lines (2: Southampton, 10: Hampshire), not the file's values.
+    expect(r.file('population.csv')!.error).toBe(
+      'population.csv names 1 locality in two areas (for example on lines 2 and 10); locality names must be unique across the four areas',
+    );
   });
 
   it('a first load without population.csv warns that every locality is unknown', async () => {
     const dir = tempDir();
     const { notes, report } = await load({ inDir: writeFolder(join(dir, 'in'), { 'missing_episodes.csv': episodes(episode()) }), db: join(dir, 'met.duckdb') });
-    expect(report.files[0]).toMatchObject({ read: 1, quarantined: 1, reasons: { 'unknown locality': 1 } });
+    // Its only row is quarantined, so the file is refused (nothing to wipe here, but the rule is the same).
+    expect(report.files[0]).toMatchObject({ status: 'refused' });
+    expect(report.files[0]!.error).toContain('(reason: unknown locality)');
     expect(notes.warnings[0]).toMatch(/^No population.csv has been loaded yet/);
   });
 

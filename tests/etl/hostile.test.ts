@@ -1,0 +1,757 @@
+// Hostile and broken partner files, through the real `met load` command on top of a
+// previous good warehouse. Every file is made here, at test time, and is small.
+//
+// For each kind of broken file: the exit code; rows read = loaded + quarantined for
+// every file that loaded; the previous data of a refused file's source intact; and no
+// raw reference or name planted in the inputs anywhere: not on stdout or stderr, not in
+// the report, the failed-refresh log, any table of the warehouse or its file's bytes.
+//
+// Kinds are grouped, one source per kind within a group, so that a group is one load
+// (a load costs seconds, most of it building the measures) and the suite stays fast.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load, type FileReport, type LoadReport } from '../../etl/load.js';
+import { QUARANTINE_REASONS, sourceByFile } from '../../etl/contract.js';
+import { EPISODE_HEADER, POPULATION, TEST_KEY, count, episode, query, tempDir, writeFolder } from '../helpers.js';
+
+const BIN = join(import.meta.dirname, '../../dist/cli/met.js');
+
+// Planted in the inputs; none may appear in any output. References are pseudonymised,
+// names are in columns outside the contract or in lines that are never read as rows.
+const REF = (n: number) => `ZZREF${String(n).padStart(5, '0')}`;
+const OFF = (n: number) => `ZZOFF${String(n).padStart(5, '0')}`;
+const NAME = 'Zebedee Quuxley';
+const ADDRESS = '12 Quux Lane';
+const NHS = '9990001112';
+const MARKERS = ['ZZREF', 'ZZOFF', 'Zebedee', 'Quuxley', 'Quux Lane', NHS];
+
+type Src = 'missing_episodes' | 'referrals' | 'risk_assessments' | 'nrm_referrals' | 'intelligence' | 'return_interviews' | 'disruptions';
+
+/** A valid row of each source, numbered; every person reference is a marker. */
+const TEMPLATE: Record<Src, { header: string; row: (i: number) => string }> = {
+  missing_episodes: { header: EPISODE_HEADER, row: (i) => episode({ episode_id: `E${i}`, child_ref: REF(i) }) },
+  referrals: { header: 'referral_id,child_ref,dob,area,locality,received_at,referrer', row: (i) => `F${i},${REF(100 + i)},2010-01-01,Southampton,Bargate,2025-02-01,police` },
+  risk_assessments: {
+    header: 'assessment_id,child_ref,dob,area,agency,assessed_at,exploitation_type,level',
+    row: (i) => `A${i},${REF(200 + i)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high`,
+  },
+  nrm_referrals: {
+    header: 'nrm_id,child_ref,dob,area,referred_at,first_responder,exploitation_type',
+    row: (i) => `N${i},${REF(300 + i)},2009-01-01,Hampshire,2025-02-01,police,criminal`,
+  },
+  intelligence: {
+    header: 'cpi_id,submitted_at,agency,area,locality,theme,child_ref,offender_ref',
+    row: (i) => `C${i},2025-02-01,police,Southampton,Bargate,CCE,${REF(400 + i)},${OFF(i)}`,
+  },
+  return_interviews: { header: 'rhi_id,episode_id,child_ref,outcome', row: (i) => `R${i},E1,${REF(1)},completed` },
+  disruptions: { header: 'disruption_id,offender_ref,area,action_date,action_type,theme', row: (i) => `D${i},${OFF(100 + i)},Hampshire,2025-02-01,arrest,CCE` },
+};
+const rows = (src: Src, n: number, from = 1) => Array.from({ length: n }, (_, k) => TEMPLATE[src].row(from + k));
+const good = (src: Src, n: number, from = 1) => [TEMPLATE[src].header, ...rows(src, n, from)].join('\n') + '\n';
+const csv = (header: string, ...lines: string[]) => [header, ...lines].join('\n') + '\n';
+
+const TABLE: Record<string, string> = {
+  population: 'population',
+  missing_episodes: 'missing_episodes',
+  ssda903_missing: 'missing_episodes',
+  referrals: 'referrals',
+  risk_assessments: 'risk_assessments',
+  nrm_referrals: 'nrm_referrals',
+  intelligence: 'intelligence',
+  return_interviews: 'return_interviews',
+  disruptions: 'disruptions',
+};
+
+/** The previous good warehouse every group loads on top of, and its table counts. */
+const BASE_FILES = {
+  'population.csv': POPULATION,
+  'missing_episodes.csv': good('missing_episodes', 3),
+  'referrals.csv': good('referrals', 2),
+  'risk_assessments.csv': good('risk_assessments', 2),
+  'nrm_referrals.csv': good('nrm_referrals', 2),
+  'intelligence.csv': good('intelligence', 2),
+  'return_interviews.csv': good('return_interviews', 1),
+  'disruptions.csv': good('disruptions', 1),
+};
+const BASE_COUNTS: Record<string, number> = {
+  population: 8,
+  missing_episodes: 3,
+  referrals: 2,
+  risk_assessments: 2,
+  nrm_referrals: 2,
+  intelligence: 2,
+  return_interviews: 1,
+  disruptions: 1,
+  quarantine: 0,
+};
+
+type Entry = string | Buffer | ((path: string, dir: string) => void);
+
+interface Expect {
+  status: 'loaded' | 'refused';
+  /** For a refused file, what its error must say (after the file name). */
+  error?: RegExp;
+  read?: number;
+  loaded?: number;
+  reasons?: Record<string, number>;
+  dropped?: string[];
+  /** Further checks on the new warehouse. */
+  check?: (db: string, f: FileReport) => Promise<void>;
+}
+
+interface Kind {
+  kind: string;
+  files: Record<string, Entry>;
+  /** By file name as the report gives it. */
+  expect: Record<string, Expect>;
+}
+
+interface Group {
+  name: string;
+  kinds: Kind[];
+  area?: string;
+  /** Run the command as this user (for a file root could read whatever its mode). */
+  uid?: number;
+}
+
+// ---------------------------------------------------------------------------------
+// The kinds of broken file.
+
+const headerless = rows('missing_episodes', 3, 50).map((r, i) => (i === 0 ? `${r},${NAME}` : r)).join('\n') + '\n';
+
+const GROUPS: Group[] = [
+  {
+    name: 'headers',
+    kinds: [
+      {
+        kind: 'no header row: the first line is a child’s record',
+        files: { 'missing_episodes.csv': headerless },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'refused',
+            error: /^missing_episodes\.csv has no header row that names its required columns \(episode_id, source, child_ref, dob, area, classification, reported_at\): the first line does not look like a header/,
+          },
+        },
+      },
+      { kind: 'header only', files: { 'referrals.csv': TEMPLATE.referrals.header + '\n' }, expect: { 'referrals.csv': { status: 'refused', error: /has a header but no rows/ } } },
+      { kind: 'empty file', files: { 'risk_assessments.csv': '' }, expect: { 'risk_assessments.csv': { status: 'refused', error: /is empty/ } } },
+      {
+        kind: 'a header with only some required columns',
+        files: { 'nrm_referrals.csv': csv('nrm_id,child_ref,dob,area', `N9,${REF(999)},2009-01-01,Hampshire`) },
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'refused',
+            error: /^nrm_referrals\.csv has a header row without the required columns 'referred_at', 'first_responder', 'exploitation_type' \(it names 4 of its 7 required columns\)/,
+          },
+        },
+      },
+      {
+        kind: 'duplicate column names',
+        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header + ',Locality', ...rows('intelligence', 2).map((r) => r + ',Bargate')) },
+        expect: { 'intelligence.csv': { status: 'refused', error: /has two columns named 'locality'/ } },
+      },
+      {
+        kind: 'an extremely long first line (300 KB, no line break)',
+        files: { 'return_interviews.csv': Array.from({ length: 20_000 }, (_, i) => `${REF(i)},${NAME}`).join(',') },
+        expect: { 'return_interviews.csv': { status: 'refused', error: /has a first line longer than 262,144 bytes/ } },
+      },
+      {
+        kind: 'unknown file name',
+        files: { 'children.csv': csv('child_ref,name', `${REF(7)},${NAME}`) },
+        expect: { 'children.csv': { status: 'refused', error: /^unknown file name: children\.csv/ } },
+      },
+    ],
+  },
+  {
+    name: 'the file system',
+    kinds: [
+      {
+        kind: 'a symbolic link to a file outside the folder',
+        files: {
+          'missing_episodes.csv': (path, dir) => {
+            const outside = join(dir, 'outside');
+            mkdirSync(outside, { recursive: true });
+            writeFileSync(join(outside, `${NAME}.csv`), good('missing_episodes', 2, 60));
+            symlinkSync(join(outside, `${NAME}.csv`), path);
+          },
+        },
+        expect: { 'missing_episodes.csv': { status: 'refused', error: /^missing_episodes\.csv is a symbolic link; links are not followed/ } },
+      },
+      {
+        kind: 'a dangling symbolic link',
+        files: { 'referrals.csv': (path) => symlinkSync(`/nonexistent/${NAME}/${REF(8)}.csv`, path) },
+        expect: { 'referrals.csv': { status: 'refused', error: /is a symbolic link/ } },
+      },
+      {
+        kind: 'a folder named like a file',
+        files: {
+          'risk_assessments.csv': (path) => {
+            mkdirSync(path);
+            writeFileSync(join(path, 'inside.csv'), good('risk_assessments', 2, 70));
+          },
+        },
+        expect: { 'risk_assessments.csv': { status: 'refused', error: /^risk_assessments\.csv is a folder, not a file$/ } },
+      },
+      {
+        kind: 'a named pipe named like a file (reading it would wait for ever)',
+        files: { 'nrm_referrals.csv': (path) => execFileSync('mkfifo', [path]) },
+        expect: { 'nrm_referrals.csv': { status: 'refused', error: /is not a regular file/ } },
+      },
+      {
+        kind: 'two files whose names differ only in case',
+        files: { 'intelligence.csv': good('intelligence', 1, 80), 'Intelligence.CSV': good('intelligence', 3, 90) },
+        expect: {
+          'intelligence.csv': { status: 'refused', error: /^Intelligence\.CSV and intelligence\.csv both name intelligence\.csv \(their names differ only in case\), so none of them was loaded/ },
+          'Intelligence.CSV': { status: 'refused', error: /^Intelligence\.CSV and intelligence\.csv both name intelligence\.csv/ },
+        },
+      },
+      {
+        kind: 'an SSDA903 return without --area',
+        files: { 'ssda903_missing.csv': csv('CHILD,DOB,MISSING,MIS_START,MIS_END', `${REF(500)},01/01/2010,M,01/02/2025,02/02/2025`) },
+        expect: { 'ssda903_missing.csv': { status: 'refused', error: /load it with --area/ } },
+      },
+    ],
+  },
+  {
+    name: 'encodings',
+    kinds: [
+      {
+        kind: 'UTF-16 (Excel’s "Unicode Text")',
+        files: { 'missing_episodes.csv': Buffer.from('\uFEFF' + good('missing_episodes', 2, 100), 'utf16le') },
+        expect: { 'missing_episodes.csv': { status: 'refused', error: /is UTF-16 text/ } },
+      },
+      {
+        kind: 'a spreadsheet (zip bytes with NULs) named .csv',
+        files: { 'referrals.csv': Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]), Buffer.from(good('referrals', 2, 100))]) },
+        expect: { 'referrals.csv': { status: 'refused', error: /NUL bytes/ } },
+      },
+      {
+        kind: 'UTF-8 with one invalid byte',
+        // Line 2 holds a valid 'é' (so the file is UTF-8); line 3 a lone 0xE9 byte (Windows-1252's é).
+        files: {
+          'risk_assessments.csv': Buffer.concat([
+            Buffer.from(`${TEMPLATE.risk_assessments.header}\nAé1,${REF(201)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high\nA2,${REF(202)},2010-01-01,Portsmouth,polic`),
+            Buffer.from([0xe9]),
+            Buffer.from(`,2025-02-01,CCE,high\nA3,${REF(203)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high\n`),
+          ]),
+        },
+        expect: {
+          'risk_assessments.csv': {
+            status: 'loaded',
+            read: 3,
+            loaded: 2,
+            reasons: { 'not valid UTF-8 text': 1 },
+            check: async (db) => {
+              expect(await query(db, `SELECT line, "column", kind, reason, row_values FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([
+                {
+                  line: 3,
+                  column: 'agency',
+                  kind: 'not valid UTF-8 text',
+                  reason: 'line 3 holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"',
+                  row_values: null,
+                },
+              ]);
+              // Not read as Windows-1252: the valid é is one character, not mojibake.
+              expect(await query(db, `SELECT assessment_id FROM risk_assessments ORDER BY 1`)).toEqual([{ assessment_id: 'A3' }, { assessment_id: 'Aé1' }]);
+            },
+          },
+        },
+      },
+      {
+        kind: 'Windows-1252',
+        files: { 'nrm_referrals.csv': Buffer.from(csv(TEMPLATE.nrm_referrals.header + ',nationality', ...rows('nrm_referrals', 2).map((r) => r + ',Française')), 'latin1') },
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            check: async (db) => expect(await query(db, `SELECT DISTINCT nationality FROM nrm_referrals`)).toEqual([{ nationality: 'Française' }]),
+          },
+        },
+      },
+      {
+        kind: 'a byte-order mark and odd header spacing',
+        files: { 'intelligence.csv': csv('\uFEFF CPI ID , Submitted At,AGENCY,  Area ,locality,Theme,Child Ref,offender-ref', ...rows('intelligence', 2, 10)) },
+        expect: { 'intelligence.csv': { status: 'loaded', read: 2, loaded: 2, reasons: {} } },
+      },
+    ],
+  },
+  {
+    name: 'line structure',
+    kinds: [
+      {
+        kind: 'mixed CRLF and LF line endings',
+        files: {
+          'missing_episodes.csv':
+            `${EPISODE_HEADER}\r\n${episode({ episode_id: 'E1', child_ref: REF(1) })}\n${episode({ episode_id: 'E2', child_ref: REF(2) })}\r\n` +
+            `${episode({ episode_id: 'E3', child_ref: REF(3), classification: 'lost' })}\n${episode({ episode_id: 'E4', child_ref: REF(4) })}\r\n`,
+        },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 4,
+            loaded: 3,
+            reasons: { 'unknown code': 1 },
+            check: async (db) => expect(await query(db, `SELECT line FROM quarantine WHERE file = 'missing_episodes.csv'`)).toEqual([{ line: 4 }]),
+          },
+        },
+      },
+      {
+        kind: 'CR-only line endings (old Mac): read, each CR ends a line',
+        files: { 'referrals.csv': [TEMPLATE.referrals.header, ...rows('referrals', 1), `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,postman`, ...rows('referrals', 1, 3)].join('\r') + '\r' },
+        expect: {
+          'referrals.csv': {
+            status: 'loaded',
+            read: 3,
+            loaded: 2,
+            reasons: { 'unknown code': 1 },
+            check: async (db) => expect(await query(db, `SELECT line FROM quarantine WHERE file = 'referrals.csv'`)).toEqual([{ line: 3 }]),
+          },
+        },
+      },
+      {
+        kind: 'an unterminated quote',
+        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,CCE,"high`, ...rows('risk_assessments', 1, 3)) },
+        // The quote opened on line 3 swallows the rest of the file: one record (lines 3–4), malformed.
+        expect: { 'risk_assessments.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'malformed line': 1 } } },
+      },
+      {
+        kind: 'too many and too few fields',
+        files: {
+          'nrm_referrals.csv': csv(
+            TEMPLATE.nrm_referrals.header,
+            ...rows('nrm_referrals', 1),
+            `N2,${REF(302)},2009-01-01,Hampshire,2025-02-01,police,criminal,${NAME}`,
+            `N3,${REF(303)},2009-01-01,Hampshire,2025-02-01,police`,
+            ...rows('nrm_referrals', 1, 4),
+          ),
+        },
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'loaded',
+            read: 4,
+            loaded: 2,
+            reasons: { 'malformed line': 2 },
+            check: async (db) =>
+              expect(await query(db, `SELECT line, row_values FROM quarantine WHERE file = 'nrm_referrals.csv' ORDER BY line`)).toEqual([
+                { line: 3, row_values: null },
+                { line: 4, row_values: null },
+              ]),
+          },
+        },
+      },
+      {
+        kind: 'a quoted line break inside a reference',
+        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header, `C1,2025-02-01,police,Southampton,Bargate,CCE,"ZZREF\n00777",${OFF(1)}`, `C2,2025-02-01,police,Southampton,Bargate,gossip,${REF(402)},`) },
+        expect: {
+          'intelligence.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'unknown code': 1 },
+            check: async (db) => expect(await query(db, `SELECT line FROM quarantine WHERE file = 'intelligence.csv'`)).toEqual([{ line: 4 }]),
+          },
+        },
+      },
+      {
+        kind: 'a 1.5 MB field',
+        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, ...rows('return_interviews', 1), `R2,E1,${REF(1)},${'x'.repeat(1_500_000)}`) },
+        expect: {
+          'return_interviews.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'unknown code': 1 },
+            check: async (db) => {
+              const [q] = await query<{ reason: string; row_values: string }>(db, `SELECT reason, row_values FROM quarantine WHERE file = 'return_interviews.csv'`);
+              // 60 characters of the value and an ellipsis, in the reason and in the stored values.
+              expect(q!.reason).toBe(`outcome '${'x'.repeat(60)}…' is not one of: completed, declined, not_offered, unable_to_contact`);
+              expect(JSON.parse(q!.row_values).outcome).toBe('x'.repeat(60) + '…');
+            },
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'values',
+    kinds: [
+      {
+        kind: 'numbers beyond the column’s range, negative, and not whole',
+        files: {
+          'population.csv':
+            POPULATION +
+            '\n2024,Southampton,Bargate,F,16,3000000000\n2024,Southampton,Bargate,F,17,99999999999999999999\n2024,Southampton,Bargate,F,18,-5\n2024,Southampton,Bargate,F,19,twelve\n',
+        },
+        expect: {
+          'population.csv': {
+            status: 'loaded',
+            read: 12,
+            loaded: 8,
+            reasons: { 'out of range': 3, 'not a whole number': 1 },
+            check: async (db) =>
+              expect((await query<{ reason: string }>(db, `SELECT reason FROM quarantine WHERE file = 'population.csv' ORDER BY line`)).map((r) => r.reason)).toEqual([
+                "population '3000000000' is outside the allowed range (0–2,147,483,647)",
+                "population '99999999999999999999' is outside the allowed range (0–2,147,483,647)",
+                "population '-5' is outside the allowed range (0–2,147,483,647)",
+                "population 'twelve' is not a whole number",
+              ]),
+          },
+        },
+      },
+      {
+        kind: 'dates in the future (an event in 2100, a date of birth in 2100)',
+        files: {
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER,
+            episode({ episode_id: 'E1', child_ref: REF(1) }),
+            episode({ episode_id: 'E2', child_ref: REF(2), reported_at: '2100-12-31 10:00', returned_at: '' }),
+            episode({ episode_id: 'E3', child_ref: REF(3), dob: '2100-01-01' }),
+          ),
+        },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 3,
+            loaded: 1,
+            reasons: { 'date in the future': 2 },
+            check: async (db) => {
+              const q = await query<{ column: string; reason: string }>(db, `SELECT "column", reason FROM quarantine WHERE file = 'missing_episodes.csv' ORDER BY line`);
+              expect(q.map((x) => x.column)).toEqual(['reported_at', 'dob']);
+              expect(q[0]!.reason).toMatch(/^reported_at '2100-12-31 10:00' is in the future \(after \d{4}-\d\d-\d\d, the refresh day plus 1 day\)$/);
+              // The default period follows the data, which no longer reaches 2100.
+              expect(await query(db, `SELECT max(reported_at) < TIMESTAMP '2100-01-01' AS ok FROM missing_episodes`)).toEqual([{ ok: true }]);
+            },
+          },
+        },
+      },
+      {
+        kind: 'a date before 1900',
+        files: { 'referrals.csv': csv(TEMPLATE.referrals.header, ...rows('referrals', 1), `F2,${REF(102)},1899-12-31,Southampton,Bargate,2025-02-01,police`) },
+        expect: {
+          'referrals.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'out of range': 1 },
+            check: async (db) =>
+              expect(await query(db, `SELECT "column", reason FROM quarantine WHERE file = 'referrals.csv'`)).toEqual([
+                { column: 'dob', reason: "dob '1899-12-31' is before 1900: is the year written in full (YYYY)?" },
+              ]),
+          },
+        },
+      },
+      {
+        kind: 'a US-style date',
+        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,02/13/2025,CCE,high`) },
+        expect: { 'risk_assessments.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'US-style date': 1 } } },
+      },
+      {
+        kind: 'an unknown area',
+        files: { 'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, ...rows('nrm_referrals', 1), `N2,${REF(302)},2009-01-01,Atlantis,2025-02-01,police,criminal`) },
+        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'unknown area': 1 } } },
+      },
+      {
+        kind: 'an unknown locality',
+        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header, ...rows('intelligence', 1), `C2,2025-02-01,police,Southampton,Narnia,CCE,${REF(402)},`) },
+        expect: { 'intelligence.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'unknown locality': 1 } } },
+      },
+      {
+        kind: 'duplicate keys',
+        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, 'R1,E1,' + REF(1) + ',completed', 'R1,E1,' + REF(2) + ',declined') },
+        expect: { 'return_interviews.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'repeated key': 1 } } },
+      },
+    ],
+  },
+  {
+    name: 'content',
+    kinds: [
+      {
+        kind: 'formula injection text in a text field (stored as text, never evaluated)',
+        files: { 'missing_episodes.csv': csv(EPISODE_HEADER, episode({ episode_id: "=cmd|' /C calc'!A0", child_ref: REF(1) }), episode({ episode_id: 'E2', child_ref: REF(2) })) },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            check: async (db) => expect(await query(db, `SELECT episode_id FROM missing_episodes ORDER BY 1`)).toEqual([{ episode_id: "=cmd|' /C calc'!A0" }, { episode_id: 'E2' }]),
+          },
+        },
+      },
+      {
+        kind: 'SQL-injection-like values',
+        files: { 'referrals.csv': csv(TEMPLATE.referrals.header, `"'; DROP TABLE referrals; --",${REF(101)},2010-01-01,Southampton,Bargate,2025-02-01,police`, `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,x'); DROP TABLE quarantine; --`) },
+        expect: {
+          'referrals.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'unknown code': 1 },
+            check: async (db) => expect(await query(db, `SELECT referral_id FROM referrals`)).toEqual([{ referral_id: "'; DROP TABLE referrals; --" }]),
+          },
+        },
+      },
+      {
+        kind: 'control characters (a terminal escape, a bell)',
+        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,\x1b[2JCSE\x07,high`) },
+        expect: {
+          'risk_assessments.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'unknown code': 1 },
+            check: async (db) =>
+              expect(await query(db, `SELECT reason FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([{ reason: "exploitation_type '?[2JCSE?' is not one of: CSE, CCE, both" }]),
+          },
+        },
+      },
+      {
+        kind: 'identifier columns (name, address, NHS number) sent',
+        files: { 'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header + ',Name,Address,NHS Number', ...rows('nrm_referrals', 2).map((r) => `${r},${NAME},${ADDRESS},${NHS}`)) },
+        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 2, reasons: {}, dropped: ['Name', 'Address', 'NHS Number'] } },
+      },
+      {
+        kind: '2,000 columns outside the contract',
+        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header + ',' + Array.from({ length: 2000 }, (_, i) => `x${i}`).join(','), ...rows('intelligence', 2).map((r) => r + ','.repeat(2000))) },
+        expect: {
+          'intelligence.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            dropped: [...Array.from({ length: 30 }, (_, i) => `x${i}`), '… and 1,970 more'],
+          },
+        },
+      },
+      {
+        kind: 'every row quarantined',
+        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, `R1,E77,${REF(1)},completed`, `R2,E78,${REF(2)},completed`, `R3,E1,${REF(3)},lost`) },
+        expect: {
+          'return_interviews.csv': {
+            status: 'refused',
+            error: /^return_interviews\.csv had all 3 rows quarantined \(commonest reason: unknown episode, 2 rows\); it was refused so that the previous data stays/,
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'population',
+    kinds: [
+      {
+        kind: 'one locality named in two areas',
+        files: { 'population.csv': POPULATION + '\n2024,Hampshire,Bargate,F,15,10\n' },
+        expect: { 'population.csv': { status: 'refused', error: /^population\.csv names 1 locality in two areas \(for example on lines 2 and 10\)/ } },
+      },
+    ],
+  },
+  {
+    name: 'ssda903',
+    area: 'Isle of Wight',
+    kinds: [
+      {
+        kind: 'an SSDA903 header file without its header row, beside a good return',
+        files: {
+          'ssda903_missing.csv': csv('CHILD,DOB,MISSING,MIS_START,MIS_END', `${REF(600)},01/01/2010,M,01/02/2025,02/02/2025`, `${REF(601)},01/01/2011,A,03/02/2025,`),
+          'ssda903_header.csv': csv(`${REF(600)},1,2010-01-01,WBRI,${NAME}`, `${REF(601)},2,2011-01-01,WBRI,${NAME}`),
+        },
+        expect: {
+          'ssda903_missing.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            // The table also holds the three missing_episodes.csv rows kept from before.
+            check: async (db) => expect(await count(db, `missing_episodes WHERE origin = 'ssda903' AND sex IS NULL`)).toBe(2),
+          },
+          'ssda903_header.csv': { status: 'refused', error: /^ssda903_header\.csv has no header row that names its required columns \(child\)/ },
+        },
+      },
+    ],
+  },
+  {
+    name: 'permissions',
+    // Root reads any file whatever its mode, so the command runs as nobody when the tests run as root.
+    uid: process.getuid?.() === 0 ? 65534 : undefined,
+    kinds: [
+      {
+        kind: 'an unreadable file',
+        files: {
+          'missing_episodes.csv': (path) => {
+            writeFileSync(path, good('missing_episodes', 2, 40));
+            chmodSync(path, 0o000);
+          },
+        },
+        expect: { 'missing_episodes.csv': { status: 'refused', error: /^missing_episodes\.csv could not be read \(permission denied\)/ } },
+      },
+    ],
+  },
+];
+
+// ---------------------------------------------------------------------------------
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function met(args: string[], opts: { uid?: number | undefined } = {}): Promise<Run> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.uid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', rej);
+    child.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+/** Every marker found in a text, with where it was found. */
+function leaks(where: string, text: string): string[] {
+  return MARKERS.filter((m) => text.includes(m)).map((m) => `${m} in ${where}`);
+}
+
+/** Every table of the warehouse, every row, as text; and the file's bytes. */
+async function warehouseLeaks(db: string): Promise<string[]> {
+  const found: string[] = [];
+  const tables = await query<{ t: string }>(db, `SELECT table_name AS t FROM duckdb_tables() ORDER BY 1`);
+  expect(tables.length).toBeGreaterThan(10);
+  for (const { t } of tables) {
+    const all = await query(db, `SELECT * FROM "${t}"`);
+    found.push(...leaks(`table ${t}`, JSON.stringify(all)));
+  }
+  const bytes = readFileSync(db);
+  for (const m of MARKERS) if (bytes.includes(Buffer.from(m, 'utf-8'))) found.push(`${m} in the bytes of ${db}`);
+  if (existsSync(db + '.wal')) found.push(...leaks('the WAL', readFileSync(db + '.wal', 'latin1')));
+  return found;
+}
+
+function write(dir: string, files: Record<string, Entry>): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    if (typeof content === 'function') content(path, join(dir, '..'));
+    else writeFileSync(path, content);
+  }
+}
+
+let root: string;
+let base: string;
+
+beforeAll(async () => {
+  root = tempDir('met-hostile-');
+  chmodSync(root, 0o755);
+  base = join(root, 'base.duckdb');
+  const { report } = await load({ inDir: writeFolder(join(root, 'base'), BASE_FILES), db: base });
+  expect(report.status).toBe('loaded');
+  for (const [t, n] of Object.entries(BASE_COUNTS)) expect(await count(base, t)).toBe(n);
+  // The suite's own check of its scan: the planted references were pseudonymised, not dropped.
+  expect(await warehouseLeaks(base)).toEqual([]);
+}, 60_000);
+
+describe('hostile partner files through `met load`', () => {
+  it('has at least 30 kinds', () => {
+    expect(GROUPS.flatMap((g) => g.kinds).length).toBeGreaterThanOrEqual(30);
+  });
+
+  for (const group of GROUPS) {
+    it.concurrent(`${group.name}: ${group.kinds.map((k) => k.kind).join('; ')}`, async ({ expect }) => {
+      const dir = join(root, group.name.replace(/\W+/g, '-'));
+      const inDir = join(dir, 'in');
+      mkdirSync(dir, { recursive: true });
+      for (const k of group.kinds) write(inDir, k.files);
+      // A good file beside the broken ones: one bad file sinks nothing else.
+      write(inDir, { 'disruptions.csv': good('disruptions', 2) });
+      const db = join(dir, 'met.duckdb');
+      copyFileSync(base, db);
+      if (group.uid !== undefined) {
+        for (const p of [dir, inDir]) chmodSync(p, 0o777);
+        chmodSync(db, 0o666);
+      }
+
+      const run = await met(['load', '--in', inDir, '--db', db, ...(group.area ? ['--area', group.area] : [])], { uid: group.uid });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^Refresh r\S+ loaded into /);
+      const [stored] = await query<{ report: string }>(db, `SELECT report FROM refreshes WHERE status = 'loaded' ORDER BY refresh_id DESC LIMIT 1`);
+      const report = JSON.parse(stored!.report) as LoadReport;
+      const byFile = new Map(report.files.map((f) => [f.file, f]));
+
+      expect(byFile.get('disruptions.csv')).toMatchObject({ status: 'loaded', read: 2, loaded: 2, quarantined: 0 });
+      expect(await count(db, 'disruptions')).toBe(2);
+      const expected = group.kinds.flatMap((k) => Object.entries(k.expect));
+      expect([...byFile.keys()].sort()).toEqual([...expected.map(([f]) => f), 'disruptions.csv'].sort());
+
+      for (const [file, e] of expected) {
+        const f = byFile.get(file)!;
+        const table = TABLE[sourceByFile(file)?.name ?? ''];
+        expect({ file, status: f.status, error: f.error }).toMatchObject({ file, status: e.status });
+        if (e.status === 'refused') {
+          expect(f.error, file).toMatch(e.error!);
+          // The previous data of its source is intact, and none of this file's rows were written.
+          if (table) expect(await count(db, table), table).toBe(BASE_COUNTS[table]);
+          expect(await count(db, `quarantine WHERE file = '${file}'`)).toBe(0);
+        } else {
+          expect(f.read, file).toBe((f.loaded ?? 0) + (f.quarantined ?? 0));
+          expect(f, file).toMatchObject({ read: e.read, loaded: e.loaded, reasons: e.reasons });
+          for (const k of Object.keys(f.reasons ?? {})) expect(QUARANTINE_REASONS).toContain(k);
+          expect(await count(db, `quarantine WHERE file = '${file}'`)).toBe(f.quarantined);
+          if (table === 'missing_episodes' && file.startsWith('ssda903')) expect(await count(db, `${table} WHERE origin = 'ssda903'`), table).toBe(f.loaded);
+          else if (table) expect(await count(db, table), table).toBe(f.loaded);
+          if (e.dropped) expect(f.dropped_columns).toEqual(e.dropped);
+          await e.check?.(db, f);
+        }
+      }
+
+      expect([
+        ...leaks('stdout', run.stdout),
+        ...leaks('stderr', run.stderr),
+        ...leaks('the report', JSON.stringify(report)),
+        ...(existsSync(db + '.failed-refreshes.jsonl') ? leaks('the failed-refresh log', readFileSync(db + '.failed-refreshes.jsonl', 'utf-8')) : []),
+        ...(await warehouseLeaks(db)),
+      ]).toEqual([]);
+    }, 60_000);
+  }
+
+  it('a refresh in which nothing loads fails with exit 1, quotes nothing in --json or its log, and the next refresh records it', async () => {
+    const dir = join(root, 'nothing-loads');
+    const db = join(dir, 'met.duckdb');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(base, db);
+    const inDir = writeFolder(join(dir, 'in'), { 'missing_episodes.csv': headerless, 'referrals.csv': csv(TEMPLATE.referrals.header, `F1,${REF(101)},2010-01-01,Atlantis,Bargate,2025-02-01,police`) });
+
+    const failed = await met(['load', '--in', inDir, '--db', db, '--json']);
+    expect(failed.code).toBe(1);
+    const report = JSON.parse(failed.stdout) as LoadReport;
+    expect(report).toMatchObject({ status: 'failed', error: 'no file could be loaded, so the warehouse was left as it was' });
+    expect(report.files.map((f) => [f.file, f.status])).toEqual([
+      ['missing_episodes.csv', 'refused'],
+      ['referrals.csv', 'refused'],
+    ]);
+    for (const [t, n] of Object.entries(BASE_COUNTS)) expect(await count(db, t), t).toBe(n);
+    const log = readFileSync(db + '.failed-refreshes.jsonl', 'utf-8');
+    expect(JSON.parse(log).refresh_id).toBe(report.refresh_id);
+
+    // The next good refresh enters the failed one in `refreshes` (and the data-quality measures).
+    const next = await met(['load', '--in', writeFolder(join(dir, 'in2'), { 'disruptions.csv': good('disruptions', 2) }), '--db', db]);
+    expect(next.code).toBe(0);
+    expect(await count(db, `refreshes WHERE refresh_id = '${report.refresh_id}'`)).toBe(1);
+    expect([
+      ...leaks('stdout', failed.stdout + next.stdout),
+      ...leaks('stderr', failed.stderr + next.stderr),
+      ...leaks('the failed-refresh log', log),
+      ...(await warehouseLeaks(db)),
+    ]).toEqual([]);
+  }, 60_000);
+});
