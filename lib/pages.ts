@@ -11,7 +11,7 @@ import { messages } from './messages.js';
 import { parsePeriod } from './periods.js';
 import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, type TableModel } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
-import { SOURCES } from '../etl/contract.js';
+import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type PageId } from '../model/pages.js';
 
 export { type PageId } from '../model/pages.js';

@@ -6,11 +6,10 @@
  * what they were designed to be. Counts per kind are reported so tests can check
  * that rows read = rows loaded + rows quarantined.
  */
-import { addYears, ageAt, impossibleDate, MINUTES_PER_DAY, formatDate, formatDateTime, usDate, withDayOfMonthOver12, year } from './calendar.js';
+import { WINDOW_END, addYears, ageAt, impossibleDate, MINUTES_PER_DAY, formatDate, formatDateTime, usDate, withDayOfMonthOver12, year } from './calendar.js';
 import { type CsvWriter, joinFields } from './csv.js';
 import type { Dress } from './dress.js';
 import type { Rng } from './rng.js';
-import { WINDOW_END } from './world.js';
 
 export const BROKEN_KINDS = [
   'impossible_date',

@@ -14,6 +14,10 @@ export function dayOf(y: number, m: number, d: number): number {
   return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
 }
 
+/** The reporting window the synthetic extracts cover (financial years 2022-23 to the first half of 2026-27). */
+export const WINDOW_START = dayOf(2022, 4, 1);
+export const WINDOW_END = dayOf(2026, 9, 30);
+
 const FIRST = dayOf(1990, 1, 1);
 const LAST = dayOf(2030, 12, 31);
 const SPAN = LAST - FIRST + 1;

@@ -21,8 +21,8 @@ import type { Rng } from './rng.js';
 import type { Sink } from './sink.js';
 
 /** First and last day on which events happen, and the day the extract was taken. */
-export const WINDOW_START = dayOf(2022, 4, 1);
-export const WINDOW_END = dayOf(2026, 9, 30);
+export { WINDOW_END, WINDOW_START } from './calendar.js';
+import { WINDOW_END, WINDOW_START } from './calendar.js';
 export const EXTRACT_DAY = dayOf(2026, 10, 31);
 export const EXTRACT_MINUTE = EXTRACT_DAY * MINUTES_PER_DAY;
 
