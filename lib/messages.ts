@@ -120,7 +120,7 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
     `In all: ${plural(totals.read, 'row')} read = ${totals.loaded.toLocaleString('en-GB')} loaded + ${totals.q.toLocaleString('en-GB')} quarantined; ` +
       `${plural(report.files.filter((f) => f.status === 'refused').length, 'file')} refused.`,
   );
-  if (notes.keyLoaded !== false) lines.push(messages.keyFrom(notes));
+  if (ok) lines.push(messages.keyFrom(notes));
   if (!ok) lines.push(messages.loadFailed(report.error));
   return lines.join('\n');
 }
