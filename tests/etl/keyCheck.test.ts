@@ -126,7 +126,7 @@ describe('the key fingerprint', () => {
 
   it.each([
     ['empty', '', 'it is empty'],
-    ['garbage', 'this is not a key at all!\n', 'is damaged'],
+    ['garbage', 'this is not a key at all, only some words someone typed into the file\n', 'is damaged'],
     ['too short', Buffer.from('only-ten-b').toString('base64') + '\n', 'is damaged'],
   ])('a %s key file gives a clear message and a failed report, not a stack trace', async (_kind, content, says) => {
     const dir = tempDir();
