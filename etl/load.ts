@@ -353,7 +353,8 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
 
   // Raw copies left in private folders by processes that were killed go first.
   try {
-    sweepPrivateDirs();
+    const swept = sweepPrivateDirs();
+    if (swept > 0) notes.warnings.push(messages.privateSwept(swept));
   } catch {
     // Nothing of ours could be removed; the load itself does not depend on it.
   }

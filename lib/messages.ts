@@ -58,6 +58,8 @@ export const messages = {
     `Waiting for the refresh already running (${holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : 'unknown holder'}; lock file ${lockPath}) …`,
   lockRecovered: (holder: { pid: number; host: string; since: string }) =>
     `A refresh that stopped without finishing (process ${holder.pid} on ${holder.host}, started ${holder.since}) had left its lock behind: it was removed.`,
+  privateSwept: (n: number) =>
+    `${n === 1 ? 'A private folder' : `${n} private folders`} of raw copies left by a process that stopped without finishing (a crash or kill) ${n === 1 ? 'was' : 'were'} removed.`,
   progressLocked: (lockPath: string) => `progress: holding the lock ${lockPath}`,
   progressStep: (done: number, total: number, label: string) => `progress: ${done}/${total} ${label}`,
   suppressedLegend: 'c = withheld to protect confidentiality (a count of 1–4, or a figure that would reveal one).',
