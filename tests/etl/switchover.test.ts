@@ -56,12 +56,13 @@ describe('the switch-over', () => {
     child.kill('SIGKILL');
     expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    // What the kill left: the previous warehouse, intact; a building file, the lock, the raw copy.
+    // What the kill left: the previous warehouse, intact; a building file and the lock.
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'refreshes')).toBe(1);
     expect(readdirSync(dir).filter((f) => f.startsWith('met.duckdb.building-'))).not.toEqual([]);
     expect(existsSync(db + '.lock')).toBe(true);
-    expect(privateDirsOf(child.pid!)).toHaveLength(1);
+    // (Its raw copy is left too, but a load of another test file running at the same
+    // time may already have swept it, so it is checked only after the next load.)
 
     // The next load (a small good folder) removes all three and loads.
     const v3 = writeFolder(join(dir, 'v3'), { 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' }), episode({ episode_id: 'E3' })) });
