@@ -51,8 +51,14 @@ async function counts(db: string): Promise<Counts> {
   }));
 }
 
+/**
+ * The children run with their own temporary folder (TMPDIR), so that what they leave
+ * there is theirs alone and other programs' folders are never counted or touched.
+ */
+let childTmp = tmpdir();
+
 function privateDirsOf(pid: number): string[] {
-  return [...new Set([privateBase(), tmpdir()])].flatMap((b) => readdirSync(b).filter((f) => ownerPid(f) === pid).map((f) => join(b, f)));
+  return [...new Set([privateBase(), childTmp])].flatMap((b) => readdirSync(b).filter((f) => ownerPid(f) === pid).map((f) => join(b, f)));
 }
 
 function buildingFiles(db: string): string[] {
@@ -62,7 +68,7 @@ function buildingFiles(db: string): string[] {
 }
 
 function unnamedUploads(): Set<string> {
-  return new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('met-upload-')));
+  return new Set(readdirSync(childTmp).filter((f) => f.startsWith('met-upload-')));
 }
 
 /** A line-watching child process. */
@@ -275,7 +281,7 @@ export async function killUploads(o: { dir: string; full: string; small: string;
     if (now.refreshes !== before.refreshes + 1) problems.push(`refreshes ${before.refreshes} -> ${now.refreshes}, expected +1`);
     const leftUnnamed = [...unnamedUploads()].filter((f) => !uploadsBefore.has(f));
     summary.unnamedUploadsLeft += leftUnnamed.length;
-    for (const f of leftUnnamed) rmSync(join(tmpdir(), f), { recursive: true, force: true });
+    for (const f of leftUnnamed) rmSync(join(childTmp, f), { recursive: true, force: true });
     summary.runs++;
     if (problems.length === 0) summary.ok++;
     else summary.failures.push(`upload run ${run}: ${problems.join('; ')}`);
@@ -297,7 +303,7 @@ export function seeded(seed: number): () => number {
 }
 
 export function summaryLine(s: KillSummary): string {
-  const extra = s.kind === 'upload' && s.unnamedUploadsLeft ? `; ${s.unnamedUploadsLeft} upload folders not named by process were left in ${tmpdir()} (removed by this bench)` : '';
+  const extra = s.kind === 'upload' && s.unnamedUploadsLeft ? `; ${s.unnamedUploadsLeft} upload folders not named by process were left in the temporary folder (removed by this bench)` : '';
   return `kill -9 ${s.kind.padEnd(6)}: ${s.runs} runs, ${s.ok} survivors ok, ${s.rawCopiesLeft} left a raw copy that the next command removed${extra}`;
 }
 
@@ -305,11 +311,14 @@ export async function runKillBench(o: { runs: number; scale: number; seed: numbe
   const dir = mkdtempSync(join(tmpdir(), 'met-kill-'));
   try {
     const { full, small } = await prepare(dir, o.scale, o.seed);
+    childTmp = join(dir, 'tmp');
+    mkdirSync(childTmp, { mode: 0o700 });
+    const env = { ...o.env, TMPDIR: childTmp };
     const rand = seeded(o.seed);
     const out: KillSummary[] = [];
-    out.push(await killLoads({ dir, full, small, runs: o.runs, env: o.env, rand, log: o.log }));
+    out.push(await killLoads({ dir, full, small, runs: o.runs, env, rand, log: o.log }));
     o.log(summaryLine(out[0]!));
-    out.push(await killUploads({ dir, full, small, runs: o.runs, env: o.env, rand, log: o.log }));
+    out.push(await killUploads({ dir, full, small, runs: o.runs, env, rand, log: o.log }));
     o.log(summaryLine(out[1]!));
     for (const s of out) for (const f of s.failures) o.log(`  FAILED ${f}`);
     return out;
