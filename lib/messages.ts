@@ -51,7 +51,7 @@ export const messages = {
   lockBusy: (lockPath: string, holder: { pid: number; host: string; since: string } | null, sameHost: boolean) =>
     holder
       ? `another refresh of this warehouse is running: process ${holder.pid} on ${holder.host}, since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} ` +
-        `(lock file ${lockPath}). Nothing was loaded: run this load again when it has finished, or use --wait SECONDS to wait for it.` +
+        `(lock file ${lockPath}). Nothing was loaded: run this refresh again when that one has finished (met load can wait for it: --wait SECONDS).` +
         (sameHost ? '' : ` If you are sure no refresh is running on ${holder.host}, delete ${lockPath}.`)
       : `the lock file ${lockPath} exists but was not written by this program: nothing was loaded. If no refresh is running, delete it.`,
   lockWaiting: (lockPath: string, holder: { pid: number; host: string; since: string } | null) =>
