@@ -58,9 +58,22 @@ async function firstExamples(db: string, refreshId: string): Promise<QuarantineE
   );
 }
 
-export async function runLoad(o: { inDir: string; db: string; area?: AreaName | undefined; json: boolean; failAfter?: string | undefined }): Promise<number> {
+export interface LoadCommand {
+  inDir: string;
+  db: string;
+  area?: AreaName | undefined;
+  json: boolean;
+  failAfter?: string | undefined;
+  rekey?: boolean | undefined;
+  /** Seconds to wait for another refresh of the same warehouse (default 0: fail at once). */
+  wait?: number | undefined;
+  /** One line per step on stderr, for logs and scripts (and the tests' kill points). */
+  progress?: boolean | undefined;
+}
+
+export async function runLoad(o: LoadCommand): Promise<number> {
   mkdirSync(dirname(resolve(o.db)), { recursive: true });
-  const bar = progressBar('Loading');
+  const bar = o.progress ? { update() {}, stop() {} } : progressBar('Loading');
   let result;
   try {
     result = await load({
@@ -68,7 +81,16 @@ export async function runLoad(o: { inDir: string; db: string; area?: AreaName | 
       db: o.db,
       ...(o.area ? { area: o.area } : {}),
       ...(o.failAfter ? { failAfter: o.failAfter } : {}),
-      onProgress: (d, t, l) => bar.update(d, t, l),
+      ...(o.rekey ? { rekey: true } : {}),
+      waitSeconds: o.wait ?? 0,
+      onWait: (message) => console.error(message),
+      onLocked: (path) => {
+        if (o.progress) console.error(messages.progressLocked(path));
+      },
+      onProgress: (d, t, l) => {
+        bar.update(d, t, l);
+        if (o.progress) console.error(messages.progressStep(d, t, l));
+      },
     });
   } finally {
     bar.stop();
@@ -76,6 +98,8 @@ export async function runLoad(o: { inDir: string; db: string; area?: AreaName | 
   const { report, notes } = result;
   if (notes.key.created && notes.key.path) console.error(messages.keyCreated(notes.key.path));
   if (o.json) {
+    // The report object is the contract's; what a person should also hear goes to stderr.
+    for (const w of notes.warnings) console.error(`Warning: ${w}`);
     console.log(JSON.stringify(report, null, 2));
   } else {
     const examples = report.status === 'loaded' ? await firstExamples(o.db, report.refresh_id) : [];

@@ -73,9 +73,21 @@ program
   .requiredOption('--db <file>', 'the warehouse file (created if absent)')
   .option('--area <area>', 'the area an SSDA903 return (ssda903_missing.csv) belongs to', areaArg)
   .option('--json', 'print the load report as one JSON object')
+  .option('--wait <seconds>', 'if another refresh of this warehouse is running, wait up to this long for it (default: fail at once)', intArg('--wait', 0), 0)
+  .option('--rekey', 'a deliberate change of pseudonymisation key: rebuild every source that holds pseudonyms (all must be in the folder)')
+  .option('--progress', 'print one line per step to stderr (for logs and scripts)')
   .addOption(new Option('--fail-after <source>', 'test hook: fail the refresh after this source').hideHelp())
-  .action(async (o: { in: string; db: string; area?: AreaName; json?: boolean; failAfter?: string }) => {
-    process.exitCode = await runLoad({ inDir: resolve(o.in), db: o.db, area: o.area, json: !!o.json, failAfter: o.failAfter });
+  .action(async (o: { in: string; db: string; area?: AreaName; json?: boolean; failAfter?: string; wait: number; rekey?: boolean; progress?: boolean }) => {
+    process.exitCode = await runLoad({
+      inDir: resolve(o.in),
+      db: o.db,
+      area: o.area,
+      json: !!o.json,
+      failAfter: o.failAfter,
+      wait: o.wait,
+      rekey: !!o.rekey,
+      progress: !!o.progress,
+    });
   });
 
 program

@@ -4,15 +4,19 @@
 
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
-import { openDb, literal, type Db } from '../lib/db.js';
+import { DbError, openDb, literal, type Db } from '../lib/db.js';
 import { buildMeasures, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type Source, type SourceName } from './contract.js';
 import { CsvRefusal, prepareCsv } from './csvFile.js';
 import { messages, refusals, safeName } from '../lib/messages.js';
-import { loadSecretKey, pseudonymise, type SecretKey } from './pseudonym.js';
+import { KeyProblem, keyFingerprint, loadSecretKey, pseudonymise, type SecretKey } from './pseudonym.js';
+import { acquireLock, LockBusy, type HeldLock } from './lock.js';
+import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
+import { sweepPrivateDirs } from './privateDir.js';
 import { mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, warehouseColumns, type StoreContext } from './store.js';
 
@@ -50,6 +54,8 @@ export interface LoadNotes {
   db: string;
   /** Things a person should act on that are not a file's own fault. */
   warnings: string[];
+  /** False until the key was read: a refresh refused before then names no key. */
+  keyLoaded?: boolean;
 }
 
 export interface LoadOptions {
@@ -60,6 +66,30 @@ export interface LoadOptions {
   onProgress?: (done: number, total: number, label: string) => void;
   /** For tests of the all-or-nothing switch-over: fail after this source is stored. */
   failAfter?: string;
+  /**
+   * A deliberate key change: every source that holds pseudonyms is rebuilt from the
+   * folder (each one the warehouse holds must be there) and none is carried forward.
+   */
+  rekey?: boolean;
+  /** How long to wait for another refresh of the same warehouse to finish (default 0: fail at once). */
+  waitSeconds?: number;
+  /** Told once, with a sentence for a person, when the load waits for another refresh. */
+  onWait?: (message: string) => void;
+  /** Told when this refresh holds the warehouse's lock. */
+  onLocked?: (lockPath: string) => void;
+}
+
+/**
+ * What a failed refresh's report says. Our own failures say what they mean; DuckDB's
+ * messages can quote a value of the data (a conversion error names it), so only what
+ * was being done is said, and the message itself goes to this terminal alone when
+ * MET_DEBUG=1 asks for it (never into the report, the log or the warehouse).
+ */
+function failureText(e: unknown): string {
+  if (e instanceof LoadFailure || e instanceof KeyProblem) return e.message;
+  if (process.env.MET_DEBUG === '1') console.error(e);
+  const doing = e instanceof DbError ? e.doing : 'loading';
+  return `an internal error while ${doing} (its message is not shown, as it could quote the data; MET_DEBUG=1 prints it on this terminal)`;
 }
 
 export class LoadFailure extends Error {
@@ -351,24 +381,78 @@ function failedLogPath(db: string): string {
   return db + '.failed-refreshes.jsonl';
 }
 
+type Finish = (status: 'loaded' | 'failed', error?: string) => void;
+
+/**
+ * One refresh of the warehouse. Never throws: whatever goes wrong comes back as a
+ * report with status `failed` and an error a person can act on (the server's upload
+ * refresh relies on this). One refresh at a time per warehouse: a second one, from
+ * any process, fails at once (or waits up to `waitSeconds`) naming the one running.
+ */
 export async function load(opts: LoadOptions): Promise<{ report: LoadReport; notes: LoadNotes }> {
   const started = new Date();
   const refreshId = refreshIdFor(started);
   const dbPath = resolve(opts.db);
   const report: LoadReport = { refresh_id: refreshId, started_at: started.toISOString(), finished_at: '', status: 'failed', files: [] };
-  const notes: LoadNotes = { converted: [], identifiers: {}, key: { origin: 'environment', created: false }, db: dbPath, warnings: [] };
-  const finish = (status: 'loaded' | 'failed', error?: string) => {
+  const notes: LoadNotes = { converted: [], identifiers: {}, key: { origin: 'environment', created: false }, db: dbPath, warnings: [], keyLoaded: false };
+  const finish: Finish = (status, error) => {
     report.status = status;
     report.finished_at = new Date().toISOString();
     if (error) report.error = error;
     else delete report.error;
   };
 
+  // Raw copies left in private folders by processes that were killed go first.
+  try {
+    const swept = sweepPrivateDirs();
+    if (swept > 0) notes.warnings.push(messages.privateSwept(swept));
+  } catch {
+    // Nothing of ours could be removed; the load itself does not depend on it.
+  }
+
   if (!existsSync(opts.inDir) || !statSync(opts.inDir).isDirectory()) {
     finish('failed', `the input folder ${opts.inDir} does not exist`);
     return { report, notes };
   }
-  const secret = loadSecretKey();
+
+  let lock: HeldLock;
+  try {
+    lock = await acquireLock(dbPath, opts.waitSeconds ?? 0, (holder, path) => opts.onWait?.(messages.lockWaiting(path, holder)));
+  } catch (e) {
+    // Not logged as a failed refresh: the log belongs to the refresh that holds the lock.
+    if (e instanceof LockBusy) finish('failed', messages.lockBusy(e.lockPath, e.holder, e.holder?.host === hostname()));
+    else finish('failed', `the lock file beside the warehouse could not be created (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was loaded`);
+    return { report, notes };
+  }
+  try {
+    if (lock.recovered) notes.warnings.push(messages.lockRecovered(lock.recovered));
+    opts.onLocked?.(lock.path);
+    return await refresh(opts, dbPath, report, notes, finish);
+  } catch (e) {
+    finish('failed', `the refresh stopped unexpectedly: ${failureText(e)}`);
+    logFailure(dbPath, report);
+    return { report, notes };
+  } finally {
+    lock.release();
+  }
+}
+
+/** The refresh itself, run while holding the warehouse's lock. */
+async function refresh(opts: LoadOptions, dbPath: string, report: LoadReport, notes: LoadNotes, finish: Finish): Promise<{ report: LoadReport; notes: LoadNotes }> {
+  const refreshId = report.refresh_id;
+  // A warehouse that exists was built with a key: a missing key file is then a lost
+  // key, never a reason to make a new one (unless the change is deliberate: --rekey).
+  const hasPrev = existsSync(dbPath);
+  let secret: SecretKey;
+  try {
+    secret = loadSecretKey(undefined, { create: !hasPrev || !!opts.rekey });
+  } catch (e) {
+    if (!(e instanceof KeyProblem)) throw e;
+    finish('failed', e.message);
+    logFailure(dbPath, report);
+    return { report, notes };
+  }
+  notes.keyLoaded = true;
   notes.key = { origin: secret.origin, created: secret.created, ...(secret.path ? { path: secret.path } : {}) };
 
   const inputs = listInputs(opts.inDir, opts.area);
@@ -398,10 +482,29 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
   try {
     registerPseudonym(mem, secret.key);
     await mem.run(CHECK_MACROS);
-    const hasPrev = existsSync(dbPath);
     if (hasPrev) await mem.run(`ATTACH ${literal(dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
     await mem.run(`ATTACH ${literal(building)} AS wh`, undefined, 'creating the new warehouse');
     await mem.run(`USE wh; ${readSql('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
+
+    // The key: the warehouse's own, or a deliberate change that rebuilds every pseudonym.
+    const fingerprint = keyFingerprint(secret.key);
+    const prevFingerprint = hasPrev ? await previousFingerprint(mem) : null;
+    if (prevFingerprint !== null && prevFingerprint !== fingerprint && !opts.rekey) {
+      throw new LoadFailure(messages.keyMismatch(secret.origin === 'environment' ? 'MET_SECRET_KEY' : `the key file ${secret.path}${secret.created ? ', created just now' : ''}`));
+    }
+    if (hasPrev && prevFingerprint === null && !opts.rekey && (await previousHoldsPseudonyms(mem))) notes.warnings.push(messages.keyNoFingerprint);
+    let rekeyNeeded: SourceName[] = [];
+    let ssda903Held: string[] = [];
+    if (opts.rekey && hasPrev) {
+      const needs = await rekeyNeeds(mem);
+      const missing = needs.sources.filter((x) => !inputs.files.has(x));
+      if (missing.length) throw new LoadFailure(messages.rekeyMissing(missing.map(fileOf)));
+      rekeyNeeded = needs.sources;
+      ssda903Held = needs.ssda903Areas;
+    }
+    await mem.run(`INSERT INTO wh.warehouse_meta VALUES ('key_fingerprint', $f)`, { f: fingerprint });
+    // Under --rekey nothing that holds a pseudonym made with the old key is carried forward.
+    const carry = (table: string, where: string | null): string | null => (opts.rekey && PSEUDONYM_TABLES.has(table) ? null : where);
 
     const replaced = new Set<SourceName>();
     const total = inputs.files.size;
@@ -415,7 +518,7 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
       const path = inputs.files.get(name);
       const table = TABLE_OF[name];
       // The action plan accumulates, so its old rows go in first and the file adds to them.
-      if (name === 'actions') await copyPrevious(mem, 'actions', 'true');
+      if (name === 'actions') await copyPrevious(mem, 'actions', carry('actions', 'true'));
       if (path) {
         opts.onProgress?.(done, total, source.file);
         const t0 = performance.now();
@@ -433,10 +536,10 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
       // missing_episodes and the SSDA903 return share one table, whose previous rows
       // are kept after both have had their turn.
       if (table && table !== 'missing_episodes' && name !== 'actions') {
-        await copyPrevious(mem, table, keepPrevious(table, replaced, opts.area));
+        await copyPrevious(mem, table, carry(table, keepPrevious(table, replaced, opts.area)));
       }
       if (name === 'ssda903_missing') {
-        await copyPrevious(mem, 'missing_episodes', keepPrevious('missing_episodes', replaced, opts.area));
+        await copyPrevious(mem, 'missing_episodes', carry('missing_episodes', keepPrevious('missing_episodes', replaced, opts.area)));
         await mem.run(`CREATE OR REPLACE TEMP VIEW episodes_now AS SELECT DISTINCT episode_id FROM wh.missing_episodes WHERE origin = 'missing_episodes'`);
       }
       if (name === 'population') {
@@ -452,7 +555,15 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
 
     // Quarantine records and source state of the sources this refresh did not replace.
     const replacedScoped = [...replaced].map((s) => (s === 'ssda903_missing' ? `(source = 'ssda903_missing' AND scope = ${literal(opts.area ?? '')})` : `(source = ${literal(s)} AND scope = '')`));
-    const notReplaced = replacedScoped.length ? `NOT (${replacedScoped.join(' OR ')})` : 'true';
+    let notReplaced = replacedScoped.length ? `NOT (${replacedScoped.join(' OR ')})` : 'true';
+    if (opts.rekey) {
+      const refusedNeeded = rekeyNeeded.filter((x) => !replaced.has(x));
+      if (refusedNeeded.length) throw new LoadFailure(messages.rekeyRefused(refusedNeeded.map(fileOf)));
+      const dropped = ssda903Held.filter((a) => !(replaced.has('ssda903_missing') && a === opts.area));
+      if (dropped.length) notes.warnings.push(messages.rekeySsda903Dropped(dropped));
+      if (prevFingerprint !== fingerprint) notes.warnings.push(messages.rekeyDone(fingerprint));
+      notReplaced = `(${notReplaced}) AND source NOT IN (${[...PSEUDONYM_SOURCES, 'ssda903_header'].map((x) => literal(x)).join(', ')})`;
+    }
     await copyPrevious(mem, 'quarantine', notReplaced);
     await copyPrevious(mem, 'source_state', notReplaced);
     await copyPrevious(mem, 'refreshes', 'true');
@@ -483,8 +594,7 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     await mem.run(`DETACH wh`);
     switched = true;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    finish('failed', message);
+    finish('failed', failureText(e));
   } finally {
     mem.close();
   }

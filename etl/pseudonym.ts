@@ -5,6 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { messages } from '../lib/messages.js';
 
 export interface SecretKey {
   key: Buffer;
@@ -20,27 +21,63 @@ export function defaultKeyPath(): string {
   return join(base, 'met', 'secret.key');
 }
 
+/** A key that cannot be used: missing where one is needed, too short, or damaged. Its message is for a person. */
+export class KeyProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyProblem';
+  }
+}
+
+export interface KeyOptions {
+  /** Create the key file when it does not exist (default true). */
+  create?: boolean;
+}
+
 /**
  * The installation's secret: `MET_SECRET_KEY` when set, else the key file (by default
- * under the user's configuration folder), created with mode 0600 on first use.
+ * under the user's configuration folder), created with mode 0600 on first use unless
+ * `create` is false. Throws KeyProblem, with what to do, for a key that cannot be used.
  */
-export function loadSecretKey(keyPath = process.env.MET_KEY_FILE || defaultKeyPath()): SecretKey {
+export function loadSecretKey(keyPath = process.env.MET_KEY_FILE || defaultKeyPath(), opts: KeyOptions = {}): SecretKey {
   const fromEnv = process.env.MET_SECRET_KEY;
   if (fromEnv !== undefined && fromEnv !== '') {
-    if (fromEnv.length < 16) throw new Error('MET_SECRET_KEY is too short: use at least 16 characters (32 random bytes is best)');
+    if (fromEnv.length < 16) throw new KeyProblem(messages.keyEnvShort(fromEnv.length));
     return { key: Buffer.from(fromEnv, 'utf-8'), origin: 'environment', created: false };
   }
   if (existsSync(keyPath)) {
-    const mode = statSync(keyPath).mode & 0o777;
-    if (mode & 0o077) chmodSync(keyPath, 0o600);
-    const key = Buffer.from(readFileSync(keyPath, 'utf-8').trim(), 'base64');
-    if (key.length < 16) throw new Error(`the key file ${keyPath} is damaged (fewer than 16 bytes); restore it from its backup`);
+    let text: string;
+    try {
+      if (!statSync(keyPath).isFile()) throw new Error('not a file');
+      const mode = statSync(keyPath).mode & 0o777;
+      if (mode & 0o077) chmodSync(keyPath, 0o600);
+      text = readFileSync(keyPath, 'utf-8').trim();
+    } catch (e) {
+      throw new KeyProblem(messages.keyUnreadable(keyPath, (e as NodeJS.ErrnoException).code ?? 'not a file'));
+    }
+    // The file holds the base64 of 32 random bytes, as this program writes it; anything
+    // else (empty, cut short, edited) is damaged rather than quietly a different key.
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : null;
+    if (key === null || key.length < 16) throw new KeyProblem(messages.keyDamaged(keyPath, text.length === 0));
     return { key, origin: 'key file', path: keyPath, created: false };
   }
-  mkdirSync(dirname(keyPath), { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  writeFileSync(keyPath, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
-  return { key, origin: 'key file', path: keyPath, created: true };
+  if (opts.create === false) throw new KeyProblem(messages.keyMissing(keyPath));
+  try {
+    mkdirSync(dirname(keyPath), { recursive: true, mode: 0o700 });
+    const key = randomBytes(32);
+    writeFileSync(keyPath, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    return { key, origin: 'key file', path: keyPath, created: true };
+  } catch (e) {
+    throw new KeyProblem(messages.keyUnwritable(keyPath, (e as NodeJS.ErrnoException).code ?? String(e)));
+  }
+}
+
+/**
+ * What the warehouse stores to recognise its key: an HMAC of a fixed text under the
+ * key, 16 hex characters. It tells keys apart and reveals nothing about the key.
+ */
+export function keyFingerprint(key: Buffer): string {
+  return createHmac('sha256', key).update('met-dataset key fingerprint v1', 'utf-8').digest('hex').slice(0, 16);
 }
 
 /**

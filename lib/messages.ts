@@ -16,10 +16,52 @@ export const messages = {
   demoGenerating: (dir: string) => `Generating the demo partner extracts in ${dir} …`,
   demoLoading: (db: string) => `Loading them into ${db} …`,
   generated: (dir: string, files: number, seconds: number) => `Wrote ${files} files to ${dir} in ${seconds.toFixed(1)} s.`,
-  loadFailed: (error: string | undefined) => `The refresh failed: ${error ?? 'unknown error'}. The warehouse was left as it was.`,
+  loadFailed: (error: string | undefined) => `The refresh failed: ${(error ?? 'unknown error').replace(/\.$/, '')}. The warehouse was left as it was.`,
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
+  keyEnvShort: (n: number) =>
+    `MET_SECRET_KEY is too short (${n} characters): use at least 16 characters (32 random bytes, base64, is best). ` +
+    `If the warehouse was built with another key, set MET_SECRET_KEY to that key.`,
+  keyUnreadable: (path: string, code: string) =>
+    `the key file ${path} cannot be read (${code}): make it a file readable by you, or restore it from its backup, or set MET_SECRET_KEY.`,
+  keyDamaged: (path: string, empty: boolean) =>
+    `the key file ${path} is damaged (${empty ? 'it is empty' : 'it is not the 32-byte base64 key this program writes'}): ` +
+    `restore it from its backup, or set MET_SECRET_KEY to the key the warehouse was built with. Do not delete it to get a new one: ` +
+    `a new key breaks every link between sources (use met load --rekey with every source for a deliberate key change).`,
+  keyMissing: (path: string) =>
+    `there is no pseudonymisation key: MET_SECRET_KEY is not set and there is no key file at ${path}, but the warehouse was built with a key. ` +
+    `No new key file was created. Restore the key file from its backup (or set MET_KEY_FILE to where it is, or MET_SECRET_KEY to the key); ` +
+    `to start again with a new key, run met load --rekey with every source in the folder.`,
+  keyUnwritable: (path: string, code: string) =>
+    `a new key file could not be created at ${path} (${code}): set MET_KEY_FILE to a path you can write, or MET_SECRET_KEY.`,
+  keyMismatch: (key: string) =>
+    `the pseudonymisation key (${key}) is not the key this warehouse was built with, so no child could be linked to their earlier records; nothing was loaded. ` +
+    `Restore the key file from its backup (MET_KEY_FILE names where it is) or set MET_SECRET_KEY to the warehouse's key; ` +
+    `for a deliberate key change, run met load --rekey with every source in the folder.`,
+  keyNoFingerprint:
+    'This warehouse had no key fingerprint (it was built before this version): the key used now was recorded, and later refreshes must use the same key.',
+  rekeyMissing: (files: string[]) =>
+    `--rekey rebuilds every source that holds pseudonyms, so each one the warehouse holds must be in the folder; missing: ${files.join(', ')}. Nothing was loaded.`,
+  rekeyRefused: (files: string[]) =>
+    `--rekey needs every source that holds pseudonyms loaded, but ${files.join(', ')} could not be loaded (see the refused files); the warehouse was left as it was.`,
+  rekeyDone: (fingerprint: string) => `The warehouse was rebuilt under a new key (fingerprint ${fingerprint}); every source that holds pseudonyms was reloaded.`,
+  rekeySsda903Dropped: (areas: string[]) =>
+    `The SSDA903 returns of ${areas.join(', ')} were removed, because their pseudonyms were made with the old key: load each again with met load --in FOLDER --area AREA.`,
+  lockBusy: (lockPath: string, holder: { pid: number; host: string; since: string } | null, sameHost: boolean) =>
+    holder
+      ? `another refresh of this warehouse is running: process ${holder.pid} on ${holder.host}, since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} ` +
+        `(lock file ${lockPath}). Nothing was loaded: run this refresh again when that one has finished (met load can wait for it: --wait SECONDS).` +
+        (sameHost ? '' : ` If you are sure no refresh is running on ${holder.host}, delete ${lockPath}.`)
+      : `the lock file ${lockPath} exists but was not written by this program: nothing was loaded. If no refresh is running, delete it.`,
+  lockWaiting: (lockPath: string, holder: { pid: number; host: string; since: string } | null) =>
+    `Waiting for the refresh already running (${holder ? `process ${holder.pid} on ${holder.host}, since ${holder.since}` : 'unknown holder'}; lock file ${lockPath}) …`,
+  lockRecovered: (holder: { pid: number; host: string; since: string }) =>
+    `A refresh that stopped without finishing (process ${holder.pid} on ${holder.host}, started ${holder.since}) had left its lock behind: it was removed.`,
+  privateSwept: (n: number) =>
+    `${n === 1 ? 'A private folder' : `${n} private folders`} of raw copies left by a process that stopped without finishing (a crash or kill) ${n === 1 ? 'was' : 'were'} removed.`,
+  progressLocked: (lockPath: string) => `progress: holding the lock ${lockPath}`,
+  progressStep: (done: number, total: number, label: string) => `progress: ${done}/${total} ${label}`,
   suppressedLegend: (threshold: number) =>
     `c = withheld to protect confidentiality (a count of 1–${threshold - 1}, or a figure that would reveal one).`,
 };
@@ -120,7 +162,7 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
     `In all: ${plural(totals.read, 'row')} read = ${totals.loaded.toLocaleString('en-GB')} loaded + ${totals.q.toLocaleString('en-GB')} quarantined; ` +
       `${plural(report.files.filter((f) => f.status === 'refused').length, 'file')} refused.`,
   );
-  lines.push(messages.keyFrom(notes));
+  if (ok) lines.push(messages.keyFrom(notes));
   if (!ok) lines.push(messages.loadFailed(report.error));
   return lines.join('\n');
 }

@@ -194,3 +194,11 @@ CREATE TABLE source_state (
     loaded_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (source, scope)
 );
+
+-- Facts about the warehouse itself, carried forward by every refresh. `key_fingerprint`:
+-- an HMAC of a fixed text under the pseudonymisation key (16 hex characters), so that a
+-- refresh made with another key is refused instead of silently unlinking every child.
+CREATE TABLE warehouse_meta (
+    name   VARCHAR NOT NULL PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);

@@ -1,11 +1,14 @@
 // `npm run bench [-- --scale N]`: the generator and the load at scale (default 100),
 // each timed in its own process, with rows and peak memory. The README quotes it.
+// Then `kill -9` at random points of a load and of an upload refresh (kill.ts; 10 runs
+// each, `--kill-runs N`; `--kill-only` for those alone, `--no-kill` to skip them).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { runKillBench } from './kill.js';
 
 const args = process.argv.slice(2);
 const scale = Number(args[args.indexOf('--scale') + 1] ?? 100) || 100;
@@ -13,14 +16,17 @@ const keep = args.includes('--keep');
 const dir = args.includes('--dir') ? args[args.indexOf('--dir') + 1]! : mkdtempSync(join(tmpdir(), 'met-bench-'));
 const step = join(import.meta.dirname, 'step.js');
 const env = { ...process.env, MET_SECRET_KEY: process.env.MET_SECRET_KEY ?? 'benchmark-key-not-for-real-data-0123' };
+const killOnly = args.includes('--kill-only');
+const killRuns = args.includes('--kill-runs') ? Number(args[args.indexOf('--kill-runs') + 1]) : 10;
 
 function run(name: string, ...rest: string[]) {
   const out = execFileSync(process.execPath, [step, name, ...rest], { env, encoding: 'utf-8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; peak_mib: number; detail: Record<string, unknown>[] };
 }
 
-console.log(`MET benchmark: scale ${scale}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`MET benchmark: ${killOnly ? 'kill runs only' : `scale ${scale}`}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 try {
+ if (!killOnly) {
   const extracts = join(dir, 'extracts');
   const g = run('generate', extracts, String(scale));
   const rows = g.detail.reduce((s, f) => s + Number(f.rows), 0);
@@ -45,6 +51,12 @@ try {
   }
   times.sort((a, b) => a - b);
   console.log(`measures: ${times[2]!.toFixed(2)} s for the whole process (median of 5, warm cache): met measures --period 2025-Q3 --area Southampton --role board --json`);
+ }
+  if (!args.includes('--no-kill')) {
+    console.log(`kill -9 at random points: ${killRuns} loads and ${killRuns} upload refreshes of a scale-0.3 folder with Windows-1252 files`);
+    const summaries = await runKillBench({ runs: killRuns, scale: 0.3, seed: 1, env, log: (s) => console.log(s) });
+    if (summaries.some((s) => s.ok !== s.runs)) process.exitCode = 1;
+  }
 } finally {
   if (!keep) rmSync(dir, { recursive: true, force: true });
   else console.log(`kept ${dir}`);

@@ -4,48 +4,75 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownerPid, privateBase } from '../../etl/privateDir.js';
 import { load } from '../../etl/load.js';
 import { EPISODE_HEADER, POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 
-/** A missing_episodes.csv big enough that its load takes a noticeable time. */
-function bigEpisodes(n: number): string {
+/**
+ * A missing_episodes.csv big enough that its load takes seconds, in Windows-1252 (a
+ * column outside the contract says "Café"), so that its converted raw copy sits in a
+ * private folder while the load runs.
+ */
+function bigEpisodes1252(n: number): Buffer {
   const rows: string[] = [];
   for (let i = 0; i < n; i++) {
     const day = String(1 + (i % 28)).padStart(2, '0');
-    rows.push(`E${i},police,SC${String(i % 50000).padStart(7, '0')},2010-05-01,F,White,N,Y,foster,N,Southampton,Bargate,missing,2025-02-${day} 09:00,2025-02-${day} 21:00,Portswood,low`);
+    rows.push(`E${i},police,SC${String(i % 50000).padStart(7, '0')},2010-05-01,F,White,N,Y,foster,N,Southampton,Bargate,missing,2025-02-${day} 09:00,2025-02-${day} 21:00,Portswood,low,Café`);
   }
-  return [EPISODE_HEADER, ...rows].join('\n') + '\n';
+  return Buffer.from([EPISODE_HEADER + ',notes', ...rows].join('\r\n') + '\r\n', 'latin1');
+}
+
+/** Private folders (raw copies) of one process, in memory-backed storage and the temporary folder. */
+function privateDirsOf(pid: number): string[] {
+  return [...new Set([privateBase(), tmpdir()])].flatMap((base) => readdirSync(base).filter((f) => ownerPid(f) === pid).map((f) => join(base, f)));
 }
 
 describe('the switch-over', () => {
-  it('a load killed part-way leaves the previous warehouse opening with its old counts', async () => {
+  it('a load killed part-way leaves the previous warehouse, and the next load clears its raw copy, building file and lock', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
     const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' })) });
     expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
-    const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes(400_000) });
+    const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(400_000) });
 
-    const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: 'ignore' });
-    const building = () => readdirSync(dir).some((f) => f.startsWith('met.duckdb.building-'));
+    const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db, '--progress'], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
-    // Kill it once it has started writing the new warehouse.
-    for (let i = 0; i < 600 && !building(); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(building()).toBe(true);
-    await new Promise((r) => setTimeout(r, 150));
+    // The event: the load has started on the big file (population is in the new warehouse).
+    let stderr = '';
+    await new Promise<void>((res, rej) => {
+      child.stderr!.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('progress: 1/2 missing_episodes.csv')) res();
+      });
+      void exited.then(() => rej(new Error(`the load ended before the kill point: ${stderr}`)));
+    });
+    // Then its converted raw copy's folder (made within moments; polled, with a generous bound).
+    for (let i = 0; i < 400 && privateDirsOf(child.pid!).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(privateDirsOf(child.pid!)).toHaveLength(1);
     child.kill('SIGKILL');
     expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
 
+    // What the kill left: the previous warehouse, intact; a building file and the lock.
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'refreshes')).toBe(1);
+    expect(readdirSync(dir).filter((f) => f.startsWith('met.duckdb.building-'))).not.toEqual([]);
+    expect(existsSync(db + '.lock')).toBe(true);
+    // (Its raw copy is left too, but a load of another test file running at the same
+    // time may already have swept it, so it is checked only after the next load.)
 
-    // The next load clears the half-built file away and succeeds.
-    const { report } = await load({ inDir: v2, db });
+    // The next load (a small good folder) removes all three and loads.
+    const v3 = writeFolder(join(dir, 'v3'), { 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' }), episode({ episode_id: 'E3' })) });
+    const { report, notes } = await load({ inDir: v3, db });
     expect(report.status).toBe('loaded');
-    expect(await count(db, 'missing_episodes')).toBe(400_000);
-    expect(readdirSync(dir).filter((f) => f.includes('building'))).toEqual([]);
+    expect(notes.warnings.join('\n')).toContain(`process ${child.pid} on ${hostname()}`);
+    expect(privateDirsOf(child.pid!)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('building') || f.endsWith('.lock'))).toEqual([]);
+    expect(await count(db, 'missing_episodes')).toBe(3);
+    expect(await count(db, 'refreshes')).toBe(2);
   });
 
   it('a load that fails part-way reports failed and changes nothing', async () => {
