@@ -235,6 +235,25 @@ export function fileNameProblem(name: string): string | null {
   return null;
 }
 
+/** What an upload broke, in words: the limits of multer({ limits }) below. */
+function multerRule(err: multer.MulterError): string {
+  switch (err.code) {
+    case 'LIMIT_UNEXPECTED_FILE':
+      return `a file was sent in another field than 'files' (Unexpected field): send the extracts in the field 'files'`;
+    case 'LIMIT_FILE_COUNT':
+      return 'Too many files: send at most 20 extracts at once';
+    case 'LIMIT_FIELD_COUNT':
+    case 'LIMIT_PART_COUNT':
+      return `Too many fields: send the extracts in 'files' and, for an SSDA903 return, its 'area'`;
+    case 'LIMIT_FIELD_VALUE':
+      return 'Field value too long: a field may be at most 1024 characters';
+    case 'LIMIT_FIELD_KEY':
+      return 'Field name too long: a field name may be at most 100 characters';
+    default:
+      return err.message;
+  }
+}
+
 /** An upload over the cap: answered 413 at once, and the connection closed after the answer. */
 class UploadTooLarge extends Error {}
 
@@ -497,6 +516,8 @@ export function createApp(opts: AppOptions): express.Express {
   const maxUpload = opts.maxUploadBytes ?? defaultMaxUploadBytes();
   const upload = multer({
     storage: new HeldStorage(maxUpload),
+    // The name as sent, path and all, so that a name with a path is refused rather than cut to its base name.
+    preservePath: true,
     // fileSize: one file is never over the cap; HeldStorage also counts all files together.
     limits: { files: 20, fileSize: maxUpload, fields: 5, parts: 30, fieldSize: 1024, fieldNameSize: 100, headerPairs: 20 },
     fileFilter: (req, file, cb) => {
@@ -636,7 +657,7 @@ export function createApp(opts: AppOptions): express.Express {
     else if (err instanceof UploadRefused) res.status(400).json({ error: err.message });
     else if (err instanceof multer.MulterError) {
       if (err.code === 'LIMIT_FILE_SIZE') refuseTooLarge(req, res, maxUpload);
-      else res.status(400).json({ error: `the upload was refused: ${err.message}` });
+      else res.status(400).json({ error: `the upload was refused: ${multerRule(err)}` });
     }
     else if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status < 500) {
       // express's own client errors (e.g. a malformed body).

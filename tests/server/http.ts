@@ -38,11 +38,15 @@ export function raw(
 }
 
 /** A multipart/form-data body built by hand, so that names and bytes can be anything. */
-export function multipart(parts: { name: string; filename?: string; content: string | Buffer; type?: string }[], boundary = 'met-test-boundary-7MA4YWxk'): { body: Buffer; type: string } {
+export function multipart(
+  parts: { name: string; filename?: string; filenameStar?: string; content: string | Buffer; type?: string }[],
+  boundary = 'met-test-boundary-7MA4YWxk',
+): { body: Buffer; type: string } {
   const out: Buffer[] = [];
   for (const p of parts) {
-    const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
-    out.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename !== undefined ? `Content-Type: ${p.type ?? 'text/csv'}\r\n` : ''}\r\n`, 'latin1'));
+    // filenameStar: an RFC 5987 extended name (UTF-8'', percent-encoded), as some clients send.
+    const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}${p.filenameStar !== undefined ? `; filename*=UTF-8''${p.filenameStar}` : ''}`;
+    out.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename !== undefined || p.filenameStar !== undefined ? `Content-Type: ${p.type ?? 'text/csv'}\r\n` : ''}\r\n`, 'latin1'));
     out.push(typeof p.content === 'string' ? Buffer.from(p.content, 'utf-8') : p.content);
     out.push(Buffer.from('\r\n'));
   }
