@@ -188,7 +188,7 @@ export interface DataReach {
   /** The first and last months served (`YYYY-MM`): the months the data touches, up to the refresh's month. */
   first: string | null;
   last: string | null;
-  /** The latest episode's date, `YYYY-MM-DD`, no later than the refresh day: a period ending after it is not complete. */
+  /** The latest episode's date, `YYYY-MM-DD`, among those up to the refresh day: a period ending after it is not complete. */
   latestEvent: string | null;
   /** The day of the latest successful refresh, `YYYY-MM-DD` (null in a warehouse without one). */
   refreshed: string | null;
@@ -198,7 +198,8 @@ export async function dataReach(db: Db): Promise<DataReach> {
   const r = await db.all<{ refreshed: string | null; latest: string | null; first: string | null; last: string | null }>(
     `WITH r AS (SELECT max(coalesce(finished_at, started_at))::DATE AS d FROM refreshes WHERE status = 'loaded')
      SELECT strftime((SELECT d FROM r), '%Y-%m-%d') AS refreshed,
-            strftime(least((SELECT max(reported_at)::DATE FROM missing_episodes), coalesce((SELECT d FROM r), DATE '9999-12-31')), '%Y-%m-%d') AS latest,
+            (SELECT strftime(max(reported_at), '%Y-%m-%d') FROM missing_episodes
+              WHERE reported_at::DATE <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS latest,
             (SELECT strftime(min(start_date), '%Y-%m') FROM periods WHERE kind = 'month') AS first,
             (SELECT strftime(max(start_date), '%Y-%m') FROM periods
               WHERE kind = 'month' AND start_date <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS last`,

@@ -76,7 +76,7 @@ async function readInfo(db: Db): Promise<WarehouseInfo> {
   const periods: WarehouseInfo['periods'] = { month: [], quarter: [], fy: [], year: [] };
   for (const r of rows) periods[r.kind as keyof WarehouseInfo['periods']]?.push(r.period_id);
   // "The latest complete quarter": the latest quarter whose last day the data reaches
-  // (the latest episode, no later than the refresh day); an extract taken mid-month
+  // (the latest episode up to the refresh day); an extract taken mid-month
   // would otherwise make a part-quarter the default.
   const quarters = rows.filter((r) => r.kind === 'quarter');
   const complete = reach.latestEvent ? quarters.find((q) => q.last_date <= reach.latestEvent!) : undefined;
