@@ -18,7 +18,7 @@ import { parsePeriod, PeriodError } from '../lib/periods.js';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../lib/pages.js';
 import { ARROW_TYPE, measuresToArrow, quarantineToArrow, type QuarantineRow } from './arrow.js';
 import { meta } from './meta.js';
-import { RefreshJobs, savedName, type HeldFile, type Job } from './refreshJobs.js';
+import { holdChunk, RefreshJobs, savedName, type HeldFile, type Job } from './refreshJobs.js';
 import { VERSION } from './version.js';
 import { NoWarehouse, type Lease, type Warehouse } from './warehouse.js';
 
@@ -301,7 +301,10 @@ class HeldStorage implements multer.StorageEngine {
       u.bytes += chunk.length;
       size += chunk.length;
       if (u.bytes > this.cap) tooLarge();
-      else held.chunks!.push(chunk);
+      else {
+        held.chunks!.push(chunk);
+        holdChunk(chunk);
+      }
     });
     file.stream.on('end', () => {
       if (over) return;

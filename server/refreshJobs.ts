@@ -30,6 +30,24 @@ export interface HeldFile {
   chunks: Buffer[] | null;
 }
 
+// Bytes of uploads held in memory now: counted in as each chunk is kept, and out only
+// when the garbage collector has freed it, so the count shows what is really still held.
+let heldNow = 0;
+const freed = new FinalizationRegistry<number>((n) => {
+  heldNow -= n;
+});
+
+/** Counts a chunk of an upload kept in memory (until it is garbage collected). */
+export function holdChunk(chunk: Buffer): void {
+  heldNow += chunk.length;
+  freed.register(chunk, chunk.length);
+}
+
+/** Bytes of uploaded files this process holds in memory, not yet freed. */
+export function uploadBytesHeld(): number {
+  return heldNow;
+}
+
 /**
  * The name an uploaded file is saved under: its base name, only if that is a file of
  * the contract (so a crafted name can never point outside the folder). Null otherwise.

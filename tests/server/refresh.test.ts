@@ -83,10 +83,10 @@ describe('a refresh while the server runs', () => {
 
     // Polled until the job has ended, bounded by a count of polls rather than a time.
     let status: { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } } | undefined;
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0; i < 6000; i++) {
       status = (await (await fetch(`${server.url}/api/refresh/${job}`)).json()) as typeof status;
       if (status!.state !== 'running') break;
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 20));
     }
     expect(status!.state).toBe('done');
     expect(status!.report!.status).toBe('loaded');
