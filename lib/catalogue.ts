@@ -34,6 +34,8 @@ export interface MeasureDef {
   higherIsBetter?: boolean;
   /** Counts this figure is built on: where one of them is suppressed, so is this. */
   basedOn?: string[];
+  /** 'analyst' for data-quality detail, which no other role is shown. */
+  audience?: 'analyst';
 }
 
 const add = (id: string): Breakdown => ({ id, additive: true });
@@ -183,9 +185,9 @@ export const MEASURES: readonly MeasureDef[] = [
     breakdowns: [add('action_type'), add('theme')],
   },
   { id: 'offenders_disrupted', family: 'places', kind: 'count', label: 'Offenders disrupted', definition: 'Distinct offenders with a disruption action in the period.' },
-  { id: 'load_summary', family: 'data_quality', kind: 'rows', label: 'Load summary', definition: 'Per source and refresh: rows read, loaded and quarantined, with the quarantine reasons.' },
-  { id: 'completeness', family: 'data_quality', kind: 'rows', label: 'Completeness', definition: 'Per source and column: % of loaded rows with a value.' },
-  { id: 'timeliness', family: 'data_quality', kind: 'rows', label: 'Timeliness', definition: 'Per source: the latest event date in the extract and the days from it to the refresh.' },
+  { id: 'load_summary', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Load summary', definition: 'Per source and refresh: rows read, loaded and quarantined, with the quarantine reasons.' },
+  { id: 'completeness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Completeness', definition: 'Per source and column: % of loaded rows with a value.' },
+  { id: 'timeliness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Timeliness', definition: 'Per source: the latest event date in the extract and the days from it to the refresh.' },
 ];
 
 export const MEASURE_IDS = MEASURES.map((m) => m.id);

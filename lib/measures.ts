@@ -65,6 +65,20 @@ export class RequestError extends Error {
   }
 }
 
+/** A request for something the caller's role may not see: a 403 for the API. */
+export class ForbiddenError extends RequestError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * Data-quality detail (per refresh, file, source and column) is for the analyst only:
+ * other roles asking for one by id are refused; asking for everything leaves them out.
+ */
+export const ANALYST_ONLY_MEASURES: ReadonlySet<string> = new Set(MEASURES.filter((m) => m.audience === 'analyst').map((m) => m.id));
+
 export interface MeasuresRequest {
   period: string;
   area: string;
@@ -157,11 +171,69 @@ async function knownPeriods(db: Db, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.period_id));
 }
 
-async function coverage(db: Db): Promise<string> {
-  const r = await db.all<{ lo: string | null; hi: string | null }>(
-    `SELECT min(period_id) AS lo, max(period_id) AS hi FROM periods WHERE kind = 'month'`,
+/**
+ * How far the data reaches: the one reading behind the periods served, the default
+ * period (server/warehouse.ts) and the "not complete" warning. Nothing beyond the day
+ * of the latest refresh counts: a row dated in the future (an old warehouse may hold
+ * one) never makes a period that has not happened yet servable or the default.
+ */
+export interface DataReach {
+  /** The first and last months served (`YYYY-MM`): the months the data touches, up to the refresh's month. */
+  first: string | null;
+  last: string | null;
+  /** The latest episode's date, `YYYY-MM-DD`, among those up to the refresh day: a period ending after it is not complete. */
+  latestEvent: string | null;
+  /** The day of the latest successful refresh, `YYYY-MM-DD` (null in a warehouse without one). */
+  refreshed: string | null;
+}
+
+export async function dataReach(db: Db): Promise<DataReach> {
+  const r = await db.all<{ refreshed: string | null; latest: string | null; first: string | null; last: string | null }>(
+    `WITH r AS (SELECT max(coalesce(finished_at, started_at))::DATE AS d FROM refreshes WHERE status = 'loaded')
+     SELECT strftime((SELECT d FROM r), '%Y-%m-%d') AS refreshed,
+            (SELECT strftime(max(reported_at), '%Y-%m-%d') FROM missing_episodes
+              WHERE reported_at::DATE <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS latest,
+            (SELECT strftime(min(start_date), '%Y-%m') FROM periods WHERE kind = 'month') AS first,
+            (SELECT strftime(max(start_date), '%Y-%m') FROM periods
+              WHERE kind = 'month' AND start_date <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS last`,
+    undefined,
+    'reading how far the data reaches',
   );
-  return r[0]?.lo ? `the warehouse covers ${r[0].lo} to ${r[0].hi}` : 'the warehouse holds no events yet';
+  const x = r[0];
+  return { first: x?.first ?? null, last: x?.last ?? null, latestEvent: x?.latest ?? null, refreshed: x?.refreshed ?? null };
+}
+
+/** True when the data reaches the period: it ends no earlier than the first month served and starts no later than the last. */
+export function withinReach(p: { start: string; last: string }, reach: DataReach): boolean {
+  if (!reach.first || !reach.last) return false;
+  return p.last.slice(0, 7) >= reach.first && p.start.slice(0, 7) <= reach.last;
+}
+
+function coverage(reach: DataReach): string {
+  return reach.first && reach.last
+    ? `the warehouse covers ${reach.first} to ${reach.last}${reach.refreshed ? ` (nothing after its refresh on ${reach.refreshed})` : ''}: choose a period in that range`
+    : 'the warehouse holds no events yet';
+}
+
+/** A period's neighbours may fall outside the years periods may use (before 1900): then they are left out. */
+function orNull<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PeriodError) return null;
+    throw e;
+  }
+}
+
+/** Up to n periods of p's kind ending with p, oldest first, stopping at the earliest year periods may use. */
+function periodsBack(p: Period, n: number): Period[] {
+  const out: Period[] = n > 0 ? [p] : [];
+  while (out.length < n) {
+    const q = orNull(() => previousPeriod(out[0]!));
+    if (!q) break;
+    out.unshift(q);
+  }
+  return out;
 }
 
 /**
@@ -187,26 +259,33 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   const area = parseArea(req.area);
   const scope = parseScope(req.scope);
   const role = parseRole(req.role);
-  const defs = parseIds(req.ids);
+  const exact = seesExactFigures(role);
+  let defs = parseIds(req.ids);
+  if (!exact) {
+    const asked = req.ids && req.ids.length > 0 ? defs.find((d) => ANALYST_ONLY_MEASURES.has(d.id)) : undefined;
+    if (asked) throw new ForbiddenError(`${asked.id} is for the analyst only: data-quality detail is not shown to the ${role} role`);
+    defs = defs.filter((d) => !ANALYST_ONLY_MEASURES.has(d.id));
+  }
   const trendN = req.trend ?? 12;
   if (!Number.isInteger(trendN) || trendN < 0 || trendN > 120) throw new RequestError(`trend must be a whole number from 0 to 120, not ${req.trend}`);
   // Read from the model at each call, so that a changed setting applies without a restart of the module.
   const threshold = req.threshold ?? PARAMETERS.suppression_threshold;
 
-  const exact = seesExactFigures(role);
   if (!exact && period.kind !== 'quarter' && period.kind !== 'fy') {
     throw new RequestError(
       `the ${role} role sees figures by quarter (e.g. 2025-Q3) or financial year (e.g. FY2025-26): months add up to quarters and quarters to calendar years, so other periods would let a withheld figure be worked out by subtraction`,
     );
   }
-  const prev = previousPeriod(period);
-  const yearAgo = yearEarlier(period);
-  const trend = trendN > 0 ? lastPeriods(period, trendN) : [];
-  const wanted = [...new Set([period.id, prev.id, yearAgo.id, ...trend.map((p) => p.id)])];
+  const reach = await dataReach(db);
+  if (!withinReach(period, reach)) throw new RequestError(`there is no data for ${period.id}: ${coverage(reach)}`);
+  const prev = orNull(() => previousPeriod(period));
+  const yearAgo = orNull(() => yearEarlier(period));
+  const trend = periodsBack(period, trendN);
+  const wanted = [...new Set([period.id, ...(prev ? [prev.id] : []), ...(yearAgo ? [yearAgo.id] : []), ...trend.map((p) => p.id)])];
   await checkBuilt(db, defs);
   const built = await builtParameters(db);
   const known = await knownPeriods(db, wanted);
-  if (!known.has(period.id)) throw new RequestError(`there is no data for ${period.id}: ${await coverage(db)}`);
+  if (!known.has(period.id)) throw new RequestError(`there is no data for ${period.id}: ${coverage(reach)}`);
   const periods = wanted.filter((id) => known.has(id));
 
   // For the board and commissioners, suppression is worked out over each financial
@@ -283,7 +362,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   const warnings: string[] = [];
   // A period that runs past the latest episode in the extracts is still filling up:
   // its figures are low for that reason alone, so they are not read as a signal.
-  const dataEnd = await db.value<string | null>(`SELECT strftime(max(reported_at), '%Y-%m-%d') FROM missing_episodes`);
+  const dataEnd = reach.latestEvent;
   const incomplete = dataEnd !== null && dataEnd !== undefined && period.last > dataEnd;
   if (incomplete) {
     warnings.push(`${period.label} runs past the latest episode in the extracts (${dataEnd}): its figures are incomplete, and no trend reading is given for it`);
@@ -294,7 +373,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
     const out: MeasureOut = { value: here.headline };
     if (Object.keys(here.by).length > 0) out.by = here.by;
     for (const [label, p] of [['previous', prev], ['year_earlier', yearAgo]] as const) {
-      if (!known.has(p.id)) continue;
+      if (!p || !known.has(p.id)) continue;
       const then = shownFor(def, p.id)[area]!.headline;
       out[label] = { period: p.id, value: then, ...changeOf(here.headline, then) };
     }

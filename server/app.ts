@@ -8,18 +8,17 @@ import { rateLimit } from 'express-rate-limit';
 import multer from 'multer';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, SOURCES, type AreaName } from '../etl/contract.js';
-import { parseArea, parseScope, readMeasures, RequestError } from '../lib/measures.js';
+import { ForbiddenError, parseArea, parseScope, readMeasures, RequestError } from '../lib/measures.js';
 import { MEASURES } from '../lib/catalogue.js';
 import type { Role } from '../lib/disclosure.js';
 import { parsePeriod, PeriodError } from '../lib/periods.js';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../lib/pages.js';
 import { ARROW_TYPE, measuresToArrow, quarantineToArrow, type QuarantineRow } from './arrow.js';
 import { meta } from './meta.js';
-import { RefreshJobs, savedName, uploadDir, type Job } from './refreshJobs.js';
+import { holdChunk, RefreshJobs, savedName, type HeldFile, type Job } from './refreshJobs.js';
 import { VERSION } from './version.js';
 import { NoWarehouse, type Lease, type Warehouse } from './warehouse.js';
 
@@ -27,9 +26,27 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      met: { role: Role; upload?: { dir: string; saved: Set<string>; refused: Job['refused_uploads'] } };
+      met: { role: Role; upload?: Upload };
     }
   }
+}
+
+/** One upload while it is read: the files held so far and the bytes they take. */
+interface Upload {
+  held: HeldFile[];
+  saved: Set<string>;
+  refused: Job['refused_uploads'];
+  bytes: number;
+}
+
+/** The loopback names a browser on this machine uses: the server answers to these by default. */
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
+
+/** The default cap on one upload, all its files together: MET_MAX_UPLOAD_MB, or 200 MB. */
+export function defaultMaxUploadBytes(): number {
+  const env = process.env.MET_MAX_UPLOAD_MB;
+  const mb = env !== undefined && /^\s*\d+\s*$/.test(env) && Number(env) > 0 ? Number(env) : 200;
+  return mb * 1024 * 1024;
 }
 
 export interface AppOptions {
@@ -41,6 +58,13 @@ export interface AppOptions {
   webDir?: string;
   /** Requests per minute per client on /api. */
   rateLimitPerMinute?: number;
+  /**
+   * Host names (without the port) the server answers to, with the port it is reached
+   * on; default the loopback names. Any other Host header gets a 421 (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /** The cap on one upload, all files together, in bytes (default defaultMaxUploadBytes()). */
+  maxUploadBytes?: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -165,6 +189,144 @@ function analystOnly(req: Request, what: string): void {
   if (req.met.role !== 'analyst') throw new Forbidden(`${what} is for the analyst only: it shows record-level or data-quality detail`);
 }
 
+/** A Host header's name (lower case, IPv6 in brackets) and port (80 when absent), or null if it is not one. */
+function hostAndPort(text: string): { name: string; port: number } | null {
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(\d{1,5}))?$/i.exec(text);
+  if (!m) return null;
+  return { name: m[1]!.toLowerCase(), port: m[2] === undefined ? 80 : Number(m[2]) };
+}
+
+/** True when the Host header names this server: an allowed name with the port the request came in on. */
+export function hostAllowed(host: string | undefined, names: ReadonlySet<string>, port: number | undefined): boolean {
+  const h = host === undefined ? null : hostAndPort(host);
+  return h !== null && names.has(h.name) && h.port === port;
+}
+
+/**
+ * Same-origin proof for a request that changes state (until sign-in exists): the
+ * browser's Origin is this server's own (http://allowed-host:port), or, where a client
+ * sends no Origin, Sec-Fetch-Site says same-origin. Null when proven, else why not.
+ */
+export function crossOriginProblem(req: Request, names: ReadonlySet<string>): string | null {
+  const origin = req.get('origin');
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') return `the browser says this request came from another site (Sec-Fetch-Site: ${site === 'same-site' || site === 'cross-site' || site === 'none' ? site : 'not same-origin'})`;
+  if (origin === undefined) {
+    return site === 'same-origin' ? null : 'the request carries no Origin header and no Sec-Fetch-Site: same-origin';
+  }
+  const m = /^http:\/\/([^/]+)$/i.exec(origin);
+  if (m && hostAllowed(m[1], names, req.socket.localPort)) return null;
+  return 'its Origin is not this server';
+}
+
+/** Longest uploaded file name accepted (the contract's names are under 30 characters). */
+export const MAX_FILE_NAME = 255;
+
+/**
+ * The rule an uploaded file's name breaks, or null. A name is a plain file name: no
+ * control characters (NUL included), no folder separators, at most MAX_FILE_NAME characters.
+ */
+export function fileNameProblem(name: string): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'a file name may not contain control characters (such as NUL or a line break)';
+  if (/[\\/]/.test(name)) return 'a file name may not contain / or \\: send the file itself, named as in the data contract, not a path';
+  if (name.length > MAX_FILE_NAME) return `a file name may be at most ${MAX_FILE_NAME} characters long`;
+  if (name.trim() === '' || name === '.' || name === '..') return 'a file needs a name: name it as in the data contract';
+  return null;
+}
+
+/** What an upload broke, in words: the limits of multer({ limits }) below. */
+function multerRule(err: multer.MulterError): string {
+  switch (err.code) {
+    case 'LIMIT_UNEXPECTED_FILE':
+      return `a file was sent in another field than 'files' (Unexpected field): send the extracts in the field 'files'`;
+    case 'LIMIT_FILE_COUNT':
+      return 'Too many files: send at most 20 extracts at once';
+    case 'LIMIT_FIELD_COUNT':
+    case 'LIMIT_PART_COUNT':
+      return `Too many fields: send the extracts in 'files' and, for an SSDA903 return, its 'area'`;
+    case 'LIMIT_FIELD_VALUE':
+      return 'Field value too long: a field may be at most 1024 characters';
+    case 'LIMIT_FIELD_KEY':
+      return 'Field name too long: a field name may be at most 100 characters';
+    default:
+      return err.message;
+  }
+}
+
+/** An upload over the cap: answered 413 at once, and the connection closed after the answer. */
+class UploadTooLarge extends Error {}
+
+/** A multipart body that could not be read, or a file name that breaks a rule: 400. */
+class UploadRefused extends Error {}
+
+function tooLargeMessage(cap: number): string {
+  return `the upload is larger than the ${Math.round(cap / (1024 * 1024))} MB this server accepts at once (all files together): send fewer files per refresh`;
+}
+
+/** Answers 413 now, without reading (more of) the body; the connection closes after the answer. */
+function refuseTooLarge(req: Request, res: Response, cap: number): void {
+  if (res.headersSent) return;
+  res.set('Connection', 'close');
+  res.status(413).json({ error: tooLargeMessage(cap) });
+  // Whatever of the body is still arriving is read and dropped (never kept) until the
+  // connection closes.
+  req.resume();
+}
+
+/**
+ * Multer storage that keeps each file's bytes in memory, as the chunks received,
+ * counting every file of the request against one cap: past it, the request is
+ * answered 413 at once and nothing more is kept.
+ */
+class HeldStorage implements multer.StorageEngine {
+  constructor(private readonly cap: number) {}
+
+  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
+    const u = req.met.upload!;
+    const held: HeldFile = { name: savedName(file.originalname)!, chunks: [] };
+    let size = 0;
+    let over = false;
+    const tooLarge = () => {
+      if (over) return;
+      over = true;
+      held.chunks = null;
+      refuseTooLarge(req, req.res!, this.cap);
+      file.stream.resume();
+      cb(new UploadTooLarge(tooLargeMessage(this.cap)));
+    };
+    file.stream.on('limit', tooLarge);
+    file.stream.on('data', (chunk: Buffer) => {
+      if (over) return;
+      u.bytes += chunk.length;
+      size += chunk.length;
+      if (u.bytes > this.cap) tooLarge();
+      else {
+        held.chunks!.push(chunk);
+        holdChunk(chunk);
+      }
+    });
+    file.stream.on('end', () => {
+      if (over) return;
+      u.held.push(held);
+      cb(null, { size });
+    });
+    file.stream.on('error', (e) => {
+      if (over) return;
+      over = true;
+      held.chunks = null;
+      cb(e);
+    });
+  }
+
+  _removeFile(req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    const u = req.met.upload;
+    const name = savedName(file.originalname);
+    if (u) u.held = u.held.filter((h) => h.name !== name);
+    cb(null);
+  }
+}
+
 /** Runs a handler with a leased warehouse, released when the handler is done. */
 function withLease(warehouse: Warehouse, f: (lease: Lease, req: Request, res: Response) => Promise<void>) {
   return async (req: Request, res: Response) => {
@@ -216,6 +378,35 @@ export function createApp(opts: AppOptions): express.Express {
       res.on('finish', () => log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - t0) }, 'request'));
     }
     next();
+  });
+
+  // DNS rebinding: a page elsewhere whose name is made to point at this machine would
+  // reach the server with its own name in Host. Only the allowed names are served, on
+  // the port the request came in on; every path, static pages included.
+  const hostNames: ReadonlySet<string> = new Set((opts.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase()));
+  app.use((req, res, next) => {
+    if (hostAllowed(req.get('host'), hostNames, req.socket.localPort)) {
+      next();
+      return;
+    }
+    res.status(421).json({
+      error: `this server does not answer to that host name: use http://localhost:${req.socket.localPort}/ or a name it was started with (met serve --host, --allow-host)`,
+    });
+  });
+
+  // Cross-site request forgery: until sign-in exists, every request that changes state
+  // must prove it comes from this server's own pages.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
+      next();
+      return;
+    }
+    const problem = crossOriginProblem(req, hostNames);
+    if (problem === null) {
+      next();
+      return;
+    }
+    res.status(403).json({ error: `refused: ${problem}. Requests that change data must come from this server's own pages (same origin)` });
   });
 
   app.use(
@@ -325,16 +516,22 @@ export function createApp(opts: AppOptions): express.Express {
     }),
   );
 
+  const maxUpload = opts.maxUploadBytes ?? defaultMaxUploadBytes();
   const upload = multer({
-    storage: multer.diskStorage({
-      destination: (req, _file, cb) => cb(null, req.met.upload!.dir),
-      filename: (_req, file, cb) => cb(null, savedName(file.originalname)!),
-    }),
-    limits: { files: 20, fileSize: 2 * 1024 ** 3, fields: 5 },
+    storage: new HeldStorage(maxUpload),
+    // The name as sent, path and all, so that a name with a path is refused rather than cut to its base name.
+    preservePath: true,
+    // fileSize: one file is never over the cap; HeldStorage also counts all files together.
+    limits: { files: 20, fileSize: maxUpload, fields: 5, parts: 30, fieldSize: 1024, fieldNameSize: 100, headerPairs: 20 },
     fileFilter: (req, file, cb) => {
       const u = req.met.upload!;
+      const rule = fileNameProblem(file.originalname);
+      if (rule) {
+        cb(new UploadRefused(`the upload was refused: ${rule}`));
+        return;
+      }
       const name = savedName(file.originalname);
-      const shown = basename(file.originalname.replace(/\\/g, '/'));
+      const shown = file.originalname;
       if (file.fieldname !== 'files') {
         u.refused.push({ file: shown, reason: `sent in field '${file.fieldname}': send files in the field 'files'` });
         cb(null, false);
@@ -350,23 +547,46 @@ export function createApp(opts: AppOptions): express.Express {
       }
     },
   });
+  const readUpload = upload.array('files', 20);
 
   app.post(
     '/api/refresh',
     (req, res, next) => {
       analystOnly(req, 'a refresh');
+      // Everything that can be judged from the headers is, before a byte of the body is read.
+      const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+      if (encoding !== 'identity') {
+        res.status(415).json({ error: `the upload was refused: send it without Content-Encoding (${encoding === 'gzip' || encoding === 'deflate' || encoding === 'br' ? encoding : 'an encoding'} is not accepted); the server reads plain multipart/form-data only` });
+        return;
+      }
+      if (!req.is('multipart/form-data')) {
+        res.status(415).json({ error: `the upload was refused: send the extracts as multipart/form-data, in the field 'files'` });
+        return;
+      }
+      const length = req.get('content-length');
+      if (length !== undefined && Number(length) > maxUpload) {
+        refuseTooLarge(req, res, maxUpload);
+        return;
+      }
       if (jobs.busy()) {
         res.status(409).json({ error: 'a refresh is already running: wait for it to finish, then try again' });
         return;
       }
-      req.met.upload = { dir: uploadDir(), saved: new Set(), refused: [] };
-      // Whatever happens to the request, a folder nobody will load is removed.
+      req.met.upload = { held: [], saved: new Set(), refused: [], bytes: 0 };
+      // Whatever happens to the request, the bytes held for it go with it.
       res.on('close', () => {
-        if (!res.locals.started && req.met.upload) rmSync(req.met.upload.dir, { recursive: true, force: true });
+        if (req.met.upload) req.met.upload.held = [];
       });
       next();
     },
-    upload.array('files', 20),
+    (req, res, next) => {
+      readUpload(req, res, (err?: unknown) => {
+        if (err === undefined || err === null) next();
+        else if (err instanceof UploadTooLarge || err instanceof UploadRefused || err instanceof multer.MulterError) next(err);
+        // busboy's own errors: a body that is not well-formed multipart.
+        else next(new UploadRefused('the upload was refused: the body is not well-formed multipart/form-data'));
+      });
+    },
     (req, res) => {
       const u = req.met.upload!;
       const fields = parse(uploadFields, req.body ?? {});
@@ -381,8 +601,7 @@ export function createApp(opts: AppOptions): express.Express {
         res.status(409).json({ error: 'a refresh is already running: wait for it to finish, then try again' });
         return;
       }
-      res.locals.started = true;
-      const job = jobs.start(u.dir, u.saved.size, fields.area, u.refused, (j) => log?.info({ job: j.job, state: j.state }, 'refresh finished'));
+      const job = jobs.start(u.held, fields.area, u.refused, (j) => log?.info({ job: j.job, state: j.state }, 'refresh finished'));
       res.status(202).json({ job: job.job, refused_uploads: job.refused_uploads });
     },
   );
@@ -431,11 +650,18 @@ export function createApp(opts: AppOptions): express.Express {
 
   // Errors: what the client did wrong is a 400 saying what is allowed; anything else a
   // 500 that says nothing of the server's insides (the log has the error's kind).
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof RequestError) res.status(400).json({ error: err.message });
-    else if (err instanceof Forbidden) res.status(403).json({ error: err.message });
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    // Already answered (an upload over the cap is answered the moment it passes it).
+    if (res.headersSent) return;
+    if (err instanceof ForbiddenError || err instanceof Forbidden) res.status(403).json({ error: err.message });
+    else if (err instanceof RequestError) res.status(400).json({ error: err.message });
     else if (err instanceof NoWarehouse) res.status(503).json({ error: err.message });
-    else if (err instanceof multer.MulterError) res.status(err.code === 'LIMIT_FILE_SIZE' ? 413 : 400).json({ error: `the upload was refused: ${err.message}` });
+    else if (err instanceof UploadTooLarge) refuseTooLarge(req, res, maxUpload);
+    else if (err instanceof UploadRefused) res.status(400).json({ error: err.message });
+    else if (err instanceof multer.MulterError) {
+      if (err.code === 'LIMIT_FILE_SIZE') refuseTooLarge(req, res, maxUpload);
+      else res.status(400).json({ error: `the upload was refused: ${multerRule(err)}` });
+    }
     else if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status < 500) {
       // express's own client errors (e.g. a malformed body).
       res.status((err as { status: number }).status).json({ error: 'the request could not be read' });

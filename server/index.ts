@@ -3,8 +3,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
+import { sweepPrivateDirs } from '../etl/privateDir.js';
 import type { Role } from '../lib/disclosure.js';
-import { createApp } from './app.js';
+import { createApp, LOOPBACK_HOSTS } from './app.js';
 import { Warehouse } from './warehouse.js';
 
 export { createApp } from './app.js';
@@ -17,6 +18,10 @@ export interface StartOptions {
   port?: number;
   /** Default 127.0.0.1: the dashboard is not on the network unless asked. */
   host?: string;
+  /** More host names the server answers to (besides the loopback names and `host`). */
+  allowHosts?: string[];
+  /** The cap on one upload, all files together, in MB (default MET_MAX_UPLOAD_MB or 200). */
+  maxUploadMb?: number;
   /** Request logging to stdout (default true). */
   log?: boolean;
 }
@@ -27,10 +32,53 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Refused before the server starts: the message says what to do instead. */
+export class ServeRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ServeRefused';
+  }
+}
+
+/** True for an address or name that only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** The Host-header names the server answers to: loopback names, the address it listens on (unless a wildcard), and any added. */
+export function allowedHostNames(host: string, extra: string[] = []): string[] {
+  const names = new Set<string>(LOOPBACK_HOSTS);
+  const asName = (h: string) => {
+    const t = h.trim().toLowerCase();
+    return t.includes(':') && !t.startsWith('[') ? `[${t}]` : t;
+  };
+  if (!['0.0.0.0', '::', '[::]', ''].includes(host.trim())) names.add(asName(host));
+  for (const h of extra) if (h.trim()) names.add(asName(h));
+  return [...names];
+}
+
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const warehouse = new Warehouse(resolve(opts.db));
-  const app = createApp({ warehouse, role: opts.role ?? 'analyst', ...(opts.log === false ? { logger: false as const } : {}) });
+  const role = opts.role ?? 'analyst';
   const host = opts.host ?? '127.0.0.1';
+  if (role === 'analyst' && !isLoopback(host)) {
+    throw new ServeRefused(
+      `the analyst role sees exact figures and record-level detail, so it is served on this machine only (--host 127.0.0.1 or localhost), not on ${host}: serve the network as board or commissioner`,
+    );
+  }
+  if (opts.maxUploadMb !== undefined && !(Number.isInteger(opts.maxUploadMb) && opts.maxUploadMb > 0)) {
+    throw new ServeRefused(`the upload cap must be a whole number of MB above 0, not ${opts.maxUploadMb}`);
+  }
+  // Raw copies left behind by a process that was killed (etl/privateDir.ts): gone before anything else.
+  sweepPrivateDirs();
+  const warehouse = new Warehouse(resolve(opts.db));
+  const app = createApp({
+    warehouse,
+    role,
+    allowedHosts: allowedHostNames(host, opts.allowHosts),
+    ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
+    ...(opts.log === false ? { logger: false as const } : {}),
+  });
   const server: Server = await new Promise((ok, fail) => {
     const s = app.listen(opts.port ?? 8080, host, (err?: Error) => (err ? fail(err) : ok(s)));
     s.on('error', fail);

@@ -17,7 +17,8 @@ export function roleNote(role: Role): string {
 export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role, version: string) {
   // How current each source is: the stored timeliness rows, read the one way figures are read.
   let sources: { source: string; latest_event: string | null; refreshed: string | null }[] = [];
-  if (db && info?.default_period) {
+  // Per-source detail is data quality: for the analyst only (lib/measures.ts ANALYST_ONLY_MEASURES).
+  if (db && info?.default_period && role === 'analyst') {
     const r = await readMeasures(db, { period: info.default_period, area: 'all', role, trend: 0, ids: ['timeliness'] });
     sources = (r.measures.timeliness?.rows ?? []).map((x) => ({
       source: String(x.source),

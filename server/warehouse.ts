@@ -7,6 +7,7 @@
 
 import { statSync } from 'node:fs';
 import { openDb, type Db } from '../lib/db.js';
+import { dataReach, withinReach } from '../lib/measures.js';
 
 export interface WarehouseInfo {
   refresh_id: string;
@@ -61,24 +62,24 @@ async function readInfo(db: Db): Promise<WarehouseInfo> {
     undefined,
     'reading the latest refresh',
   );
-  const rows = await db.all<{ period_id: string; kind: string; last_date: string }>(
-    `SELECT period_id, kind, strftime(last_date, '%Y-%m-%d') AS last_date FROM periods ORDER BY start_date DESC, period_id`,
-    undefined,
-    'reading the periods',
-  );
+  // Periods within the data's reach only (lib/measures.ts dataReach, the same reading
+  // the figures use): none after the latest refresh, whatever dates the data holds.
+  const reach = await dataReach(db);
+  const rows = (
+    await db.all<{ period_id: string; kind: string; start_month: string; last_date: string }>(
+      `SELECT period_id, kind, strftime(start_date, '%Y-%m') AS start_month, strftime(last_date, '%Y-%m-%d') AS last_date
+       FROM periods ORDER BY start_date DESC, period_id`,
+      undefined,
+      'reading the periods',
+    )
+  ).filter((r) => withinReach({ start: `${r.start_month}-01`, last: r.last_date }, reach));
   const periods: WarehouseInfo['periods'] = { month: [], quarter: [], fy: [], year: [] };
   for (const r of rows) periods[r.kind as keyof WarehouseInfo['periods']]?.push(r.period_id);
-  // "The latest complete quarter": the latest quarter whose last day the data reaches,
-  // judged by the latest event date across the event sources (an extract taken mid-month
-  // would otherwise make a part-quarter the default).
-  const latest = await db.value<string | null>(
-    `SELECT max(json_extract_string(row, '$.latest_event')) FROM measure_rows
-     WHERE measure = 'timeliness' AND json_extract_string(row, '$.source') NOT IN ('population', 'actions')`,
-    undefined,
-    'reading how current the data is',
-  );
+  // "The latest complete quarter": the latest quarter whose last day the data reaches
+  // (the latest episode up to the refresh day); an extract taken mid-month
+  // would otherwise make a part-quarter the default.
   const quarters = rows.filter((r) => r.kind === 'quarter');
-  const complete = latest ? quarters.find((q) => q.last_date <= latest) : undefined;
+  const complete = reach.latestEvent ? quarters.find((q) => q.last_date <= reach.latestEvent!) : undefined;
   return {
     refresh_id: refresh[0]?.refresh_id ?? 'unknown',
     finished_at: refresh[0]?.finished_at ?? null,

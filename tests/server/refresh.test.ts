@@ -4,11 +4,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.js';
 import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
+import { privateBase } from '../../etl/privateDir.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import { Warehouse } from '../../server/warehouse.js';
 
@@ -47,8 +47,8 @@ describe('a refresh while the server runs', () => {
     })();
     const { report } = await load({ inDir: join(dir, 'b'), db });
     expect(report.status).toBe('loaded');
-    // A few more requests after the switch-over.
-    await new Promise((r) => setTimeout(r, 100));
+    // A few more requests after the switch-over: the loop runs until three have seen it (bounded by a count).
+    for (let i = 0; i < 10_000 && results.filter((r) => r.refresh === report.refresh_id).length < 3; i++) await new Promise((r) => setImmediate(r));
     loading = false;
     await loop;
     for (let i = 0; i < 3; i++) results.push(await refreshOf('/api/pages/missing?area=Portsmouth'));
@@ -71,25 +71,28 @@ describe('a refresh while the server runs', () => {
     });
     const form = new FormData();
     for (const f of ['population.csv', 'missing_episodes.csv']) form.append('files', new Blob([readFileSync(join(folder, f))]), f);
-    form.append('files', new Blob(['x']), '../../etc/notes.txt');
-    const uploadsBefore = readdirSync(tmpdir()).filter((f) => f.startsWith('met-upload-')).length;
+    form.append('files', new Blob(['x']), 'notes.txt');
+    const privateFolders = () => readdirSync(privateBase()).filter((f) => f.startsWith(`met-private-upload-${process.pid}-`));
+    expect(privateFolders()).toEqual([]);
 
-    const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form });
+    // A browser sends its page's Origin with a POST; fetch here does not, so the test does.
+    const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { origin: server.url } });
     expect(res.status).toBe(202);
     const { job, refused_uploads } = (await res.json()) as { job: string; refused_uploads: { file: string; reason: string }[] };
     expect(refused_uploads).toEqual([{ file: 'notes.txt', reason: expect.stringContaining('not a file of the data contract') }]);
 
+    // Polled until the job has ended, bounded by a count of polls rather than a time.
     let status: { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } } | undefined;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 6000; i++) {
       status = (await (await fetch(`${server.url}/api/refresh/${job}`)).json()) as typeof status;
       if (status!.state !== 'running') break;
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
     }
     expect(status!.state).toBe('done');
     expect(status!.report!.status).toBe('loaded');
     expect(status!.report!.files.map((f) => f.file).sort()).toEqual(['missing_episodes.csv', 'population.csv']);
     // The private upload folder is gone.
-    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('met-upload-')).length).toBeLessThanOrEqual(uploadsBefore);
+    expect(privateFolders()).toEqual([]);
     const after = await refreshOf('/api/pages/overview');
     expect(after.refresh).toBe(status!.report!.refresh_id);
   });
@@ -97,7 +100,7 @@ describe('a refresh while the server runs', () => {
   it('refuses an upload with no contract file, and an unknown job', async () => {
     const form = new FormData();
     form.append('files', new Blob(['a,b\n1,2\n']), 'names.csv');
-    const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form });
+    const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { origin: server.url } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/no file could be used: names.csv/);
     expect((await fetch(server.url + '/api/refresh/not-a-job')).status).toBe(404);
