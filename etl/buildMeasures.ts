@@ -26,6 +26,7 @@ export function readSql(relative: string): string {
 export async function buildMeasures(db: Db, onStep?: (file: string) => void, parameters: BuildParameters = buildParameters()): Promise<void> {
   const dir = join(sqlDir(), 'measures');
   await db.run(sqlVariables(parameters), undefined, 'setting the parameters of the measures');
+  await db.run(readSql('age.sql'), undefined, 'defining the age at an event');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     onStep?.(file);
     const t0 = performance.now();

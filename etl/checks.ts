@@ -4,9 +4,12 @@
 
 import { EARLIEST_DATE, EXCERPT_CHARS, FUTURE_MARGIN_DAYS, type Column, type ColumnType, type RowRule, type Source } from './contract.js';
 import { ident, literal } from '../lib/db.js';
+import { readSql } from './buildMeasures.js';
 
 /** Macros the checks use; created once per loader connection. */
-export const CHECK_MACROS = `
+export const CHECK_MACROS =
+  readSql('age.sql') +
+  `
 CREATE OR REPLACE MACRO met_key(x) AS
     lower(regexp_replace(replace(trim(x), '&', ' and '), '[^A-Za-z0-9]', '', 'g'));
 -- Code values: trimmed, lower case, spaces and hyphens read as underscores (no regular
@@ -37,11 +40,7 @@ CREATE OR REPLACE MACRO met_datetime(x) AS
     END);
 CREATE OR REPLACE MACRO met_date(x) AS
     coalesce(met_plausible(try_strptime(trim(x), ['%Y-%m-%d', '%d/%m/%Y'])), met_datetime(x))::DATE;
--- Whole years from dob to d: on the birthday the new year of age has begun. Someone
--- born on 29 February has their birthday on 1 March in other years (as in English law).
-CREATE OR REPLACE MACRO met_age(dob, d) AS
-    year(d::DATE) - year(dob)
-    - CASE WHEN month(d::DATE) * 100 + day(d::DATE) < month(dob) * 100 + day(dob) THEN 1 ELSE 0 END;
+-- met_age(dob, d) comes from sql/age.sql (CHECK_MACROS below).
 CREATE OR REPLACE MACRO met_date_problem(x) AS
     CASE
         WHEN regexp_full_match(trim(x), '\\d{1,2}/\\d{1,2}/\\d{4}( .*)?')

@@ -20,43 +20,8 @@ import { sweepPrivateDirs } from './privateDir.js';
 import { mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, warehouseColumns, type StoreContext } from './store.js';
 
-export interface FileReport {
-  file: string;
-  source?: string;
-  status: 'loaded' | 'refused';
-  read?: number;
-  loaded?: number;
-  quarantined?: number;
-  reasons?: Record<string, number>;
-  absent_columns?: string[];
-  dropped_columns?: string[];
-  sha256?: string;
-  error?: string;
-}
-
-/** The load report object of the data contract. */
-export interface LoadReport {
-  refresh_id: string;
-  started_at: string;
-  finished_at: string;
-  status: 'loaded' | 'failed';
-  files: FileReport[];
-  error?: string;
-}
-
-/** What a person also needs to hear, beyond the contract's report object. */
-export interface LoadNotes {
-  /** Files read as Windows-1252 and converted. */
-  converted: string[];
-  /** Dropped columns that look like direct identifiers, by file. */
-  identifiers: Record<string, string[]>;
-  key: Omit<SecretKey, 'key'>;
-  db: string;
-  /** Things a person should act on that are not a file's own fault. */
-  warnings: string[];
-  /** False until the key was read: a refresh refused before then names no key. */
-  keyLoaded?: boolean;
-}
+export type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
+import type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 
 export interface LoadOptions {
   inDir: string;

@@ -1,7 +1,7 @@
 // Every sentence the `met` command says to a person, in one place, so wording stays
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
-import type { FileReport, LoadNotes, LoadReport } from '../etl/load.js';
+import type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 import { MEASURES, measureWords } from './catalogue.js';
 import type { MeasuresResponse } from './measures.js';
 

@@ -87,8 +87,7 @@ export const SERAF_LEVEL = code(SERAF_LEVELS, {
   moderate: 'medium',
   significant: 'high',
 });
-/** The Children in Need census factor codes that make a referral a MET referral. */
-export const MET_FACTOR_CODES = ['10A', '11A', '12A', '13A', '24A'] as const;
+// The factor codes that make a referral a MET referral are a parameter of the definitions: model/parameters.ts.
 
 export const SOURCES: readonly Source[] = [
   {

@@ -11,12 +11,7 @@ CREATE OR REPLACE TABLE measure_parameters AS SELECT getvariable('met_parameters
 -- Each measure family's file ends by naming the measures it writes.
 CREATE OR REPLACE TABLE measures_built (measure VARCHAR PRIMARY KEY, sql_file VARCHAR NOT NULL);
 
--- Age at an event = whole years between dob and the event's date; on the birthday
--- the new year of age has begun. Someone born on 29 February has their birthday on
--- 1 March in other years (as in English law).
-CREATE OR REPLACE MACRO met_age(dob, d) AS
-    year(d::DATE) - year(dob)
-    - CASE WHEN month(d::DATE) * 100 + day(d::DATE) < month(dob) * 100 + day(dob) THEN 1 ELSE 0 END;
+-- met_age(dob, d), the age at an event, is defined in sql/age.sql (run before this file).
 
 -- The financial year (1 April – 31 March) containing a date, as FY2025-26.
 CREATE OR REPLACE MACRO met_fy_start_year(d) AS CASE WHEN month(d::DATE) >= 4 THEN year(d::DATE) ELSE year(d::DATE) - 1 END;

@@ -1,0 +1,48 @@
+// The load report of the data contract (met load --json, the upload job, the refresh
+// history), and what a person also hears beside it. Types only.
+
+/** Where the pseudonymisation key came from: never the key itself. */
+export interface KeyInfo {
+  origin: 'environment' | 'key file';
+  path?: string;
+  /** True when this refresh created the key file. */
+  created: boolean;
+}
+
+export interface FileReport {
+  file: string;
+  source?: string;
+  status: 'loaded' | 'refused';
+  read?: number;
+  loaded?: number;
+  quarantined?: number;
+  reasons?: Record<string, number>;
+  absent_columns?: string[];
+  dropped_columns?: string[];
+  sha256?: string;
+  error?: string;
+}
+
+/** The load report object of the data contract. */
+export interface LoadReport {
+  refresh_id: string;
+  started_at: string;
+  finished_at: string;
+  status: 'loaded' | 'failed';
+  files: FileReport[];
+  error?: string;
+}
+
+/** What a person also needs to hear, beyond the contract's report object. */
+export interface LoadNotes {
+  /** Files read as Windows-1252 and converted. */
+  converted: string[];
+  /** Dropped columns that look like direct identifiers, by file. */
+  identifiers: Record<string, string[]>;
+  key: KeyInfo;
+  db: string;
+  /** Things a person should act on that are not a file's own fault. */
+  warnings: string[];
+  /** False until the key was read: a refresh refused before then names no key. */
+  keyLoaded?: boolean;
+}

@@ -1,0 +1,211 @@
+// The measures of ../shared/met-dataset.md as data: id, family, what kind of figure,
+// its breakdowns and whether a breakdown's cells add up to the shown total (which
+// decides secondary suppression). The SQL in sql/ computes them; this says how to
+// read, protect and describe them.
+
+import { fillWords, PARAMETERS, wordsFor, type BuildParameters, type Parameters } from './parameters.js';
+
+export type Family = 'missing' | 'return_interviews' | 'risk' | 'identification' | 'places' | 'data_quality';
+
+/**
+ * count: a number of people or events. pct: num / den as a percentage, 1 decimal.
+ * ratio: num / den, 2 decimals. per10k: num / den × 10,000, 1 decimal.
+ * median: a median over `den` records, 1 decimal. rows: a table-like measure.
+ */
+export type Kind = 'count' | 'pct' | 'ratio' | 'per10k' | 'median' | 'rows';
+
+export interface Breakdown {
+  id: string;
+  /** True when the cells add up to the headline value, so a suppressed cell could be recovered by subtraction. */
+  additive: boolean;
+}
+
+export interface MeasureDef {
+  id: string;
+  family: Family;
+  kind: Kind;
+  label: string;
+  /** The definition, in words, as the board sees it beside the figure. */
+  definition: string;
+  breakdowns?: Breakdown[];
+  /** True where the measure names its own ages, so the age-scope setting does not change it. */
+  fixedAges?: boolean;
+  /** True where a higher value is better (commentary says "improved" rather than "rose"). */
+  higherIsBetter?: boolean;
+  /** Counts this figure is built on: where one of them is suppressed, so is this. */
+  basedOn?: string[];
+  /** 'analyst' for data-quality detail, which no other role is shown. */
+  audience?: 'analyst';
+}
+
+const add = (id: string): Breakdown => ({ id, additive: true });
+const notAdd = (id: string): Breakdown => ({ id, additive: false });
+
+export const MEASURES: readonly MeasureDef[] = [
+  {
+    id: 'missing_episodes',
+    family: 'missing',
+    kind: 'count',
+    label: 'Missing episodes',
+    definition: 'Episodes (missing, absent or away) reported in the period.',
+    breakdowns: [add('classification'), add('source'), add('looked_after'), add('placed_out_of_area')],
+  },
+  { id: 'missing_children', family: 'missing', kind: 'count', label: 'Children missing', definition: 'Distinct children with at least one episode reported in the period.' },
+  { id: 'episodes_per_child', family: 'missing', kind: 'ratio', label: 'Episodes per child', basedOn: ['missing_episodes', 'missing_children'], definition: 'Missing episodes divided by children missing.' },
+  {
+    id: 'repeat_missing_children',
+    family: 'missing',
+    kind: 'count',
+    label: 'Repeat missing children',
+    definition: 'Children with an episode in the period that is at least their {repeat_nth} within the {repeat_window_days} days up to and including its start.',
+  },
+  {
+    id: 'median_missing_hours',
+    family: 'missing',
+    kind: 'median',
+    label: 'Median hours missing',
+    definition: 'Median time from report to return, in hours, of episodes reported in the period that have a return (SSDA903 episodes, known to the day only, are left out).',
+  },
+  { id: 'still_missing', family: 'missing', kind: 'count', label: 'Still missing', definition: 'Episodes reported in the period with no return in the extract.' },
+  { id: 'returns', family: 'return_interviews', kind: 'count', label: 'Returns', definition: 'Episodes whose return falls in the period.' },
+  {
+    id: 'rhi_offered_72h_pct', basedOn: ['returns'],
+    family: 'return_interviews',
+    kind: 'pct',
+    label: 'Interviews offered within {rhi_window_hours} hours',
+    definition: '% of returns with a return interview offered at or before {rhi_window_hours} hours after the return.',
+    higherIsBetter: true,
+  },
+  {
+    id: 'rhi_completed_72h_pct', basedOn: ['returns'],
+    family: 'return_interviews',
+    kind: 'pct',
+    label: 'Interviews completed within {rhi_window_hours} hours',
+    definition: '% of returns with a return interview completed at or before {rhi_window_hours} hours after the return (nationally about {rhi_national_pct}% within 72 hours in {rhi_national_year}).',
+    higherIsBetter: true,
+  },
+  { id: 'rhi_declined_pct', basedOn: ['returns'], family: 'return_interviews', kind: 'pct', label: 'Interviews declined', definition: '% of returns with an interview the child declined.' },
+  {
+    id: 'rhi_disclosure_count',
+    family: 'return_interviews',
+    kind: 'count',
+    label: 'Disclosures of exploitation',
+    definition: 'Interviews for the period’s returns in which the child disclosed exploitation.',
+  },
+  {
+    id: 'children_at_risk',
+    family: 'risk',
+    kind: 'count',
+    label: 'Children at risk (SERAF)',
+    definition: 'Children whose latest SERAF assessment, made in the {risk_current_days} days up to the period end, is low, medium or high.',
+    breakdowns: [add('level'), add('exploitation_type')],
+  },
+  {
+    id: 'risk_reviews_overdue',
+    family: 'risk',
+    kind: 'count',
+    label: 'Risk reviews overdue',
+    definition: 'People whose latest SERAF assessment is low, medium or high but was made {risk_current_days} days or more before the period end.',
+  },
+  {
+    id: 'risk_escalations',
+    family: 'risk',
+    kind: 'count',
+    label: 'Risk escalations',
+    definition: 'Children whose current SERAF level at the period end is higher than at the end of the previous period.',
+  },
+  {
+    id: 'met_children',
+    family: 'identification',
+    kind: 'count',
+    label: 'MET children',
+    definition: 'Children aged 0–17 with any MET event in the period: a missing episode, a SERAF assessment at low, medium or high, a referral with a MET factor, or an NRM referral.',
+    fixedAges: true,
+  },
+  { id: 'met_children_18_24', family: 'identification', kind: 'count', label: 'MET young adults (18–24)', definition: 'As MET children, for young adults aged 18–24 at the event.', fixedAges: true },
+  {
+    id: 'prevalence_per_10k', basedOn: ['met_children'],
+    family: 'identification',
+    kind: 'per10k',
+    label: 'MET prevalence per 10,000 children',
+    definition: 'MET children per 10,000 children aged 0–17 (ONS mid-year estimate of the calendar year in which the period ends, or the latest earlier year).',
+    fixedAges: true,
+  },
+  {
+    id: 'met_referrals',
+    family: 'identification',
+    kind: 'count',
+    label: 'MET referrals',
+    definition: 'MASH referrals received in the period carrying a MET factor ({met_factor_codes}).',
+    breakdowns: [add('referrer'), notAdd('code')],
+  },
+  {
+    id: 'nrm_referrals',
+    family: 'identification',
+    kind: 'count',
+    label: 'NRM referrals',
+    definition: 'National Referral Mechanism referrals made in the period.',
+    breakdowns: [add('exploitation_type'), add('first_responder')],
+  },
+  {
+    id: 'nrm_positive_rg_pct', basedOn: ['nrm_referrals'],
+    family: 'identification',
+    kind: 'pct',
+    label: 'Positive reasonable-grounds decisions',
+    definition: 'Positive as a % of positive and negative reasonable-grounds decisions on the period’s NRM referrals (pending and empty left out).',
+  },
+  { id: 'group_profile', family: 'identification', kind: 'rows', label: 'Who MET children are', definition: 'MET children by sex, age band, ethnicity, looked-after status and disability, with their share and, for sex and age band, the population share.', fixedAges: true },
+  {
+    id: 'transitions',
+    family: 'identification',
+    kind: 'count',
+    label: 'Transitions to adult services',
+    definition: 'Children aged 17 at the period end whose current SERAF assessment is medium or high: they reach adult services within a year.',
+    fixedAges: true,
+  },
+  { id: 'service_gaps', family: 'identification', kind: 'rows', label: 'Service gaps by locality', definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.' },
+  { id: 'missing_children_per_10k', basedOn: ['missing_children'], family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },
+  { id: 'children_at_risk_per_10k', basedOn: ['children_at_risk'], family: 'identification', kind: 'per10k', label: 'Children at risk per 10,000', definition: 'Children at risk per 10,000 population of the age scope.' },
+  { id: 'nrm_referrals_per_10k', basedOn: ['nrm_referrals'], family: 'identification', kind: 'per10k', label: 'NRM referrals per 10,000', definition: 'NRM referrals per 10,000 population of the age scope.' },
+  { id: 'hotspots', family: 'places', kind: 'rows', label: 'Hotspots', definition: 'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top {hotspot_top_pct}% with a total of {hotspot_min_total} or more.' },
+  {
+    id: 'cpi_submissions',
+    family: 'places',
+    kind: 'count',
+    label: 'CPI submissions',
+    definition: 'Community Partnership Information forms submitted in the period.',
+    breakdowns: [add('agency'), add('theme'), add('location_type')],
+  },
+  {
+    id: 'disruptions',
+    family: 'places',
+    kind: 'count',
+    label: 'Disruptions',
+    definition: 'Disruption and justice actions against perpetrators in the period.',
+    breakdowns: [add('action_type'), add('theme')],
+  },
+  { id: 'offenders_disrupted', family: 'places', kind: 'count', label: 'Offenders disrupted', definition: 'Distinct offenders with a disruption action in the period.' },
+  { id: 'load_summary', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Load summary', definition: 'Per source and refresh: rows read, loaded and quarantined, with the quarantine reasons.' },
+  { id: 'completeness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Completeness', definition: 'Per source and column: % of loaded rows with a value.' },
+  { id: 'timeliness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Timeliness', definition: 'Per source: the latest event date in the extract and the days from it to the refresh.' },
+];
+
+export const MEASURE_IDS = MEASURES.map((m) => m.id);
+
+export function measureDef(id: string): MeasureDef | undefined {
+  return MEASURES.find((m) => m.id === id);
+}
+
+export { AGE_SCOPES, type AgeScope } from './ages.js';
+export { AREAS_AND_ALL, type AreaOrAll } from './areas.js';
+
+export { PARAMETERS } from './parameters.js';
+
+/**
+ * A measure's label and definition in words, with the parameters that built the
+ * figures filled in (labels and definitions name them as `{placeholder}`s).
+ */
+export function measureWords(def: MeasureDef, p: Parameters | (BuildParameters & Partial<Pick<Parameters, 'rhi_national'>>) = PARAMETERS): { label: string; definition: string } {
+  const words = wordsFor(p);
+  return { label: fillWords(def.label, words), definition: fillWords(def.definition, words) };
+}
