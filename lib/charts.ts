@@ -31,7 +31,7 @@ function valueAxis(kind: string | undefined): Record<string, unknown> {
 }
 
 export type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
-import type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
+import type { Cell, ChartModel, } from '../model/api.js';
 
 const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 

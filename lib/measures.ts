@@ -27,8 +27,8 @@ import {
   type ShownFigures,
 } from './disclosure.js';
 import { lastPeriods, parsePeriod, periodContaining, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
-import { xmr, type SpcReading } from './spc.js';
-import { discloseRows, type ShownRow } from './rows.js';
+import { xmr, } from './spc.js';
+import { discloseRows, } from './rows.js';
 import { commentary } from './commentary.js';
 import { buildParameters, PARAMETERS, type BuildParameters, type Parameters } from '../model/parameters.js';
 

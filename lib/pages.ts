@@ -9,7 +9,7 @@ import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { messages } from './messages.js';
 import { parsePeriod } from './periods.js';
-import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, type TableModel } from './charts.js';
+import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type PageId } from '../model/pages.js';

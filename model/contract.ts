@@ -3,7 +3,6 @@
 // contract lives in one place and a change to it is a change here.
 
 export { AREAS, type AreaName } from './areas.js';
-import { AREAS } from './areas.js';
 
 /** The largest whole number a warehouse INTEGER column holds. */
 export const INTEGER_MAX = 2_147_483_647;

@@ -2,7 +2,7 @@
 // caption the figure is described by), a "Show as table" button revealing a
 // govuk table, and its definitions one click away.
 import { h, fmt, uid, inSentence } from './dom.js';
-import type { Cell, ChartModel, Column, Definition, DrawnChart, Hex, ShownTable, TableModel } from './types.js';
+import type { Cell, Column, Definition, DrawnChart, Hex, ShownTable, } from './types.js';
 
 /** A hotspot or a gap: what the map outlines and letters. */
 export function flagOf(x: Hex): 'hotspot' | 'gap' | null {

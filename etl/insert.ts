@@ -1,0 +1,118 @@
+// Clean rows into the new warehouse: each source's table, the SSDA903 return mapped
+// to episodes, the localities that population.csv defines. The keyed hash is a SQL
+// function of the in-memory connection only.
+
+import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
+import type { Db } from '../lib/db.js';
+import { refusals } from '../lib/messages.js';
+import { TABLE_OF } from './carryForward.js';
+import type { Source } from './contract.js';
+import { CsvRefusal } from './csvFile.js';
+import { pseudonymise } from './pseudonym.js';
+import { warehouseColumns } from './store.js';
+
+/** Registers the keyed hash as a SQL function of this (in-memory) connection only. */
+export function registerPseudonym(db: Db, key: Buffer): void {
+  db.connection.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'met_pseudonym',
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR],
+      mainFunction: (_info, input, output) => {
+        const v = input.getColumnVector(0);
+        for (let i = 0; i < input.rowCount; i++) {
+          const x = v.getItem(i);
+          output.setItem(i, x === null ? null : pseudonymise(key, String(x)));
+        }
+        output.flush();
+      },
+    }),
+  );
+}
+
+/** Stores one checked source's clean rows in its warehouse table. */
+export async function insertClean(db: Db, source: Source, tag: string): Promise<void> {
+  const final = `final_${tag}`;
+  const cols = warehouseColumns(source);
+  const clean = (extra = '') => `FROM ${final} WHERE len(problems) = 0 ${extra} ORDER BY _row`;
+  switch (source.name) {
+    case 'missing_episodes':
+      await db.run(`INSERT INTO wh.missing_episodes BY NAME SELECT ${cols}, 'missing_episodes' AS origin, false AS dates_only ${clean()}`);
+      return;
+    case 'risk_assessments':
+      // SERAF: where only the score is given the level is derived from it; a recorded level stands.
+      await db.run(
+        `INSERT INTO wh.risk_assessments BY NAME
+         SELECT ${warehouseColumns(source, {
+           level: `coalesce("level", CASE WHEN score <= 5 THEN 'none' WHEN score <= 10 THEN 'low' WHEN score <= 15 THEN 'medium' ELSE 'high' END)`,
+         })},
+                "level" IS NULL AS level_derived
+         ${clean()}`,
+      );
+      return;
+    case 'actions':
+      // The plan accumulates: a row already held (same action_id and updated_at) adds nothing.
+      await db.run(
+        `INSERT INTO wh.actions BY NAME SELECT ${cols}
+         ${clean(`AND NOT EXISTS (SELECT 1 FROM wh.actions a WHERE a.action_id = ${final}.action_id AND a.updated_at = ${final}.updated_at)`)}`,
+      );
+      return;
+    default:
+      await db.run(`INSERT INTO wh.${TABLE_OF[source.name]} BY NAME SELECT ${cols} ${clean()}`);
+  }
+}
+
+/** DfE ethnicity codes to the ONS five groups. */
+export const DFE_ETHNIC = `CASE WHEN upper(trim(e)) IN ('REFU', 'NOBT') THEN 'Not known'
+     WHEN upper(trim(e)) = 'CHNE' THEN 'Asian'
+     WHEN upper(trim(e)) = 'OOTH' THEN 'Other'
+     WHEN upper(trim(e)) LIKE 'W%' THEN 'White'
+     WHEN upper(trim(e)) LIKE 'M%' THEN 'Mixed'
+     WHEN upper(trim(e)) LIKE 'A%' THEN 'Asian'
+     WHEN upper(trim(e)) LIKE 'B%' THEN 'Black'
+     WHEN upper(trim(e)) LIKE 'O%' THEN 'Other' END`;
+
+/** SSDA903 episodes become social care episodes of looked-after children in the given area. */
+export async function insertSsda903(db: Db, tag: string, headerTag: string | null, area: string): Promise<void> {
+  const header = headerTag
+    ? `LEFT JOIN (SELECT child, sex, ethnic FROM final_${headerTag} WHERE len(problems) = 0) h ON h.child = m.child`
+    : `LEFT JOIN (SELECT NULL::VARCHAR AS child, NULL::VARCHAR AS sex, NULL::VARCHAR AS ethnic) h ON false`;
+  await db.run(
+    `INSERT INTO wh.missing_episodes BY NAME
+     SELECT '903:' || m.child || ':' || strftime(m.mis_start, '%Y-%m-%d') AS episode_id,
+            'ssda903' AS origin, 'social_care' AS source, m.child AS child_pseudonym, m.dob,
+            CASE h.sex WHEN '1' THEN 'M' WHEN '2' THEN 'F' ELSE h.sex END AS sex,
+            (SELECT ${DFE_ETHNIC} FROM (SELECT h.ethnic AS e)) AS ethnicity,
+            true AS looked_after, $area AS area,
+            CASE m.missing WHEN 'M' THEN 'missing' ELSE 'away' END AS classification,
+            m.mis_start::TIMESTAMP AS reported_at, m.mis_end::TIMESTAMP AS returned_at,
+            true AS dates_only
+     FROM final_${tag} m ${header}
+     WHERE len(m.problems) = 0
+     ORDER BY m._row`,
+    { area },
+  );
+}
+
+export async function rebuildLocalities(db: Db): Promise<void> {
+  await db.run(`DELETE FROM wh.localities`);
+  await db.run(
+    `INSERT INTO wh.localities
+     SELECT area, min(locality), met_key(locality) FROM wh.population GROUP BY area, met_key(locality)`,
+  );
+}
+
+/** population.csv is refused whole if two areas share a locality name: found_locality needs no area. */
+export async function checkLocalitiesUnique(db: Db, tag: string, rowLine: Int32Array): Promise<void> {
+  // The refusal is stored (refresh_files.error), so it names lines, not the localities.
+  const clash = await db.all<{ a: number; b: number }>(
+    `SELECT min(_row) FILTER (WHERE area = a1) AS a, min(_row) FILTER (WHERE area <> a1) AS b
+     FROM (SELECT _row, area, met_key(locality) AS k, first(area ORDER BY _row) OVER (PARTITION BY met_key(locality)) AS a1
+           FROM final_${tag} WHERE len(problems) = 0)
+     GROUP BY k HAVING count(DISTINCT area) > 1 ORDER BY 1`,
+  );
+  if (clash.length > 0) {
+    const c = clash[0]!;
+    throw new CsvRefusal(refusals.localityClash(clash.length, [rowLine[c.a] ?? 0, rowLine[c.b] ?? 0]));
+  }
+}
