@@ -74,7 +74,7 @@ export interface LoadCommand {
 export async function runLoad(o: LoadCommand): Promise<number> {
   mkdirSync(dirname(resolve(o.db)), { recursive: true });
   const bar = o.progress ? { update() {}, stop() {} } : progressBar('Loading');
-  let result;
+  let result: Awaited<ReturnType<typeof load>>;
   try {
     result = await load({
       inDir: o.inDir,

@@ -36,7 +36,7 @@ export function listInputs(inDir: string, area: AreaName | undefined): Inputs {
     if (name.startsWith('.')) continue;
     const shownName = safeName(name, 200);
     const source = sourceByFile(name);
-    let st;
+    let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(path);
     } catch {

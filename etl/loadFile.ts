@@ -32,7 +32,7 @@ export interface FileContext {
 
 export async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext, fc: FileContext): Promise<FileReport> {
   const file = basename(path);
-  let csv;
+  let csv: ReturnType<typeof prepareCsv>;
   const tick = profiler(file);
   try {
     csv = prepareCsv(path);

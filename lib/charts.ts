@@ -107,7 +107,7 @@ export function spcChart(opts: {
     },
   ];
   const rules: { value: number; line: string }[] = [];
-  let reading = trend.spc.summary;
+  const reading = trend.spc.summary;
   if (trend.spc.status === 'ok') {
     rules.push({ value: trend.spc.mean, line: 'Mean' }, { value: trend.spc.upper_limit, line: 'Upper limit' }, { value: trend.spc.lower_limit, line: 'Lower limit' });
   }
@@ -228,7 +228,9 @@ export function multiLineChart(opts: { id: string; title: string; valueLabel: st
       columns: [{ key: 'period', label: 'Period' }, ...opts.series.map((s, i) => ({ key: keys[i]!, label: s.name }))],
       rows: periods.map((period, pi) => {
         const row: Record<string, Cell> = { period };
-        opts.series.forEach((s, i) => (row[keys[i]!] = s.values[pi] ?? null));
+        opts.series.forEach((s, i) => {
+          row[keys[i]!] = s.values[pi] ?? null;
+        });
         return row;
       }),
     },
@@ -262,7 +264,9 @@ export function groupedBarChart(opts: { id: string; title: string; valueLabel: s
       columns: [{ key: 'category', label: opts.categoryLabel }, ...opts.seriesNames.map((s, i) => ({ key: keys[i]!, label: s }))],
       rows: opts.items.map((it) => {
         const row: Record<string, Cell> = { category: it.category };
-        it.values.forEach((v, i) => (row[keys[i]!] = v));
+        it.values.forEach((v, i) => {
+          row[keys[i]!] = v;
+        });
         return row;
       }),
     },

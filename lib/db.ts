@@ -1,7 +1,7 @@
 // A thin layer over @duckdb/node-api: open and close explicitly, read rows as plain
 // objects, and turn a failure into an error that says what was being done.
 
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;

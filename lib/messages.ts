@@ -68,7 +68,7 @@ export const messages = {
 
 /** A name we may show (a file name, or a header cell of a recognised header): control characters as '?', at most 60 characters. */
 export function safeName(name: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const clean = name.trim().replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
   return clean.length > max ? clean.slice(0, max) + '…' : clean;
 }

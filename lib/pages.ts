@@ -14,7 +14,7 @@ import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type PageId } from '../model/pages.js';
 
-export { type PageId } from '../model/pages.js';
+export type { PageId } from '../model/pages.js';
 export const PAGES = PAGE_IDS;
 
 /** Pages that show data-quality detail meant for the analyst only. */
@@ -34,8 +34,6 @@ export type { PageModel, PageTable, Tile } from '../model/api.js';
 import type { PageModel, PageTable, Tile } from '../model/api.js';
 
 const PERIOD_WORD: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
-
-const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 
 function kindOf(id: string): string | undefined {
   return measureDef(id)?.kind;

@@ -143,19 +143,25 @@ export function parsePeriod(text: string): Period {
   let kind: PeriodKind;
   let year: number;
   let month: number; // first month, 1–12
-  let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})-(\d{2})$/.exec(t))) {
+  const asMonth = /^(\d{4})-(\d{2})$/.exec(t);
+  const asQuarter = /^(\d{4})-q(\d)$/i.exec(t);
+  const asFy = /^fy(\d{4})-(\d{2})$/i.exec(t);
+  const asYear = /^(\d{4})$/.exec(t);
+  if (asMonth) {
+    const m = asMonth;
     kind = 'month';
     year = Number(m[1]);
     month = Number(m[2]);
     if (month < 1 || month > 12) throw bad('a month must be 01 to 12');
-  } else if ((m = /^(\d{4})-q(\d)$/i.exec(t))) {
+  } else if (asQuarter) {
+    const m = asQuarter;
     kind = 'quarter';
     year = Number(m[1]);
     const q = Number(m[2]);
     if (q < 1 || q > 4) throw bad('a quarter must be Q1 to Q4');
     month = (q - 1) * 3 + 1;
-  } else if ((m = /^fy(\d{4})-(\d{2})$/i.exec(t))) {
+  } else if (asFy) {
+    const m = asFy;
     kind = 'fy';
     year = Number(m[1]);
     // "1 April – 31 March": FY2025-26 runs from 1 April 2025 to 31 March 2026.
@@ -163,7 +169,8 @@ export function parsePeriod(text: string): Period {
       throw bad(`a financial year runs over two consecutive years, so FY${m[1]} must be FY${m[1]}-${pad2((year + 1) % 100)}`);
     }
     month = 4;
-  } else if ((m = /^(\d{4})$/.exec(t))) {
+  } else if (asYear) {
+    const m = asYear;
     kind = 'year';
     year = Number(m[1]);
     month = 1;

@@ -27,7 +27,7 @@ const small = (n: number | null | undefined, t: number) => n !== null && n !== u
 
 type Kind = 'count' | 'pct' | 'per10k';
 
-function valueOf(kind: Kind, c: Cell): number | null {
+function cellValue(kind: Kind, c: Cell): number | null {
   if (kind === 'count') return c.n ?? 0;
   if (kind === 'pct') return percentage(c.n ?? 0, c.d ?? 0);
   return per10k(c.n ?? 0, c.d ?? null);
@@ -71,17 +71,17 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
     const groups: { total: string; cells: string[] }[] = [];
     const count = (k: string) => cellOf(k)?.n ?? 0;
     if (measure === 'hotspots') {
-      rows.forEach((_, i) => groups.push({ total: key(i, 'total'), cells: ['found', 'cpi', 'disruptions'].map((f) => key(i, f)) }));
+      for (const i of rows.keys()) groups.push({ total: key(i, 'total'), cells: ['found', 'cpi', 'disruptions'].map((f) => key(i, f)) });
     }
     if (measure === 'load_summary') {
-      rows.forEach((_, i) => groups.push({ total: key(i, 'read'), cells: ['loaded', 'quarantined'].map((f) => key(i, f)) }));
+      for (const i of rows.keys()) groups.push({ total: key(i, 'read'), cells: ['loaded', 'quarantined'].map((f) => key(i, f)) });
     }
     const virtual = (name: string) => `total/${name}`;
     const totals = new Map<string, number>();
     if (measure === 'group_profile' && ctx) {
       // Each dimension's groups add up to the area's met_children.
       const dims = new Map<string, number[]>();
-      rows.forEach((r, i) => dims.set(String(r.dimension), [...(dims.get(String(r.dimension)) ?? []), i]));
+      for (const [i, r] of rows.entries()) dims.set(String(r.dimension), [...(dims.get(String(r.dimension)) ?? []), i]);
       totals.set(virtual('met_children'), ctx.metChildren);
       if (small(ctx.metChildren, threshold)) hidden.add(virtual('met_children'));
       for (const idx of dims.values()) groups.push({ total: virtual('met_children'), cells: idx.map((i) => key(i, 'children')) });
@@ -109,7 +109,7 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
     for (const [f, v] of Object.entries(r)) {
       if (f === 'previous_total') continue;
       const kind = kinds[f];
-      if (kind && isCell(v)) out[f] = hidden.has(key(i, f)) ? 'c' : valueOf(kind, v);
+      if (kind && isCell(v)) out[f] = hidden.has(key(i, f)) ? 'c' : cellValue(kind, v);
       else if (kind && v === null) out[f] = null;
       else out[f] = v;
     }
@@ -128,8 +128,8 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
       out.ratio = share === 'c' ? 'c' : p && typeof pop === 'number' && pop > 0 && s.d ? roundRatio((s.n ?? 0) * (p.d ?? 0), s.d * (p.n ?? 1), 2) : null;
     }
     if (measure === 'service_gaps' && ctx) {
-      const prev = valueOf('per10k', r.prevalence_per_10k as Cell);
-      const comp = valueOf('pct', r.rhi_completed_72h_pct as Cell);
+      const prev = cellValue('per10k', r.prevalence_per_10k as Cell);
+      const comp = cellValue('pct', r.rhi_completed_72h_pct as Cell);
       // A gap flag on a withheld figure would say which side of the area's figure it lies.
       out.gap =
         out.prevalence_per_10k === 'c' || out.rhi_completed_72h_pct === 'c'

@@ -270,12 +270,16 @@ function liveTrafficked(w: World): void {
 export function livePerson(w: World, type: PersonType): void {
   switch (type) {
     case 'missing':
-      return liveMissing(w);
+      liveMissing(w);
+      return;
     case 'at_risk':
-      return liveAtRisk(w);
+      liveAtRisk(w);
+      return;
     case 'referred':
-      return liveReferred(w);
+      liveReferred(w);
+      return;
     case 'trafficked':
-      return liveTrafficked(w);
+      liveTrafficked(w);
+      return;
   }
 }

@@ -311,7 +311,9 @@ function check(dir: string, c: FileCheck, episodeIds: Set<string>): Checked {
   const loaded: Record<string, string>[] = [];
   const quarantined: Partial<Record<BrokenKind, number>> = {};
   const seen = new Set<string>();
-  const add = (k: BrokenKind): void => void (quarantined[k] = (quarantined[k] ?? 0) + 1);
+  const add = (k: BrokenKind): void => {
+    quarantined[k] = (quarantined[k] ?? 0) + 1;
+  };
   for (const rec of table.records) {
     if (rec.length !== table.header.length) {
       add('wrong_field_count');
@@ -633,7 +635,7 @@ describe('generate: plausible rates', () => {
     expect(rows.some((r) => r.level!.trim() === '' && r.score!.trim() !== '')).toBe(true);
     expect(rows.some((r) => r.level!.trim() !== '' && r.score!.trim() !== '')).toBe(true);
     const byChild = new Map<string, { day: number; level: string }[]>();
-    rows.forEach((r, i) => byChild.set(r.child_ref!, [...(byChild.get(r.child_ref!) ?? []), { day: parseWhen(r.assessed_at!, 'date')! / DAY, level: levels[i]! }]));
+    for (const [i, r] of rows.entries()) byChild.set(r.child_ref!, [...(byChild.get(r.child_ref!) ?? []), { day: parseWhen(r.assessed_at!, 'date')! / DAY, level: levels[i]! }]);
     const repeated = [...byChild.values()].filter((a) => a.length > 1);
     expect(repeated.length / byChild.size).toBeGreaterThan(0.3);
     const order = ['none', 'low', 'medium', 'high'];

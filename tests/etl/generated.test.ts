@@ -149,7 +149,7 @@ describe('generated extracts at the default scale', () => {
     const { report } = await load({ inDir: extracts, db });
     expect(report.status).toBe('loaded');
     const after = await snapshot();
-    after.forEach((t, i) => expect(t === before[i], `table ${i}`).toBe(true));
+    for (const [i, t] of after.entries()) expect(t === before[i], `table ${i}`).toBe(true);
   });
 
   it('keeps the expected volume: the demo is close to the real partnership', async () => {

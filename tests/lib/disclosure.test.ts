@@ -92,7 +92,7 @@ function tableOf(perArea: Episodes[]): MeasureTable {
       source: Object.fromEntries(sources.map((s, i) => [s, count(eps.filter((e) => e.source === i).length)])),
     },
   });
-  FOUR.forEach((a, i) => (t[a] = fig(perArea[i]!)));
+  for (const [i, a] of FOUR.entries()) t[a] = fig(perArea[i]!);
   t.all = fig(perArea.flat());
   return t;
 }
@@ -155,7 +155,7 @@ describe('properties for the board and commissioner roles', () => {
     fc.assert(
       fc.property(fc.array(cell, { minLength: 5, maxLength: 5 }), (cells) => {
         const t: MeasureTable = {};
-        AREAS_AND_ALL.forEach((a, i) => (t[a] = { headline: cells[i]!, by: {} }));
+        for (const [i, a] of AREAS_AND_ALL.entries()) t[a] = { headline: cells[i]!, by: {} };
         const board = disclose(pctDef, t, 'board');
         const analyst = disclose(pctDef, t, 'analyst');
         AREAS_AND_ALL.forEach((a, i) => {
@@ -184,7 +184,7 @@ function cubeOf(events: Ev[]): MeasureCube {
     for (const scope of ['0-17', '18-24', '0-24']) {
       const inScope = (e: Ev) => (p === YEAR.total || YEAR.quarters[e.quarter] === p) && (scope === '0-24' || (scope === '18-24') === e.adult);
       const t: MeasureTable = {};
-      FOUR.forEach((a, i) => (t[a] = { headline: count(events.filter((e) => inScope(e) && e.area === i).length), by: {} }));
+      for (const [i, a] of FOUR.entries()) t[a] = { headline: count(events.filter((e) => inScope(e) && e.area === i).length), by: {} };
       t.all = { headline: count(events.filter(inScope).length), by: {} };
       byScope.set(scope, t);
     }

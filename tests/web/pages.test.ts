@@ -343,8 +343,12 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
       await page.goto(`${analyst.url}/${p.file}`);
       await ready(page);
       // Everything a person can open: the tables behind the toggles, the definitions, an SPC chart.
-      await page.$$eval('button.met-toggle', (els) => els.forEach((b) => (b as HTMLButtonElement).click()));
-      await page.$$eval('details', (els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      await page.$$eval('button.met-toggle', (els) => {
+        for (const b of els) (b as HTMLButtonElement).click();
+      });
+      await page.$$eval('details', (els) => {
+        for (const d of els) (d as HTMLDetailsElement).open = true;
+      });
       if (p.page === 'overview') {
         await page.click('.met-tile__open');
         await page.waitForSelector('#spc-panel[data-ready]');

@@ -269,7 +269,8 @@ export function start(opts: PageOptions): void {
     content.setAttribute('aria-busy', 'true');
     const pending: Promise<unknown>[] = [];
     try {
-      const m = meta ?? (meta = await metaP);
+      meta ??= await metaP;
+      const m = meta;
       // The pickers first, so that a bad link can be put right from the page.
       drawNav(opts.page, selection, m.role);
       if (!document.getElementById('pick-area')) drawPickers(m, selection, change);
