@@ -3,9 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // DuckDB loads and generated data sets make some tests take seconds, not milliseconds.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // Timeouts guard against a hang, not against a slow machine: a test waits on events
+    // (a progress line, a job's end, a selector), and a busy machine (another npm test
+    // beside this one) can take several times as long as a quiet one.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // Two cores: run files in parallel, but not so many that loads starve each other.
     maxWorkers: 2,
   },

@@ -49,7 +49,7 @@ beforeAll(async () => {
   reports = await withDb(db, { readOnly: true }, async (d) =>
     (await d.all<{ report: string }>(`SELECT report FROM refreshes ORDER BY started_at`)).map((r) => JSON.parse(r.report) as LoadReport),
   );
-}, 240_000);
+});
 
 describe('generated extracts at the default scale', () => {
   it('every file: rows read = rows loaded + rows quarantined, and read = rows written', () => {

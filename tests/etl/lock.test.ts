@@ -104,7 +104,7 @@ describe('one refresh at a time', () => {
     expect(existsSync(lockPathFor(db))).toBe(false);
     // The refused load wrote no failed-refresh log: the log belongs to the lock's holder.
     expect(existsSync(db + '.failed-refreshes.jsonl')).toBe(false);
-  }, 120_000);
+  });
 
   it('with --wait the second load says it waits, then loads after the first: both refreshes are kept', async () => {
     const dir = tempDir();
@@ -121,7 +121,7 @@ describe('one refresh at a time', () => {
     expect((await second.exit).code).toBe(0);
     expect(await query(db, `SELECT input FROM refreshes ORDER BY started_at`)).toEqual([{ input: 'a' }, { input: 'b' }]);
     expect(await count(db, 'missing_episodes')).toBe(1);
-  }, 60_000);
+  });
 
   it('two load() calls at once in one process (as in the server): one loads, one fails with the message', async () => {
     const dir = tempDir();
@@ -164,7 +164,7 @@ describe('one refresh at a time', () => {
     } finally {
       await server.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('a stale lock', () => {

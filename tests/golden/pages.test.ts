@@ -35,7 +35,7 @@ beforeAll(async () => {
   await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
   const { report } = await load({ inDir: extracts, db });
   expect(report.status).toBe('loaded');
-}, 600_000);
+});
 
 const VOLATILE = [
   [/r\d{8}T\d{6}Z-[0-9a-f]{6}/g, '<refresh id>'],
