@@ -4,7 +4,7 @@
 // every figure a page shows has passed disclosure control for the caller's role.
 
 import type { Db } from './db.js';
-import { AREAS_AND_ALL, measureDef, measureWords, type AreaOrAll } from './catalogue.js';
+import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { messages } from './messages.js';
@@ -12,7 +12,9 @@ import { parsePeriod } from './periods.js';
 import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
-import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type PageId } from '../model/pages.js';
+import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
+import { AREAS } from '../model/areas.js';
+import { fillWords, wordsFor } from '../model/parameters.js';
 
 export type { PageId } from '../model/pages.js';
 export const PAGES = PAGE_IDS;
@@ -221,234 +223,17 @@ function commentaryOf(r: MeasuresResponse, families: string[]): string[] {
   return families.flatMap((f) => r.commentary[f] ?? []);
 }
 
-interface Built {
-  r?: MeasuresResponse;
-  commentary: string[];
-  tiles?: Tile[];
-  charts: ChartModel[];
-  tables: PageTable[];
-  ids: string[];
-  warnings?: string[];
-  contract?: PageModel['contract'];
-}
 
-async function read(db: Db, req: PageRequest, ids: string[], trend = req.trend ?? 12, area = req.area): Promise<MeasuresResponse> {
-  return readMeasures(db, { period: req.period, area, scope: req.ages, role: req.role, trend, ids });
-}
 
-async function overview(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['met_children', 'prevalence_per_10k', 'missing_episodes', 'repeat_missing_children', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions'];
-  const r = await read(db, req, ids);
-  const pk = parsePeriod(r.period).kind;
-  const tiles: Tile[] = [];
-  const charts: ChartModel[] = [];
-  for (const id of ids) {
-    const high = r.measures.children_at_risk?.by?.level?.high;
-    const extra =
-      id === 'rhi_completed_72h_pct'
-        ? { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) }
-        : id === 'children_at_risk' && high !== undefined
-          ? { detail: `${display(high)} at high risk` }
-          : id === 'met_children' && r.measures.prevalence_per_10k
-            ? { detail: `${display(r.measures.prevalence_per_10k.value)} per 10,000 children` }
-            : undefined;
-    const t = tile(r, id, pk, extra);
-    if (!t) continue;
-    tiles.push(t.tile);
-    charts.push(t.chart);
-  }
-  return {
-    r,
-    commentary: commentaryOf(r, ['identification', 'missing', 'return_interviews', 'risk', 'places']),
-    tiles,
-    charts,
-    tables: [figuresTable(r, ids)],
-    ids,
-  };
-}
 
-async function missing(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['missing_episodes', 'missing_children', 'episodes_per_child', 'repeat_missing_children', 'median_missing_hours', 'still_missing', 'returns', 'rhi_offered_72h_pct', 'rhi_completed_72h_pct', 'rhi_declined_pct', 'rhi_disclosure_count'];
-  const r = await read(db, req, ids);
-  const charts: (ChartModel | null)[] = [
-    trendChart(r, 'missing_episodes'),
-    breakdownChart(r, 'missing_episodes', 'classification', ['missing', 'absent', 'away']),
-    breakdownChart(r, 'missing_episodes', 'source', ['police', 'social_care']),
-    breakdownChart(r, 'missing_episodes', 'looked_after', ['yes', 'no', 'not known']),
-    breakdownChart(r, 'missing_episodes', 'placed_out_of_area', ['yes', 'no', 'not known']),
-    trendChart(r, 'repeat_missing_children'),
-    trendChart(r, 'median_missing_hours'),
-  ];
-  // Breakdown trends: readMeasures gives breakdowns for the period asked only, so each
-  // trend period is read once more for missing_episodes alone (bounded: at most 12 reads).
-  const periods = (r.measures.missing_episodes?.trend?.periods ?? []).slice(-12);
-  const byPeriod: MeasuresResponse[] = [];
-  for (const p of periods) byPeriod.push(await readMeasures(db, { period: p, area: req.area, scope: req.ages, role: req.role, trend: 0, ids: ['missing_episodes'] }));
-  for (const [breakdown, order] of [['classification', ['missing', 'absent', 'away']], ['source', ['police', 'social_care']], ['looked_after', ['yes', 'no', 'not known']], ['placed_out_of_area', ['yes', 'no', 'not known']]] as const) {
-    const keys = [...new Set([...order, ...byPeriod.flatMap((x) => Object.keys(x.measures.missing_episodes?.by?.[breakdown] ?? {}))])].filter((k) =>
-      byPeriod.some((x) => x.measures.missing_episodes?.by?.[breakdown]?.[k] !== undefined),
-    );
-    if (keys.length === 0 || periods.length === 0) continue;
-    charts.push(
-      multiLineChart({
-        id: `missing_episodes-trend-by-${breakdown}`,
-        title: `Missing episodes by ${(BREAKDOWN_LABELS[breakdown] ?? breakdown).toLowerCase()}, trend`,
-        valueLabel: 'Missing episodes',
-        series: keys.map((k) => ({ name: k.replace(/_/g, ' '), periods, values: byPeriod.map((x) => x.measures.missing_episodes?.by?.[breakdown]?.[k] ?? 0) })),
-      }),
-    );
-  }
-  const offered = r.measures.rhi_offered_72h_pct?.trend;
-  const completed = r.measures.rhi_completed_72h_pct?.trend;
-  if (offered && completed) {
-    charts.push(
-      multiLineChart({
-        id: 'rhi-72h',
-        title: `Return interviews within ${r.parameters.rhi_window_hours} hours`,
-        valueLabel: '% of returns',
-        kind: 'pct',
-        series: [
-          { name: `Offered within ${r.parameters.rhi_window_hours} hours`, periods: offered.periods, values: offered.values },
-          { name: `Completed within ${r.parameters.rhi_window_hours} hours`, periods: completed.periods, values: completed.values },
-        ],
-        comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` },
-      }),
-    );
-  }
-  return { r, commentary: commentaryOf(r, ['missing', 'return_interviews']), charts: charts.filter((c): c is ChartModel => !!c), tables: [figuresTable(r, ids)], ids };
-}
 
-async function risk(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['children_at_risk', 'risk_escalations', 'risk_reviews_overdue', 'transitions'];
-  const r = await read(db, req, ids);
-  const charts = [
-    breakdownChart(r, 'children_at_risk', 'level', ['low', 'medium', 'high']),
-    breakdownChart(r, 'children_at_risk', 'exploitation_type', ['CSE', 'CCE', 'both']),
-    trendChart(r, 'children_at_risk'),
-    trendChart(r, 'risk_escalations'),
-    trendChart(r, 'risk_reviews_overdue'),
-    trendChart(r, 'transitions'),
-  ];
-  return { r, commentary: commentaryOf(r, ['risk']), charts: charts.filter((c): c is ChartModel => !!c), tables: [figuresTable(r, ids)], ids };
-}
 
-async function places(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['hotspots', 'cpi_submissions', 'disruptions', 'offenders_disrupted'];
-  const r = await read(db, req, ids);
-  const rows = r.measures.hotspots?.rows ?? [];
-  const ranked = [...rows].sort((a, b) => Number(a.rank ?? 1e9) - Number(b.rank ?? 1e9) || String(a.locality).localeCompare(String(b.locality)));
-  const charts = [
-    hexmap({ id: 'hexmap-hotspots', title: `Hotspots by locality, ${r.period_label}`, area: r.area, rows, field: 'total', flag: 'hotspot', measureLabel: 'Episodes found, CPI submissions and disruptions' }),
-    breakdownChart(r, 'cpi_submissions', 'theme'),
-    breakdownChart(r, 'cpi_submissions', 'location_type'),
-    breakdownChart(r, 'disruptions', 'action_type'),
-    trendChart(r, 'disruptions'),
-  ];
-  return {
-    r,
-    commentary: commentaryOf(r, ['places']),
-    charts: charts.filter((c): c is ChartModel => !!c),
-    tables: [
-      rowsTable('hotspots', 'Localities ranked by total', [
-        ['rank', 'Rank'], ['locality', 'Locality'], ['area', 'Area'], ['found', 'Episodes found there'], ['cpi', 'CPI submissions'],
-        ['disruptions', 'Disruptions'], ['total', 'Total'], ['change', 'Change on previous period'], ['hotspot', 'Hotspot'],
-      ], ranked),
-      figuresTable(r, ['cpi_submissions', 'disruptions', 'offenders_disrupted']),
-    ],
-    ids,
-  };
-}
 
 const DIMENSION_LABELS: Record<string, string> = { sex: 'Sex', age_band: 'Age band', ethnicity: 'Ethnicity', looked_after: 'Looked after', disability: 'Disability' };
 
-async function groups(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['group_profile', 'met_children'];
-  const r = await read(db, req, ids, 0);
-  const rows = r.measures.group_profile?.rows ?? [];
-  const dims = [...new Set(rows.map((x) => String(x.dimension)))];
-  const charts = dims.map((dim) => {
-    const items = rows.filter((x) => x.dimension === dim);
-    const withPopulation = items.some((x) => x.population_share_pct !== null && x.population_share_pct !== undefined);
-    return groupedBarChart({
-      id: `groups-${dim}`,
-      title: `MET children by ${(DIMENSION_LABELS[dim] ?? dim).toLowerCase()}, ${r.period_label}`,
-      valueLabel: '% share',
-      categoryLabel: DIMENSION_LABELS[dim] ?? dim,
-      kind: 'pct',
-      seriesNames: withPopulation ? ['Share of MET children', 'Share of the population'] : ['Share of MET children'],
-      items: items.map((x) => ({ category: String(x.group), values: withPopulation ? [x.share_pct as Shown, (x.population_share_pct ?? null) as Shown] : [x.share_pct as Shown] })),
-    });
-  });
-  return {
-    r,
-    commentary: commentaryOf(r, ['identification']),
-    charts,
-    tables: [
-      rowsTable('group_profile', 'MET children by group', [
-        ['dimension', 'Dimension'], ['group', 'Group'], ['children', 'Children'], ['share_pct', '% of MET children'],
-        ['population_share_pct', '% of the population'], ['ratio', 'Representation ratio'],
-      ], rows),
-    ],
-    ids,
-  };
-}
 
-async function gaps(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['service_gaps', 'prevalence_per_10k', 'rhi_completed_72h_pct'];
-  const r = await read(db, req, ids, 0);
-  const rows = r.measures.service_gaps?.rows ?? [];
-  const num = (v: unknown) => (typeof v === 'number' ? v : -1);
-  const ranked = [...rows].sort((a, b) => Number(b.gap === true) - Number(a.gap === true) || num(b.prevalence_per_10k) - num(a.prevalence_per_10k) || String(a.locality).localeCompare(String(b.locality)));
-  const commentary = [
-    rows.some((x) => x.gap === true)
-      ? `Service gaps (prevalence above the area's and interview completion below it): ${rows.filter((x) => x.gap === true).map((x) => String(x.locality)).join(', ')}.`
-      : 'No locality has both prevalence above its area’s and interview completion below it.',
-  ];
-  return {
-    r,
-    commentary,
-    charts: [hexmap({ id: 'hexmap-gaps', title: `Service gaps by locality, ${r.period_label}`, area: r.area, rows, field: 'prevalence_per_10k', flag: 'gap', measureLabel: 'MET prevalence per 10,000 children', kind: 'per10k' })],
-    tables: [
-      rowsTable('service_gaps', 'Need against provision by locality', [
-        ['locality', 'Locality'], ['area', 'Area'], ['met_children', 'MET children'], ['prevalence_per_10k', 'Prevalence per 10,000'],
-        ['missing_episodes', 'Missing episodes'], ['rhi_completed_72h_pct', `% interviews within ${r.parameters.rhi_window_hours} hours`], ['children_at_risk', 'Children at risk'],
-        ['risk_reviews_overdue', 'Reviews overdue'], ['gap', 'Service gap'],
-      ], ranked),
-      figuresTable(r, ['prevalence_per_10k', 'rhi_completed_72h_pct'], 'area-figures', 'The area’s own figures'),
-    ],
-    ids,
-  };
-}
 
-const AREA_MEASURES = ['prevalence_per_10k', 'missing_children_per_10k', 'children_at_risk_per_10k', 'nrm_referrals_per_10k', 'rhi_completed_72h_pct'];
 
-async function areas(db: Db, req: PageRequest): Promise<Built> {
-  const four = AREAS_AND_ALL.filter((a) => a !== 'all');
-  // One read per area: each is the same disclosure-controlled read as any other page.
-  const reads: MeasuresResponse[] = [];
-  for (const a of four) reads.push(await read(db, req, AREA_MEASURES, 0, a));
-  const charts = AREA_MEASURES.map((id) =>
-    barChart({
-      id: `areas-${id}`,
-      title: `${labelOf(id, reads[0]?.parameters)}, ${reads[0]?.period_label ?? req.period}`,
-      valueLabel: labelOf(id, reads[0]?.parameters),
-      categoryLabel: 'Area',
-      kind: kindOf(id) ?? 'count',
-      items: reads.map((r) => ({ key: r.area, value: r.measures[id]?.value ?? null })),
-    }),
-  );
-  const table: PageTable = {
-    id: 'areas',
-    title: 'The four areas as rates',
-    columns: [{ key: 'area', label: 'Area' }, ...AREA_MEASURES.map((id) => ({ key: id, label: labelOf(id, reads[0]?.parameters) }))],
-    rows: reads.map((r) => {
-      const row: Record<string, Cell> = { area: r.area };
-      for (const id of AREA_MEASURES) row[id] = r.measures[id]?.value ?? null;
-      return row;
-    }),
-  };
-  return { commentary: [], charts, tables: [table], ids: AREA_MEASURES, warnings: [...new Set(reads.flatMap((r) => r.warnings))] };
-}
 
 /** The action plan as built at refresh (sql/measures/70_action_plan.sql): latest update, the one before, movement. */
 export async function actionPlan(db: Db): Promise<Record<string, Cell>[]> {
@@ -465,7 +250,132 @@ async function actionCounts(db: Db): Promise<(what: 'rag' | 'moved', key: string
   return (what, key) => rows.find((r) => r.what === what && r.key === key)?.n ?? 0;
 }
 
-async function actions(db: Db, _req: PageRequest): Promise<Built> {
+
+/** The contract's files with their required and optional columns, for the browser's header check. */
+export function contractSummary(): NonNullable<PageModel['contract']> {
+  return SOURCES.map((s) => ({
+    file: s.file,
+    required: s.columns.filter((c) => c.required).map((c) => c.name),
+    optional: s.columns.filter((c) => !c.required).map((c) => c.name),
+  }));
+}
+
+
+
+export const isPage = isPageId;
+
+/** What one block adds to a page; a page is its blocks' contributions in order. */
+interface Part {
+  tiles?: Tile[];
+  charts?: (ChartModel | null)[];
+  tables?: PageTable[];
+  commentary?: string[];
+  warnings?: string[];
+  contract?: PageModel['contract'];
+}
+
+interface BlockContext {
+  db: Db;
+  req: PageRequest;
+  /** The page's read of its declared measures (absent for a page that declares none). */
+  r: MeasuresResponse | undefined;
+  decl: PageDecl;
+}
+
+const periodKindOf = (r: MeasuresResponse) => parsePeriod(r.period).kind;
+const rowsOf = (r: MeasuresResponse | undefined, id: string) => r?.measures[id]?.rows ?? [];
+/** A declared text with its {placeholders} filled: the build's parameters, and {period}. */
+const words = (text: string, r: MeasuresResponse) => fillWords(text.replace('{period}', r.period_label), wordsFor(r.parameters));
+
+function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: string; comparator?: number } | undefined {
+  if (!d) return undefined;
+  if (d.kind === 'national') return { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) };
+  if (d.kind === 'cell') {
+    const v = r.measures[d.measure]?.by?.[d.by]?.[d.key];
+    return v === undefined ? undefined : { detail: `${display(v)} ${d.words}` };
+  }
+  const m = r.measures[d.measure];
+  return m ? { detail: `${display(m.value)} ${d.words}` } : undefined;
+}
+
+/** Each breakdown of a measure over its trend's periods: each period is read once more, for that measure alone (at most 12 reads). */
+async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extract<Block, { kind: 'breakdownTrends' }>): Promise<Part> {
+  const periods = (r.measures[b.measure]?.trend?.periods ?? []).slice(-12);
+  const byPeriod: MeasuresResponse[] = [];
+  for (const p of periods) byPeriod.push(await readMeasures(ctx.db, { period: p, area: ctx.req.area, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [b.measure] }));
+  const charts: ChartModel[] = [];
+  for (const { by, order } of b.breakdowns) {
+    const cells = (x: MeasuresResponse) => x.measures[b.measure]?.by?.[by];
+    const keys = [...new Set([...order, ...byPeriod.flatMap((x) => Object.keys(cells(x) ?? {}))])].filter((k) => byPeriod.some((x) => cells(x)?.[k] !== undefined));
+    if (keys.length === 0 || periods.length === 0) continue;
+    charts.push(
+      multiLineChart({
+        id: `${b.measure}-trend-by-${by}`,
+        title: `${labelOf(b.measure, r.parameters)} by ${(BREAKDOWN_LABELS[by] ?? by).toLowerCase()}, trend`,
+        valueLabel: labelOf(b.measure, r.parameters),
+        series: keys.map((k) => ({ name: k.replace(/_/g, ' '), periods, values: byPeriod.map((x) => cells(x)?.[k] ?? 0) })),
+      }),
+    );
+  }
+  return { charts };
+}
+
+function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
+  const rows = rowsOf(r, measure);
+  const dims = [...new Set(rows.map((x) => String(x.dimension)))];
+  return dims.map((dim) => {
+    const items = rows.filter((x) => x.dimension === dim);
+    const withPopulation = items.some((x) => x.population_share_pct !== null && x.population_share_pct !== undefined);
+    return groupedBarChart({
+      id: `groups-${dim}`,
+      title: `MET children by ${(DIMENSION_LABELS[dim] ?? dim).toLowerCase()}, ${r.period_label}`,
+      valueLabel: '% share',
+      categoryLabel: DIMENSION_LABELS[dim] ?? dim,
+      kind: 'pct',
+      seriesNames: withPopulation ? ['Share of MET children', 'Share of the population'] : ['Share of MET children'],
+      items: items.map((x) => ({ category: String(x.group), values: withPopulation ? [x.share_pct as Shown, (x.population_share_pct ?? null) as Shown] : [x.share_pct as Shown] })),
+    });
+  });
+}
+
+/** Rows in the order a block asks: by rank, or service gaps first then by prevalence. */
+function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefined): Record<string, unknown>[] {
+  const num = (v: unknown) => (typeof v === 'number' ? v : -1);
+  if (order === 'rank') return [...rows].sort((a, b) => Number(a.rank ?? 1e9) - Number(b.rank ?? 1e9) || String(a.locality).localeCompare(String(b.locality)));
+  if (order === 'gap')
+    return [...rows].sort((a, b) => Number(b.gap === true) - Number(a.gap === true) || num(b.prevalence_per_10k) - num(a.prevalence_per_10k) || String(a.locality).localeCompare(String(b.locality)));
+  return rows;
+}
+
+/** The four areas side by side: one read per area, each the same disclosure-controlled read as any other page. */
+async function areasPart(ctx: BlockContext, measures: readonly string[]): Promise<Part> {
+  const reads: MeasuresResponse[] = [];
+  for (const a of AREAS) reads.push(await readMeasures(ctx.db, { period: ctx.req.period, area: a, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [...measures] }));
+  const p = reads[0]?.parameters;
+  const charts = measures.map((id) =>
+    barChart({
+      id: `areas-${id}`,
+      title: `${labelOf(id, p)}, ${reads[0]?.period_label ?? ctx.req.period}`,
+      valueLabel: labelOf(id, p),
+      categoryLabel: 'Area',
+      kind: kindOf(id) ?? 'count',
+      items: reads.map((r) => ({ key: r.area, value: r.measures[id]?.value ?? null })),
+    }),
+  );
+  const table: PageTable = {
+    id: 'areas',
+    title: 'The four areas as rates',
+    columns: [{ key: 'area', label: 'Area' }, ...measures.map((id) => ({ key: id, label: labelOf(id, p) }))],
+    rows: reads.map((r) => {
+      const row: Record<string, Cell> = { area: r.area };
+      for (const id of measures) row[id] = r.measures[id]?.value ?? null;
+      return row;
+    }),
+  };
+  return { charts, tables: [table], warnings: [...new Set(reads.flatMap((r) => r.warnings))] };
+}
+
+async function actionPlanPart(db: Db): Promise<Part> {
   const rows = await actionPlan(db);
   const counted = await actionCounts(db);
   const count = (rag: string) => counted('rag', rag);
@@ -483,79 +393,121 @@ async function actions(db: Db, _req: PageRequest): Promise<Built> {
     categoryLabel: 'RAG status',
     items: ['red', 'amber', 'green'].map((k) => ({ key: k, label: k, value: count(k) })),
   });
-  return {
-    commentary,
-    charts: [ragChart],
-    tables: [
-      rowsTable('actions', 'The action plan', [
-        ['action_id', 'Action'], ['priority', 'Priority'], ['title', 'Action'], ['owner', 'Owner'], ['due', 'Due'], ['rag', 'RAG'],
-        ['previous_rag', 'Previous RAG'], ['moved', 'Movement'], ['updated_at', 'Updated'], ['progress', 'Progress'],
-      ], rows),
-    ],
-    ids: [],
-  };
+  const columns: [string, string][] = [
+    ['action_id', 'Action'], ['priority', 'Priority'], ['title', 'Action'], ['owner', 'Owner'], ['due', 'Due'], ['rag', 'RAG'],
+    ['previous_rag', 'Previous RAG'], ['moved', 'Movement'], ['updated_at', 'Updated'], ['progress', 'Progress'],
+  ];
+  return { commentary, charts: [ragChart], tables: [rowsTable('actions', 'The action plan', columns, rows)] };
 }
 
-/** The contract's files with their required and optional columns, for the browser's header check. */
-export function contractSummary(): NonNullable<PageModel['contract']> {
-  return SOURCES.map((s) => ({
-    file: s.file,
-    required: s.columns.filter((c) => c.required).map((c) => c.name),
-    optional: s.columns.filter((c) => !c.required).map((c) => c.name),
-  }));
-}
-
-async function data(db: Db, req: PageRequest): Promise<Built> {
-  const ids = ['load_summary', 'completeness', 'timeliness'];
-  const r = await read(db, req, ids, 0);
+async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
   const quarantine = await db.all<{ file: string; kind: string; rows: number }>(
     `SELECT file, kind, count(*) AS rows FROM quarantine GROUP BY file, kind ORDER BY file, rows DESC, kind`,
     undefined,
     'counting quarantined rows',
   );
   return {
-    r,
-    commentary: commentaryOf(r, ['data_quality']),
-    charts: [],
     tables: [
       rowsTable('load_summary', 'Load history', [
         ['refresh_id', 'Refresh'], ['started_at', 'Started'], ['file', 'File'], ['source', 'Source'], ['status', 'Status'], ['read', 'Rows read'],
         ['loaded', 'Loaded'], ['quarantined', 'Quarantined'], ['reasons', 'Reasons'], ['error', 'Error'],
-      ], r.measures.load_summary?.rows ?? []),
-      rowsTable('completeness', 'Completeness', [['source', 'Source'], ['column', 'Column'], ['with_value_pct', '% with a value']], r.measures.completeness?.rows ?? []),
-      rowsTable('timeliness', 'Timeliness', [['source', 'Source'], ['latest_event', 'Latest event'], ['refreshed', 'Refreshed'], ['days_behind', 'Days behind']], r.measures.timeliness?.rows ?? []),
+      ], rowsOf(r, 'load_summary')),
+      rowsTable('completeness', 'Completeness', [['source', 'Source'], ['column', 'Column'], ['with_value_pct', '% with a value']], rowsOf(r, 'completeness')),
+      rowsTable('timeliness', 'Timeliness', [['source', 'Source'], ['latest_event', 'Latest event'], ['refreshed', 'Refreshed'], ['days_behind', 'Days behind']], rowsOf(r, 'timeliness')),
       rowsTable('quarantine', 'Quarantined rows by file and reason', [['file', 'File'], ['kind', 'Reason'], ['rows', 'Rows']], quarantine),
     ],
-    ids,
     contract: contractSummary(),
   };
 }
 
-const BUILDERS: Record<PageId, (db: Db, req: PageRequest) => Promise<Built>> = { overview, missing, risk, places, groups, gaps, areas, actions, data };
+/** The one page builder: a declared block and the page's read, to what the page shows. */
+async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
+  if (b.kind === 'areas') return areasPart(ctx, b.measures);
+  if (b.kind === 'actionPlan') return actionPlanPart(ctx.db);
+  const r = ctx.r;
+  if (!r) throw new Error(`page ${ctx.decl.id}: a ${b.kind} block needs the page to declare the measures it reads`);
+  switch (b.kind) {
+    case 'tiles': {
+      const built = b.tiles.map((t) => tile(r, t.measure, periodKindOf(r), tileDetail(r, t.detail))).filter((t) => t !== null);
+      return { tiles: built.map((t) => t.tile), charts: built.map((t) => t.chart) };
+    }
+    case 'trend':
+      return { charts: [trendChart(r, b.measure)] };
+    case 'breakdown':
+      return { charts: [breakdownChart(r, b.measure, b.by, b.order ? [...b.order] : undefined)] };
+    case 'breakdownTrends':
+      return breakdownTrends(ctx, r, b);
+    case 'pairTrend': {
+      const trends = b.series.map((x) => r.measures[x.measure]?.trend);
+      if (trends.some((t) => !t)) return {};
+      return {
+        charts: [
+          multiLineChart({
+            id: b.id,
+            title: words(b.title, r),
+            valueLabel: b.valueLabel,
+            kind: 'pct',
+            series: b.series.map((x, i) => ({ name: words(x.name, r), periods: trends[i]!.periods, values: trends[i]!.values })),
+            comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` },
+          }),
+        ],
+      };
+    }
+    case 'map':
+      return {
+        charts: [
+          hexmap({ id: b.id, title: words(b.title, r), area: r.area, rows: rowsOf(r, b.measure), field: b.field, flag: b.flag, measureLabel: b.label, ...(b.valueKind ? { kind: b.valueKind } : {}) }),
+        ],
+      };
+    case 'rows':
+      return { tables: [rowsTable(b.measure, b.title, b.columns.map(([k, l]) => [k, words(l, r)]), ordered(rowsOf(r, b.measure), b.order))] };
+    case 'groups':
+      return { charts: groupCharts(r, b.measure) };
+    case 'figures':
+      return { tables: [figuresTable(r, [...(b.measures ?? ctx.decl.measures)], b.id, b.title)] };
+    case 'gapSummary': {
+      const gaps = rowsOf(r, b.measure).filter((x) => x.gap === true);
+      return {
+        commentary: [
+          gaps.length
+            ? `Service gaps (prevalence above the area's and interview completion below it): ${gaps.map((x) => String(x.locality)).join(', ')}.`
+            : 'No locality has both prevalence above its area’s and interview completion below it.',
+        ],
+      };
+    }
+    case 'dataQuality':
+      return dataQualityPart(ctx.db, r);
+  }
+}
 
-export const isPage = isPageId;
-
-/** Builds a page model. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
+/** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
-  const built = await BUILDERS[req.page](db, req);
-  // Pages that read no measures (actions) still validate and describe the period and area.
-  const r = built.r ?? (await readMeasures(db, { period: req.period, area: req.area, scope: req.ages, role: req.role, trend: 0, ids: ['met_children'] }));
+  const decl = pageDecl(req.page);
+  const trend = decl.trend === 0 ? 0 : (req.trend ?? decl.trend);
+  const read = (ids: string[], t: number) => readMeasures(db, { period: req.period, area: req.area, scope: req.ages, role: req.role, trend: t, ids });
+  const pageRead = decl.measures.length ? await read([...decl.measures], trend) : undefined;
+  const parts: Part[] = [];
+  for (const b of decl.blocks) parts.push(await buildBlock({ db, req, r: pageRead, decl }, b));
+  // A page that reads no measures (actions) still validates and describes the period and area.
+  const r = pageRead ?? (await read(['met_children'], 0));
+  const blockWarnings = parts.flatMap((p) => p.warnings ?? []);
+  const contract = parts.find((p) => p.contract)?.contract;
   return {
     page: req.page,
-    title: pageDecl(req.page).title,
+    title: decl.title,
     area: r.area,
     period: r.period,
     period_label: r.period_label,
     ages: r.parameters.age_scope,
     role: req.role,
     refresh: req.refresh,
-    commentary: built.commentary,
-    tiles: built.tiles ?? [],
-    charts: built.charts,
-    tables: built.tables,
+    commentary: [...commentaryOf(r, [...decl.commentary]), ...parts.flatMap((p) => p.commentary ?? [])],
+    tiles: parts.flatMap((p) => p.tiles ?? []),
+    charts: parts.flatMap((p) => p.charts ?? []).filter((c): c is ChartModel => !!c),
+    tables: parts.flatMap((p) => p.tables ?? []),
     legend: messages.suppressedLegend(r.parameters.suppression_threshold).replace(/\.$/, ''),
-    definitions: definitionsOf(built.ids, r.parameters),
-    warnings: built.warnings ?? r.warnings,
-    ...(built.contract ? { contract: built.contract } : {}),
+    definitions: definitionsOf([...decl.measures], r.parameters),
+    warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : r.warnings,
+    ...(contract ? { contract } : {}),
   };
 }
