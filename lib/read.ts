@@ -1,0 +1,259 @@
+// Reading a request's figures from the warehouse: how far its data reaches, which
+// periods the request needs (its period, the one before, a year earlier, the trend,
+// and for the roles that see suppressed figures each one's financial year with its
+// quarters), and their exact figures from the pre-aggregated tables measure_cells and
+// measure_rows. Nothing here is disclosed: lib/shown.ts does that.
+
+import type { Db } from './db.js';
+import { AREAS_AND_ALL, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
+import type { ExactCell, MeasureTable } from './disclosure.js';
+import { lastPeriods, parsePeriod, periodContaining, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
+import { RequestError, type ParsedRequest } from './request.js';
+import { buildParameters, type BuildParameters } from '../model/parameters.js';
+
+/** A measure the catalogue declares but this warehouse's SQL never wrote: a programming or version error, not a 0. */
+export class MeasureNotBuilt extends Error {
+  constructor(readonly ids: string[]) {
+    super(`the warehouse has no ${ids.length === 1 ? 'measure' : 'measures'} ${ids.join(', ')}: the SQL that builds ${ids.length === 1 ? 'it' : 'them'} did not run or does not write ${ids.length === 1 ? 'it' : 'them'}; refresh the warehouse (met load) with this version`);
+    this.name = 'MeasureNotBuilt';
+  }
+}
+
+/** The parameters the warehouse's measures were built with (older warehouses: the model's). */
+export async function builtParameters(db: Db): Promise<BuildParameters> {
+  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measure_parameters' AND database_name = current_database()`);
+  if (!has) return buildParameters();
+  const json = await db.value<string | null>(`SELECT parameters::VARCHAR FROM measure_parameters LIMIT 1`);
+  return json ? { ...buildParameters(), ...(JSON.parse(json) as BuildParameters) } : buildParameters();
+}
+
+/** Refuses to read a measure that was never built, so that it cannot read as 0. */
+async function checkBuilt(db: Db, defs: MeasureDef[]): Promise<void> {
+  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measures_built' AND database_name = current_database()`);
+  // A warehouse built before measures_built existed cannot say; its next refresh will.
+  if (!has) return;
+  const built = new Set((await db.all<{ measure: string }>(`SELECT measure FROM measures_built`)).map((r) => r.measure));
+  const missing = defs.filter((d) => !built.has(d.id)).map((d) => d.id);
+  if (missing.length > 0) throw new MeasureNotBuilt(missing);
+}
+
+/** One row of measure_cells: a headline (breakdown '') or a breakdown's cell, for one area and age scope ('*': ages do not apply). */
+export interface CellRow {
+  measure: string;
+  period_id: string;
+  area: AreaOrAll;
+  scope: string;
+  breakdown: string;
+  key: string;
+  num: number | null;
+  den: number | null;
+  value: number | null;
+  [k: string]: unknown;
+}
+
+/** Measure → period → the five areas' exact figures. */
+export type Tables = Map<string, Map<string, MeasureTable>>;
+
+export function toTables(rows: CellRow[]): Tables {
+  const tables: Tables = new Map();
+  for (const r of rows) {
+    let byPeriod = tables.get(r.measure);
+    if (!byPeriod) tables.set(r.measure, (byPeriod = new Map()));
+    let table = byPeriod.get(r.period_id);
+    if (!table) byPeriod.set(r.period_id, (table = {}));
+    const fig = (table[r.area] ??= { headline: { num: 0, den: null }, by: {} });
+    const cell: ExactCell = { num: r.num, den: r.den, value: r.value };
+    if (r.breakdown === '') fig.headline = cell;
+    else (fig.by[r.breakdown] ??= {})[r.key] = cell;
+  }
+  return tables;
+}
+
+/** Every area has an entry, so a figure with no events reads as 0 rather than missing. */
+export function complete(table: MeasureTable | undefined): MeasureTable {
+  const t: MeasureTable = { ...(table ?? {}) };
+  for (const a of AREAS_AND_ALL) t[a] ??= { headline: { num: 0, den: null }, by: {} };
+  return t;
+}
+
+async function knownPeriods(db: Db, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const params: Record<string, string> = {};
+  ids.forEach((id, i) => (params[`p${i}`] = id));
+  const rows = await db.all<{ period_id: string }>(
+    `SELECT period_id FROM periods WHERE period_id IN (${ids.map((_, i) => `$p${i}`).join(', ')})`,
+    params,
+  );
+  return new Set(rows.map((r) => r.period_id));
+}
+
+/**
+ * How far the data reaches: the one reading behind the periods served, the default
+ * period (server/warehouse.ts) and the "not complete" warning. Nothing beyond the day
+ * of the latest refresh counts: a row dated in the future (an old warehouse may hold
+ * one) never makes a period that has not happened yet servable or the default.
+ */
+export interface DataReach {
+  /** The first and last months served (`YYYY-MM`): the months the data touches, up to the refresh's month. */
+  first: string | null;
+  last: string | null;
+  /** The latest episode's date, `YYYY-MM-DD`, among those up to the refresh day: a period ending after it is not complete. */
+  latestEvent: string | null;
+  /** The day of the latest successful refresh, `YYYY-MM-DD` (null in a warehouse without one). */
+  refreshed: string | null;
+}
+
+export async function dataReach(db: Db): Promise<DataReach> {
+  const r = await db.all<{ refreshed: string | null; latest: string | null; first: string | null; last: string | null }>(
+    `WITH r AS (SELECT max(coalesce(finished_at, started_at))::DATE AS d FROM refreshes WHERE status = 'loaded')
+     SELECT strftime((SELECT d FROM r), '%Y-%m-%d') AS refreshed,
+            (SELECT strftime(max(reported_at), '%Y-%m-%d') FROM missing_episodes
+              WHERE reported_at::DATE <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS latest,
+            (SELECT strftime(min(start_date), '%Y-%m') FROM periods WHERE kind = 'month') AS first,
+            (SELECT strftime(max(start_date), '%Y-%m') FROM periods
+              WHERE kind = 'month' AND start_date <= coalesce((SELECT d FROM r), DATE '9999-12-31')) AS last`,
+    undefined,
+    'reading how far the data reaches',
+  );
+  const x = r[0];
+  return { first: x?.first ?? null, last: x?.last ?? null, latestEvent: x?.latest ?? null, refreshed: x?.refreshed ?? null };
+}
+
+/** True when the data reaches the period: it ends no earlier than the first month served and starts no later than the last. */
+export function withinReach(p: { start: string; last: string }, reach: DataReach): boolean {
+  if (!reach.first || !reach.last) return false;
+  return p.last.slice(0, 7) >= reach.first && p.start.slice(0, 7) <= reach.last;
+}
+
+function coverage(reach: DataReach): string {
+  return reach.first && reach.last
+    ? `the warehouse covers ${reach.first} to ${reach.last}${reach.refreshed ? ` (nothing after its refresh on ${reach.refreshed})` : ''}: choose a period in that range`
+    : 'the warehouse holds no events yet';
+}
+
+/** A period's neighbours may fall outside the years periods may use (before 1900): then they are left out. */
+function orNull<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof PeriodError) return null;
+    throw e;
+  }
+}
+
+/** Up to n periods of p's kind ending with p, oldest first, stopping at the earliest year periods may use. */
+function periodsBack(p: Period, n: number): Period[] {
+  const out: Period[] = n > 0 ? [p] : [];
+  while (out.length < n) {
+    const q = orNull(() => previousPeriod(out[0]!));
+    if (!q) break;
+    out.unshift(q);
+  }
+  return out;
+}
+
+/** The periods a response compares its period with, and its trend's. */
+interface Compared {
+  previous: Period | null;
+  yearEarlier: Period | null;
+  /** Oldest first, ending with the period itself; empty for no trend. */
+  trend: Period[];
+}
+
+function comparedPeriods(period: Period, trendN: number): Compared {
+  return { previous: orNull(() => previousPeriod(period)), yearEarlier: orNull(() => yearEarlier(period)), trend: periodsBack(period, trendN) };
+}
+
+/** The period first, then the one before, a year earlier and the trend's, each once. */
+function periodIds(period: Period, c: Compared): string[] {
+  const ids = [period.id, ...(c.previous ? [c.previous.id] : []), ...(c.yearEarlier ? [c.yearEarlier.id] : []), ...c.trend.map((p) => p.id)];
+  return [...new Set(ids)];
+}
+
+/** A financial year with its four quarters: the span over which the roles that see suppressed figures have them worked out. */
+export interface FinancialYear {
+  total: string;
+  quarters: string[];
+}
+
+/**
+ * For the board and commissioners, suppression is worked out over each financial
+ * year with its quarters, every area and every age scope (lib/disclosure.ts,
+ * discloseCube), so those figures are read too: each period's year.
+ */
+function financialYears(periods: string[]): Map<string, FinancialYear> {
+  const yearOf = new Map<string, FinancialYear>();
+  for (const id of periods) {
+    const p = parsePeriod(id);
+    const fy = p.kind === 'fy' ? p : periodContaining('fy', p.start);
+    const quarters = lastPeriods(periodContaining('quarter', fy.last), 4).map((q) => q.id);
+    yearOf.set(id, { total: fy.id, quarters });
+  }
+  return yearOf;
+}
+
+/** The cells of the periods: for the analyst the scope asked only, for the others every scope (their suppression spans them). */
+async function readCells(db: Db, periods: string[], scope: AgeScope, exact: boolean): Promise<CellRow[]> {
+  const params: Record<string, string> = { scope };
+  periods.forEach((id, i) => (params[`p${i}`] = id));
+  return db.all<CellRow>(
+    `SELECT measure, period_id, area, scope, breakdown, key, num, den, value FROM measure_cells
+     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')})
+       AND ${exact ? `scope IN ($scope, '*')` : `(scope IN ('0-17', '18-24', '0-24', '*') OR scope = $scope)`}`,
+    params,
+    'reading the measures',
+  );
+}
+
+/** What a request reads from the warehouse, before disclosure control. */
+export interface Figures extends Compared {
+  reach: DataReach;
+  built: BuildParameters;
+  /** The cells read (for the roles that see suppressed figures, every scope and each period's financial year). */
+  cells: CellRow[];
+  /** The exact figures in the scope asked (or '*'). */
+  tables: Tables;
+  /** Period → its financial year, for the roles that see suppressed figures (empty for the analyst). */
+  years: Map<string, FinancialYear>;
+}
+
+/**
+ * Reads a request's figures: refuses a period the data does not reach and a measure the
+ * warehouse never built. The periods compared with are those the warehouse has (the
+ * one before, a year earlier: null where it has not).
+ */
+export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
+  const reach = await dataReach(db);
+  if (!withinReach(q.period, reach)) throw new RequestError(`there is no data for ${q.period.id}: ${coverage(reach)}`);
+  const compared = comparedPeriods(q.period, q.trendN);
+  const wanted = periodIds(q.period, compared);
+  await checkBuilt(db, q.defs);
+  const built = await builtParameters(db);
+  const known = await knownPeriods(db, wanted);
+  if (!known.has(q.period.id)) throw new RequestError(`there is no data for ${q.period.id}: ${coverage(reach)}`);
+  const periods = wanted.filter((id) => known.has(id));
+  const years = q.exact ? new Map<string, FinancialYear>() : financialYears(periods);
+  const cells = await readCells(db, [...new Set([...periods, ...[...years.values()].flatMap((y) => [y.total, ...y.quarters])])], q.scope, q.exact);
+  const has = (p: Period | null) => (p && known.has(p.id) ? p : null);
+  return {
+    reach,
+    built,
+    previous: has(compared.previous),
+    yearEarlier: has(compared.yearEarlier),
+    trend: compared.trend.filter((p) => known.has(p.id)),
+    cells,
+    tables: toTables(cells.filter((r) => r.scope === q.scope || r.scope === '*')),
+    years,
+  };
+}
+
+/** The raw rows of the table-like measures for one period, area and scope (and those for every period, '*'), in their order. */
+export async function readRows(db: Db, q: Pick<ParsedRequest, 'period' | 'area' | 'scope'>): Promise<{ measure: string; row: string; period_id: string }[]> {
+  return db.all<{ measure: string; row: string; period_id: string }>(
+    `SELECT measure, period_id, row FROM measure_rows
+     WHERE ((period_id = $p AND area = $area) OR period_id = '*') AND scope IN ($scope, '*')
+     ORDER BY measure, ord`,
+    { p: q.period.id, area: q.area, scope: q.scope },
+    'reading the table-like measures',
+  );
+}
