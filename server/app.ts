@@ -2,25 +2,29 @@
 // front end. Every handler reads the role from the request (req.met.role), so sign-in
 // can set it later; until then it is the role the server was started with.
 
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
-import multer from 'multer';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, SOURCES, type AreaName } from '../etl/contract.js';
-import { ForbiddenError, parseArea, parseScope, readMeasures, RequestError } from '../lib/measures.js';
+import { parseArea, parseScope, readMeasures, RequestError } from '../lib/measures.js';
 import { MEASURES } from '../lib/catalogue.js';
 import type { Role } from '../lib/disclosure.js';
 import { parsePeriod, PeriodError } from '../lib/periods.js';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../lib/pages.js';
 import { ARROW_TYPE, measuresToArrow, quarantineToArrow, type QuarantineRow } from './arrow.js';
 import { meta } from './meta.js';
-import { holdChunk, RefreshJobs, savedName, type HeldFile, type Job } from './refreshJobs.js';
+import { errorHandler } from './errors.js';
+import { Forbidden } from './httpError.js';
+import { RefreshJobs } from './refreshJobs.js';
+import { defaultMaxUploadBytes, readUpload, refuseByHeaders, startUpload, type Upload } from './upload.js';
 import { VERSION } from './version.js';
 import { NoWarehouse, type Lease, type Warehouse } from './warehouse.js';
+
+export { defaultMaxUploadBytes, fileNameProblem, MAX_FILE_NAME } from './upload.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -31,23 +35,8 @@ declare global {
   }
 }
 
-/** One upload while it is read: the files held so far and the bytes they take. */
-interface Upload {
-  held: HeldFile[];
-  saved: Set<string>;
-  refused: Job['refused_uploads'];
-  bytes: number;
-}
-
 /** The loopback names a browser on this machine uses: the server answers to these by default. */
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
-
-/** The default cap on one upload, all its files together: MET_MAX_UPLOAD_MB, or 200 MB. */
-export function defaultMaxUploadBytes(): number {
-  const env = process.env.MET_MAX_UPLOAD_MB;
-  const mb = env !== undefined && /^\s*\d+\s*$/.test(env) && Number(env) > 0 ? Number(env) : 200;
-  return mb * 1024 * 1024;
-}
 
 export interface AppOptions {
   warehouse: Warehouse;
@@ -68,9 +57,6 @@ export interface AppOptions {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** A 403 for endpoints with record-level or data-quality detail. */
-class Forbidden extends Error {}
 
 /** A parameter check that reuses the messages of lib/measures.ts and lib/periods.ts. */
 function checked<T>(parse: (s: string) => T) {
@@ -112,8 +98,6 @@ const intParam = (name: string, min: number, max: number, dflt: number) =>
       }
       return n;
     });
-
-const CONTRACT_FILES = SOURCES.map((s) => s.file);
 
 const MEASURE_IDS = new Set(MEASURES.map((m) => m.id));
 
@@ -217,114 +201,6 @@ export function crossOriginProblem(req: Request, names: ReadonlySet<string>): st
   const m = /^http:\/\/([^/]+)$/i.exec(origin);
   if (m && hostAllowed(m[1], names, req.socket.localPort)) return null;
   return 'its Origin is not this server';
-}
-
-/** Longest uploaded file name accepted (the contract's names are under 30 characters). */
-export const MAX_FILE_NAME = 255;
-
-/**
- * The rule an uploaded file's name breaks, or null. A name is a plain file name: no
- * control characters (NUL included), no folder separators, at most MAX_FILE_NAME characters.
- */
-export function fileNameProblem(name: string): string | null {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'a file name may not contain control characters (such as NUL or a line break)';
-  if (/[\\/]/.test(name)) return 'a file name may not contain / or \\: send the file itself, named as in the data contract, not a path';
-  if (name.length > MAX_FILE_NAME) return `a file name may be at most ${MAX_FILE_NAME} characters long`;
-  if (name.trim() === '' || name === '.' || name === '..') return 'a file needs a name: name it as in the data contract';
-  return null;
-}
-
-/** What an upload broke, in words: the limits of multer({ limits }) below. */
-function multerRule(err: multer.MulterError): string {
-  switch (err.code) {
-    case 'LIMIT_UNEXPECTED_FILE':
-      return `a file was sent in another field than 'files' (Unexpected field): send the extracts in the field 'files'`;
-    case 'LIMIT_FILE_COUNT':
-      return 'Too many files: send at most 20 extracts at once';
-    case 'LIMIT_FIELD_COUNT':
-    case 'LIMIT_PART_COUNT':
-      return `Too many fields: send the extracts in 'files' and, for an SSDA903 return, its 'area'`;
-    case 'LIMIT_FIELD_VALUE':
-      return 'Field value too long: a field may be at most 1024 characters';
-    case 'LIMIT_FIELD_KEY':
-      return 'Field name too long: a field name may be at most 100 characters';
-    default:
-      return err.message;
-  }
-}
-
-/** An upload over the cap: answered 413 at once, and the connection closed after the answer. */
-class UploadTooLarge extends Error {}
-
-/** A multipart body that could not be read, or a file name that breaks a rule: 400. */
-class UploadRefused extends Error {}
-
-function tooLargeMessage(cap: number): string {
-  return `the upload is larger than the ${Math.round(cap / (1024 * 1024))} MB this server accepts at once (all files together): send fewer files per refresh`;
-}
-
-/** Answers 413 now, without reading (more of) the body; the connection closes after the answer. */
-function refuseTooLarge(req: Request, res: Response, cap: number): void {
-  if (res.headersSent) return;
-  res.set('Connection', 'close');
-  res.status(413).json({ error: tooLargeMessage(cap) });
-  // Whatever of the body is still arriving is read and dropped (never kept) until the
-  // connection closes.
-  req.resume();
-}
-
-/**
- * Multer storage that keeps each file's bytes in memory, as the chunks received,
- * counting every file of the request against one cap: past it, the request is
- * answered 413 at once and nothing more is kept.
- */
-class HeldStorage implements multer.StorageEngine {
-  constructor(private readonly cap: number) {}
-
-  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
-    const u = req.met.upload!;
-    const held: HeldFile = { name: savedName(file.originalname)!, chunks: [] };
-    let size = 0;
-    let over = false;
-    const tooLarge = () => {
-      if (over) return;
-      over = true;
-      held.chunks = null;
-      refuseTooLarge(req, req.res!, this.cap);
-      file.stream.resume();
-      cb(new UploadTooLarge(tooLargeMessage(this.cap)));
-    };
-    file.stream.on('limit', tooLarge);
-    file.stream.on('data', (chunk: Buffer) => {
-      if (over) return;
-      u.bytes += chunk.length;
-      size += chunk.length;
-      if (u.bytes > this.cap) tooLarge();
-      else {
-        held.chunks!.push(chunk);
-        holdChunk(chunk);
-      }
-    });
-    file.stream.on('end', () => {
-      if (over) return;
-      u.held.push(held);
-      cb(null, { size });
-    });
-    file.stream.on('error', (e) => {
-      if (over) return;
-      over = true;
-      held.chunks = null;
-      cb(e);
-    });
-  }
-
-  _removeFile(req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
-    const u = req.met.upload;
-    const name = savedName(file.originalname);
-    if (u) u.held = u.held.filter((h) => h.name !== name);
-    cb(null);
-  }
 }
 
 /** Runs a handler with a leased warehouse, released when the handler is done. */
@@ -517,76 +393,21 @@ export function createApp(opts: AppOptions): express.Express {
   );
 
   const maxUpload = opts.maxUploadBytes ?? defaultMaxUploadBytes();
-  const upload = multer({
-    storage: new HeldStorage(maxUpload),
-    // The name as sent, path and all, so that a name with a path is refused rather than cut to its base name.
-    preservePath: true,
-    // fileSize: one file is never over the cap; HeldStorage also counts all files together.
-    limits: { files: 20, fileSize: maxUpload, fields: 5, parts: 30, fieldSize: 1024, fieldNameSize: 100, headerPairs: 20 },
-    fileFilter: (req, file, cb) => {
-      const u = req.met.upload!;
-      const rule = fileNameProblem(file.originalname);
-      if (rule) {
-        cb(new UploadRefused(`the upload was refused: ${rule}`));
-        return;
-      }
-      const name = savedName(file.originalname);
-      const shown = file.originalname;
-      if (file.fieldname !== 'files') {
-        u.refused.push({ file: shown, reason: `sent in field '${file.fieldname}': send files in the field 'files'` });
-        cb(null, false);
-      } else if (!name) {
-        u.refused.push({ file: shown, reason: `not a file of the data contract: name it as one of ${CONTRACT_FILES.join(', ')}` });
-        cb(null, false);
-      } else if (u.saved.has(name)) {
-        u.refused.push({ file: shown, reason: `${name} was sent twice: only the first was kept` });
-        cb(null, false);
-      } else {
-        u.saved.add(name);
-        cb(null, true);
-      }
-    },
-  });
-  const readUpload = upload.array('files', 20);
 
   app.post(
     '/api/refresh',
     (req, res, next) => {
       analystOnly(req, 'a refresh');
       // Everything that can be judged from the headers is, before a byte of the body is read.
-      const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
-      if (encoding !== 'identity') {
-        res.status(415).json({ error: `the upload was refused: send it without Content-Encoding (${encoding === 'gzip' || encoding === 'deflate' || encoding === 'br' ? encoding : 'an encoding'} is not accepted); the server reads plain multipart/form-data only` });
-        return;
-      }
-      if (!req.is('multipart/form-data')) {
-        res.status(415).json({ error: `the upload was refused: send the extracts as multipart/form-data, in the field 'files'` });
-        return;
-      }
-      const length = req.get('content-length');
-      if (length !== undefined && Number(length) > maxUpload) {
-        refuseTooLarge(req, res, maxUpload);
-        return;
-      }
+      refuseByHeaders(req, maxUpload);
       if (jobs.busy()) {
         res.status(409).json({ error: 'a refresh is already running: wait for it to finish, then try again' });
         return;
       }
-      req.met.upload = { held: [], saved: new Set(), refused: [], bytes: 0 };
-      // Whatever happens to the request, the bytes held for it go with it.
-      res.on('close', () => {
-        if (req.met.upload) req.met.upload.held = [];
-      });
+      startUpload(req, res);
       next();
     },
-    (req, res, next) => {
-      readUpload(req, res, (err?: unknown) => {
-        if (err === undefined || err === null) next();
-        else if (err instanceof UploadTooLarge || err instanceof UploadRefused || err instanceof multer.MulterError) next(err);
-        // busboy's own errors: a body that is not well-formed multipart.
-        else next(new UploadRefused('the upload was refused: the body is not well-formed multipart/form-data'));
-      });
-    },
+    readUpload(maxUpload),
     (req, res) => {
       const u = req.met.upload!;
       const fields = parse(uploadFields, req.body ?? {});
@@ -648,28 +469,7 @@ export function createApp(opts: AppOptions): express.Express {
       .send('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Page not found – the MET dataset</title></head><body><h1>Page not found</h1><p><a href="/">Go to the overview</a>.</p></body></html>');
   });
 
-  // Errors: what the client did wrong is a 400 saying what is allowed; anything else a
-  // 500 that says nothing of the server's insides (the log has the error's kind).
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // Already answered (an upload over the cap is answered the moment it passes it).
-    if (res.headersSent) return;
-    if (err instanceof ForbiddenError || err instanceof Forbidden) res.status(403).json({ error: err.message });
-    else if (err instanceof RequestError) res.status(400).json({ error: err.message });
-    else if (err instanceof NoWarehouse) res.status(503).json({ error: err.message });
-    else if (err instanceof UploadTooLarge) refuseTooLarge(req, res, maxUpload);
-    else if (err instanceof UploadRefused) res.status(400).json({ error: err.message });
-    else if (err instanceof multer.MulterError) {
-      if (err.code === 'LIMIT_FILE_SIZE') refuseTooLarge(req, res, maxUpload);
-      else res.status(400).json({ error: `the upload was refused: ${multerRule(err)}` });
-    }
-    else if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status < 500) {
-      // express's own client errors (e.g. a malformed body).
-      res.status((err as { status: number }).status).json({ error: 'the request could not be read' });
-    } else {
-      log?.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'request failed');
-      res.status(500).json({ error: 'something went wrong on the server: try again, and tell the analyst if it keeps happening' });
-    }
-  });
+  app.use(errorHandler({ log, maxUploadBytes: maxUpload }));
 
   return app;
 }
