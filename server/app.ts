@@ -6,24 +6,23 @@ import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
 import { pino, type Logger } from 'pino';
-import { z } from 'zod';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AREAS, SOURCES, type AreaName } from '../etl/contract.js';
-import { parseArea, parseScope, readMeasures, RequestError } from '../lib/measures.js';
-import { MEASURES } from '../lib/catalogue.js';
+import { SOURCES } from '../etl/contract.js';
+import { readMeasures, RequestError } from '../lib/measures.js';
 import type { Role } from '../lib/disclosure.js';
-import { parsePeriod, PeriodError } from '../lib/periods.js';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../lib/pages.js';
 import { ARROW_TYPE, measuresToArrow, quarantineToArrow, type QuarantineRow } from './arrow.js';
 import { meta } from './meta.js';
 import { errorHandler } from './errors.js';
-import { Forbidden } from './httpError.js';
+import { analystOnly, LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
+import { measuresQuery, pageQuery, parse, quarantineQuery, uploadFields } from './queries.js';
 import { RefreshJobs } from './refreshJobs.js';
 import { defaultMaxUploadBytes, readUpload, refuseByHeaders, startUpload, type Upload } from './upload.js';
 import { VERSION } from './version.js';
 import { NoWarehouse, type Lease, type Warehouse } from './warehouse.js';
 
+export { crossOriginProblem, hostAllowed, LOOPBACK_HOSTS } from './guards.js';
 export { defaultMaxUploadBytes, fileNameProblem, MAX_FILE_NAME } from './upload.js';
 
 declare global {
@@ -34,9 +33,6 @@ declare global {
     }
   }
 }
-
-/** The loopback names a browser on this machine uses: the server answers to these by default. */
-export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const;
 
 export interface AppOptions {
   warehouse: Warehouse;
@@ -58,91 +54,6 @@ export interface AppOptions {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** A parameter check that reuses the messages of lib/measures.ts and lib/periods.ts. */
-function checked<T>(parse: (s: string) => T) {
-  return (s: string, ctx: z.RefinementCtx): T => {
-    try {
-      return parse(s);
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
-      return z.NEVER;
-    }
-  };
-}
-
-const one = (name: string) => z.string({ error: `give ${name} once, as text` });
-
-const periodText = (s: string) => {
-  try {
-    return parsePeriod(s).id;
-  } catch (e) {
-    if (e instanceof PeriodError) throw new RequestError(e.message);
-    throw e;
-  }
-};
-
-const common = {
-  area: one('area').default('all').transform(checked(parseArea)),
-  period: one('period').optional().transform((s, ctx) => (s === undefined ? undefined : checked(periodText)(s, ctx))),
-  ages: one('ages').default('0-17').transform(checked(parseScope)),
-};
-
-const intParam = (name: string, min: number, max: number, dflt: number) =>
-  one(name)
-    .default(String(dflt))
-    .transform((s, ctx) => {
-      const n = Number(s);
-      if (!/^\s*\d+\s*$/.test(s) || !Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, not '${s}'` });
-        return z.NEVER;
-      }
-      return n;
-    });
-
-const MEASURE_IDS = new Set(MEASURES.map((m) => m.id));
-
-const measuresQuery = z.object({
-  ...common,
-  trend: intParam('trend', 0, 120, 12),
-  ids: one('ids')
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined || s.trim() === '') return undefined;
-      const ids = s.split(',').map((x) => x.trim()).filter(Boolean);
-      const bad = ids.filter((id) => !MEASURE_IDS.has(id));
-      if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `measure '${bad[0]}' is not known: use one of ${[...MEASURE_IDS].join(', ')}` });
-        return z.NEVER;
-      }
-      return ids;
-    }),
-});
-
-const pageQuery = z.object(common);
-
-const quarantineQuery = z.object({
-  file: one('file').max(200).optional(),
-  reason: one('reason').max(200).optional(),
-  q: one('q').max(200).optional(),
-  limit: intParam('limit', 1, 1000, 100),
-  offset: intParam('offset', 0, 100_000_000, 0),
-});
-
-const uploadFields = z.object({
-  area: z
-    .string({ error: 'give area once, as text' })
-    .optional()
-    .transform((s, ctx) => {
-      if (s === undefined || s.trim() === '') return undefined;
-      const found = AREAS.find((a) => a.toLowerCase().replace(/[\s_-]+/g, '') === s.toLowerCase().replace(/[\s_-]+/g, ''));
-      if (!found) {
-        ctx.addIssue({ code: 'custom', message: `area '${s}' is not known: an SSDA903 return belongs to one of ${AREAS.join(', ')}` });
-        return z.NEVER;
-      }
-      return found as AreaName;
-    }),
-});
-
 /** Person-reference columns of each source (their values are pseudonyms by the time they are stored). */
 const REF_COLUMNS = new Map(SOURCES.map((s) => [s.name as string, s.columns.filter((c) => c.type.kind === 'ref').map((c) => c.name)]));
 
@@ -158,49 +69,8 @@ export function withoutPseudonyms(source: string, reason: string): string {
   return out;
 }
 
-/** Parses with zod; a failure is a RequestError whose message says what is allowed. */
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
-  const r = schema.safeParse(value);
-  if (r.success) return r.data;
-  throw new RequestError(r.error.issues.map((i) => i.message).join('; '));
-}
-
 function wantsArrow(req: Request): boolean {
   return (req.get('accept') ?? '').includes(ARROW_TYPE);
-}
-
-function analystOnly(req: Request, what: string): void {
-  if (req.met.role !== 'analyst') throw new Forbidden(`${what} is for the analyst only: it shows record-level or data-quality detail`);
-}
-
-/** A Host header's name (lower case, IPv6 in brackets) and port (80 when absent), or null if it is not one. */
-function hostAndPort(text: string): { name: string; port: number } | null {
-  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(\d{1,5}))?$/i.exec(text);
-  if (!m) return null;
-  return { name: m[1]!.toLowerCase(), port: m[2] === undefined ? 80 : Number(m[2]) };
-}
-
-/** True when the Host header names this server: an allowed name with the port the request came in on. */
-export function hostAllowed(host: string | undefined, names: ReadonlySet<string>, port: number | undefined): boolean {
-  const h = host === undefined ? null : hostAndPort(host);
-  return h !== null && names.has(h.name) && h.port === port;
-}
-
-/**
- * Same-origin proof for a request that changes state (until sign-in exists): the
- * browser's Origin is this server's own (http://allowed-host:port), or, where a client
- * sends no Origin, Sec-Fetch-Site says same-origin. Null when proven, else why not.
- */
-export function crossOriginProblem(req: Request, names: ReadonlySet<string>): string | null {
-  const origin = req.get('origin');
-  const site = req.get('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin') return `the browser says this request came from another site (Sec-Fetch-Site: ${site === 'same-site' || site === 'cross-site' || site === 'none' ? site : 'not same-origin'})`;
-  if (origin === undefined) {
-    return site === 'same-origin' ? null : 'the request carries no Origin header and no Sec-Fetch-Site: same-origin';
-  }
-  const m = /^http:\/\/([^/]+)$/i.exec(origin);
-  if (m && hostAllowed(m[1], names, req.socket.localPort)) return null;
-  return 'its Origin is not this server';
 }
 
 /** Runs a handler with a leased warehouse, released when the handler is done. */
@@ -256,34 +126,9 @@ export function createApp(opts: AppOptions): express.Express {
     next();
   });
 
-  // DNS rebinding: a page elsewhere whose name is made to point at this machine would
-  // reach the server with its own name in Host. Only the allowed names are served, on
-  // the port the request came in on; every path, static pages included.
   const hostNames: ReadonlySet<string> = new Set((opts.allowedHosts ?? LOOPBACK_HOSTS).map((h) => h.toLowerCase()));
-  app.use((req, res, next) => {
-    if (hostAllowed(req.get('host'), hostNames, req.socket.localPort)) {
-      next();
-      return;
-    }
-    res.status(421).json({
-      error: `this server does not answer to that host name: use http://localhost:${req.socket.localPort}/ or a name it was started with (met serve --host, --allow-host)`,
-    });
-  });
-
-  // Cross-site request forgery: until sign-in exists, every request that changes state
-  // must prove it comes from this server's own pages.
-  app.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') {
-      next();
-      return;
-    }
-    const problem = crossOriginProblem(req, hostNames);
-    if (problem === null) {
-      next();
-      return;
-    }
-    res.status(403).json({ error: `refused: ${problem}. Requests that change data must come from this server's own pages (same origin)` });
-  });
+  app.use(onlyOwnHosts(hostNames));
+  app.use(sameOriginChanges(hostNames));
 
   app.use(
     '/api',
