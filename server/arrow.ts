@@ -3,9 +3,15 @@
 // number, so no client can plot or add up a withheld count by accident.
 
 import { Bool, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import type { Request } from 'express';
 import type { MeasuresResponse } from '../lib/measures.js';
 
 export const ARROW_TYPE = 'application/vnd.apache.arrow.stream';
+
+/** True when the client asks for an Arrow stream (Accept), not JSON. */
+export function wantsArrow(req: Request): boolean {
+  return (req.get('accept') ?? '').includes(ARROW_TYPE);
+}
 
 /** One row per figure of the period asked: headline (breakdown '') and breakdown cells. */
 export function measuresToArrow(r: MeasuresResponse): Uint8Array {

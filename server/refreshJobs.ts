@@ -1,5 +1,5 @@
 // Refreshes started from the browser. The uploaded extracts arrive in memory (bounded
-// by the upload cap, server/app.ts); just before the load they are written to a private
+// by the upload cap, server/upload.ts); just before the load they are written to a private
 // folder (etl/privateDir.ts: memory-backed /dev/shm where there is one, mode 0700, named
 // after this process so that a crash leaves it for the next start to sweep), loaded
 // with the same load() as `met load`, and the folder is removed when the job ends,

@@ -1,0 +1,30 @@
+// GET /api/measures: the figures of one period, area and age scope, as JSON or Arrow.
+
+import { Router } from 'express';
+import { readMeasures } from '../../lib/measures.js';
+import { ARROW_TYPE, measuresToArrow, wantsArrow } from '../arrow.js';
+import { measuresQuery, parse } from '../queries.js';
+import type { Warehouse } from '../warehouse.js';
+import { withLease } from './lease.js';
+
+export function measuresRoutes(warehouse: Warehouse): Router {
+  const router = Router();
+  router.get(
+    '/api/measures',
+    withLease(warehouse, async ({ db, info }, req, res) => {
+      const q = parse(measuresQuery, req.query);
+      const r = await readMeasures(db, {
+        period: q.period ?? info.default_period ?? '',
+        area: q.area,
+        scope: q.ages,
+        role: req.met.role,
+        trend: q.trend,
+        ...(q.ids ? { ids: q.ids } : {}),
+      });
+      res.set('X-MET-Refresh', info.refresh_id);
+      if (wantsArrow(req)) res.type(ARROW_TYPE).send(Buffer.from(measuresToArrow(r)));
+      else res.json({ ...r, refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at } });
+    }),
+  );
+  return router;
+}

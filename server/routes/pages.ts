@@ -1,0 +1,34 @@
+// GET /api/pages/:page: the page model of docs/api.md (the data page for the analyst only).
+
+import { Router } from 'express';
+import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../../lib/pages.js';
+import { analystOnly } from '../guards.js';
+import { HttpError } from '../httpError.js';
+import { pageQuery, parse } from '../queries.js';
+import type { Warehouse } from '../warehouse.js';
+import { withLease } from './lease.js';
+
+export function pagesRoutes(warehouse: Warehouse): Router {
+  const router = Router();
+  router.get(
+    '/api/pages/:page',
+    withLease(warehouse, async ({ db, info }, req, res) => {
+      const page = String(req.params.page);
+      if (!isPage(page)) throw new HttpError(404, `there is no page '${page}': use one of ${PAGES.join(', ')}`);
+      if (ANALYST_PAGES.has(page)) analystOnly(req, `the ${page} page`);
+      const q = parse(pageQuery, req.query);
+      res.set('X-MET-Refresh', info.refresh_id);
+      res.json(
+        await buildPage(db, {
+          page,
+          area: q.area,
+          period: q.period ?? info.default_period ?? '',
+          ages: q.ages,
+          role: req.met.role,
+          refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },
+        }),
+      );
+    }),
+  );
+  return router;
+}

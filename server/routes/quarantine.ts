@@ -1,0 +1,53 @@
+// GET /api/quarantine (analyst): the rows a refresh set aside, filtered, as JSON or Arrow.
+
+import { Router } from 'express';
+import { SOURCES } from '../../etl/contract.js';
+import { ARROW_TYPE, quarantineToArrow, wantsArrow, type QuarantineRow } from '../arrow.js';
+import { analystOnly } from '../guards.js';
+import { parse, quarantineQuery } from '../queries.js';
+import type { Warehouse } from '../warehouse.js';
+import { withLease } from './lease.js';
+
+/** Person-reference columns of each source (their values are pseudonyms by the time they are stored). */
+const REF_COLUMNS = new Map(SOURCES.map((s) => [s.name as string, s.columns.filter((c) => c.type.kind === 'ref').map((c) => c.name)]));
+
+/**
+ * A repeated-key reason quotes the key's values, and where the key holds a person
+ * reference (the SSDA903 files) that value is a pseudonym: no endpoint shows one.
+ */
+export function withoutPseudonyms(source: string, reason: string): string {
+  let out = reason;
+  for (const col of REF_COLUMNS.get(source) ?? []) {
+    out = out.replace(new RegExp(`(^|, )${col} (.*?)(?=, | repeats |$)`), `$1${col} (pseudonym withheld)`);
+  }
+  return out;
+}
+
+export function quarantineRoutes(warehouse: Warehouse): Router {
+  const router = Router();
+  router.get(
+    '/api/quarantine',
+    (req, _res, next) => {
+      analystOnly(req, 'the quarantine');
+      next();
+    },
+    withLease(warehouse, async ({ db }, req, res) => {
+      const q = parse(quarantineQuery, req.query);
+      // Every filter is a bound parameter; a NULL parameter switches its filter off.
+      const where = `($file IS NULL OR file = $file) AND ($kind IS NULL OR kind = $kind)
+                     AND ($q IS NULL OR contains(lower(reason), lower($q)))`;
+      const params = { file: q.file ?? null, kind: q.reason ?? null, q: q.q ?? null };
+      const total = await db.value<number>(`SELECT count(*) FROM quarantine WHERE ${where}`, params, 'counting quarantined rows');
+      const found = await db.all<QuarantineRow & { source: string } & Record<string, unknown>>(
+        `SELECT refresh_id, source, file, line, "column", kind, reason FROM quarantine WHERE ${where}
+         ORDER BY file, line LIMIT $limit OFFSET $offset`,
+        { ...params, limit: q.limit, offset: q.offset },
+        'reading quarantined rows',
+      );
+      const rows: QuarantineRow[] = found.map(({ source, ...r }) => ({ ...r, reason: withoutPseudonyms(source, r.reason) }));
+      if (wantsArrow(req)) res.type(ARROW_TYPE).send(Buffer.from(quarantineToArrow(rows)));
+      else res.json({ total: Number(total), rows });
+    }),
+  );
+  return router;
+}

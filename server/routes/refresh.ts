@@ -1,0 +1,66 @@
+// POST /api/refresh (analyst, same origin): an upload of extracts starts a refresh job;
+// GET /api/refresh/:job: how it is going, and its load report when it is done.
+
+import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { RequestError } from '../../lib/measures.js';
+import { analystOnly } from '../guards.js';
+import { HttpError } from '../httpError.js';
+import { parse, uploadFields } from '../queries.js';
+import type { RefreshJobs } from '../refreshJobs.js';
+import { readUpload, refuseByHeaders, startUpload } from '../upload.js';
+
+export interface RefreshOptions {
+  jobs: RefreshJobs;
+  /** The cap on one upload, all files together, in bytes. */
+  maxUploadBytes: number;
+  log: Logger | null;
+}
+
+/** 409 while another refresh runs. */
+function refuseWhileBusy(jobs: RefreshJobs): void {
+  if (jobs.busy()) throw new HttpError(409, 'a refresh is already running: wait for it to finish, then try again');
+}
+
+/** The upload read, the files it kept: a RequestError when none can be used. */
+function keptFiles(req: Request) {
+  const u = req.met.upload!;
+  if (u.saved.size === 0) {
+    throw new RequestError(
+      u.refused.length
+        ? `no file could be used: ${u.refused.map((r) => `${r.file} (${r.reason})`).join('; ')}`
+        : `send one or more CSV extracts in the multipart field 'files'`,
+    );
+  }
+  return u;
+}
+
+export function refreshRoutes({ jobs, maxUploadBytes, log }: RefreshOptions): Router {
+  const router = Router();
+  router.post(
+    '/api/refresh',
+    // Everything that can be judged from the headers is, before a byte of the body is read.
+    (req, res, next) => {
+      analystOnly(req, 'a refresh');
+      refuseByHeaders(req, maxUploadBytes);
+      refuseWhileBusy(jobs);
+      startUpload(req, res);
+      next();
+    },
+    readUpload(maxUploadBytes),
+    (req, res) => {
+      const fields = parse(uploadFields, req.body ?? {});
+      const u = keptFiles(req);
+      refuseWhileBusy(jobs);
+      const job = jobs.start(u.held, fields.area, u.refused, (j) => log?.info({ job: j.job, state: j.state }, 'refresh finished'));
+      res.status(202).json({ job: job.job, refused_uploads: job.refused_uploads });
+    },
+  );
+  router.get('/api/refresh/:job', (req, res) => {
+    analystOnly(req, 'a refresh');
+    const job = jobs.get(String(req.params.job));
+    if (!job) throw new HttpError(404, 'no such refresh job: jobs are kept while the server runs, for the last 20 refreshes');
+    res.json(job);
+  });
+  return router;
+}
