@@ -6,7 +6,7 @@
 // remove its folder leaves it behind, and the next `met load` or `met serve` on this
 // machine removes it (sweepPrivateDirs) before doing anything else.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,6 +43,23 @@ export function ownerPid(name: string): number | null {
 }
 
 /**
+ * Folders of the naming that versions before private folders used (`met-upload-XXXXXX`,
+ * `met-csv-XXXXXX`, no pid): swept once they have not changed for an hour, as no refresh
+ * of those versions can still be using them.
+ */
+const LEGACY = /^met-(?:upload|csv)-[A-Za-z0-9]{6}$/;
+const LEGACY_AGE_MS = 60 * 60 * 1000;
+
+function staleLegacy(path: string, name: string): boolean {
+  if (!LEGACY.test(name)) return false;
+  try {
+    return Date.now() - statSync(path).mtimeMs > LEGACY_AGE_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Removes every private folder whose process is gone, in memory-backed storage and in
  * the temporary folder. Returns how many it removed (never their contents' names).
  */
@@ -57,7 +74,8 @@ export function sweepPrivateDirs(bases: string[] = [...new Set([privateBase(), t
     }
     for (const name of names) {
       const pid = ownerPid(name);
-      if (pid === null || pid === process.pid || pidAlive(pid)) continue;
+      const legacy = pid === null && staleLegacy(join(base, name), name);
+      if (!legacy && (pid === null || pid === process.pid || pidAlive(pid))) continue;
       try {
         rmSync(join(base, name), { recursive: true, force: true });
         removed++;

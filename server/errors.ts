@@ -3,6 +3,7 @@
 // allowed; anything else a 500 that says nothing of the server's insides (the log has
 // the error's kind).
 
+import { DbError } from '../lib/db.js';
 import type { ErrorRequestHandler } from 'express';
 import multer from 'multer';
 import type { Logger } from 'pino';
@@ -46,7 +47,10 @@ export function errorHandler(opts: { log: Logger | null; maxUploadBytes: number 
       sendHttpError(req, res, known);
       return;
     }
-    opts.log?.error({ err: err instanceof Error ? { name: err.name, message: err.message } : String(err) }, 'request failed');
+    // The log names the error and, for DuckDB's, what was being done: never its message,
+    // which can quote a value of the data (MET_DEBUG=1 prints it on the server's terminal).
+    if (process.env.MET_DEBUG === '1') console.error(err);
+    opts.log?.error({ err: { name: err instanceof Error ? err.name : typeof err, ...(err instanceof DbError ? { doing: err.doing } : {}) } }, 'request failed');
     res.status(500).json({ error: 'something went wrong on the server: try again, and tell the analyst if it keeps happening' });
   };
 }

@@ -14,6 +14,8 @@ export interface Upload {
   saved: Set<string>;
   refused: Job['refused_uploads'];
   bytes: number;
+  /** Contract files named by more than one uploaded file: none of those is loaded, as with met load. */
+  ambiguous: Set<string>;
 }
 
 /** The default cap on one upload, all its files together: MET_MAX_UPLOAD_MB, or 200 MB. */
@@ -103,7 +105,7 @@ export function refuseByHeaders(req: Request, cap: number): void {
 
 /** Starts holding an upload for the request; whatever happens to it, the bytes held go with it. */
 export function startUpload(req: Request, res: Response): void {
-  req.met.upload = { held: [], saved: new Set(), refused: [], bytes: 0 };
+  req.met.upload = { held: [], saved: new Set(), refused: [], bytes: 0, ambiguous: new Set() };
   res.on('close', () => {
     if (req.met.upload) req.met.upload.held = [];
   });
@@ -186,7 +188,9 @@ const fileFilter: multer.Options['fileFilter'] = (req, file, cb) => {
     u.refused.push({ file: shown, reason: `not a file of the data contract: name it as one of ${CONTRACT_FILES.join(', ')}` });
     cb(null, false);
   } else if (u.saved.has(name)) {
-    u.refused.push({ file: shown, reason: `${name} was sent twice: only the first was kept` });
+    // Which of two files naming one extract was meant cannot be known (met load refuses both too).
+    u.ambiguous.add(name);
+    u.refused.push({ file: shown, reason: `another file of this upload also names ${name} (sent twice, or named differing only in case), so neither was loaded: send one` });
     cb(null, false);
   } else {
     u.saved.add(name);

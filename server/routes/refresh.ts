@@ -25,6 +25,11 @@ function refuseWhileBusy(jobs: RefreshJobs): void {
 /** The upload read, the files it kept: a RequestError when none can be used. */
 function keptFiles(req: Request) {
   const u = req.met.upload!;
+  for (const name of u.ambiguous) {
+    u.held = u.held.filter((h) => h.name !== name);
+    u.saved.delete(name);
+    u.refused.push({ file: name, reason: `another file of this upload also names ${name}, so neither was loaded: send one` });
+  }
   if (u.saved.size === 0) {
     throw new RequestError(
       u.refused.length

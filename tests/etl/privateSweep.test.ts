@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from '../../etl/load.js';
 import { privateBase } from '../../etl/privateDir.js';
@@ -46,5 +46,26 @@ describe('private folders at the start of a load', () => {
     expect((await load({ inDir: join(dir, 'nope'), db: join(dir, 'met.duckdb') })).report.status).toBe('failed');
     expect(existsSync(dead3)).toBe(false);
     running.kill('SIGKILL');
+  });
+});
+
+describe('folders of the naming before private folders (met-upload-XXXXXX, no pid)', () => {
+  it('are removed once unchanged for an hour; a fresh one, or another name, is left alone', async () => {
+    const { sweepPrivateDirs } = await import('../../etl/privateDir.js');
+    const base = tempDir('met-sweep-base-');
+    const make = (name: string, hoursOld: number) => {
+      const d = join(base, name);
+      mkdirSync(d);
+      writeFileSync(join(d, 'missing_episodes.csv'), 'child_ref\nSC0000001\n');
+      const t = new Date(Date.now() - hoursOld * 3600_000);
+      utimesSync(d, t, t);
+      return d;
+    };
+    const old = make('met-upload-Ab12Cd', 2);
+    const oldCsv = make('met-csv-Zz9Yx8', 25);
+    const fresh = make('met-upload-Qq1Ww2', 0);
+    const other = make('met-upload-test-Ab12Cd', 3);
+    expect(sweepPrivateDirs([base])).toBe(2);
+    expect([existsSync(old), existsSync(oldCsv), existsSync(fresh), existsSync(other)]).toEqual([false, false, true, true]);
   });
 });

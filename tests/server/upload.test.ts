@@ -74,6 +74,24 @@ describe('an upload within the cap', () => {
     expect(await query(db, 'SELECT count(*)::INT AS n FROM missing_episodes')).toEqual([{ n: 3 }]);
   });
 
+  it('loads neither of two files naming one extract (names differing only in case), as met load does', async () => {
+    const { body, type } = multipart([
+      { name: 'files', filename: 'missing_episodes.csv', content: episodes(episode({ episode_id: 'A1' })) },
+      { name: 'files', filename: 'Missing_Episodes.CSV', content: episodes(episode({ episode_id: 'B1' }), episode({ episode_id: 'B2' })) },
+      { name: 'files', filename: 'population.csv', content: POPULATION },
+      { name: 'area', content: '' },
+    ]);
+    const before = await query(db, 'SELECT count(*)::INT AS n FROM missing_episodes');
+    const r = await raw(server.url, { method: 'POST', path: '/api/refresh', headers: { ...same, 'content-type': type, 'content-length': body.length }, body });
+    expect(r.status).toBe(202);
+    expect((r.json.refused_uploads as { file: string }[]).map((x) => x.file).sort()).toEqual(['Missing_Episodes.CSV', 'missing_episodes.csv']);
+    const job = await finished(r.json.job);
+    expect(job.state, job.error).toBe('done');
+    expect(job.report!.files.map((f) => [f.file, f.status])).toEqual([['population.csv', 'loaded']]);
+    // The episodes stay as they were: neither upload replaced them.
+    expect(await query(db, 'SELECT count(*)::INT AS n FROM missing_episodes')).toEqual(before);
+  });
+
   it('lets go of the uploaded bytes once the job has ended', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
