@@ -57,14 +57,18 @@ export type Tables = Map<string, Map<string, MeasureTable>>;
 export function toTables(rows: CellRow[]): Tables {
   const tables: Tables = new Map();
   for (const r of rows) {
-    let byPeriod = tables.get(r.measure);
-    if (!byPeriod) tables.set(r.measure, (byPeriod = new Map()));
-    let table = byPeriod.get(r.period_id);
-    if (!table) byPeriod.set(r.period_id, (table = {}));
-    const fig = (table[r.area] ??= { headline: { num: 0, den: null }, by: {} });
+    const byPeriod = tables.get(r.measure) ?? new Map<string, MeasureTable>();
+    tables.set(r.measure, byPeriod);
+    const table: MeasureTable = byPeriod.get(r.period_id) ?? {};
+    byPeriod.set(r.period_id, table);
+    table[r.area] ??= { headline: { num: 0, den: null }, by: {} };
+    const fig = table[r.area]!;
     const cell: ExactCell = { num: r.num, den: r.den, value: r.value };
     if (r.breakdown === '') fig.headline = cell;
-    else (fig.by[r.breakdown] ??= {})[r.key] = cell;
+    else {
+      fig.by[r.breakdown] ??= {};
+      fig.by[r.breakdown]![r.key] = cell;
+    }
   }
   return tables;
 }
@@ -79,7 +83,7 @@ export function complete(table: MeasureTable | undefined): MeasureTable {
 async function knownPeriods(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const params: Record<string, string> = {};
-  ids.forEach((id, i) => (params[`p${i}`] = id));
+  for (const [i, id] of ids.entries()) params[`p${i}`] = id;
   const rows = await db.all<{ period_id: string }>(
     `SELECT period_id FROM periods WHERE period_id IN (${ids.map((_, i) => `$p${i}`).join(', ')})`,
     params,
@@ -195,7 +199,7 @@ function financialYears(periods: string[]): Map<string, FinancialYear> {
 /** The cells of the periods: for the analyst the scope asked only, for the others every scope (their suppression spans them). */
 async function readCells(db: Db, periods: string[], scope: AgeScope, exact: boolean): Promise<CellRow[]> {
   const params: Record<string, string> = { scope };
-  periods.forEach((id, i) => (params[`p${i}`] = id));
+  for (const [i, id] of periods.entries()) params[`p${i}`] = id;
   return db.all<CellRow>(
     `SELECT measure, period_id, area, scope, breakdown, key, num, den, value FROM measure_cells
      WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')})
