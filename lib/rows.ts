@@ -16,8 +16,6 @@ interface Cell {
 export interface RowContext {
   /** The area's met_children: the total that group_profile's groups add up to. */
   metChildren: number;
-  areaPrevalence: number | null;
-  areaCompletion: number | null;
   /** The area's headline counts that service_gaps' localities add up to (at most). */
   areaTotals: Record<string, number>;
 }
@@ -25,17 +23,34 @@ export interface RowContext {
 const isCell = (v: unknown): v is Cell => typeof v === 'object' && v !== null && 'n' in v;
 const small = (n: number | null | undefined, t: number) => n !== null && n !== undefined && n >= 1 && n < t;
 
-type Kind = 'count' | 'pct' | 'per10k';
+/**
+ * count, pct, per10k: figures with primary suppression. delta and ratio: figures worked
+ * out in SQL from other fields (a change, a representation ratio), withheld exactly when
+ * a field they rest on is (DERIVED), never on their own size.
+ */
+type Kind = 'count' | 'pct' | 'per10k' | 'delta' | 'ratio';
 
 function cellValue(kind: Kind, c: Cell): number | null {
   if (kind === 'count') return c.n ?? 0;
+  if (kind === 'delta') return c.n;
   if (kind === 'pct') return percentage(c.n ?? 0, c.d ?? 0);
+  if (kind === 'ratio') return c.d ? roundRatio(c.n ?? 0, c.d, 2) : null;
   return per10k(c.n ?? 0, c.d ?? null);
 }
 
+/** Fields worked out in SQL from others: withheld when any field they rest on is withheld. */
+const DERIVED: Record<string, Record<string, string[]>> = {
+  hotspots: { change: ['total', 'previous_total'] },
+  group_profile: { ratio: ['share_pct', 'population_share_pct'] },
+  // A gap flag on a withheld figure would say which side of the area's figure it lies.
+  service_gaps: { gap: ['prevalence_per_10k', 'rhi_completed_72h_pct'] },
+};
+
+const PRIMARY: ReadonlySet<Kind> = new Set(['count', 'pct', 'per10k']);
+
 const FIELD_KINDS: Record<string, Record<string, Kind>> = {
-  hotspots: { found: 'count', cpi: 'count', disruptions: 'count', total: 'count', previous_total: 'count' },
-  group_profile: { children: 'count', share_pct: 'pct', population_share_pct: 'pct' },
+  hotspots: { found: 'count', cpi: 'count', disruptions: 'count', total: 'count', previous_total: 'count', change: 'delta' },
+  group_profile: { children: 'count', share_pct: 'pct', population_share_pct: 'pct', ratio: 'ratio' },
   service_gaps: {
     met_children: 'count',
     prevalence_per_10k: 'per10k',
@@ -64,7 +79,7 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
     rows.forEach((r, i) => {
       for (const [f, kind] of Object.entries(kinds)) {
         const c = r[f];
-        if (!isCell(c)) continue;
+        if (!isCell(c) || !PRIMARY.has(kind)) continue;
         if (kind === 'count' ? small(c.n, threshold) : small(c.n, threshold) || small(c.d, threshold)) hidden.add(key(i, f));
       }
     });
@@ -113,30 +128,10 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
       else if (kind && v === null) out[f] = null;
       else out[f] = v;
     }
-    if (measure === 'hotspots') {
-      const prev = r.previous_total;
-      const total = out.total;
-      const prevHidden = isCell(prev) && !exact && small(prev.n, threshold);
-      out.change = !isCell(prev) ? null : total === 'c' || prevHidden ? 'c' : (total as number) - (prev.n ?? 0);
-    }
-    if (measure === 'group_profile') {
-      const share = out.share_pct;
-      const pop = out.population_share_pct;
-      // Over- or under-representation: the group's share of MET children against its share of the population.
-      const s = r.share_pct as Cell;
-      const p = r.population_share_pct as Cell | null;
-      out.ratio = share === 'c' ? 'c' : p && typeof pop === 'number' && pop > 0 && s.d ? roundRatio((s.n ?? 0) * (p.d ?? 0), s.d * (p.n ?? 1), 2) : null;
-    }
-    if (measure === 'service_gaps' && ctx) {
-      const prev = cellValue('per10k', r.prevalence_per_10k as Cell);
-      const comp = cellValue('pct', r.rhi_completed_72h_pct as Cell);
-      // A gap flag on a withheld figure would say which side of the area's figure it lies.
-      out.gap =
-        out.prevalence_per_10k === 'c' || out.rhi_completed_72h_pct === 'c'
-          ? 'c'
-          : prev !== null && comp !== null && ctx.areaPrevalence !== null && ctx.areaCompletion !== null
-            ? prev > ctx.areaPrevalence && comp < ctx.areaCompletion
-            : false;
+    for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
+      if (!(f in r)) continue;
+      if (on.some((x) => out[x] === 'c' || (x === 'previous_total' && hidden.has(key(i, x))))) out[f] = 'c';
+      else if (out[f] === undefined) out[f] = null;
     }
     return out;
   });

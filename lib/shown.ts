@@ -4,7 +4,7 @@
 // count suppressed with it, and the table-like measures' rows (lib/rows.ts).
 
 import { AREAS_AND_ALL, measureDef, type AreaOrAll, type MeasureDef } from './catalogue.js';
-import { disclose, discloseCube, exactValue, type MeasureCube, type MeasureTable, type Role, type ShownFigures } from './disclosure.js';
+import { disclose, discloseCube, type MeasureCube, type MeasureTable, type Role, type ShownFigures } from './disclosure.js';
 import { discloseRows, type RowContext } from './rows.js';
 import { complete, toTables, type CellRow, type Figures, type FinancialYear, type Tables } from './read.js';
 import type { ParsedRequest } from './request.js';
@@ -87,11 +87,8 @@ function withheldRows(id: string, q: ParsedRequest): boolean {
 function rowContext(tables: Tables, q: ParsedRequest): RowContext {
   const headline = (id: string) => complete(tables.get(id)?.get(q.period.id))[q.area]!.headline;
   const count = (id: string) => headline(id).num ?? 0;
-  const value = (id: string) => exactValue(measureDef(id)!.kind, headline(id));
   return {
     metChildren: count('met_children'),
-    areaPrevalence: value('prevalence_per_10k'),
-    areaCompletion: value('rhi_completed_72h_pct'),
     areaTotals: {
       met_children: count('met_children'),
       missing_episodes: count('missing_episodes'),

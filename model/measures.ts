@@ -36,6 +36,23 @@ export interface MeasureDef {
   basedOn?: string[];
   /** 'analyst' for data-quality detail, which no other role is shown. */
   audience?: 'analyst';
+  /** The file of sql/measures/ that builds it, where not its family's (FAMILY_SQL). */
+  sql?: string;
+}
+
+/** Each family's SQL file in sql/measures/. */
+export const FAMILY_SQL: Readonly<Record<Family, string>> = {
+  missing: '10_missing.sql',
+  return_interviews: '20_return_interviews.sql',
+  risk: '30_risk.sql',
+  identification: '40_identification.sql',
+  places: '50_places.sql',
+  data_quality: '60_data_quality.sql',
+};
+
+/** The file of sql/measures/ that builds a measure. */
+export function sqlFileOf(def: MeasureDef): string {
+  return def.sql ?? FAMILY_SQL[def.family];
 }
 
 const add = (id: string): Breakdown => ({ id, additive: true });
@@ -162,6 +179,8 @@ export const MEASURES: readonly MeasureDef[] = [
     label: 'Transitions to adult services',
     definition: 'Children aged 17 at the period end whose current SERAF assessment is medium or high: they reach adult services within a year.',
     fixedAges: true,
+    // Read from the risk state at the period's end, so built with the risk measures.
+    sql: '30_risk.sql',
   },
   { id: 'service_gaps', family: 'identification', kind: 'rows', label: 'Service gaps by locality', definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.' },
   { id: 'missing_children_per_10k', basedOn: ['missing_children'], family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },

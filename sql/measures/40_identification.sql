@@ -189,7 +189,10 @@ SELECT 'group_profile', g.period_id, g.area_x, '*',
            'dimension', g.dimension, 'group', g.grp,
            'children', json_object('n', g.n),
            'share_pct', json_object('n', g.n, 'd', t.children),
-           'population_share_pct', CASE WHEN pp.p IS NOT NULL THEN json_object('n', pp.p, 'd', pt.p) END)
+           'population_share_pct', CASE WHEN pp.p IS NOT NULL THEN json_object('n', pp.p, 'd', pt.p) END,
+           -- ratio: the group's share of MET children over its share of the population,
+           -- (n / children) / (p / population) = n × population / (children × p), rounded when read.
+           'ratio', CASE WHEN pp.p > 0 AND t.children > 0 THEN json_object('n', g.n * pt.p, 'd', t.children * pp.p) END)
 FROM groups g
 JOIN totals t USING (period_id, area_x)
 LEFT JOIN pop pp ON pp.period_id = g.period_id AND pp.area_x = g.area_x AND pp.dimension = g.dimension AND pp.grp = g.grp
@@ -197,8 +200,7 @@ LEFT JOIN pop_total pt ON pt.period_id = g.period_id AND pt.area_x = g.area_x;
 
 -- service_gaps: one row per locality of the area (for 'all', of every area), with the
 -- measures computed for the children whose locality on the record is that locality.
--- `gap` (prevalence above the area's and interview completion below it) is worked
--- out when read, against the area's own figures.
+-- `gap` is prevalence above the area's and interview completion below the area's.
 CREATE OR REPLACE TEMP TABLE loc_list AS
 SELECT l.area, l.locality, unnest([l.area, 'all']) AS area_x FROM localities l;
 
@@ -221,10 +223,17 @@ SELECT 'service_gaps', p.period_id, ll.area_x, s.scope,
            'missing_episodes', json_object('n', coalesce(me.n, 0)),
            'rhi_completed_72h_pct', json_object('n', coalesce(rc.n, 0), 'd', coalesce(rc.d, 0)),
            'children_at_risk', json_object('n', coalesce(rk.at_risk, 0)),
-           'risk_reviews_overdue', json_object('n', coalesce(rk.overdue, 0)))
+           'risk_reviews_overdue', json_object('n', coalesce(rk.overdue, 0)),
+           -- gap: prevalence above the area's and interview completion below the area's,
+           -- compared exactly (a/b > c/d as a·d > c·b); false where any of the four is undefined.
+           'gap', coalesce(lp.population > 0 AND ap.den > 0 AND rc.d > 0 AND ar.den > 0
+                           AND coalesce(mc.n, 0) * ap.den > ap.num * lp.population
+                           AND rc.n * ar.den < ar.num * rc.d, false))
 FROM periods p
 CROSS JOIN loc_list ll
 CROSS JOIN s
+LEFT JOIN measure_cells ap ON ap.measure = 'prevalence_per_10k' AND ap.period_id = p.period_id AND ap.area = ll.area_x AND ap.breakdown = ''
+LEFT JOIN measure_cells ar ON ar.measure = 'rhi_completed_72h_pct' AND ar.period_id = p.period_id AND ar.area = ll.area_x AND ar.scope = s.scope AND ar.breakdown = ''
 LEFT JOIN mc ON mc.period_id = p.period_id AND mc.area_x = ll.area_x AND mc.locality = ll.locality
 LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
 LEFT JOIN me ON me.period_id = p.period_id AND me.area_x = ll.area_x AND me.scope = s.scope AND me.locality = ll.locality

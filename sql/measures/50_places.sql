@@ -6,7 +6,6 @@
 -- own area (for 'all' too): rank = 1 + the number of the area's localities with a
 -- larger total. A hotspot ranks ≤ ⌈P% of the area's localities⌉ with a total ≥ T
 -- (P = met_hotspot_top_pct, 10; T = met_hotspot_min_total, 5).
--- The change against the previous period is worked out when read, from previous_total.
 CREATE OR REPLACE TEMP TABLE found_x AS
 WITH p AS (SELECT found_locality, age, unnest(met_period_ids(reported_at)) AS period_id FROM episode_facts WHERE found_locality IS NOT NULL)
 SELECT found_locality AS locality, period_id, unnest(met_scopes(age)) AS scope FROM p;
@@ -40,7 +39,9 @@ SELECT 'hotspots', r.period_id, x.area_x, r.scope,
            'disruptions', json_object('n', r.disruptions), 'total', json_object('n', r.total),
            'rank', r.rank,
            'hotspot', r.rank <= ceil(getvariable('met_hotspot_top_pct')::INTEGER * r.area_localities / 100) AND r.total >= getvariable('met_hotspot_min_total')::INTEGER,
-           'previous_total', CASE WHEN prev.total IS NOT NULL THEN json_object('n', prev.total) END)
+           'previous_total', CASE WHEN prev.total IS NOT NULL THEN json_object('n', prev.total) END,
+           -- change: total minus the previous period's, where there was a previous period.
+           'change', CASE WHEN prev.total IS NOT NULL THEN json_object('n', r.total - prev.total) END)
 FROM ranked r
 CROSS JOIN LATERAL (SELECT unnest([r.area, 'all']) AS area_x) x
 LEFT JOIN place_totals prev ON prev.period_id = r.prev_id AND prev.scope = r.scope AND prev.locality = r.locality;

@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sqlDir } from '../../etl/buildMeasures.js';
-import { MEASURES } from '../../lib/catalogue.js';
+import { MEASURES, sqlFileOf } from '../../lib/catalogue.js';
 import { withDb } from '../../lib/db.js';
 import { MeasureNotBuilt, readMeasures } from '../../lib/measures.js';
 import { POPULATION, tempDir } from '../helpers.js';
@@ -24,6 +24,8 @@ describe('declared measures and the SQL', () => {
   it('every declared measure is built by the SQL, and the SQL builds nothing undeclared', async () => {
     const built = await query<{ measure: string; sql_file: string }>(db, `SELECT measure, sql_file FROM measures_built ORDER BY measure`);
     expect(built.map((b) => b.measure)).toEqual(MEASURES.map((m) => m.id).sort());
+    // …and by the file the model says builds it.
+    for (const b of built) expect(`${b.measure}: ${b.sql_file}`).toBe(`${b.measure}: ${sqlFileOf(MEASURES.find((m) => m.id === b.measure)!)}`);
     // Every id the SQL wrote is one it declared (ids built by concatenation included).
     const written = await query<{ measure: string }>(
       db,
