@@ -14,6 +14,9 @@ CREATE OR REPLACE MACRO met_key(x) AS
     lower(regexp_replace(replace(trim(x), '&', ' and '), '[^A-Za-z0-9]', '', 'g'));
 -- Code values: trimmed, lower case, spaces and hyphens read as underscores (no regular
 -- expression: this runs once per value of every code column).
+-- A whole number is an optional sign and ASCII digits, nothing else; too many digits for BIGINT is NULL (out of range).
+CREATE OR REPLACE MACRO met_is_whole(x) AS regexp_full_match(trim(x), '[+-]?[0-9]+');
+CREATE OR REPLACE MACRO met_whole(x) AS CASE WHEN met_is_whole(x) THEN try_cast(trim(x) AS BIGINT) END;
 CREATE OR REPLACE MACRO met_code_key(x) AS
     lower(replace(replace(trim(x), ' ', '_'), '-', '_'));
 -- Any year of four digits or fewer parses; one before ${EARLIEST_DATE.slice(0, 4)} (a two-digit year read as
@@ -67,7 +70,8 @@ export function typedExpr(col: Column, raw: string, i: number): string {
     case 'ref':
       return `nullif(trim(${raw}), '')`;
     case 'int':
-      return `try_cast(trim(${raw}) AS BIGINT)`;
+      // Only an optional sign and ASCII digits: not 1e10, 0x10, 1_000 or 1.0, which DuckDB's cast would take.
+      return `met_whole(${raw})`;
     case 'date':
       // Dates repeat (dates of birth, days of events): parsed once per distinct text, in the lookup.
       return `dt${i}.d`;
@@ -118,8 +122,6 @@ function problem(cond: string, column: string, kind: string, reason: string, kin
 /** A value as a reason quotes it: trimmed, in quotes, at most EXCERPT_CHARS characters. */
 const shown = (raw: string) => `'''' || met_excerpt(trim(${raw})) || ''''`;
 
-const DIGITS = `'[+-]?[0-9]+'`;
-
 /** The problem of a parsed date or date-time that lies after the refresh day (plus margin) or before EARLIEST_DATE. */
 function dateRangeProblem(name: string, raw: string, typed: string): string {
   return problem(
@@ -145,7 +147,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   switch (t.kind) {
     case 'int': {
       out.push(
-        problem(`${present} AND ${typed} IS NULL AND NOT regexp_full_match(trim(${raw}), ${DIGITS})`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`),
+        problem(`${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`),
       );
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
       const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
@@ -153,7 +155,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
       const span = t.max !== undefined ? `${t.min !== undefined ? fmtN(t.min) : '…'}–${fmtN(t.max)}` : t.min !== undefined ? `at least ${fmtN(t.min)}` : 'a whole number of at most 19 digits';
       out.push(
         problem(
-          `${present} AND regexp_full_match(trim(${raw}), ${DIGITS}) AND (${range.join(' OR ')})`,
+          `${present} AND met_is_whole(${raw}) AND (${range.join(' OR ')})`,
           name,
           'out of range',
           `${q(name + ' ')} || ${shown(raw)} || ' is outside the allowed range (${span})'`,
