@@ -28,7 +28,7 @@ CREATE OR REPLACE MACRO met_latest_date() AS (current_date + INTERVAL ${FUTURE_M
 CREATE OR REPLACE MACRO met_date_range(d) AS
     CASE WHEN d::DATE > met_latest_date() THEN 'date in the future'
          WHEN d::DATE < DATE '${EARLIEST_DATE}' THEN 'out of range' END;
--- At most ${EXCERPT_CHARS} characters of a value, control characters shown as '?': what a reason may quote.
+-- At most ${EXCERPT_CHARS} characters of a value, control characters shown as '?': how row_values keeps a pseudonym.
 CREATE OR REPLACE MACRO met_excerpt(x) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN length(x) > ${EXCERPT_CHARS} THEN regexp_replace(left(x, ${EXCERPT_CHARS}), '[[:cntrl:]]', '?', 'g') || '…'
