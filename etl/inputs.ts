@@ -3,18 +3,13 @@
 
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { refusals, safeName } from '../lib/messages.js';
+import { refusals, safeName, unknownName } from '../lib/messages.js';
 import type { FileReport } from '../model/loadReport.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type SourceName } from './contract.js';
 
 export interface Inputs {
   files: Map<SourceName, string>;
   refused: FileReport[];
-}
-
-/** How a file whose name is not a contract file's is shown: by the length of its name alone. */
-export function unknownName(name: string): string {
-  return `an unknown file (a name of ${[...name].length} characters)`;
 }
 
 /**

@@ -76,6 +76,11 @@ export const messages = {
 };
 
 /** A name we may show (a file name, or a header cell of a recognised header): control characters as '?', at most 60 characters. */
+/** How a file whose name is not a contract file's is shown: by the length of its name alone (it could be a child's name). */
+export function unknownName(name: string): string {
+  return `an unknown file (a name of ${[...name].length} characters)`;
+}
+
 export function safeName(name: string, max = 60): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const clean = name.trim().replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');

@@ -20,6 +20,7 @@ import { ARROW_TYPE, measuresToArrow, quarantineToArrow, type QuarantineRow } fr
 import { meta } from './meta.js';
 import { holdChunk, RefreshJobs, savedName, type HeldFile, type Job } from './refreshJobs.js';
 import { VERSION } from './version.js';
+import { unknownName } from '../lib/messages.js';
 import { NoWarehouse, type Lease, type Warehouse } from './warehouse.js';
 
 declare global {
@@ -531,7 +532,8 @@ export function createApp(opts: AppOptions): express.Express {
         return;
       }
       const name = savedName(file.originalname);
-      const shown = file.originalname;
+      // A name that is not a contract file's could be a child's: shown by its length only, as by the load.
+      const shown = name ? file.originalname : unknownName(file.originalname);
       if (file.fieldname !== 'files') {
         u.refused.push({ file: shown, reason: `sent in field '${file.fieldname}': send files in the field 'files'` });
         cb(null, false);
