@@ -14,6 +14,9 @@ CREATE OR REPLACE MACRO met_key(x) AS
     lower(regexp_replace(replace(trim(x), '&', ' and '), '[^A-Za-z0-9]', '', 'g'));
 -- Code values: trimmed, lower case, spaces and hyphens read as underscores (no regular
 -- expression: this runs once per value of every code column).
+-- A whole number is an optional sign and ASCII digits, nothing else; too many digits for BIGINT is NULL (out of range).
+CREATE OR REPLACE MACRO met_is_whole(x) AS regexp_full_match(trim(x), '[+-]?[0-9]+');
+CREATE OR REPLACE MACRO met_whole(x) AS CASE WHEN met_is_whole(x) THEN try_cast(trim(x) AS BIGINT) END;
 CREATE OR REPLACE MACRO met_code_key(x) AS
     lower(replace(replace(trim(x), ' ', '_'), '-', '_'));
 -- Any year of four digits or fewer parses; one before ${EARLIEST_DATE.slice(0, 4)} (a two-digit year read as
@@ -25,11 +28,24 @@ CREATE OR REPLACE MACRO met_latest_date() AS (current_date + INTERVAL ${FUTURE_M
 CREATE OR REPLACE MACRO met_date_range(d) AS
     CASE WHEN d::DATE > met_latest_date() THEN 'date in the future'
          WHEN d::DATE < DATE '${EARLIEST_DATE}' THEN 'out of range' END;
--- At most ${EXCERPT_CHARS} characters of a value, control characters shown as '?': what a reason may quote.
+-- At most ${EXCERPT_CHARS} characters of a value, control characters shown as '?': how row_values keeps a pseudonym.
 CREATE OR REPLACE MACRO met_excerpt(x) AS
     CASE WHEN x IS NULL THEN NULL
          WHEN length(x) > ${EXCERPT_CHARS} THEN regexp_replace(left(x, ${EXCERPT_CHARS}), '[[:cntrl:]]', '?', 'g') || '…'
          ELSE regexp_replace(x, '[[:cntrl:]]', '?', 'g') END;
+-- The shape of a value, never its characters: what a reason or a quarantined row may say
+-- of a value that fails its check (it could be a name or a reference in the wrong column).
+CREATE OR REPLACE MACRO met_words(l) AS
+    CASE WHEN len(l) <= 1 THEN coalesce(l[1], '')
+         ELSE array_to_string(list_slice(l, 1, len(l) - 1), ', ') || ' and ' || l[len(l)] END;
+CREATE OR REPLACE MACRO met_shape_of(t) AS
+    format('{:,}', length(t)) || CASE WHEN length(t) = 1 THEN ' character: ' ELSE ' characters: ' END || met_words(list_filter([
+        CASE WHEN regexp_matches(t, '[A-Za-z]') THEN 'letters' END,
+        CASE WHEN regexp_matches(t, '[0-9]') THEN 'digits' END,
+        CASE WHEN contains(t, ' ') THEN 'spaces' END,
+        CASE WHEN regexp_matches(t, '[[:punct:]]') THEN 'punctuation' END,
+        CASE WHEN regexp_matches(t, '[^ -~]') THEN 'other characters' END], w -> w IS NOT NULL));
+CREATE OR REPLACE MACRO met_shape(x) AS CASE WHEN x IS NULL OR trim(x) = '' THEN NULL ELSE met_shape_of(trim(x)) END;
 -- ISO date-times go through DuckDB's own cast (three times faster than strptime over a
 -- million rows); UK DD/MM/YYYY HH:MM[:SS] through strptime. A date without a time is
 -- not a date-time.
@@ -67,7 +83,8 @@ export function typedExpr(col: Column, raw: string, i: number): string {
     case 'ref':
       return `nullif(trim(${raw}), '')`;
     case 'int':
-      return `try_cast(trim(${raw}) AS BIGINT)`;
+      // Only an optional sign and ASCII digits: not 1e10, 0x10, 1_000 or 1.0, which DuckDB's cast would take.
+      return `met_whole(${raw})`;
     case 'date':
       // Dates repeat (dates of birth, days of events): parsed once per distinct text, in the lookup.
       return `dt${i}.d`;
@@ -115,18 +132,22 @@ function problem(cond: string, column: string, kind: string, reason: string, kin
   return `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END`;
 }
 
-/** A value as a reason quotes it: trimmed, in quotes, at most EXCERPT_CHARS characters. */
-const shown = (raw: string) => `'''' || met_excerpt(trim(${raw})) || ''''`;
-
-const DIGITS = `'[+-]?[0-9]+'`;
+/**
+ * What a reason says of a value that breaks its column's check: its shape in brackets
+ * (length and kinds of character), never the value, which could be a name or a raw
+ * reference sent in the wrong column.
+ */
+const shape = (raw: string) => `' (' || met_shape(${raw}) || ')'`;
 
 /** The problem of a parsed date or date-time that lies after the refresh day (plus margin) or before EARLIEST_DATE. */
-function dateRangeProblem(name: string, raw: string, typed: string): string {
+function dateRangeProblem(name: string, typed: string, kind: 'date' | 'datetime'): string {
+  // The parsed date as a reason shows it: made from the typed value, so only the digits of a real date.
+  const fmt = kind === 'date' ? fmtDate(typed) : fmtTs(typed);
   return problem(
     `${typed} IS NOT NULL AND met_date_range(${typed}) IS NOT NULL`,
     name,
     `met_date_range(${typed})`,
-    `${q(name + ' ')} || ${shown(raw)} || CASE met_date_range(${typed})
+    `${q(name + ' ')} || ${fmt} || CASE met_date_range(${typed})
         WHEN 'date in the future' THEN ' is in the future (after ' || strftime(met_latest_date(), '%Y-%m-%d') || ', the refresh day plus ${FUTURE_MARGIN_DAYS} day${FUTURE_MARGIN_DAYS === 1 ? '' : 's'})'
         ELSE ' is before ${EARLIEST_DATE.slice(0, 4)}: is the year written in full (YYYY)?' END`,
     true,
@@ -145,7 +166,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   switch (t.kind) {
     case 'int': {
       out.push(
-        problem(`${present} AND ${typed} IS NULL AND NOT regexp_full_match(trim(${raw}), ${DIGITS})`, name, 'not a whole number', `${q(name + ' ')} || ${shown(raw)} || ' is not a whole number'`),
+        problem(`${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`),
       );
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
       const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
@@ -153,10 +174,10 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
       const span = t.max !== undefined ? `${t.min !== undefined ? fmtN(t.min) : '…'}–${fmtN(t.max)}` : t.min !== undefined ? `at least ${fmtN(t.min)}` : 'a whole number of at most 19 digits';
       out.push(
         problem(
-          `${present} AND regexp_full_match(trim(${raw}), ${DIGITS}) AND (${range.join(' OR ')})`,
+          `${present} AND met_is_whole(${raw}) AND (${range.join(' OR ')})`,
           name,
           'out of range',
-          `${q(name + ' ')} || ${shown(raw)} || ' is outside the allowed range (${span})'`,
+          `${q(name + ' is outside the allowed range ' + span)} || ${shape(raw)}`,
         ),
       );
       break;
@@ -167,14 +188,14 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           `${present} AND ${typed} IS NULL`,
           name,
           `met_date_problem(${raw})`,
-          `${q(name + ' ')} || ${shown(raw)} || CASE met_date_problem(${raw})
-              WHEN 'US-style date' THEN ' looks like a US month/day date; write day/month (DD/MM/YYYY) or YYYY-MM-DD'
-              WHEN 'impossible date' THEN ' is not a real calendar date'
-              ELSE ' is not a date; write YYYY-MM-DD or DD/MM/YYYY' END`,
+          `${q(name)} || CASE met_date_problem(${raw})
+              WHEN 'US-style date' THEN ' looks like a US month/day date' || ${shape(raw)} || '; write day/month (DD/MM/YYYY) or YYYY-MM-DD'
+              WHEN 'impossible date' THEN ' is not a real calendar date' || ${shape(raw)}
+              ELSE ' is not a date' || ${shape(raw)} || '; write YYYY-MM-DD or DD/MM/YYYY' END`,
           true,
         ),
       );
-      out.push(dateRangeProblem(name, raw, typed));
+      out.push(dateRangeProblem(name, typed, 'date'));
       break;
     case 'datetime':
       out.push(
@@ -182,15 +203,15 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           `${present} AND ${typed} IS NULL`,
           name,
           `CASE WHEN met_date(${raw}) IS NOT NULL THEN 'date without time' ELSE met_date_problem(${raw}) END`,
-          `${q(name + ' ')} || ${shown(raw)} || CASE
-              WHEN met_date(${raw}) IS NOT NULL THEN ' has a date but no time; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM'
-              WHEN met_date_problem(${raw}) = 'US-style date' THEN ' looks like a US month/day date; write day/month (DD/MM/YYYY HH:MM) or YYYY-MM-DD HH:MM'
-              WHEN met_date_problem(${raw}) = 'impossible date' THEN ' is not a real calendar date'
-              ELSE ' is not a date and time; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM' END`,
+          `${q(name)} || CASE
+              WHEN met_date(${raw}) IS NOT NULL THEN ' has a date but no time' || ${shape(raw)} || '; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM'
+              WHEN met_date_problem(${raw}) = 'US-style date' THEN ' looks like a US month/day date' || ${shape(raw)} || '; write day/month (DD/MM/YYYY HH:MM) or YYYY-MM-DD HH:MM'
+              WHEN met_date_problem(${raw}) = 'impossible date' THEN ' is not a real calendar date' || ${shape(raw)}
+              ELSE ' is not a date and time' || ${shape(raw)} || '; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM' END`,
           true,
         ),
       );
-      out.push(dateRangeProblem(name, raw, typed));
+      out.push(dateRangeProblem(name, typed, 'datetime'));
       break;
     case 'flag':
       out.push(
@@ -198,16 +219,16 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           `${present} AND ${typed} IS NULL AND lower(trim(${raw})) NOT IN ('u')`,
           name,
           'not a Y/N flag',
-          `${q(name + ' ')} || ${shown(raw)} || ' is not a flag (Y, N, Yes, No, true, false, 1, 0, or U / empty for not known)'`,
+          `${q(name + ' is not a flag')} || ${shape(raw)} || '; write Y, N, Yes, No, true, false, 1 or 0, or U or nothing for not known'`,
         ),
       );
       break;
     case 'code':
-      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'unknown code', `${q(name + ' ')} || ${shown(raw)} || ' is not one of: ${allowed(t).replace(/'/g, "''")}'`));
+      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'unknown code', `${q(name + ' is not one of its codes')} || ${shape(raw)} || '; the codes are: ${allowed(t).replace(/'/g, "''")}'`));
       break;
     case 'area':
       out.push(
-        problem(`${present} AND ${typed} IS NULL`, name, 'unknown area', `${q(name + ' ')} || ${shown(raw)} || ' is not a partnership area (Southampton, Portsmouth, Hampshire, Isle of Wight)'`),
+        problem(`${present} AND ${typed} IS NULL`, name, 'unknown area', `${q(name + ' is not a partnership area')} || ${shape(raw)} || '; the areas are Southampton, Portsmouth, Hampshire, Isle of Wight'`),
       );
       break;
     case 'locality': {
@@ -218,8 +239,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'unknown locality',
           where
-            ? `${q(name + ' ')} || ${shown(raw)} || ' is not a locality of ${where} in population.csv'`
-            : `${q(name + ' ')} || ${shown(raw)} || ' is not a locality of ' || coalesce(${area}, 'the area') || ' in population.csv'`,
+            ? `${q(name + ` is not a locality of ${where} in population.csv`)} || ${shape(raw)}`
+            : `${q(name + ' is not a locality of ')} || coalesce(${area}, 'the area') || ' in population.csv' || ${shape(raw)}`,
         ),
       );
       break;
@@ -282,7 +303,7 @@ function ruleProblems(rule: RowRule, source: Source): string[] {
           `${ident(rule.column)} IS NOT NULL AND known_episode_id IS NULL`,
           rule.column,
           'unknown episode',
-          `${q(rule.column + ' ')} || ${shown(ident(rule.column))} || ' does not name a loaded missing episode'`,
+          `${q(rule.column + ' does not name a loaded missing episode')} || ${shape(ident(rule.column))}`,
         ),
       ];
   }
@@ -350,4 +371,39 @@ SELECT typed.*,
        list_filter([${[...colProblems, ...rules].join(',\n                    ')}],
                    p -> p IS NOT NULL) AS problems
 FROM typed`;
+}
+
+/**
+ * A quarantined row's value of one column, as `row_values` keeps it. A value that passes
+ * its column's check is kept in its checked form (a date, a code, an area, a locality, a
+ * number in range, a flag); a reference as its pseudonym (at most EXCERPT_CHARS characters);
+ * anything else (a value that fails its check, and free text, which no check can tell
+ * from a name sent in the wrong column) only as its shape.
+ */
+export function storedValueExpr(col: Column): string {
+  const v = ident(col.name);
+  const raw = ident('raw_' + col.name);
+  const t = col.type;
+  const shapeOf = `met_shape(${raw})`;
+  switch (t.kind) {
+    case 'ref':
+      return `met_excerpt(${raw})`;
+    case 'text':
+    case 'codes':
+      return shapeOf;
+    case 'int': {
+      const ok = [`${v} IS NOT NULL`, t.min !== undefined ? `${v} >= ${t.min}` : null, t.max !== undefined ? `${v} <= ${t.max}` : null].filter(Boolean).join(' AND ');
+      return `CASE WHEN ${ok} THEN ${v}::VARCHAR ELSE ${shapeOf} END`;
+    }
+    case 'date':
+      return `CASE WHEN ${v} IS NOT NULL AND met_date_range(${v}) IS NULL THEN ${fmtDate(v)} ELSE ${shapeOf} END`;
+    case 'datetime':
+      return `CASE WHEN ${v} IS NOT NULL AND met_date_range(${v}) IS NULL THEN strftime(${v}, '%Y-%m-%d %H:%M:%S') ELSE ${shapeOf} END`;
+    case 'flag':
+      return `CASE WHEN ${v} THEN 'Y' WHEN NOT ${v} THEN 'N' WHEN lower(trim(${raw})) = 'u' THEN 'U' ELSE ${shapeOf} END`;
+    case 'code':
+    case 'area':
+    case 'locality':
+      return `coalesce(${v}, ${shapeOf})`;
+  }
 }

@@ -3,7 +3,7 @@
 
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { refusals, safeName } from '../lib/messages.js';
+import { refusals, safeName, unknownName } from '../lib/messages.js';
 import type { FileReport } from '../model/loadReport.js';
 import { AREAS, SOURCES, sourceByFile, sourceByName, type AreaName, type SourceName } from './contract.js';
 
@@ -34,8 +34,10 @@ export function listInputs(inDir: string, area: AreaName | undefined): Inputs {
   for (const name of names) {
     const path = join(inDir, name);
     if (name.startsWith('.')) continue;
-    const shownName = safeName(name, 200);
     const source = sourceByFile(name);
+    // A name that is not a contract file's could be anything (a child's name, a reference):
+    // it is shown only by its length, never its characters.
+    const shownName = source ? safeName(name, 200) : unknownName(name);
     let st: ReturnType<typeof lstatSync>;
     try {
       st = lstatSync(path);
@@ -50,7 +52,7 @@ export function listInputs(inDir: string, area: AreaName | undefined): Inputs {
     } else if (!st.isFile()) refuse(refusals.notRegular);
     else if (!source) {
       const expected = SOURCES.map((s) => s.file).join(', ');
-      refused.push({ file: shownName, status: 'refused', error: `unknown file name: ${shownName} (expected one of ${expected})` });
+      refused.push({ file: shownName, status: 'refused', error: `${shownName} is not a file of the contract (expected one of ${expected})` });
     } else candidates.set(source.name, [...(candidates.get(source.name) ?? []), path]);
   }
   for (const [name, paths] of candidates) {

@@ -118,6 +118,9 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     else finish('failed', `the lock file beside the warehouse could not be created (${(e as NodeJS.ErrnoException).code ?? String(e)}); nothing was loaded`);
     return { report, notes };
   }
+  // Every file the refresh creates (the new warehouse, its .wal and .tmp, the log) is
+  // its owner's only from the start, not only once renamed into place.
+  const umask = privateUmask();
   try {
     if (lock.recovered) notes.warnings.push(messages.lockRecovered(lock.recovered));
     opts.onLocked?.(lock.path);
@@ -127,11 +130,20 @@ export async function load(opts: LoadOptions): Promise<{ report: LoadReport; not
     logFailure(dbPath, report);
     return { report, notes };
   } finally {
+    if (umask !== null) process.umask(umask);
     lock.release();
   }
 }
 
-/** The refresh itself, run while holding the warehouse's lock. */
+/** Sets the umask to 077 and returns the previous one; null where it cannot be set (a worker thread). */
+function privateUmask(): number | null {
+  try {
+    return process.umask(0o077);
+  } catch {
+    return null;
+  }
+}
+
 /** One refresh under the lock: the key, the inputs, the new warehouse built beside the live one, the switch-over. */
 async function refresh(opts: LoadOptions, dbPath: string, report: LoadReport, notes: LoadNotes, finish: Finish): Promise<{ report: LoadReport; notes: LoadNotes }> {
   // A warehouse that exists was built with a key: a missing key file is then a lost

@@ -42,7 +42,11 @@ export interface KeyOptions {
 export function loadSecretKey(keyPath = process.env.MET_KEY_FILE || defaultKeyPath(), opts: KeyOptions = {}): SecretKey {
   const fromEnv = process.env.MET_SECRET_KEY;
   if (fromEnv !== undefined && fromEnv !== '') {
+    // Blank, short or made of a few characters repeated: a key anyone could guess.
+    if (fromEnv.trim() === '') throw new KeyProblem(messages.keyEnvBlank);
     if (fromEnv.length < 16) throw new KeyProblem(messages.keyEnvShort(fromEnv.length));
+    const distinct = new Set(fromEnv).size;
+    if (distinct < 8) throw new KeyProblem(messages.keyEnvWeak(distinct));
     return { key: Buffer.from(fromEnv, 'utf-8'), origin: 'environment', created: false };
   }
   if (existsSync(keyPath)) {

@@ -3,7 +3,7 @@
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
-import { checkSql, lookupSql } from './checks.js';
+import { checkSql, lookupSql, storedValueExpr } from './checks.js';
 import type { Source } from './contract.js';
 import type { StageResult } from './stage.js';
 
@@ -22,18 +22,11 @@ export interface StoreContext {
   scope: string;
 }
 
-/**
- * The key of a repeated row, in words. A reference in the key (SSDA903's CHILD) is
- * not quoted, not even as its pseudonym: "the same child" says enough to find the rows.
- */
+/** The key of a repeated row, in words: its columns, never its values (the line number finds the rows). */
 function keyText(source: Source): string {
-  return source.key
-    .map((k) =>
-      source.columns.find((c) => c.name === k)?.type.kind === 'ref'
-        ? literal(`the same ${k === 'child' ? 'child' : k}`)
-        : `${literal(k + ' ')} || coalesce(met_excerpt(CAST(${ident('raw_' + k)} AS VARCHAR)), '')`,
-    )
-    .join(" || ', ' || ");
+  const k = source.key;
+  const names = k.length === 1 ? k[0]! : `${k.slice(0, -1).join(', ')} and ${k[k.length - 1]}`;
+  return literal(`${names} ${k.length === 1 ? 'repeats' : 'together repeat'} an earlier row`);
 }
 
 /** Checks `stage_<tag>` and leaves `final_<tag>`: typed columns, `problems`, and `_row`. */
@@ -62,8 +55,7 @@ export async function checkStage(db: Db, source: Source, tag: string): Promise<v
      SELECT * REPLACE (
          CASE WHEN key_seq > 1
               THEN [{'column': ${literal(source.key[0]!)}, 'kind': 'repeated key',
-                     'reason': ${keyText(source)}
-                               || ' repeats an earlier row (line @FIRST@); the first row is kept'}]
+                     'reason': ${keyText(source)} || ' (line @FIRST@); the first row is kept'}]
               ELSE problems END AS problems)
      FROM ranked`,
     undefined,
@@ -94,8 +86,8 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
   } finally {
     appender.closeSync();
   }
-  // Each value at most EXCERPT_CHARS characters; references are their pseudonyms already (stage.ts).
-  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, met_excerpt(${ident('raw_' + c.name)})`).join(', ')})`;
+  // Checked values as checked, references as their pseudonyms (stage.ts), anything else as its shape only.
+  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, ${storedValueExpr(c)}`).join(', ')})`;
   await db.run(
     `INSERT INTO wh.quarantine
      SELECT $refresh, $source, $scope, $file, l.line,

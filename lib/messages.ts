@@ -16,12 +16,21 @@ export const messages = {
   demoGenerating: (dir: string) => `Generating the demo partner extracts in ${dir} …`,
   demoLoading: (db: string) => `Loading them into ${db} …`,
   generated: (dir: string, files: number, seconds: number) => `Wrote ${files} files to ${dir} in ${seconds.toFixed(1)} s.`,
-  loadFailed: (error: string | undefined) => `The refresh failed: ${(error ?? 'unknown error').replace(/\.$/, '')}. The warehouse was left as it was.`,
+  /** The error may say already that the warehouse was left as it was: then it is not said twice. */
+  loadFailed: (error: string | undefined) => {
+    const e = (error ?? 'unknown error').replace(/\.$/, '');
+    return /warehouse was left as it was$/.test(e) ? `The refresh failed: ${e}.` : `The refresh failed: ${e}. The warehouse was left as it was.`;
+  },
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
   keyEnvShort: (n: number) =>
     `MET_SECRET_KEY is too short (${n} characters): use at least 16 characters (32 random bytes, base64, is best). ` +
+    `If the warehouse was built with another key, set MET_SECRET_KEY to that key.`,
+  keyEnvBlank:
+    'MET_SECRET_KEY is blank (only spaces): set it to a key of at least 16 characters (32 random bytes, base64, is best), or unset it to use the key file.',
+  keyEnvWeak: (distinct: number) =>
+    `MET_SECRET_KEY has only ${distinct} different character${distinct === 1 ? '' : 's'}: use a key of at least 16 characters with at least 8 different ones (32 random bytes, base64, is best). ` +
     `If the warehouse was built with another key, set MET_SECRET_KEY to that key.`,
   keyUnreadable: (path: string, code: string) =>
     `the key file ${path} cannot be read (${code}): make it a file readable by you, or restore it from its backup, or set MET_SECRET_KEY.`,
@@ -67,6 +76,11 @@ export const messages = {
 };
 
 /** A name we may show (a file name, or a header cell of a recognised header): control characters as '?', at most 60 characters. */
+/** How a file whose name is not a contract file's is shown: by the length of its name alone (it could be a child's name). */
+export function unknownName(name: string): string {
+  return `an unknown file (a name of ${[...name].length} characters)`;
+}
+
 export function safeName(name: string, max = 60): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
   const clean = name.trim().replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');

@@ -2,6 +2,7 @@
 // the cap on all files together (413 the moment it is passed) and the files held in
 // memory as they arrive (refreshJobs.ts writes them out just before the load).
 
+import { unknownName } from '../lib/messages.js';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { SOURCES } from '../etl/contract.js';
@@ -180,7 +181,8 @@ const fileFilter: multer.Options['fileFilter'] = (req, file, cb) => {
     return;
   }
   const name = savedName(file.originalname);
-  const shown = file.originalname;
+  // A name that is not a contract file's could be a child's: shown by its length only, as by the load.
+  const shown = name ? file.originalname : unknownName(file.originalname);
   if (file.fieldname !== 'files') {
     u.refused.push({ file: shown, reason: `sent in field '${file.fieldname}': send files in the field 'files'` });
     cb(null, false);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { load } from '../../etl/load.js';
 import { keyFingerprint, pseudonymise } from '../../etl/pseudonym.js';
 import { withDb } from '../../lib/db.js';
+import { humanLoadReport, messages } from '../../lib/messages.js';
 import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
@@ -153,6 +154,26 @@ describe('the key fingerprint', () => {
     expect(r.stdout).toContain('MET_SECRET_KEY is too short (5 characters)');
   });
 
+  it('a blank MET_SECRET_KEY (16 spaces) or one of fewer than 8 distinct characters is refused, with what to do', async () => {
+    const dir = tempDir();
+    const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION });
+    const db = join(dir, 'met.duckdb');
+    process.env.MET_SECRET_KEY = ' '.repeat(16);
+    const blank = await load({ inDir: v1, db });
+    expect(blank.report).toMatchObject({ status: 'failed', error: messages.keyEnvBlank });
+    expect(blank.report.error).toBe('MET_SECRET_KEY is blank (only spaces): set it to a key of at least 16 characters (32 random bytes, base64, is best), or unset it to use the key file.');
+    process.env.MET_SECRET_KEY = 'abababababababab';
+    const weak = await load({ inDir: v1, db });
+    expect(weak.report.error).toBe(
+      'MET_SECRET_KEY has only 2 different characters: use a key of at least 16 characters with at least 8 different ones (32 random bytes, base64, is best). ' +
+        'If the warehouse was built with another key, set MET_SECRET_KEY to that key.',
+    );
+    expect(existsSync(db)).toBe(false);
+    // A key of 16 characters, 8 of them different, is taken.
+    process.env.MET_SECRET_KEY = 'abcdefghabcdefgh';
+    expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
+  });
+
   it('a warehouse from before fingerprints records the key in use, and holds to it from then on', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
@@ -199,7 +220,7 @@ describe('met load --rekey', () => {
     const db = await built(dir);
     process.env.MET_SECRET_KEY = OTHER_KEY;
     // A header with no rows is refused, so SERAF would keep pseudonyms of the old key.
-    const { report } = await load({
+    const { report, notes } = await load({
       inDir: writeFolder(join(dir, 'v2'), { 'missing_episodes.csv': EPISODES, 'risk_assessments.csv': RISK_HEADER + '\n' }),
       db,
       rekey: true,
@@ -207,6 +228,18 @@ describe('met load --rekey', () => {
     expect(report.status).toBe('failed');
     expect(report.error).toContain('--rekey needs every source that holds pseudonyms loaded, but risk_assessments.csv could not be loaded');
     expect(await linked(db)).toBe(2);
+    // The terminal says once that the warehouse was left as it was.
+    expect(humanLoadReport(report, notes).split('\n').at(-1)).toBe(
+      'The refresh failed: --rekey needs every source that holds pseudonyms loaded, but risk_assessments.csv could not be loaded (see the refused files); the warehouse was left as it was.',
+    );
+  });
+
+  it('a refresh in which no file loads says once that the warehouse was left as it was', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const { report, notes } = await load({ inDir: writeFolder(join(dir, 'v2'), { 'risk_assessments.csv': RISK_HEADER + '\n' }), db });
+    expect(report.status).toBe('failed');
+    expect(humanLoadReport(report, notes).split('\n').at(-1)).toBe('The refresh failed: no file could be loaded, so the warehouse was left as it was.');
   });
 
   it('rebuilds every source under the new key: links kept, SSDA903 of other areas removed, the old key then refused', async () => {

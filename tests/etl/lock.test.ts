@@ -106,6 +106,23 @@ describe('one refresh at a time', () => {
     expect(existsSync(db + '.failed-refreshes.jsonl')).toBe(false);
   });
 
+  it('the warehouse being built (FILE.building-PID) and its .wal are readable by their owner only while the load runs', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    await generate({ out: join(dir, 'big'), seed: 7, scale: 0.3 });
+    const first = start(['load', '--in', join(dir, 'big'), '--db', db, '--progress']);
+    // The first step is announced once the new warehouse file has been created.
+    await first.line('progress: 0/');
+    first.child.kill('SIGSTOP');
+    const building = `${db}.building-${first.child.pid}`;
+    const files = [building, building + '.wal'].filter((f) => existsSync(f));
+    expect(files).toContain(building);
+    for (const f of files) expect(statSync(f).mode & 0o077, f).toBe(0);
+    first.child.kill('SIGCONT');
+    expect((await first.exit).code).toBe(0);
+    expect(statSync(db).mode & 0o777).toBe(0o600);
+  });
+
   it('with --wait the second load says it waits, then loads after the first: both refreshes are kept', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');

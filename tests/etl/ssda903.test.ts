@@ -72,7 +72,7 @@ describe('SSDA903 missing table', () => {
     });
     await load({ inDir, db, area: 'Isle of Wight' });
     expect(await query(db, 'SELECT line, kind, reason FROM quarantine')).toEqual([
-      { line: 3, kind: 'repeated key', reason: 'the same child, mis_start 13/11/2017 repeats an earlier row (line 2); the first row is kept' },
+      { line: 3, kind: 'repeated key', reason: 'child and mis_start together repeat an earlier row (line 2); the first row is kept' },
     ]);
   });
 

@@ -79,7 +79,7 @@ describe('a refresh while the server runs', () => {
     const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { origin: server.url } });
     expect(res.status).toBe(202);
     const { job, refused_uploads } = (await res.json()) as { job: string; refused_uploads: { file: string; reason: string }[] };
-    expect(refused_uploads).toEqual([{ file: 'notes.txt', reason: expect.stringContaining('not a file of the data contract') }]);
+    expect(refused_uploads).toEqual([{ file: 'an unknown file (a name of 9 characters)', reason: expect.stringContaining('not a file of the data contract') }]);
 
     // Polled until the job has ended, bounded by a count of polls rather than a time.
     let status: { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } } | undefined;
@@ -102,7 +102,7 @@ describe('a refresh while the server runs', () => {
     form.append('files', new Blob(['a,b\n1,2\n']), 'names.csv');
     const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { origin: server.url } });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toMatch(/no file could be used: names.csv/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^no file could be used: an unknown file \(a name of 9 characters\) \(not a file of the data contract/);
     expect((await fetch(server.url + '/api/refresh/not-a-job')).status).toBe(404);
   });
 });
