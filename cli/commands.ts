@@ -108,7 +108,16 @@ export async function runLoad(o: LoadCommand): Promise<number> {
   return report.status === 'loaded' ? 0 : 1;
 }
 
-export async function runMeasures(o: { db: string; period: string; area: string; role: string; ages: string; trend: number; ids?: string | undefined; json?: boolean | undefined }): Promise<number> {
+export async function runMeasures(o: {
+  db: string;
+  period: string;
+  area: string;
+  role: string;
+  ages: string;
+  trend: number;
+  ids?: string | undefined;
+  json?: boolean | undefined;
+}): Promise<number> {
   if (!existsSync(o.db)) {
     console.error(messages.noWarehouse(o.db));
     return 2;

@@ -112,7 +112,11 @@ program
   .option('--port <n>', 'port to listen on (0 for any free port)', portArg, 8080)
   .option('--role <role>', 'the role every request runs as until sign-in exists: analyst, board or commissioner', roleArg, 'board' as Role)
   .option('--host <host>', 'address to listen on (127.0.0.1: this machine only); the analyst role is served on this machine only', '127.0.0.1')
-  .option('--allow-host <name>', 'another host name the dashboard answers to (repeatable); it answers to localhost, 127.0.0.1 and --host', (v: string, prev: string[] = []) => [...prev, v])
+  .option(
+    '--allow-host <name>',
+    'another host name the dashboard answers to (repeatable); it answers to localhost, 127.0.0.1 and --host',
+    (v: string, prev: string[] = []) => [...prev, v],
+  )
   .option('--max-upload-mb <n>', 'the largest upload accepted, all files together, in MB (default MET_MAX_UPLOAD_MB or 200)', (v: string) => {
     const n = Number(v);
     if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--max-upload-mb must be a whole number of MB, at least 1');

@@ -27,7 +27,9 @@ export async function buildMeasures(db: Db, onStep?: (file: string) => void, par
   const dir = join(sqlDir(), 'measures');
   await db.run(sqlVariables(parameters), undefined, 'setting the parameters of the measures');
   await db.run(readSql('age.sql'), undefined, 'defining the age at an event');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     onStep?.(file);
     const t0 = performance.now();
     await db.run(readFileSync(join(dir, file), 'utf-8'), undefined, `building the measures of sql/measures/${file}`);

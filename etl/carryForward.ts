@@ -32,10 +32,7 @@ export function keepPrevious(table: string, replaced: Set<SourceName>, area: str
 }
 
 export async function tableExists(db: Db, catalog: string, table: string): Promise<boolean> {
-  const n = await db.value<number>(
-    `SELECT count(*) FROM duckdb_tables() WHERE database_name = $c AND table_name = $t`,
-    { c: catalog, t: table },
-  );
+  const n = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE database_name = $c AND table_name = $t`, { c: catalog, t: table });
   return n > 0;
 }
 

@@ -112,7 +112,10 @@ export function typedExpr(col: Column, raw: string, i: number): string {
 }
 
 function codeKey(v: string): string {
-  return v.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return v
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 }
 
 function codeExpr(t: Extract<ColumnType, { kind: 'code' }>, raw: string): string {
@@ -165,13 +168,18 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   const t = col.type;
   switch (t.kind) {
     case 'int': {
-      out.push(
-        problem(`${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`),
-      );
+      out.push(problem(`${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`));
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
-      const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(Boolean);
+      const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(
+        Boolean,
+      );
       const fmtN = (n: number) => n.toLocaleString('en-GB');
-      const span = t.max !== undefined ? `${t.min !== undefined ? fmtN(t.min) : '…'}–${fmtN(t.max)}` : t.min !== undefined ? `at least ${fmtN(t.min)}` : 'a whole number of at most 19 digits';
+      const span =
+        t.max !== undefined
+          ? `${t.min !== undefined ? fmtN(t.min) : '…'}–${fmtN(t.max)}`
+          : t.min !== undefined
+            ? `at least ${fmtN(t.min)}`
+            : 'a whole number of at most 19 digits';
       out.push(
         problem(
           `${present} AND met_is_whole(${raw}) AND (${range.join(' OR ')})`,
@@ -224,11 +232,23 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
       );
       break;
     case 'code':
-      out.push(problem(`${present} AND ${typed} IS NULL`, name, 'unknown code', `${q(name + ' is not one of its codes')} || ${shape(raw)} || '; the codes are: ${allowed(t).replace(/'/g, "''")}'`));
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          'unknown code',
+          `${q(name + ' is not one of its codes')} || ${shape(raw)} || '; the codes are: ${allowed(t).replace(/'/g, "''")}'`,
+        ),
+      );
       break;
     case 'area':
       out.push(
-        problem(`${present} AND ${typed} IS NULL`, name, 'unknown area', `${q(name + ' is not a partnership area')} || ${shape(raw)} || '; the areas are Southampton, Portsmouth, Hampshire, Isle of Wight'`),
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          'unknown area',
+          `${q(name + ' is not a partnership area')} || ${shape(raw)} || '; the areas are Southampton, Portsmouth, Hampshire, Isle of Wight'`,
+        ),
       );
       break;
     case 'locality': {
@@ -326,7 +346,9 @@ export interface Lookups {
 export function lookupSql(source: Source, stage: string, lookup: Lookups): string[] {
   const cols = (kind: string) => source.columns.filter((c) => c.type.kind === kind).map((c) => ident(c.name));
   const distinct = (names: string[]) =>
-    names.length ? names.map((n) => `SELECT DISTINCT ${n} AS raw FROM ${stage} WHERE ${n} IS NOT NULL`).join(' UNION ') : `SELECT NULL::VARCHAR AS raw WHERE false`;
+    names.length
+      ? names.map((n) => `SELECT DISTINCT ${n} AS raw FROM ${stage} WHERE ${n} IS NOT NULL`).join(' UNION ')
+      : `SELECT NULL::VARCHAR AS raw WHERE false`;
   return [
     `CREATE OR REPLACE TEMP TABLE ${lookup.locality} AS SELECT raw, met_key(raw) AS key FROM (${distinct(cols('locality'))})`,
     `CREATE OR REPLACE TEMP TABLE ${lookup.date} AS SELECT raw, met_date(raw) AS d FROM (${distinct(cols('date'))})`,
@@ -355,9 +377,7 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
   if (source.rules.some((r) => r.kind === 'episode_exists')) {
     joins.push(`LEFT JOIN ${opts.episodes ?? 'episodes_now'} known_episode ON known_episode.episode_id = nullif(trim(s."episode_id"), '')`);
   }
-  const colProblems = source.columns.flatMap((col) =>
-    columnProblems(col, ident('raw_' + col.name), ident(col.name), areaCol ? ident(areaCol.name) : null),
-  );
+  const colProblems = source.columns.flatMap((col) => columnProblems(col, ident('raw_' + col.name), ident(col.name), areaCol ? ident(areaCol.name) : null));
   const rules = source.rules.flatMap((r) => ruleProblems(r, source));
   const knownEpisodeCol = source.rules.some((r) => r.kind === 'episode_exists') ? ', known_episode.episode_id AS known_episode_id' : '';
   return `
@@ -392,7 +412,9 @@ export function storedValueExpr(col: Column): string {
     case 'codes':
       return shapeOf;
     case 'int': {
-      const ok = [`${v} IS NOT NULL`, t.min !== undefined ? `${v} >= ${t.min}` : null, t.max !== undefined ? `${v} <= ${t.max}` : null].filter(Boolean).join(' AND ');
+      const ok = [`${v} IS NOT NULL`, t.min !== undefined ? `${v} >= ${t.min}` : null, t.max !== undefined ? `${v} <= ${t.max}` : null]
+        .filter(Boolean)
+        .join(' AND ');
       return `CASE WHEN ${ok} THEN ${v}::VARCHAR ELSE ${shapeOf} END`;
     }
     case 'date':

@@ -8,7 +8,10 @@ import type { Db } from '../lib/db.js';
 import type { LoadNotes, LoadReport } from '../model/loadReport.js';
 
 export function refreshIdFor(d: Date): string {
-  return `r${d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `r${d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Failed refreshes leave the warehouse untouched, so they are logged beside it and imported by the next success. */
@@ -34,7 +37,7 @@ export async function recordRefresh(db: Db, report: LoadReport, opts: { inDir: s
         r: report.refresh_id,
         file: f.file,
         source: f.source ?? null,
-        scope: f.source?.startsWith('ssda903') ? opts.area ?? '' : '',
+        scope: f.source?.startsWith('ssda903') ? (opts.area ?? '') : '',
         status: f.status,
         sha: f.sha256 ?? null,
         enc: f.status === 'loaded' ? (notes.converted.includes(f.file) ? 'windows-1252' : 'utf-8') : null,

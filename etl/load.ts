@@ -2,14 +2,14 @@
 // is built beside the live one and replaces it only when complete, so a crash or a
 // kill part-way leaves the previous dataset served and intact.
 
-import { existsSync, rmSync, statSync, } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DbError, openDb, literal, type Db } from '../lib/db.js';
 import { buildMeasures, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { SOURCES, sourceByName, type AreaName, type SourceName } from './contract.js';
-import { messages, } from '../lib/messages.js';
+import { messages } from '../lib/messages.js';
 import { KeyProblem, keyFingerprint, loadSecretKey, type SecretKey } from './pseudonym.js';
 import { acquireLock, LockBusy, type HeldLock } from './lock.js';
 import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
@@ -59,7 +59,6 @@ function failureText(e: unknown): string {
   const doing = e instanceof DbError ? e.doing : 'loading';
   return `an internal error while ${doing} (its message is not shown, as it could quote the data; MET_DEBUG=1 prints it on this terminal)`;
 }
-
 
 /** The order sources load in: localities first, episodes before the interviews that name them. */
 const ORDER: SourceName[] = [
@@ -145,7 +144,13 @@ function privateUmask(): number | null {
 }
 
 /** One refresh under the lock: the key, the inputs, the new warehouse built beside the live one, the switch-over. */
-async function refresh(opts: LoadOptions, dbPath: string, report: LoadReport, notes: LoadNotes, finish: Finish): Promise<{ report: LoadReport; notes: LoadNotes }> {
+async function refresh(
+  opts: LoadOptions,
+  dbPath: string,
+  report: LoadReport,
+  notes: LoadNotes,
+  finish: Finish,
+): Promise<{ report: LoadReport; notes: LoadNotes }> {
   // A warehouse that exists was built with a key: a missing key file is then a lost
   // key, never a reason to make a new one (unless the change is deliberate: --rekey).
   const hasPrev = existsSync(dbPath);
@@ -244,7 +249,9 @@ async function checkKey(b: Build, secret: SecretKey): Promise<KeyState> {
   const fingerprint = keyFingerprint(secret.key);
   const prevFingerprint = hasPrev ? await previousFingerprint(mem) : null;
   if (prevFingerprint !== null && prevFingerprint !== fingerprint && !opts.rekey) {
-    throw new LoadFailure(messages.keyMismatch(secret.origin === 'environment' ? 'MET_SECRET_KEY' : `the key file ${secret.path}${secret.created ? ', created just now' : ''}`));
+    throw new LoadFailure(
+      messages.keyMismatch(secret.origin === 'environment' ? 'MET_SECRET_KEY' : `the key file ${secret.path}${secret.created ? ', created just now' : ''}`),
+    );
   }
   if (hasPrev && prevFingerprint === null && !opts.rekey && (await previousHoldsPseudonyms(mem))) notes.warnings.push(messages.keyNoFingerprint);
   let rekeyNeeded: SourceName[] = [];
@@ -282,11 +289,17 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
     if (path) {
       opts.onProgress?.(done, total, source.file);
       const t0 = performance.now();
-      const fileReport = await loadFile(mem, source, path, {
-        refreshId: report.refresh_id,
-        file: basename(path),
-        scope: name.startsWith('ssda903') ? opts.area ?? '' : '',
-      }, { notes, headerTag, area: opts.area });
+      const fileReport = await loadFile(
+        mem,
+        source,
+        path,
+        {
+          refreshId: report.refresh_id,
+          file: basename(path),
+          scope: name.startsWith('ssda903') ? (opts.area ?? '') : '',
+        },
+        { notes, headerTag, area: opts.area },
+      );
       report.files.push(fileReport);
       if (process.env.MET_PROFILE) console.error(`  load ${source.file}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       if (fileReport.status === 'loaded' && name !== 'ssda903_header') replaced.add(name);
@@ -318,7 +331,9 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
 /** The quarantine records and source state of the sources this refresh did not replace, and the refresh history. */
 async function carryForwardRecords(b: Build, key: KeyState, replaced: Set<SourceName>): Promise<void> {
   const { mem, opts, notes, report, dbPath } = b;
-  const replacedScoped = [...replaced].map((s) => (s === 'ssda903_missing' ? `(source = 'ssda903_missing' AND scope = ${literal(opts.area ?? '')})` : `(source = ${literal(s)} AND scope = '')`));
+  const replacedScoped = [...replaced].map((s) =>
+    s === 'ssda903_missing' ? `(source = 'ssda903_missing' AND scope = ${literal(opts.area ?? '')})` : `(source = ${literal(s)} AND scope = '')`,
+  );
   let notReplaced = replacedScoped.length ? `NOT (${replacedScoped.join(' OR ')})` : 'true';
   if (opts.rekey) {
     const refusedNeeded = key.rekeyNeeded.filter((x) => !replaced.has(x));
@@ -360,4 +375,3 @@ async function buildAndClose(b: Build): Promise<void> {
   if (hasPrev) await mem.run(`DETACH prev`);
   await mem.run(`DETACH wh`);
 }
-

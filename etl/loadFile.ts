@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import type { Db } from '../lib/db.js';
-import { refusals, } from '../lib/messages.js';
+import { refusals } from '../lib/messages.js';
 import type { FileReport, LoadNotes } from '../model/loadReport.js';
 import type { AreaName, Source } from './contract.js';
 import { CsvRefusal, prepareCsv } from './csvFile.js';
@@ -70,8 +70,7 @@ export async function loadFile(db: Db, source: Source, path: string, ctx: StoreC
       // A refused ssda903_header.csv left no checked table: the episodes load without its sex and ethnicity.
       const header = fc.headerTag && (await tableExists(db, 'temp', `final_${fc.headerTag}`)) ? fc.headerTag : null;
       await insertSsda903(db, tag, header, fc.area ?? '');
-    }
-    else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
+    } else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
     tick('stored');
     tick('quarantined');
     if (csv.encoding === 'windows-1252') fc.notes.converted.push(file);

@@ -56,7 +56,10 @@ export function mapHeader(source: Source, header: string[], fileName: string): H
   }
   const known = new Set(source.columns.map((c) => c.name));
   const droppedAll = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '');
-  const identifiers = droppedAll.filter((h) => looksLikeIdentifier(normaliseHeader(h))).slice(0, DROPPED_SHOWN).map((h) => safeName(h));
+  const identifiers = droppedAll
+    .filter((h) => looksLikeIdentifier(normaliseHeader(h)))
+    .slice(0, DROPPED_SHOWN)
+    .map((h) => safeName(h));
   const dropped = droppedAll.slice(0, DROPPED_SHOWN).map((h) => safeName(h));
   if (droppedAll.length > DROPPED_SHOWN) dropped.push(`… and ${(droppedAll.length - DROPPED_SHOWN).toLocaleString('en-GB')} more`);
   return { index, absent, dropped, identifiers };
@@ -155,9 +158,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   // An unclosed quote swallows the rest of the file into one record in both readers;
   // any other disagreement means a line would be lost, so the file is refused instead.
   if (r !== rowCount) {
-    throw new CsvRefusal(
-      `could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`,
-    );
+    throw new CsvRefusal(`could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`);
   }
 
   // Pseudonymise before the values go anywhere: one keyed hash per distinct reference.
@@ -165,10 +166,12 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   const refMap = `refmap_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${refMap}`);
   if (refCols.length > 0) {
-    const distinct = refCols
-      .map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`)
-      .join(' UNION ');
-    await db.run(`CREATE TEMP TABLE ${refMap} AS SELECT r, met_pseudonym(r) AS p FROM (SELECT DISTINCT r FROM (${distinct}))`, undefined, 'pseudonymising references');
+    const distinct = refCols.map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`).join(' UNION ');
+    await db.run(
+      `CREATE TEMP TABLE ${refMap} AS SELECT r, met_pseudonym(r) AS p FROM (SELECT DISTINCT r FROM (${distinct}))`,
+      undefined,
+      'pseudonymising references',
+    );
   }
   const selects: string[] = ['raw.rowid AS _row'];
   const joins: string[] = [];

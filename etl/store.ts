@@ -67,9 +67,7 @@ export async function checkStage(db: Db, source: Source, tag: string): Promise<v
 /** Writes the quarantine records of a checked file, with physical line numbers. */
 export async function quarantineRows(db: Db, source: Source, tag: string, stage: StageResult, ctx: StoreContext): Promise<void> {
   const final = `final_${tag}`;
-  const bad = await db.all<{ _row: number; key_first_row: number | null }>(
-    `SELECT _row, key_first_row FROM ${final} WHERE len(problems) > 0 ORDER BY _row`,
-  );
+  const bad = await db.all<{ _row: number; key_first_row: number | null }>(`SELECT _row, key_first_row FROM ${final} WHERE len(problems) > 0 ORDER BY _row`);
   const lines = `qlines_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${lines}`);
   await db.run(`CREATE TEMP TABLE ${lines} (_row BIGINT, line INTEGER, first_line INTEGER)`);
@@ -103,10 +101,17 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
   );
   for (const m of stage.malformed) {
     const problems = JSON.stringify([{ column: m.column, kind: m.kind, reason: m.reason }]);
-    await db.run(
-      `INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, $column, $kind, $reason, $problems, NULL)`,
-      { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file, line: m.line, column: m.column, kind: m.kind, reason: m.reason, problems },
-    );
+    await db.run(`INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, $column, $kind, $reason, $problems, NULL)`, {
+      refresh: ctx.refreshId,
+      source: source.name,
+      scope: ctx.scope,
+      file: ctx.file,
+      line: m.line,
+      column: m.column,
+      kind: m.kind,
+      reason: m.reason,
+      problems,
+    });
   }
   await db.run(`DROP TABLE ${lines}`);
 }

@@ -21,7 +21,16 @@ export const OKABE_ITO = {
 } as const;
 
 /** Categorical colours in order, for series and bars. */
-export const PALETTE = [OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.green, OKABE_ITO.vermillion, OKABE_ITO.purple, OKABE_ITO.skyBlue, OKABE_ITO.yellow, OKABE_ITO.black];
+export const PALETTE = [
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.green,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.purple,
+  OKABE_ITO.skyBlue,
+  OKABE_ITO.yellow,
+  OKABE_ITO.black,
+];
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -31,7 +40,7 @@ function valueAxis(kind: string | undefined): Record<string, unknown> {
 }
 
 export type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
-import type { Cell, ChartModel, } from '../model/api.js';
+import type { Cell, ChartModel } from '../model/api.js';
 
 const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 
@@ -101,15 +110,28 @@ export function spcChart(opts: {
         x: { field: 'period', type: 'ordinal', sort: trend.periods },
         y: { field: 'value', type: 'quantitative' },
         shape: { field: 'point', type: 'nominal', title: 'Point', scale: { domain: ['Normal variation', 'Signal'], range: ['circle', 'triangle-up'] } },
-        color: { field: 'point', type: 'nominal', title: 'Point', scale: { domain: ['Normal variation', 'Signal'], range: [OKABE_ITO.blue, OKABE_ITO.vermillion] } },
-        tooltip: [{ field: 'period', title: 'Period' }, { field: 'value', title: label }, { field: 'point', title: 'Reading' }],
+        color: {
+          field: 'point',
+          type: 'nominal',
+          title: 'Point',
+          scale: { domain: ['Normal variation', 'Signal'], range: [OKABE_ITO.blue, OKABE_ITO.vermillion] },
+        },
+        tooltip: [
+          { field: 'period', title: 'Period' },
+          { field: 'value', title: label },
+          { field: 'point', title: 'Reading' },
+        ],
       },
     },
   ];
   const rules: { value: number; line: string }[] = [];
   const reading = trend.spc.summary;
   if (trend.spc.status === 'ok') {
-    rules.push({ value: trend.spc.mean, line: 'Mean' }, { value: trend.spc.upper_limit, line: 'Upper limit' }, { value: trend.spc.lower_limit, line: 'Lower limit' });
+    rules.push(
+      { value: trend.spc.mean, line: 'Mean' },
+      { value: trend.spc.upper_limit, line: 'Upper limit' },
+      { value: trend.spc.lower_limit, line: 'Lower limit' },
+    );
   }
   if (opts.comparator) rules.push({ value: opts.comparator.value, line: opts.comparator.label });
   if (rules.length) {
@@ -125,7 +147,10 @@ export function spcChart(opts: {
           scale: { domain: rules.map((r) => r.line), range: rules.map((r) => (r.line === 'Mean' ? [1, 0] : r.line.includes('limit') ? [6, 4] : [2, 2])) },
         },
         color: { value: OKABE_ITO.grey },
-        tooltip: [{ field: 'line', title: 'Line' }, { field: 'value', title: 'Value' }],
+        tooltip: [
+          { field: 'line', title: 'Line' },
+          { field: 'value', title: 'Value' },
+        ],
       },
     });
   }
@@ -155,7 +180,15 @@ export function spcChart(opts: {
 }
 
 /** A bar chart of one breakdown (or any labelled figures). */
-export function barChart(opts: { id: string; title: string; valueLabel: string; categoryLabel: string; items: { key: string; label?: string; value: Shown }[]; kind?: string; description?: string }): ChartModel {
+export function barChart(opts: {
+  id: string;
+  title: string;
+  valueLabel: string;
+  categoryLabel: string;
+  items: { key: string; label?: string; value: Shown }[];
+  kind?: string;
+  description?: string;
+}): ChartModel {
   const shown = opts.items.filter((i) => isNum(i.value)).map((i) => ({ category: i.label ?? i.key, value: i.value as number }));
   const order = opts.items.map((i) => i.label ?? i.key);
   const top = [...shown].sort((a, b) => b.value - a.value)[0];
@@ -175,7 +208,10 @@ export function barChart(opts: { id: string; title: string; valueLabel: string; 
       encoding: {
         y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: order },
         x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
-        tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'value', title: opts.valueLabel }],
+        tooltip: [
+          { field: 'category', title: opts.categoryLabel },
+          { field: 'value', title: opts.valueLabel },
+        ],
       },
     },
     table: {
@@ -189,9 +225,20 @@ export function barChart(opts: { id: string; title: string; valueLabel: string; 
 }
 
 /** Several series over the same periods, one line each (colour and point shape per series). */
-export function multiLineChart(opts: { id: string; title: string; valueLabel: string; series: { name: string; periods: string[]; values: Shown[] }[]; kind?: string; comparator?: { value: number; label: string } }): ChartModel {
+export function multiLineChart(opts: {
+  id: string;
+  title: string;
+  valueLabel: string;
+  series: { name: string; periods: string[]; values: Shown[] }[];
+  kind?: string;
+  comparator?: { value: number; label: string };
+}): ChartModel {
   const periods = opts.series[0]?.periods ?? [];
-  const values = opts.series.flatMap((s) => s.periods.map((period, i) => ({ period, series: s.name, value: s.values[i] })).filter((p): p is { period: string; series: string; value: number } => isNum(p.value)));
+  const values = opts.series.flatMap((s) =>
+    s.periods
+      .map((period, i) => ({ period, series: s.name, value: s.values[i] }))
+      .filter((p): p is { period: string; series: string; value: number } => isNum(p.value)),
+  );
   const names = opts.series.map((s) => s.name);
   const layers: Record<string, unknown>[] = [
     {
@@ -200,8 +247,17 @@ export function multiLineChart(opts: { id: string; title: string; valueLabel: st
         x: { field: 'period', type: 'ordinal', title: 'Period', sort: periods },
         y: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: names, range: PALETTE.slice(0, names.length) } },
-        shape: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: names, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'].slice(0, names.length) } },
-        tooltip: [{ field: 'period', title: 'Period' }, { field: 'series', title: 'Series' }, { field: 'value', title: opts.valueLabel }],
+        shape: {
+          field: 'series',
+          type: 'nominal',
+          title: 'Series',
+          scale: { domain: names, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'].slice(0, names.length) },
+        },
+        tooltip: [
+          { field: 'period', title: 'Period' },
+          { field: 'series', title: 'Series' },
+          { field: 'value', title: opts.valueLabel },
+        ],
       },
     },
   ];
@@ -209,7 +265,13 @@ export function multiLineChart(opts: { id: string; title: string; valueLabel: st
     layers.push({
       data: { values: [{ value: opts.comparator.value, line: opts.comparator.label }] },
       mark: { type: 'rule', strokeDash: [2, 2], color: OKABE_ITO.grey, strokeWidth: 1.5 },
-      encoding: { y: { field: 'value', type: 'quantitative' }, tooltip: [{ field: 'line', title: 'Line' }, { field: 'value', title: 'Value' }] },
+      encoding: {
+        y: { field: 'value', type: 'quantitative' },
+        tooltip: [
+          { field: 'line', title: 'Line' },
+          { field: 'value', title: 'Value' },
+        ],
+      },
     });
   }
   const all = opts.series.flatMap((s) => s.values);
@@ -238,8 +300,20 @@ export function multiLineChart(opts: { id: string; title: string; valueLabel: st
 }
 
 /** Grouped bars: for each category, two or more measures side by side (e.g. share of MET children against share of population). */
-export function groupedBarChart(opts: { id: string; title: string; valueLabel: string; categoryLabel: string; seriesNames: string[]; items: { category: string; values: Shown[] }[]; kind?: string }): ChartModel {
-  const values = opts.items.flatMap((it) => it.values.map((v, i) => ({ category: it.category, series: opts.seriesNames[i]!, value: v })).filter((p): p is { category: string; series: string; value: number } => isNum(p.value)));
+export function groupedBarChart(opts: {
+  id: string;
+  title: string;
+  valueLabel: string;
+  categoryLabel: string;
+  seriesNames: string[];
+  items: { category: string; values: Shown[] }[];
+  kind?: string;
+}): ChartModel {
+  const values = opts.items.flatMap((it) =>
+    it.values
+      .map((v, i) => ({ category: it.category, series: opts.seriesNames[i]!, value: v }))
+      .filter((p): p is { category: string; series: string; value: number } => isNum(p.value)),
+  );
   const description =
     `${opts.title}: ${opts.seriesNames.join(' against ').toLowerCase()} for ${opts.items.length} groups.` + omitted(opts.items.flatMap((i) => i.values));
   const keys = opts.seriesNames.map((_, i) => `s${i}`);
@@ -257,7 +331,11 @@ export function groupedBarChart(opts: { id: string; title: string; valueLabel: s
         yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
         x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
-        tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, { field: 'value', title: opts.valueLabel }],
+        tooltip: [
+          { field: 'category', title: opts.categoryLabel },
+          { field: 'series', title: 'Series' },
+          { field: 'value', title: opts.valueLabel },
+        ],
       },
     },
     table: {

@@ -61,8 +61,10 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   let sentence = parts.join('; ') + '.';
   const spc = m.trend?.spc;
   if (spc?.status === 'ok') {
-    if (spc.latest === 'signal_high') sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'high (better)' : 'high'}, not normal variation.`;
-    else if (spc.latest === 'signal_low') sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'low (worse)' : 'low'}, not normal variation.`;
+    if (spc.latest === 'signal_high')
+      sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'high (better)' : 'high'}, not normal variation.`;
+    else if (spc.latest === 'signal_low')
+      sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'low (worse)' : 'low'}, not normal variation.`;
     else sentence += ' This is within normal variation.';
   }
   if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
@@ -102,7 +104,9 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   }
   const returns = r.measures.returns?.value;
   if (isNum(returns))
-    out.push(`${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`);
+    out.push(
+      `${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`,
+    );
   return out;
 }
 
@@ -112,9 +116,12 @@ function risk(r: MeasuresResponse, pk: string): string[] {
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
   const overdue = r.measures.risk_reviews_overdue?.value;
   if (isNum(overdue) && overdue > 0)
-    out.push(`${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${r.parameters.risk_current_days} days).`);
+    out.push(
+      `${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${r.parameters.risk_current_days} days).`,
+    );
   const esc = r.measures.risk_escalations?.value;
-  if (isNum(esc)) out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
+  if (isNum(esc))
+    out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
   return out.filter((s): s is string => !!s);
 }
 
@@ -155,7 +162,8 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
   };
   if (r.complete === false) {
     for (const k of Object.keys(out) as Family[]) {
-      if (out[k].length && k !== 'data_quality') out[k].unshift('Caution: this period is not complete in the extracts, so its figures are lower than they will be.');
+      if (out[k].length && k !== 'data_quality')
+        out[k].unshift('Caution: this period is not complete in the extracts, so its figures are lower than they will be.');
     }
   }
   if (r.parameters.age_scope !== '0-17') {

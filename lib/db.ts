@@ -79,9 +79,7 @@ export function wrapConnection(connection: DuckDBConnection, onClose: () => void
 export async function openDb(path: string, opts: { readOnly?: boolean; config?: Record<string, string> } = {}): Promise<Db> {
   const config: Record<string, string> = { ...opts.config };
   if (opts.readOnly) config.access_mode = 'READ_ONLY';
-  const instance = await attempt(`opening ${path === ':memory:' ? 'an in-memory database' : path}`, () =>
-    DuckDBInstance.create(path, config),
-  );
+  const instance = await attempt(`opening ${path === ':memory:' ? 'an in-memory database' : path}`, () => DuckDBInstance.create(path, config));
   const connection = await instance.connect();
   return wrapConnection(connection, () => instance.closeSync());
 }

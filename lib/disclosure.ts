@@ -156,7 +156,13 @@ export function disclose(def: MeasureDef, table: MeasureTable, role: Role, thres
   const additive = new Set((def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id));
   for (const a of areas) {
     for (const [b, cells] of Object.entries(table[a]!.by)) {
-      if (additive.has(b)) groups.push({ total: keyOf(a, '', ''), cells: Object.keys(cells).sort().map((k) => keyOf(a, b, k)) });
+      if (additive.has(b))
+        groups.push({
+          total: keyOf(a, '', ''),
+          cells: Object.keys(cells)
+            .sort()
+            .map((k) => keyOf(a, b, k)),
+        });
     }
   }
   const four = areas.filter((a) => a !== 'all');
@@ -201,8 +207,7 @@ export function discloseCube(
   threshold = DEFAULT_THRESHOLD,
 ): Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>> {
   const sep = '\u0000';
-  const k = (period: string, scope: string, area: string, breakdown: string, cell: string) =>
-    [period, scope, area, breakdown, cell].join(sep);
+  const k = (period: string, scope: string, area: string, breakdown: string, cell: string) => [period, scope, area, breakdown, cell].join(sep);
   const periods = [year.total, ...year.quarters];
   const scopes = new Set<string>();
   for (const p of periods) for (const s of cube.get(p)?.keys() ?? []) scopes.add(s);
@@ -230,7 +235,11 @@ export function discloseCube(
   if (!seesExactFigures(role) && def.kind === 'count') {
     const groups: AdditiveGroup<string>[] = [];
     const additive = (def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id);
-    const cellsOf = (b: string) => [...positions].filter((pos) => pos.startsWith(b + sep) && b !== '').map((pos) => pos.split(sep)[1]!).sort();
+    const cellsOf = (b: string) =>
+      [...positions]
+        .filter((pos) => pos.startsWith(b + sep) && b !== '')
+        .map((pos) => pos.split(sep)[1]!)
+        .sort();
     const four = AREAS_AND_ALL.filter((a) => a !== 'all');
     const splitScopes = scopes.has('0-24') && scopes.has('0-17') && scopes.has('18-24');
     for (const p of periods) {

@@ -48,7 +48,10 @@ function measureOut(def: MeasureDef, shownFor: ShownFor, q: ParsedRequest, f: Fi
   const here = shownFor(def, q.period.id)[q.area]!;
   const out: MeasureOut = { value: here.headline };
   if (Object.keys(here.by).length > 0) out.by = here.by;
-  for (const [label, p] of [['previous', f.previous], ['year_earlier', f.yearEarlier]] as const) {
+  for (const [label, p] of [
+    ['previous', f.previous],
+    ['year_earlier', f.yearEarlier],
+  ] as const) {
     if (!p) continue;
     const then = shownFor(def, p.id)[q.area]!.headline;
     out[label] = { period: p.id, value: then, ...changeOf(here.headline, then) };

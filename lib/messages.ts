@@ -54,7 +54,8 @@ export const messages = {
     `--rekey rebuilds every source that holds pseudonyms, so each one the warehouse holds must be in the folder; missing: ${files.join(', ')}. Nothing was loaded.`,
   rekeyRefused: (files: string[]) =>
     `--rekey needs every source that holds pseudonyms loaded, but ${files.join(', ')} could not be loaded (see the refused files); the warehouse was left as it was.`,
-  rekeyDone: (fingerprint: string) => `The warehouse was rebuilt under a new key (fingerprint ${fingerprint}); every source that holds pseudonyms was reloaded.`,
+  rekeyDone: (fingerprint: string) =>
+    `The warehouse was rebuilt under a new key (fingerprint ${fingerprint}); every source that holds pseudonyms was reloaded.`,
   rekeySsda903Dropped: (areas: string[]) =>
     `The SSDA903 returns of ${areas.join(', ')} were removed, because their pseudonyms were made with the old key: load each again with met load --in FOLDER --area AREA.`,
   lockBusy: (lockPath: string, holder: { pid: number; host: string; since: string } | null, sameHost: boolean) =>
@@ -71,8 +72,7 @@ export const messages = {
     `${n === 1 ? 'A private folder' : `${n} private folders`} of raw copies left by a process that stopped without finishing (a crash or kill) ${n === 1 ? 'was' : 'were'} removed.`,
   progressLocked: (lockPath: string) => `progress: holding the lock ${lockPath}`,
   progressStep: (done: number, total: number, label: string) => `progress: ${done}/${total} ${label}`,
-  suppressedLegend: (threshold: number) =>
-    `c = withheld to protect confidentiality (a count of 1–${threshold - 1}, or a figure that would reveal one).`,
+  suppressedLegend: (threshold: number) => `c = withheld to protect confidentiality (a count of 1–${threshold - 1}, or a figure that would reveal one).`,
 };
 
 /** A name we may show (a file name, or a header cell of a recognised header): control characters as '?', at most 60 characters. */
@@ -116,7 +116,8 @@ export const refusals = {
   internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown)`,
   localityClash: (n: number, lines: readonly [number, number]) =>
     `names ${plural(n, 'locality', 'localities')} in two areas (for example on lines ${lines[0]} and ${lines[1]}); locality names must be unique across the four areas`,
-  invalidUtf8: (line: number) => `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
+  invalidUtf8: (line: number) =>
+    `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
 };
 
 function plural(n: number, one: string, many = one + 's'): string {
@@ -167,10 +168,11 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
     lines.push('First rows to fix (file:line column: reason):');
     for (const e of examples) lines.push(`  ${e.file}:${e.line} ${e.column ?? ''}: ${e.reason}`);
   }
-  const totals = report.files.reduce(
-    (t, f) => ({ read: t.read + (f.read ?? 0), loaded: t.loaded + (f.loaded ?? 0), q: t.q + (f.quarantined ?? 0) }),
-    { read: 0, loaded: 0, q: 0 },
-  );
+  const totals = report.files.reduce((t, f) => ({ read: t.read + (f.read ?? 0), loaded: t.loaded + (f.loaded ?? 0), q: t.q + (f.quarantined ?? 0) }), {
+    read: 0,
+    loaded: 0,
+    q: 0,
+  });
   lines.push('');
   lines.push(
     `In all: ${plural(totals.read, 'row')} read = ${totals.loaded.toLocaleString('en-GB')} loaded + ${totals.q.toLocaleString('en-GB')} quarantined; ` +
@@ -190,7 +192,9 @@ function shown(v: unknown, kind?: string): string {
 /** The readable table of `met measures` without --json. */
 export function humanMeasures(r: MeasuresResponse): string {
   const lines: string[] = [];
-  lines.push(`MET dataset — ${r.area === 'all' ? 'all four areas' : r.area}, ${r.period_label} (${r.period}), ages ${r.parameters.age_scope}, as seen by: ${r.role}`);
+  lines.push(
+    `MET dataset — ${r.area === 'all' ? 'all four areas' : r.area}, ${r.period_label} (${r.period}), ages ${r.parameters.age_scope}, as seen by: ${r.role}`,
+  );
   lines.push(
     `Repeat missing = ${r.parameters.repeat_missing.episodes}+ episodes in ${r.parameters.repeat_missing.window_days} days; ` +
       `interviews within ${r.parameters.rhi_window_hours} h; risk current for ${r.parameters.risk_current_days} days; suppression below ${r.parameters.suppression_threshold}.`,
@@ -213,7 +217,9 @@ export function humanMeasures(r: MeasuresResponse): string {
     const spc = m.trend?.spc.status === 'ok' ? `  SPC: ${m.trend.spc.latest.replace('_', ' ')}` : '';
     lines.push(`  ${measureWords(def, r.parameters).label.padEnd(42)} ${shown(m.value, def.kind).padStart(10)}${prev}${spc}`);
     for (const [b, cells] of Object.entries(m.by ?? {})) {
-      const cellText = Object.entries(cells).map(([k, v]) => `${k} ${shown(v, def.kind)}`).join(', ');
+      const cellText = Object.entries(cells)
+        .map(([k, v]) => `${k} ${shown(v, def.kind)}`)
+        .join(', ');
       lines.push(`      by ${b}: ${cellText}`);
     }
   }

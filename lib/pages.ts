@@ -9,7 +9,7 @@ import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { messages } from './messages.js';
 import { parsePeriod } from './periods.js';
-import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell, } from './charts.js';
+import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
@@ -68,7 +68,11 @@ function changeText(m: MeasureOut, id: string, periodKind: string): string {
 function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { detail?: string; comparator?: number }): { tile: Tile; chart: ChartModel } | null {
   const m = r.measures[id];
   if (!m) return null;
-  const trend = m.trend ?? { periods: [r.period], values: [m.value ?? null], spc: { status: 'too_few_points' as const, n: 1, needed: 12, summary: 'No trend was read.' } };
+  const trend = m.trend ?? {
+    periods: [r.period],
+    values: [m.value ?? null],
+    spc: { status: 'too_few_points' as const, n: 1, needed: 12, summary: 'No trend was read.' },
+  };
   const spc = trend.spc;
   const chartId = `spc-${id}`;
   const t: Tile = {
@@ -179,7 +183,9 @@ function rowsTable(id: string, title: string, columns: [string, string][], rows:
           v === undefined
             ? null
             : typeof v === 'object' && v !== null
-              ? Object.entries(v as Record<string, unknown>).map(([a, b]) => `${a}: ${String(b)}`).join(', ')
+              ? Object.entries(v as Record<string, unknown>)
+                  .map(([a, b]) => `${a}: ${String(b)}`)
+                  .join(', ')
               : (v as Cell);
       }
       return out;
@@ -187,7 +193,16 @@ function rowsTable(id: string, title: string, columns: [string, string][], rows:
   };
 }
 
-function hexmap(opts: { id: string; title: string; area: AreaOrAll; rows: Record<string, unknown>[]; field: string; flag: 'hotspot' | 'gap'; measureLabel: string; kind?: string }): ChartModel {
+function hexmap(opts: {
+  id: string;
+  title: string;
+  area: AreaOrAll;
+  rows: Record<string, unknown>[];
+  field: string;
+  flag: 'hotspot' | 'gap';
+  measureLabel: string;
+  kind?: string;
+}): ChartModel {
   const byLocality = new Map(opts.rows.map((r) => [String(r.locality).toLowerCase(), r]));
   const tiles = HEX_LAYOUT.filter((t) => opts.area === 'all' || t.area === opts.area);
   const hexes: HexCell[] = tiles.map((t) => {
@@ -198,7 +213,9 @@ function hexmap(opts: { id: string; title: string; area: AreaOrAll; rows: Record
   const flagged = hexes.filter((h) => h[opts.flag]).map((h) => h.locality);
   const description =
     `A tile map with one hexagon per locality (${hexes.length}), shaded by ${opts.measureLabel.toLowerCase()}; ` +
-    (flagged.length ? `${opts.flag === 'hotspot' ? 'hotspots' : 'service gaps'}: ${flagged.join(', ')}.` : `no locality is marked as a ${opts.flag === 'hotspot' ? 'hotspot' : 'service gap'}.`);
+    (flagged.length
+      ? `${opts.flag === 'hotspot' ? 'hotspots' : 'service gaps'}: ${flagged.join(', ')}.`
+      : `no locality is marked as a ${opts.flag === 'hotspot' ? 'hotspot' : 'service gap'}.`);
   return {
     id: opts.id,
     title: opts.title,
@@ -223,17 +240,13 @@ function commentaryOf(r: MeasuresResponse, families: string[]): string[] {
   return families.flatMap((f) => r.commentary[f] ?? []);
 }
 
-
-
-
-
-
-
-const DIMENSION_LABELS: Record<string, string> = { sex: 'Sex', age_band: 'Age band', ethnicity: 'Ethnicity', looked_after: 'Looked after', disability: 'Disability' };
-
-
-
-
+const DIMENSION_LABELS: Record<string, string> = {
+  sex: 'Sex',
+  age_band: 'Age band',
+  ethnicity: 'Ethnicity',
+  looked_after: 'Looked after',
+  disability: 'Disability',
+};
 
 /** The action plan as built at refresh (sql/measures/70_action_plan.sql): latest update, the one before, movement. */
 export async function actionPlan(db: Db): Promise<Record<string, Cell>[]> {
@@ -250,7 +263,6 @@ async function actionCounts(db: Db): Promise<(what: 'rag' | 'moved', key: string
   return (what, key) => rows.find((r) => r.what === what && r.key === key)?.n ?? 0;
 }
 
-
 /** The contract's files with their required and optional columns, for the browser's header check. */
 export function contractSummary(): NonNullable<PageModel['contract']> {
   return SOURCES.map((s) => ({
@@ -259,8 +271,6 @@ export function contractSummary(): NonNullable<PageModel['contract']> {
     optional: s.columns.filter((c) => !c.required).map((c) => c.name),
   }));
 }
-
-
 
 export const isPage = isPageId;
 
@@ -302,11 +312,14 @@ function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: 
 async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extract<Block, { kind: 'breakdownTrends' }>): Promise<Part> {
   const periods = (r.measures[b.measure]?.trend?.periods ?? []).slice(-12);
   const byPeriod: MeasuresResponse[] = [];
-  for (const p of periods) byPeriod.push(await readMeasures(ctx.db, { period: p, area: ctx.req.area, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [b.measure] }));
+  for (const p of periods)
+    byPeriod.push(await readMeasures(ctx.db, { period: p, area: ctx.req.area, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [b.measure] }));
   const charts: ChartModel[] = [];
   for (const { by, order } of b.breakdowns) {
     const cells = (x: MeasuresResponse) => x.measures[b.measure]?.by?.[by];
-    const keys = [...new Set([...order, ...byPeriod.flatMap((x) => Object.keys(cells(x) ?? {}))])].filter((k) => byPeriod.some((x) => cells(x)?.[k] !== undefined));
+    const keys = [...new Set([...order, ...byPeriod.flatMap((x) => Object.keys(cells(x) ?? {}))])].filter((k) =>
+      byPeriod.some((x) => cells(x)?.[k] !== undefined),
+    );
     if (keys.length === 0 || periods.length === 0) continue;
     charts.push(
       multiLineChart({
@@ -333,7 +346,10 @@ function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
       categoryLabel: DIMENSION_LABELS[dim] ?? dim,
       kind: 'pct',
       seriesNames: withPopulation ? ['Share of MET children', 'Share of the population'] : ['Share of MET children'],
-      items: items.map((x) => ({ category: String(x.group), values: withPopulation ? [x.share_pct as Shown, (x.population_share_pct ?? null) as Shown] : [x.share_pct as Shown] })),
+      items: items.map((x) => ({
+        category: String(x.group),
+        values: withPopulation ? [x.share_pct as Shown, (x.population_share_pct ?? null) as Shown] : [x.share_pct as Shown],
+      })),
     });
   });
 }
@@ -343,14 +359,20 @@ function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefi
   const num = (v: unknown) => (typeof v === 'number' ? v : -1);
   if (order === 'rank') return [...rows].sort((a, b) => Number(a.rank ?? 1e9) - Number(b.rank ?? 1e9) || String(a.locality).localeCompare(String(b.locality)));
   if (order === 'gap')
-    return [...rows].sort((a, b) => Number(b.gap === true) - Number(a.gap === true) || num(b.prevalence_per_10k) - num(a.prevalence_per_10k) || String(a.locality).localeCompare(String(b.locality)));
+    return [...rows].sort(
+      (a, b) =>
+        Number(b.gap === true) - Number(a.gap === true) ||
+        num(b.prevalence_per_10k) - num(a.prevalence_per_10k) ||
+        String(a.locality).localeCompare(String(b.locality)),
+    );
   return rows;
 }
 
 /** The four areas side by side: one read per area, each the same disclosure-controlled read as any other page. */
 async function areasPart(ctx: BlockContext, measures: readonly string[]): Promise<Part> {
   const reads: MeasuresResponse[] = [];
-  for (const a of AREAS) reads.push(await readMeasures(ctx.db, { period: ctx.req.period, area: a, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [...measures] }));
+  for (const a of AREAS)
+    reads.push(await readMeasures(ctx.db, { period: ctx.req.period, area: a, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [...measures] }));
   const p = reads[0]?.parameters;
   const charts = measures.map((id) =>
     barChart({
@@ -394,8 +416,16 @@ async function actionPlanPart(db: Db): Promise<Part> {
     items: ['red', 'amber', 'green'].map((k) => ({ key: k, label: k, value: count(k) })),
   });
   const columns: [string, string][] = [
-    ['action_id', 'Action'], ['priority', 'Priority'], ['title', 'Action'], ['owner', 'Owner'], ['due', 'Due'], ['rag', 'RAG'],
-    ['previous_rag', 'Previous RAG'], ['moved', 'Movement'], ['updated_at', 'Updated'], ['progress', 'Progress'],
+    ['action_id', 'Action'],
+    ['priority', 'Priority'],
+    ['title', 'Action'],
+    ['owner', 'Owner'],
+    ['due', 'Due'],
+    ['rag', 'RAG'],
+    ['previous_rag', 'Previous RAG'],
+    ['moved', 'Movement'],
+    ['updated_at', 'Updated'],
+    ['progress', 'Progress'],
   ];
   return { commentary, charts: [ragChart], tables: [rowsTable('actions', 'The action plan', columns, rows)] };
 }
@@ -408,13 +438,54 @@ async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
   );
   return {
     tables: [
-      rowsTable('load_summary', 'Load history', [
-        ['refresh_id', 'Refresh'], ['started_at', 'Started'], ['file', 'File'], ['source', 'Source'], ['status', 'Status'], ['read', 'Rows read'],
-        ['loaded', 'Loaded'], ['quarantined', 'Quarantined'], ['reasons', 'Reasons'], ['error', 'Error'],
-      ], rowsOf(r, 'load_summary')),
-      rowsTable('completeness', 'Completeness', [['source', 'Source'], ['column', 'Column'], ['with_value_pct', '% with a value']], rowsOf(r, 'completeness')),
-      rowsTable('timeliness', 'Timeliness', [['source', 'Source'], ['latest_event', 'Latest event'], ['refreshed', 'Refreshed'], ['days_behind', 'Days behind']], rowsOf(r, 'timeliness')),
-      rowsTable('quarantine', 'Quarantined rows by file and reason', [['file', 'File'], ['kind', 'Reason'], ['rows', 'Rows']], quarantine),
+      rowsTable(
+        'load_summary',
+        'Load history',
+        [
+          ['refresh_id', 'Refresh'],
+          ['started_at', 'Started'],
+          ['file', 'File'],
+          ['source', 'Source'],
+          ['status', 'Status'],
+          ['read', 'Rows read'],
+          ['loaded', 'Loaded'],
+          ['quarantined', 'Quarantined'],
+          ['reasons', 'Reasons'],
+          ['error', 'Error'],
+        ],
+        rowsOf(r, 'load_summary'),
+      ),
+      rowsTable(
+        'completeness',
+        'Completeness',
+        [
+          ['source', 'Source'],
+          ['column', 'Column'],
+          ['with_value_pct', '% with a value'],
+        ],
+        rowsOf(r, 'completeness'),
+      ),
+      rowsTable(
+        'timeliness',
+        'Timeliness',
+        [
+          ['source', 'Source'],
+          ['latest_event', 'Latest event'],
+          ['refreshed', 'Refreshed'],
+          ['days_behind', 'Days behind'],
+        ],
+        rowsOf(r, 'timeliness'),
+      ),
+      rowsTable(
+        'quarantine',
+        'Quarantined rows by file and reason',
+        [
+          ['file', 'File'],
+          ['kind', 'Reason'],
+          ['rows', 'Rows'],
+        ],
+        quarantine,
+      ),
     ],
     contract: contractSummary(),
   };
@@ -456,11 +527,29 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
     case 'map':
       return {
         charts: [
-          hexmap({ id: b.id, title: words(b.title, r), area: r.area, rows: rowsOf(r, b.measure), field: b.field, flag: b.flag, measureLabel: b.label, ...(b.valueKind ? { kind: b.valueKind } : {}) }),
+          hexmap({
+            id: b.id,
+            title: words(b.title, r),
+            area: r.area,
+            rows: rowsOf(r, b.measure),
+            field: b.field,
+            flag: b.flag,
+            measureLabel: b.label,
+            ...(b.valueKind ? { kind: b.valueKind } : {}),
+          }),
         ],
       };
     case 'rows':
-      return { tables: [rowsTable(b.measure, b.title, b.columns.map(([k, l]) => [k, words(l, r)]), ordered(rowsOf(r, b.measure), b.order))] };
+      return {
+        tables: [
+          rowsTable(
+            b.measure,
+            b.title,
+            b.columns.map(([k, l]) => [k, words(l, r)]),
+            ordered(rowsOf(r, b.measure), b.order),
+          ),
+        ],
+      };
     case 'groups':
       return { charts: groupCharts(r, b.measure) };
     case 'figures':

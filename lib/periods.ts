@@ -45,13 +45,9 @@ export class PeriodError extends Error {
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2100;
 
-const ALLOWED =
-  'use a month (2025-07), a quarter (2025-Q3), a financial year (FY2025-26) or a calendar year (2025)';
+const ALLOWED = 'use a month (2025-07), a quarter (2025-Q3), a financial year (FY2025-26) or a calendar year (2025)';
 
-const MONTH_NAMES = [
-  'January', 'February', 'March', 'April', 'May', 'June',
-  'July', 'August', 'September', 'October', 'November', 'December',
-] as const;
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 
 /** Months in a period of each kind. */
 const LENGTH: Record<PeriodKind, number> = { month: 1, quarter: 3, fy: 12, year: 12 };
@@ -91,7 +87,9 @@ function lastOfMonth(monthNo: number): string {
 function makePeriod(kind: PeriodKind, startMonthNo: number): Period {
   const { year, month } = yearMonth(startMonthNo);
   if (year < MIN_YEAR || year > MAX_YEAR) {
-    throw new PeriodError(`a ${kind === 'fy' ? 'financial year' : kind} starting in ${year} is outside the years ${MIN_YEAR} to ${MAX_YEAR} that periods may use`);
+    throw new PeriodError(
+      `a ${kind === 'fy' ? 'financial year' : kind} starting in ${year} is outside the years ${MIN_YEAR} to ${MAX_YEAR} that periods may use`,
+    );
   }
   const lastMonthNo = startMonthNo + LENGTH[kind] - 1;
   let id: string;
@@ -138,8 +136,7 @@ function startMonthNo(p: Period): number {
  */
 export function parsePeriod(text: string): Period {
   const t = String(text).trim();
-  const bad = (why?: string): PeriodError =>
-    new PeriodError(`period '${t}' is not valid: ${why ? `${why}; ` : ''}${ALLOWED}`);
+  const bad = (why?: string): PeriodError => new PeriodError(`period '${t}' is not valid: ${why ? `${why}; ` : ''}${ALLOWED}`);
   let kind: PeriodKind;
   let year: number;
   let month: number; // first month, 1–12

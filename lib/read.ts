@@ -14,7 +14,9 @@ import { buildParameters, type BuildParameters } from '../model/parameters.js';
 /** A measure the catalogue declares but this warehouse's SQL never wrote: a programming or version error, not a 0. */
 export class MeasureNotBuilt extends Error {
   constructor(readonly ids: string[]) {
-    super(`the warehouse has no ${ids.length === 1 ? 'measure' : 'measures'} ${ids.join(', ')}: the SQL that builds ${ids.length === 1 ? 'it' : 'them'} did not run or does not write ${ids.length === 1 ? 'it' : 'them'}; refresh the warehouse (met load) with this version`);
+    super(
+      `the warehouse has no ${ids.length === 1 ? 'measure' : 'measures'} ${ids.join(', ')}: the SQL that builds ${ids.length === 1 ? 'it' : 'them'} did not run or does not write ${ids.length === 1 ? 'it' : 'them'}; refresh the warehouse (met load) with this version`,
+    );
     this.name = 'MeasureNotBuilt';
   }
 }
@@ -84,10 +86,7 @@ async function knownPeriods(db: Db, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const params: Record<string, string> = {};
   for (const [i, id] of ids.entries()) params[`p${i}`] = id;
-  const rows = await db.all<{ period_id: string }>(
-    `SELECT period_id FROM periods WHERE period_id IN (${ids.map((_, i) => `$p${i}`).join(', ')})`,
-    params,
-  );
+  const rows = await db.all<{ period_id: string }>(`SELECT period_id FROM periods WHERE period_id IN (${ids.map((_, i) => `$p${i}`).join(', ')})`, params);
   return new Set(rows.map((r) => r.period_id));
 }
 

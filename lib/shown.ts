@@ -26,7 +26,14 @@ function shownCube(def: MeasureDef, year: FinancialYear, cells: CellRow[], role:
   for (const id of ids) {
     const byScope = new Map<string, MeasureTable>();
     for (const sc of scopes) {
-      byScope.set(sc, complete(toTables(rows.filter((r) => r.period_id === id && r.scope === sc)).get(def.id)?.get(id)));
+      byScope.set(
+        sc,
+        complete(
+          toTables(rows.filter((r) => r.period_id === id && r.scope === sc))
+            .get(def.id)
+            ?.get(id),
+        ),
+      );
     }
     cube.set(id, byScope);
   }
@@ -59,16 +66,19 @@ export function shownFigures(q: ParsedRequest, f: Figures): (def: MeasureDef, pe
     const byScope = cubeFor(def, periodId).get(periodId)!;
     return structuredClone(byScope.get(q.scope) ?? byScope.get('*') ?? {});
   };
-  const shownFor = memo((periodId) => periodId, (def, periodId): ShownByArea => {
-    const shown = own(def, periodId);
-    for (const baseId of def.basedOn ?? []) {
-      const base = measureDef(baseId);
-      if (!base) continue;
-      const baseShown = shownFor(base, periodId);
-      for (const a of AREAS_AND_ALL) if (baseShown[a]?.headline === 'c' && shown[a]) shown[a]!.headline = 'c';
-    }
-    return shown;
-  });
+  const shownFor = memo(
+    (periodId) => periodId,
+    (def, periodId): ShownByArea => {
+      const shown = own(def, periodId);
+      for (const baseId of def.basedOn ?? []) {
+        const base = measureDef(baseId);
+        if (!base) continue;
+        const baseShown = shownFor(base, periodId);
+        for (const a of AREAS_AND_ALL) if (baseShown[a]?.headline === 'c' && shown[a]) shown[a]!.headline = 'c';
+      }
+      return shown;
+    },
+  );
   return shownFor;
 }
 

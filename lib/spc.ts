@@ -201,9 +201,7 @@ export function xmr(values: SpcValue[], minPoints = 12): SpcReading {
     const up = lastRules.has('trend_up');
     const k = stretchEndingAtLast((i) => (at(i) - at(i - 1)) * (up ? 1 : -1) > 0);
     latest = up ? 'signal_high' : 'signal_low';
-    summary =
-      `Signal: each of the latest ${k} points is ${up ? 'higher' : 'lower'} than the one before ` +
-      `(a ${up ? 'rising' : 'falling'} trend).`;
+    summary = `Signal: each of the latest ${k} points is ${up ? 'higher' : 'lower'} than the one before ` + `(a ${up ? 'rising' : 'falling'} trend).`;
   } else {
     latest = 'normal';
     const range = `(process limits ${fmt(lower_limit)} to ${fmt(upper_limit)})`;

@@ -230,10 +230,10 @@ export const SOURCES: readonly Source[] = [
       { name: 'received_at', type: date, required: true },
       {
         name: 'referrer',
-        type: code(
-          ['police', 'school', 'health', 'social_care', 'youth_offending', 'housing', 'probation', 'voluntary', 'family', 'other'],
-          { 'social care': 'social_care', 'youth offending': 'youth_offending' },
-        ),
+        type: code(['police', 'school', 'health', 'social_care', 'youth_offending', 'housing', 'probation', 'voluntary', 'family', 'other'], {
+          'social care': 'social_care',
+          'youth offending': 'youth_offending',
+        }),
         required: true,
       },
       { name: 'factors', type: { kind: 'codes' } },
@@ -287,10 +287,10 @@ export const SOURCES: readonly Source[] = [
       { name: 'locality', type: locality, required: true },
       {
         name: 'location_type',
-        type: code(
-          ['park', 'takeaway', 'hotel', 'taxi', 'school', 'transport_hub', 'private_address', 'shop', 'online', 'other'],
-          { 'transport hub': 'transport_hub', 'private address': 'private_address' },
-        ),
+        type: code(['park', 'takeaway', 'hotel', 'taxi', 'school', 'transport_hub', 'private_address', 'shop', 'online', 'other'], {
+          'transport hub': 'transport_hub',
+          'private address': 'private_address',
+        }),
       },
       {
         name: 'theme',

@@ -67,26 +67,48 @@ export const MEASURES: readonly MeasureDef[] = [
     definition: 'Episodes (missing, absent or away) reported in the period.',
     breakdowns: [add('classification'), add('source'), add('looked_after'), add('placed_out_of_area')],
   },
-  { id: 'missing_children', family: 'missing', kind: 'count', label: 'Children missing', definition: 'Distinct children with at least one episode reported in the period.' },
-  { id: 'episodes_per_child', family: 'missing', kind: 'ratio', label: 'Episodes per child', basedOn: ['missing_episodes', 'missing_children'], definition: 'Missing episodes divided by children missing.' },
+  {
+    id: 'missing_children',
+    family: 'missing',
+    kind: 'count',
+    label: 'Children missing',
+    definition: 'Distinct children with at least one episode reported in the period.',
+  },
+  {
+    id: 'episodes_per_child',
+    family: 'missing',
+    kind: 'ratio',
+    label: 'Episodes per child',
+    basedOn: ['missing_episodes', 'missing_children'],
+    definition: 'Missing episodes divided by children missing.',
+  },
   {
     id: 'repeat_missing_children',
     family: 'missing',
     kind: 'count',
     label: 'Repeat missing children',
-    definition: 'Children with an episode in the period that is at least their {repeat_nth} within the {repeat_window_days} days up to and including its start.',
+    definition:
+      'Children with an episode in the period that is at least their {repeat_nth} within the {repeat_window_days} days up to and including its start.',
   },
   {
     id: 'median_missing_hours',
     family: 'missing',
     kind: 'median',
     label: 'Median hours missing',
-    definition: 'Median time from report to return, in hours, of episodes reported in the period that have a return (SSDA903 episodes, known to the day only, are left out).',
+    definition:
+      'Median time from report to return, in hours, of episodes reported in the period that have a return (SSDA903 episodes, known to the day only, are left out).',
   },
-  { id: 'still_missing', family: 'missing', kind: 'count', label: 'Still missing', definition: 'Episodes reported in the period with no return in the extract.' },
+  {
+    id: 'still_missing',
+    family: 'missing',
+    kind: 'count',
+    label: 'Still missing',
+    definition: 'Episodes reported in the period with no return in the extract.',
+  },
   { id: 'returns', family: 'return_interviews', kind: 'count', label: 'Returns', definition: 'Episodes whose return falls in the period.' },
   {
-    id: 'rhi_offered_72h_pct', basedOn: ['returns'],
+    id: 'rhi_offered_72h_pct',
+    basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
     label: 'Interviews offered within {rhi_window_hours} hours',
@@ -94,14 +116,23 @@ export const MEASURES: readonly MeasureDef[] = [
     higherIsBetter: true,
   },
   {
-    id: 'rhi_completed_72h_pct', basedOn: ['returns'],
+    id: 'rhi_completed_72h_pct',
+    basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
     label: 'Interviews completed within {rhi_window_hours} hours',
-    definition: '% of returns with a return interview completed at or before {rhi_window_hours} hours after the return (nationally about {rhi_national_pct}% within 72 hours in {rhi_national_year}).',
+    definition:
+      '% of returns with a return interview completed at or before {rhi_window_hours} hours after the return (nationally about {rhi_national_pct}% within 72 hours in {rhi_national_year}).',
     higherIsBetter: true,
   },
-  { id: 'rhi_declined_pct', basedOn: ['returns'], family: 'return_interviews', kind: 'pct', label: 'Interviews declined', definition: '% of returns with an interview the child declined.' },
+  {
+    id: 'rhi_declined_pct',
+    basedOn: ['returns'],
+    family: 'return_interviews',
+    kind: 'pct',
+    label: 'Interviews declined',
+    definition: '% of returns with an interview the child declined.',
+  },
   {
     id: 'rhi_disclosure_count',
     family: 'return_interviews',
@@ -136,12 +167,21 @@ export const MEASURES: readonly MeasureDef[] = [
     family: 'identification',
     kind: 'count',
     label: 'MET children',
-    definition: 'Children aged 0–17 with any MET event in the period: a missing episode, a SERAF assessment at low, medium or high, a referral with a MET factor, or an NRM referral.',
+    definition:
+      'Children aged 0–17 with any MET event in the period: a missing episode, a SERAF assessment at low, medium or high, a referral with a MET factor, or an NRM referral.',
     fixedAges: true,
   },
-  { id: 'met_children_18_24', family: 'identification', kind: 'count', label: 'MET young adults (18–24)', definition: 'As MET children, for young adults aged 18–24 at the event.', fixedAges: true },
   {
-    id: 'prevalence_per_10k', basedOn: ['met_children'],
+    id: 'met_children_18_24',
+    family: 'identification',
+    kind: 'count',
+    label: 'MET young adults (18–24)',
+    definition: 'As MET children, for young adults aged 18–24 at the event.',
+    fixedAges: true,
+  },
+  {
+    id: 'prevalence_per_10k',
+    basedOn: ['met_children'],
     family: 'identification',
     kind: 'per10k',
     label: 'MET prevalence per 10,000 children',
@@ -165,13 +205,22 @@ export const MEASURES: readonly MeasureDef[] = [
     breakdowns: [add('exploitation_type'), add('first_responder')],
   },
   {
-    id: 'nrm_positive_rg_pct', basedOn: ['nrm_referrals'],
+    id: 'nrm_positive_rg_pct',
+    basedOn: ['nrm_referrals'],
     family: 'identification',
     kind: 'pct',
     label: 'Positive reasonable-grounds decisions',
     definition: 'Positive as a % of positive and negative reasonable-grounds decisions on the period’s NRM referrals (pending and empty left out).',
   },
-  { id: 'group_profile', family: 'identification', kind: 'rows', label: 'Who MET children are', definition: 'MET children by sex, age band, ethnicity, looked-after status and disability, with their share and, for sex and age band, the population share.', fixedAges: true },
+  {
+    id: 'group_profile',
+    family: 'identification',
+    kind: 'rows',
+    label: 'Who MET children are',
+    definition:
+      'MET children by sex, age band, ethnicity, looked-after status and disability, with their share and, for sex and age band, the population share.',
+    fixedAges: true,
+  },
   {
     id: 'transitions',
     family: 'identification',
@@ -182,11 +231,45 @@ export const MEASURES: readonly MeasureDef[] = [
     // Read from the risk state at the period's end, so built with the risk measures.
     sql: '30_risk.sql',
   },
-  { id: 'service_gaps', family: 'identification', kind: 'rows', label: 'Service gaps by locality', definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.' },
-  { id: 'missing_children_per_10k', basedOn: ['missing_children'], family: 'identification', kind: 'per10k', label: 'Children missing per 10,000', definition: 'Children missing per 10,000 population of the age scope.' },
-  { id: 'children_at_risk_per_10k', basedOn: ['children_at_risk'], family: 'identification', kind: 'per10k', label: 'Children at risk per 10,000', definition: 'Children at risk per 10,000 population of the age scope.' },
-  { id: 'nrm_referrals_per_10k', basedOn: ['nrm_referrals'], family: 'identification', kind: 'per10k', label: 'NRM referrals per 10,000', definition: 'NRM referrals per 10,000 population of the age scope.' },
-  { id: 'hotspots', family: 'places', kind: 'rows', label: 'Hotspots', definition: 'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top {hotspot_top_pct}% with a total of {hotspot_min_total} or more.' },
+  {
+    id: 'service_gaps',
+    family: 'identification',
+    kind: 'rows',
+    label: 'Service gaps by locality',
+    definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.',
+  },
+  {
+    id: 'missing_children_per_10k',
+    basedOn: ['missing_children'],
+    family: 'identification',
+    kind: 'per10k',
+    label: 'Children missing per 10,000',
+    definition: 'Children missing per 10,000 population of the age scope.',
+  },
+  {
+    id: 'children_at_risk_per_10k',
+    basedOn: ['children_at_risk'],
+    family: 'identification',
+    kind: 'per10k',
+    label: 'Children at risk per 10,000',
+    definition: 'Children at risk per 10,000 population of the age scope.',
+  },
+  {
+    id: 'nrm_referrals_per_10k',
+    basedOn: ['nrm_referrals'],
+    family: 'identification',
+    kind: 'per10k',
+    label: 'NRM referrals per 10,000',
+    definition: 'NRM referrals per 10,000 population of the age scope.',
+  },
+  {
+    id: 'hotspots',
+    family: 'places',
+    kind: 'rows',
+    label: 'Hotspots',
+    definition:
+      'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top {hotspot_top_pct}% with a total of {hotspot_min_total} or more.',
+  },
   {
     id: 'cpi_submissions',
     family: 'places',
@@ -203,10 +286,37 @@ export const MEASURES: readonly MeasureDef[] = [
     definition: 'Disruption and justice actions against perpetrators in the period.',
     breakdowns: [add('action_type'), add('theme')],
   },
-  { id: 'offenders_disrupted', family: 'places', kind: 'count', label: 'Offenders disrupted', definition: 'Distinct offenders with a disruption action in the period.' },
-  { id: 'load_summary', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Load summary', definition: 'Per source and refresh: rows read, loaded and quarantined, with the quarantine reasons.' },
-  { id: 'completeness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Completeness', definition: 'Per source and column: % of loaded rows with a value.' },
-  { id: 'timeliness', family: 'data_quality', kind: 'rows', audience: 'analyst', label: 'Timeliness', definition: 'Per source: the latest event date in the extract and the days from it to the refresh.' },
+  {
+    id: 'offenders_disrupted',
+    family: 'places',
+    kind: 'count',
+    label: 'Offenders disrupted',
+    definition: 'Distinct offenders with a disruption action in the period.',
+  },
+  {
+    id: 'load_summary',
+    family: 'data_quality',
+    kind: 'rows',
+    audience: 'analyst',
+    label: 'Load summary',
+    definition: 'Per source and refresh: rows read, loaded and quarantined, with the quarantine reasons.',
+  },
+  {
+    id: 'completeness',
+    family: 'data_quality',
+    kind: 'rows',
+    audience: 'analyst',
+    label: 'Completeness',
+    definition: 'Per source and column: % of loaded rows with a value.',
+  },
+  {
+    id: 'timeliness',
+    family: 'data_quality',
+    kind: 'rows',
+    audience: 'analyst',
+    label: 'Timeliness',
+    definition: 'Per source: the latest event date in the extract and the days from it to the refresh.',
+  },
 ];
 
 export const MEASURE_IDS = MEASURES.map((m) => m.id);
@@ -224,7 +334,10 @@ export { PARAMETERS } from './parameters.js';
  * A measure's label and definition in words, with the parameters that built the
  * figures filled in (labels and definitions name them as `{placeholder}`s).
  */
-export function measureWords(def: MeasureDef, p: Parameters | (BuildParameters & Partial<Pick<Parameters, 'rhi_national'>>) = PARAMETERS): { label: string; definition: string } {
+export function measureWords(
+  def: MeasureDef,
+  p: Parameters | (BuildParameters & Partial<Pick<Parameters, 'rhi_national'>>) = PARAMETERS,
+): { label: string; definition: string } {
   const words = wordsFor(p);
   return { label: fillWords(def.label, words), definition: fillWords(def.definition, words) };
 }

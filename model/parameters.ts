@@ -92,16 +92,18 @@ export function sqlVariables(p: BuildParameters): string {
   checkParameters(p);
   const codes = p.met_factor_codes.map((c) => `'${c}'`).join(', ');
   const json = JSON.stringify(p).replace(/'/g, "''");
-  return [
-    `SET VARIABLE met_repeat_episodes = ${p.repeat_missing.episodes}`,
-    `SET VARIABLE met_repeat_window_days = ${p.repeat_missing.window_days}`,
-    `SET VARIABLE met_rhi_window_hours = ${p.rhi_window_hours}`,
-    `SET VARIABLE met_risk_current_days = ${p.risk_current_days}`,
-    `SET VARIABLE met_hotspot_top_pct = ${p.hotspot.top_pct}`,
-    `SET VARIABLE met_hotspot_min_total = ${p.hotspot.min_total}`,
-    `SET VARIABLE met_factor_codes = [${codes}]::VARCHAR[]`,
-    `SET VARIABLE met_parameters = '${json}'`,
-  ].join(';\n') + ';\n';
+  return (
+    [
+      `SET VARIABLE met_repeat_episodes = ${p.repeat_missing.episodes}`,
+      `SET VARIABLE met_repeat_window_days = ${p.repeat_missing.window_days}`,
+      `SET VARIABLE met_rhi_window_hours = ${p.rhi_window_hours}`,
+      `SET VARIABLE met_risk_current_days = ${p.risk_current_days}`,
+      `SET VARIABLE met_hotspot_top_pct = ${p.hotspot.top_pct}`,
+      `SET VARIABLE met_hotspot_min_total = ${p.hotspot.min_total}`,
+      `SET VARIABLE met_factor_codes = [${codes}]::VARCHAR[]`,
+      `SET VARIABLE met_parameters = '${json}'`,
+    ].join(';\n') + ';\n'
+  );
 }
 
 /** "3rd", "2nd", "21st". */

@@ -54,12 +54,30 @@ export interface QuarantineRow {
 
 export function quarantineToArrow(rows: QuarantineRow[]): Uint8Array {
   const table = new Table({
-    refresh_id: vectorFromArray(rows.map((r) => r.refresh_id), new Utf8()),
-    file: vectorFromArray(rows.map((r) => r.file), new Utf8()),
-    line: vectorFromArray(rows.map((r) => r.line), new Int32()),
-    column: vectorFromArray(rows.map((r) => r.column), new Utf8()),
-    kind: vectorFromArray(rows.map((r) => r.kind), new Utf8()),
-    reason: vectorFromArray(rows.map((r) => r.reason), new Utf8()),
+    refresh_id: vectorFromArray(
+      rows.map((r) => r.refresh_id),
+      new Utf8(),
+    ),
+    file: vectorFromArray(
+      rows.map((r) => r.file),
+      new Utf8(),
+    ),
+    line: vectorFromArray(
+      rows.map((r) => r.line),
+      new Int32(),
+    ),
+    column: vectorFromArray(
+      rows.map((r) => r.column),
+      new Utf8(),
+    ),
+    kind: vectorFromArray(
+      rows.map((r) => r.kind),
+      new Utf8(),
+    ),
+    reason: vectorFromArray(
+      rows.map((r) => r.reason),
+      new Utf8(),
+    ),
   });
   return tableToIPC(table, 'stream');
 }

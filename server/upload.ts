@@ -192,7 +192,10 @@ const fileFilter: multer.Options['fileFilter'] = (req, file, cb) => {
   } else if (u.saved.has(name)) {
     // Which of two files naming one extract was meant cannot be known (met load refuses both too).
     u.ambiguous.add(name);
-    u.refused.push({ file: shown, reason: `another file of this upload also names ${name} (sent twice, or named differing only in case), so neither was loaded: send one` });
+    u.refused.push({
+      file: shown,
+      reason: `another file of this upload also names ${name} (sent twice, or named differing only in case), so neither was loaded: send one`,
+    });
     cb(null, false);
   } else {
     u.saved.add(name);

@@ -40,7 +40,9 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-const SOURCES = Object.keys(ALLOWED).filter((d) => d !== 'sql').flatMap((d) => files(join(ROOT, d)));
+const SOURCES = Object.keys(ALLOWED)
+  .filter((d) => d !== 'sql')
+  .flatMap((d) => files(join(ROOT, d)));
 const layerOf = (rel: string) => rel.split('/')[0]!;
 
 describe('architecture', () => {

@@ -9,16 +9,13 @@ import { PAGE_DECLS as PAGES } from '../model/pages';
 
 const root = resolve(import.meta.dirname);
 
-
-
 /**
  * Every page shares one shell (page.html): this plugin serves each page's HTML from
  * it, so the header, navigation and footer are written once.
  */
 function pagesFromShell(): Plugin {
   const shell = () => readFileSync(resolve(root, 'page.html'), 'utf-8');
-  const render = (page: (typeof PAGES)[number]) =>
-    shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.id).replaceAll('%PAGE%', page.id);
+  const render = (page: (typeof PAGES)[number]) => shell().replaceAll('%TITLE%', page.title).replaceAll('%SCRIPT%', page.id).replaceAll('%PAGE%', page.id);
   const byPath = new Map(PAGES.map((p) => [resolve(root, `${p.file}.html`), p]));
   return {
     name: 'met-pages-from-shell',

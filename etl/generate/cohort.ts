@@ -187,7 +187,16 @@ function writeLinkedCpi(w: World, p: Person, anchors: readonly number[], type: E
     const day = r.pick(anchors) + r.int(-30, 30);
     const y = r.next();
     const locality = y < 0.5 ? w.places.hotspot(r, p.area) : y < 0.8 ? p.home : w.places.foundNear(r, p.home);
-    const theme = type === 'CSE' ? (r.chance(0.85) ? 'CSE' : 'other') : type === 'CCE' ? (r.chance(0.55) ? 'CCE' : 'county_lines') : r.pick(['CSE', 'CCE', 'county_lines'] as const);
+    const theme =
+      type === 'CSE'
+        ? r.chance(0.85)
+          ? 'CSE'
+          : 'other'
+        : type === 'CCE'
+          ? r.chance(0.55)
+            ? 'CCE'
+            : 'county_lines'
+          : r.pick(['CSE', 'CCE', 'county_lines'] as const);
     writeCpi(w, day, { childRef: p.ref, area: locality.area, locality, theme });
   }
 }

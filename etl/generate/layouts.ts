@@ -166,7 +166,21 @@ export const RETURN_INTERVIEWS = layout({
 export const RISK_ASSESSMENTS = layout({
   file: 'risk_assessments.csv',
   // Column order differs from the contract: the loader matches by name.
-  columns: ['assessment_id', 'assessed_at', 'child_ref', 'dob', 'sex', 'ethnicity', 'looked_after', 'area', 'locality', 'agency', 'exploitation_type', 'score', 'level'],
+  columns: [
+    'assessment_id',
+    'assessed_at',
+    'child_ref',
+    'dob',
+    'sex',
+    'ethnicity',
+    'looked_after',
+    'area',
+    'locality',
+    'agency',
+    'exploitation_type',
+    'score',
+    'level',
+  ],
   csv: { crlf: true },
   dress: {
     date: [
@@ -231,7 +245,19 @@ export const REFERRALS = layout({
 
 export const NRM_REFERRALS = layout({
   file: 'nrm_referrals.csv',
-  columns: ['nrm_id', 'child_ref', 'dob', 'sex', 'nationality', 'area', 'referred_at', 'first_responder', 'exploitation_type', 'reasonable_grounds', 'conclusive_grounds'],
+  columns: [
+    'nrm_id',
+    'child_ref',
+    'dob',
+    'sex',
+    'nationality',
+    'area',
+    'referred_at',
+    'first_responder',
+    'exploitation_type',
+    'reasonable_grounds',
+    'conclusive_grounds',
+  ],
   csv: {},
   dress: {
     date: [

@@ -34,7 +34,10 @@ export const MISS_CLASSES: readonly MissClass[] = [
   { name: 'very frequent', weight: 2, episodes: [30, 70], span: [200, 900], lookedAfter: 0.95, atRisk: 0.8 },
 ];
 
-export const MISS_CLASS = new Weighted(MISS_CLASSES, MISS_CLASSES.map((c) => c.weight));
+export const MISS_CLASS = new Weighted(
+  MISS_CLASSES,
+  MISS_CLASSES.map((c) => c.weight),
+);
 
 type Classification = 'missing' | 'absent' | 'away';
 
@@ -181,7 +184,8 @@ function writeEpisode(w: World, p: Person, ep: Episode, source: 'police' | 'soci
   f[c.returned_at] = ep.end === null ? '' : dressDateTime(fr, d, ep.end);
   const base = ep.lookedAfter && p.placedAt ? p.placedAt : p.home;
   f[c.found_locality] = ep.end === null || w.r.chance(0.08) ? '' : dressPlace(fr, d, w.places.foundNear(w.r, base).locality);
-  const grading = source === 'social_care' && w.r.chance(0.6) ? '' : ep.classification === 'absent' ? (w.r.chance(0.6) ? 'no_apparent' : 'low') : RISK.draw(w.r);
+  const grading =
+    source === 'social_care' && w.r.chance(0.6) ? '' : ep.classification === 'absent' ? (w.r.chance(0.6) ? 'no_apparent' : 'low') : RISK.draw(w.r);
   f[c.risk_grading] = dressCode(fr, d, grading);
   s.write(f, ep.start);
   if (ep.end !== null && ageAt(p.dob, Math.floor(ep.start / MINUTES_PER_DAY)) < 18) writeInterview(w, p, id, ep.end);
@@ -212,7 +216,8 @@ function writeInterview(w: World, p: Person, episodeId: string, returned: number
   const fr = s.r;
   const d = s.dress;
   const outcome = OUTCOME.draw(r);
-  let offered: number | null = outcome === 'not_offered' || (outcome === 'unable_to_contact' && r.chance(0.4)) ? null : returned + afterReturn(r, r.chance(0.86), 30);
+  let offered: number | null =
+    outcome === 'not_offered' || (outcome === 'unable_to_contact' && r.chance(0.4)) ? null : returned + afterReturn(r, r.chance(0.86), 30);
   let completed: number | null = null;
   if (outcome === 'completed') {
     const inTime = r.chance(0.9);

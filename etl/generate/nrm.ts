@@ -74,7 +74,10 @@ type Decision = 'positive' | 'negative' | 'pending' | '';
 /** Reasonable grounds come within days; conclusive grounds can take well over a year. */
 function decisions(r: Rng, day: number): [Decision, Decision] {
   const age = EXTRACT_DAY - day;
-  const rg: Decision = age < 30 && r.chance(0.6) ? 'pending' : r.pick(['positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'negative', 'pending', ''] as const);
+  const rg: Decision =
+    age < 30 && r.chance(0.6)
+      ? 'pending'
+      : r.pick(['positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'positive', 'negative', 'pending', ''] as const);
   if (rg !== 'positive') return [rg, rg === 'negative' || r.chance(0.5) ? '' : 'pending'];
   if (age < 400) return [rg, r.chance(0.8) ? 'pending' : ''];
   const x = r.next();

@@ -117,11 +117,9 @@ function locality(name: string): Locality {
   return l;
 }
 
-const weighted = (pairs: readonly (readonly [string, number])[]): Weighted<Locality> =>
-  Weighted.of(pairs.map(([n, w]) => [locality(n), w] as const));
+const weighted = (pairs: readonly (readonly [string, number])[]): Weighted<Locality> => Weighted.of(pairs.map(([n, w]) => [locality(n), w] as const));
 
-const perArea = <T>(f: (a: Area) => T): Readonly<Record<Area, T>> =>
-  Object.fromEntries(AREAS.map((a) => [a, f(a)])) as Record<Area, T>;
+const perArea = <T>(f: (a: Area) => T): Readonly<Record<Area, T>> => Object.fromEntries(AREAS.map((a) => [a, f(a)])) as Record<Area, T>;
 
 const inArea = (a: Area): Locality[] => LOCALITIES.filter((l) => l.area === a);
 

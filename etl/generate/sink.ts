@@ -90,9 +90,12 @@ export class Sink<C extends string = string> {
       age: opt(L.age),
       // Files without an id column keep the key: a broken row fails its own check
       // first, and the contract dedupes only rows that pass every other check.
-      freshKey: idCol === undefined ? () => {} : (f) => {
-            f[idCol] = this.nextId();
-          },
+      freshKey:
+        idCol === undefined
+          ? () => {}
+          : (f) => {
+              f[idCol] = this.nextId();
+            },
     };
   }
 }

@@ -58,7 +58,11 @@ async function counts(db: string): Promise<Counts> {
 let childTmp = tmpdir();
 
 function privateDirsOf(pid: number): string[] {
-  return [...new Set([privateBase(), childTmp])].flatMap((b) => readdirSync(b).filter((f) => ownerPid(f) === pid).map((f) => join(b, f)));
+  return [...new Set([privateBase(), childTmp])].flatMap((b) =>
+    readdirSync(b)
+      .filter((f) => ownerPid(f) === pid)
+      .map((f) => join(b, f)),
+  );
 }
 
 function buildingFiles(db: string): string[] {
@@ -144,7 +148,15 @@ export async function prepare(dir: string, scale: number, seed: number): Promise
   return { full, small };
 }
 
-export async function killLoads(o: { dir: string; full: string; small: string; runs: number; env: NodeJS.ProcessEnv; rand: () => number; log: (s: string) => void }): Promise<KillSummary> {
+export async function killLoads(o: {
+  dir: string;
+  full: string;
+  small: string;
+  runs: number;
+  env: NodeJS.ProcessEnv;
+  rand: () => number;
+  log: (s: string) => void;
+}): Promise<KillSummary> {
   const db = join(o.dir, 'load.duckdb');
   const summary: KillSummary = { kind: 'load', runs: 0, ok: 0, rawCopiesLeft: 0, failures: [], unnamedUploadsLeft: 0 };
   // The previous warehouse: the full folder, loaded once.
@@ -224,7 +236,15 @@ async function job(url: string, origin: string, id: string): Promise<JobState> {
   return (await (await fetch(`${url}/api/refresh/${id}`, { headers: { Origin: origin } })).json()) as JobState;
 }
 
-export async function killUploads(o: { dir: string; full: string; small: string; runs: number; env: NodeJS.ProcessEnv; rand: () => number; log: (s: string) => void }): Promise<KillSummary> {
+export async function killUploads(o: {
+  dir: string;
+  full: string;
+  small: string;
+  runs: number;
+  env: NodeJS.ProcessEnv;
+  rand: () => number;
+  log: (s: string) => void;
+}): Promise<KillSummary> {
   const db = join(o.dir, 'upload.duckdb');
   const summary: KillSummary = { kind: 'upload', runs: 0, ok: 0, rawCopiesLeft: 0, failures: [], unnamedUploadsLeft: 0 };
   const base = new Child(['load', '--in', o.full, '--db', db], o.env);
@@ -285,7 +305,9 @@ export async function killUploads(o: { dir: string; full: string; small: string;
     summary.runs++;
     if (problems.length === 0) summary.ok++;
     else summary.failures.push(`upload run ${run}: ${problems.join('; ')}`);
-    o.log(`  upload run ${run}: killed after ${seen} progress changes (${last || 'none yet'}), raw copy left ${leftRaw ? 'yes' : 'no'}: ${problems.length ? 'FAILED ' + problems.join('; ') : 'ok'}`);
+    o.log(
+      `  upload run ${run}: killed after ${seen} progress changes (${last || 'none yet'}), raw copy left ${leftRaw ? 'yes' : 'no'}: ${problems.length ? 'FAILED ' + problems.join('; ') : 'ok'}`,
+    );
   }
   return summary;
 }
@@ -303,11 +325,21 @@ export function seeded(seed: number): () => number {
 }
 
 export function summaryLine(s: KillSummary): string {
-  const extra = s.kind === 'upload' && s.unnamedUploadsLeft ? `; ${s.unnamedUploadsLeft} upload folders not named by process were left in the temporary folder (removed by this bench)` : '';
+  const extra =
+    s.kind === 'upload' && s.unnamedUploadsLeft
+      ? `; ${s.unnamedUploadsLeft} upload folders not named by process were left in the temporary folder (removed by this bench)`
+      : '';
   return `kill -9 ${s.kind.padEnd(6)}: ${s.runs} runs, ${s.ok} survivors ok, ${s.rawCopiesLeft} left a raw copy that the next command removed${extra}`;
 }
 
-export async function runKillBench(o: { runs: number; scale: number; seed: number; env: NodeJS.ProcessEnv; log: (s: string) => void; keep?: boolean }): Promise<KillSummary[]> {
+export async function runKillBench(o: {
+  runs: number;
+  scale: number;
+  seed: number;
+  env: NodeJS.ProcessEnv;
+  log: (s: string) => void;
+  keep?: boolean;
+}): Promise<KillSummary[]> {
   const dir = mkdtempSync(join(tmpdir(), 'met-kill-'));
   try {
     const { full, small } = await prepare(dir, o.scale, o.seed);
@@ -332,6 +364,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const arg = (name: string, d: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
   const env = { ...process.env, MET_SECRET_KEY: process.env.MET_SECRET_KEY ?? 'benchmark-key-not-for-real-data-0123' };
-  const summaries = await runKillBench({ runs: arg('--runs', 10), scale: arg('--scale', 0.3), seed: arg('--seed', 1), env, log: (s) => console.log(s), keep: args.includes('--keep') });
+  const summaries = await runKillBench({
+    runs: arg('--runs', 10),
+    scale: arg('--scale', 0.3),
+    seed: arg('--seed', 1),
+    env,
+    log: (s) => console.log(s),
+    keep: args.includes('--keep'),
+  });
   if (summaries.some((s) => s.ok !== s.runs)) process.exitCode = 1;
 }

@@ -24,34 +24,45 @@ function run(name: string, ...rest: string[]) {
   return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; peak_mib: number; detail: Record<string, unknown>[] };
 }
 
-console.log(`MET benchmark: ${killOnly ? 'kill runs only' : `scale ${scale}`}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `MET benchmark: ${killOnly ? 'kill runs only' : `scale ${scale}`}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 try {
- if (!killOnly) {
-  const extracts = join(dir, 'extracts');
-  const g = run('generate', extracts, String(scale));
-  const rows = g.detail.reduce((s, f) => s + Number(f.rows), 0);
-  const episodes = Number(g.detail.find((f) => f.file === 'missing_episodes.csv')?.rows ?? 0);
-  const mib = g.detail.reduce((s, f) => s + Number(f.bytes), 0) / 2 ** 20;
-  console.log(`generate: ${g.seconds} s, ${rows.toLocaleString('en-GB')} rows (${episodes.toLocaleString('en-GB')} missing episodes), ${mib.toFixed(0)} MiB of CSV, peak ${g.peak_mib} MiB`);
-  const l = run('load', extracts, join(dir, 'met.duckdb'));
-  const read = l.detail.reduce((s, f) => s + Number(f.read ?? 0), 0);
-  const q = l.detail.reduce((s, f) => s + Number(f.quarantined ?? 0), 0);
-  console.log(`load:     ${l.seconds} s, ${read.toLocaleString('en-GB')} rows read, ${q.toLocaleString('en-GB')} quarantined, peak ${l.peak_mib} MiB`);
-  for (const f of l.detail) console.log(`  ${String(f.file).padEnd(24)} ${Number(f.read ?? 0).toLocaleString('en-GB').padStart(12)} read`);
-  // The whole `met measures` process for one area and one quarter, warm file cache:
-  // one run to warm it, then the median of five.
-  const bin = join(import.meta.dirname, '../../../bin/met.js');
-  const args = [bin, 'measures', '--db', join(dir, 'met.duckdb'), '--period', '2025-Q3', '--area', 'Southampton', '--role', 'board', '--json'];
-  execFileSync(process.execPath, args, { env, stdio: 'ignore' });
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    execFileSync(process.execPath, args, { env, stdio: 'ignore', maxBuffer: 1 << 26 });
-    times.push((performance.now() - t0) / 1000);
+  if (!killOnly) {
+    const extracts = join(dir, 'extracts');
+    const g = run('generate', extracts, String(scale));
+    const rows = g.detail.reduce((s, f) => s + Number(f.rows), 0);
+    const episodes = Number(g.detail.find((f) => f.file === 'missing_episodes.csv')?.rows ?? 0);
+    const mib = g.detail.reduce((s, f) => s + Number(f.bytes), 0) / 2 ** 20;
+    console.log(
+      `generate: ${g.seconds} s, ${rows.toLocaleString('en-GB')} rows (${episodes.toLocaleString('en-GB')} missing episodes), ${mib.toFixed(0)} MiB of CSV, peak ${g.peak_mib} MiB`,
+    );
+    const l = run('load', extracts, join(dir, 'met.duckdb'));
+    const read = l.detail.reduce((s, f) => s + Number(f.read ?? 0), 0);
+    const q = l.detail.reduce((s, f) => s + Number(f.quarantined ?? 0), 0);
+    console.log(`load:     ${l.seconds} s, ${read.toLocaleString('en-GB')} rows read, ${q.toLocaleString('en-GB')} quarantined, peak ${l.peak_mib} MiB`);
+    for (const f of l.detail)
+      console.log(
+        `  ${String(f.file).padEnd(24)} ${Number(f.read ?? 0)
+          .toLocaleString('en-GB')
+          .padStart(12)} read`,
+      );
+    // The whole `met measures` process for one area and one quarter, warm file cache:
+    // one run to warm it, then the median of five.
+    const bin = join(import.meta.dirname, '../../../bin/met.js');
+    const args = [bin, 'measures', '--db', join(dir, 'met.duckdb'), '--period', '2025-Q3', '--area', 'Southampton', '--role', 'board', '--json'];
+    execFileSync(process.execPath, args, { env, stdio: 'ignore' });
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      execFileSync(process.execPath, args, { env, stdio: 'ignore', maxBuffer: 1 << 26 });
+      times.push((performance.now() - t0) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `measures: ${times[2]!.toFixed(2)} s for the whole process (median of 5, warm cache): met measures --period 2025-Q3 --area Southampton --role board --json`,
+    );
   }
-  times.sort((a, b) => a - b);
-  console.log(`measures: ${times[2]!.toFixed(2)} s for the whole process (median of 5, warm cache): met measures --period 2025-Q3 --area Southampton --role board --json`);
- }
   if (!args.includes('--no-kill')) {
     console.log(`kill -9 at random points: ${killRuns} loads and ${killRuns} upload refreshes of a scale-0.3 folder with Windows-1252 files`);
     const summaries = await runKillBench({ runs: killRuns, scale: 0.3, seed: 1, env, log: (s) => console.log(s) });

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CsvRefusal, decodeWindows1252, detectEncoding, hasUtf8Sequence, indexRecords, needsNewlineFix, normaliseNewlines, prepareCsv } from '../../etl/csvFile.js';
+import {
+  CsvRefusal,
+  decodeWindows1252,
+  detectEncoding,
+  hasUtf8Sequence,
+  indexRecords,
+  needsNewlineFix,
+  normaliseNewlines,
+  prepareCsv,
+} from '../../etl/csvFile.js';
 import { tempDir } from '../helpers.js';
 
 describe('indexRecords', () => {

@@ -14,8 +14,18 @@ import { AREAS, LOCALITIES, localitiesOf } from '../../etl/generate/localities.j
 // ---------------------------------------------------------------------------
 // Reading the files as a loader would: BOM, CRLF, quoting, header spelling.
 
-const normaliseHeader = (h: string): string => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_]+/g, '_');
-const placeKey = (s: string): string => s.trim().toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]/g, '');
+const normaliseHeader = (h: string): string =>
+  h
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '_');
+const placeKey = (s: string): string =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/&/g, ' and ')
+    .replace(/[^a-z0-9]/g, '');
 
 interface Table {
   header: string[];
@@ -83,7 +93,20 @@ const flagValue = (s: string): boolean | null => {
 const codes = (...values: string[]): Set<string> => new Set(values.map((v) => v.toLowerCase()));
 const SEX = codes('F', 'M', 'X', 'U');
 const ETHNICITY = codes('White', 'Mixed', 'Asian', 'Black', 'Other', 'Not known');
-const LEVELS: Record<string, string> = { none: 'none', low: 'low', medium: 'medium', high: 'high', '1': 'none', '2': 'low', '3': 'medium', '4': 'high', 'not at risk': 'none', mild: 'low', moderate: 'medium', significant: 'high' };
+const LEVELS: Record<string, string> = {
+  none: 'none',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  '1': 'none',
+  '2': 'low',
+  '3': 'medium',
+  '4': 'high',
+  'not at risk': 'none',
+  mild: 'low',
+  moderate: 'medium',
+  significant: 'high',
+};
 
 interface FileCheck {
   file: string;
@@ -117,7 +140,25 @@ const CHECKS: FileCheck[] = [
   },
   {
     file: 'missing_episodes.csv',
-    columns: ['episode_id', 'source', 'child_ref', 'dob', 'sex', 'ethnicity', 'disability', 'looked_after', 'placement_type', 'placed_out_of_area', 'area', 'locality', 'classification', 'reported_at', 'returned_at', 'found_locality', 'risk_grading'],
+    columns: [
+      'episode_id',
+      'source',
+      'child_ref',
+      'dob',
+      'sex',
+      'ethnicity',
+      'disability',
+      'looked_after',
+      'placement_type',
+      'placed_out_of_area',
+      'area',
+      'locality',
+      'classification',
+      'reported_at',
+      'returned_at',
+      'found_locality',
+      'risk_grading',
+    ],
     required: ['episode_id', 'source', 'child_ref', 'dob', 'area', 'classification', 'reported_at'],
     key: ['episode_id'],
     dates: { dob: 'date', reported_at: 'datetime', returned_at: 'datetime' },
@@ -148,7 +189,21 @@ const CHECKS: FileCheck[] = [
   },
   {
     file: 'risk_assessments.csv',
-    columns: ['assessment_id', 'child_ref', 'dob', 'sex', 'ethnicity', 'looked_after', 'area', 'locality', 'agency', 'assessed_at', 'exploitation_type', 'score', 'level'],
+    columns: [
+      'assessment_id',
+      'child_ref',
+      'dob',
+      'sex',
+      'ethnicity',
+      'looked_after',
+      'area',
+      'locality',
+      'agency',
+      'assessed_at',
+      'exploitation_type',
+      'score',
+      'level',
+    ],
     required: ['assessment_id', 'child_ref', 'dob', 'area', 'agency', 'assessed_at', 'exploitation_type'],
     key: ['assessment_id'],
     dates: { dob: 'date', assessed_at: 'date' },
@@ -185,7 +240,19 @@ const CHECKS: FileCheck[] = [
   },
   {
     file: 'nrm_referrals.csv',
-    columns: ['nrm_id', 'child_ref', 'dob', 'sex', 'nationality', 'area', 'referred_at', 'first_responder', 'exploitation_type', 'reasonable_grounds', 'conclusive_grounds'],
+    columns: [
+      'nrm_id',
+      'child_ref',
+      'dob',
+      'sex',
+      'nationality',
+      'area',
+      'referred_at',
+      'first_responder',
+      'exploitation_type',
+      'reasonable_grounds',
+      'conclusive_grounds',
+    ],
     required: ['nrm_id', 'child_ref', 'dob', 'area', 'referred_at', 'first_responder', 'exploitation_type'],
     key: ['nrm_id'],
     dates: { dob: 'date', referred_at: 'date' },
@@ -407,8 +474,7 @@ describe('generate: files and determinism', () => {
     expect(episodesHalf / episodes1).toBeGreaterThan(0.45);
     expect(episodesHalf / episodes1).toBeLessThan(0.55);
     expect(episodes1 * 100 * 0.98).toBeGreaterThanOrEqual(1_000_000);
-    const pop = (dir: string): number =>
-      check(dir, CHECKS[0]!, new Set()).loaded.reduce((s, r) => s + Number(r.population), 0);
+    const pop = (dir: string): number => check(dir, CHECKS[0]!, new Set()).loaded.reduce((s, r) => s + Number(r.population), 0);
     expect(pop(join(root, 'half')) / pop(dirA)).toBeCloseTo(0.5, 2);
     // The other files in plausible proportion to the episodes.
     expect(rows(summaryA, 'return_interviews.csv') / episodes1).toBeGreaterThan(0.7);
@@ -460,7 +526,19 @@ describe('generate: broken rows', () => {
     }
     expect([...everyKind].sort()).toEqual([...BROKEN_KINDS].sort());
     const episodes = summaryA.broken['missing_episodes.csv']!;
-    for (const k of ['impossible_date', 'us_date', 'missing_required', 'unknown_code', 'unknown_area', 'unknown_locality', 'returned_before_reported', 'duplicate_key', 'dob_after_event', 'age_over_24', 'wrong_field_count'] as const) {
+    for (const k of [
+      'impossible_date',
+      'us_date',
+      'missing_required',
+      'unknown_code',
+      'unknown_area',
+      'unknown_locality',
+      'returned_before_reported',
+      'duplicate_key',
+      'dob_after_event',
+      'age_over_24',
+      'wrong_field_count',
+    ] as const) {
       expect(episodes[k], k).toBeGreaterThan(0);
     }
     expect(summaryA.broken['return_interviews.csv']!.unknown_episode).toBeGreaterThan(0);
@@ -501,7 +579,11 @@ describe('generate: messiness of real exports', () => {
     const isoDob = eps.filter((r) => /^\d{4}-/.test(r.dob!)).length / eps.length;
     expect(isoDob).toBeGreaterThan(0.6);
     expect(isoDob).toBeLessThan(0.8);
-    const styles = new Set(eps.map((r) => (/T/.test(r.reported_at!) ? 'T' : /^\d{4}.*:\d\d:\d\d$/.test(r.reported_at!) ? 'iso seconds' : /^\d\d\//.test(r.reported_at!) ? 'uk' : 'other')));
+    const styles = new Set(
+      eps.map((r) =>
+        /T/.test(r.reported_at!) ? 'T' : /^\d{4}.*:\d\d:\d\d$/.test(r.reported_at!) ? 'iso seconds' : /^\d\d\//.test(r.reported_at!) ? 'uk' : 'other',
+      ),
+    );
     expect(styles).toEqual(new Set(['T', 'iso seconds', 'uk']));
     const flags = new Set(eps.map((r) => r.looked_after));
     for (const f of ['Y', 'N', 'Yes', 'No', '1', '0', 'true', 'false', '']) expect(flags, f).toContain(f);
@@ -550,7 +632,14 @@ function allEpisodes(): Ep[] {
   const from903: Ep[] = loadedOf('ssda903-isle-of-wight/ssda903_missing.csv')
     .map((r) => {
       const start = parseWhen(r.mis_start!, 'date')!;
-      return { id: null, child: r.child!, start, end: r.mis_end ? parseWhen(r.mis_end, 'date') : null, lookedAfter: true, age: ageAt(parseWhen(r.dob!, 'date')!, start) };
+      return {
+        id: null,
+        child: r.child!,
+        start,
+        end: r.mis_end ? parseWhen(r.mis_end, 'date') : null,
+        lookedAfter: true,
+        age: ageAt(parseWhen(r.dob!, 'date')!, start),
+      };
     })
     .filter((e) => !sent.has(`${e.child}|${Math.floor(e.start / 1440)}`));
   return [...fromCsv, ...from903];
@@ -578,9 +667,7 @@ describe('generate: plausible rates', () => {
       expect(lookedAfter, `looked after ${year}`).toBeLessThanOrEqual(0.6);
       // Repeat missing: a 3rd episode within the 90 days up to and including its start.
       const repeat = new Set(
-        inYear
-          .filter((e) => (byChild.get(e.child) ?? []).filter((s) => s <= e.start && s >= e.start - 90 * DAY).length >= 3)
-          .map((e) => e.child),
+        inYear.filter((e) => (byChild.get(e.child) ?? []).filter((s) => s <= e.start && s >= e.start - 90 * DAY).length >= 3).map((e) => e.child),
       );
       const share = repeat.size / perChild.size;
       expect(share, `repeat ${year}`).toBeGreaterThan(0.1);
@@ -598,7 +685,10 @@ describe('generate: plausible rates', () => {
     const still = eps.filter((e) => e.end === null).length;
     expect(still).toBeGreaterThan(0);
     expect(still / eps.length).toBeLessThan(0.01);
-    const hours = eps.filter((e) => e.end !== null && e.id !== null).map((e) => (e.end! - e.start) / 60).sort((a, b) => a - b);
+    const hours = eps
+      .filter((e) => e.end !== null && e.id !== null)
+      .map((e) => (e.end! - e.start) / 60)
+      .sort((a, b) => a - b);
     const median = hours[Math.floor(hours.length / 2)]!;
     expect(median).toBeGreaterThan(3);
     expect(median).toBeLessThan(24);
@@ -635,7 +725,8 @@ describe('generate: plausible rates', () => {
     expect(rows.some((r) => r.level!.trim() === '' && r.score!.trim() !== '')).toBe(true);
     expect(rows.some((r) => r.level!.trim() !== '' && r.score!.trim() !== '')).toBe(true);
     const byChild = new Map<string, { day: number; level: string }[]>();
-    for (const [i, r] of rows.entries()) byChild.set(r.child_ref!, [...(byChild.get(r.child_ref!) ?? []), { day: parseWhen(r.assessed_at!, 'date')! / DAY, level: levels[i]! }]);
+    for (const [i, r] of rows.entries())
+      byChild.set(r.child_ref!, [...(byChild.get(r.child_ref!) ?? []), { day: parseWhen(r.assessed_at!, 'date')! / DAY, level: levels[i]! }]);
     const repeated = [...byChild.values()].filter((a) => a.length > 1);
     expect(repeated.length / byChild.size).toBeGreaterThan(0.3);
     const order = ['none', 'low', 'medium', 'high'];
@@ -657,12 +748,20 @@ describe('generate: plausible rates', () => {
   it('has referrals with and without MET factors, and NRM referrals of young adults', () => {
     const met = ['10A', '11A', '12A', '13A', '24A'];
     const refs = loadedOf('referrals.csv');
-    const codesOf = (r: Record<string, string>): string[] => r.factors!.split(';').map((c) => c.trim().toUpperCase()).filter((c) => c);
+    const codesOf = (r: Record<string, string>): string[] =>
+      r
+        .factors!.split(';')
+        .map((c) => c.trim().toUpperCase())
+        .filter((c) => c);
     const withMet = refs.filter((r) => codesOf(r).some((c) => met.includes(c))).length;
     const otherOnly = refs.filter((r) => codesOf(r).length > 0 && codesOf(r).every((c) => !met.includes(c))).length;
     expect(withMet / refs.length).toBeGreaterThan(0.5);
     expect(otherOnly / refs.length).toBeGreaterThan(0.05);
-    for (const code of met) expect(refs.some((r) => codesOf(r).includes(code)), code).toBe(true);
+    for (const code of met)
+      expect(
+        refs.some((r) => codesOf(r).includes(code)),
+        code,
+      ).toBe(true);
     const nrm = loadedOf('nrm_referrals.csv');
     const adults = nrm.filter((r) => ageAt(parseWhen(r.dob!, 'date')!, parseWhen(r.referred_at!, 'date')!) >= 18).length;
     expect(adults / nrm.length).toBeGreaterThan(0.15);
@@ -679,7 +778,12 @@ describe('generate: plausible rates', () => {
           const k = placeKey(x.place);
           if (x.year === year && names.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
         }
-        return new Set([...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([k]) => k));
+        return new Set(
+          [...counts.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 2)
+            .map(([k]) => k),
+        );
       });
       const persistent = [...tops[0]!].filter((k) => tops.every((t) => t.has(k)));
       expect(persistent.length, area).toBeGreaterThanOrEqual(1);
@@ -705,7 +809,8 @@ describe('generate: people and places', () => {
     expect(pop.length).toBe(5 * LOCALITIES.length * 2 * 25);
     // Student cities: many more 18–24s per child than the island.
     const ratio = (area: string): number => {
-      const sum = (lo: number, hi: number): number => pop.filter((r) => r.year === '2024' && r.area === area && Number(r.age) >= lo && Number(r.age) <= hi).reduce((s, r) => s + Number(r.population), 0);
+      const sum = (lo: number, hi: number): number =>
+        pop.filter((r) => r.year === '2024' && r.area === area && Number(r.age) >= lo && Number(r.age) <= hi).reduce((s, r) => s + Number(r.population), 0);
       return sum(18, 24) / sum(0, 17);
     };
     expect(ratio('Southampton')).toBeGreaterThan(2 * ratio('Isle of Wight'));

@@ -45,7 +45,10 @@ beforeAll(async () => {
   const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
   const bin = join(import.meta.dirname, '../../bin/met.js');
   screen = execFileSync(process.execPath, [bin, 'load', '--in', extracts, '--db', db], { env, encoding: 'utf-8' });
-  screen += execFileSync(process.execPath, [bin, 'load', '--in', join(extracts, 'ssda903-isle-of-wight'), '--db', db, '--area', 'Isle of Wight'], { env, encoding: 'utf-8' });
+  screen += execFileSync(process.execPath, [bin, 'load', '--in', join(extracts, 'ssda903-isle-of-wight'), '--db', db, '--area', 'Isle of Wight'], {
+    env,
+    encoding: 'utf-8',
+  });
   reports = await withDb(db, { readOnly: true }, async (d) =>
     (await d.all<{ report: string }>(`SELECT report FROM refreshes ORDER BY started_at`)).map((r) => JSON.parse(r.report) as LoadReport),
   );
@@ -137,7 +140,17 @@ describe('generated extracts at the default scale', () => {
     const snapshot = () =>
       withDb(db, { readOnly: true }, async (d) => {
         const out: string[] = [];
-        for (const t of ['missing_episodes', 'return_interviews', 'risk_assessments', 'referrals', 'nrm_referrals', 'intelligence', 'disruptions', 'actions', 'population']) {
+        for (const t of [
+          'missing_episodes',
+          'return_interviews',
+          'risk_assessments',
+          'referrals',
+          'nrm_referrals',
+          'intelligence',
+          'disruptions',
+          'actions',
+          'population',
+        ]) {
           out.push(JSON.stringify(await d.all(`SELECT * FROM ${t} ORDER BY ALL`)));
         }
         out.push(JSON.stringify(await d.all(`SELECT * EXCLUDE (refresh_id) FROM quarantine ORDER BY ALL`)));

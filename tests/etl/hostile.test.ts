@@ -35,7 +35,10 @@ type Src = 'missing_episodes' | 'referrals' | 'risk_assessments' | 'nrm_referral
 /** A valid row of each source, numbered; every person reference is a marker. */
 const TEMPLATE: Record<Src, { header: string; row: (i: number) => string }> = {
   missing_episodes: { header: EPISODE_HEADER, row: (i) => episode({ episode_id: `E${i}`, child_ref: REF(i) }) },
-  referrals: { header: 'referral_id,child_ref,dob,area,locality,received_at,referrer', row: (i) => `F${i},${REF(100 + i)},2010-01-01,Southampton,Bargate,2025-02-01,police` },
+  referrals: {
+    header: 'referral_id,child_ref,dob,area,locality,received_at,referrer',
+    row: (i) => `F${i},${REF(100 + i)},2010-01-01,Southampton,Bargate,2025-02-01,police`,
+  },
   risk_assessments: {
     header: 'assessment_id,child_ref,dob,area,agency,assessed_at,exploitation_type,level',
     row: (i) => `A${i},${REF(200 + i)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high`,
@@ -122,7 +125,10 @@ interface Group {
 // ---------------------------------------------------------------------------------
 // The kinds of broken file.
 
-const headerless = rows('missing_episodes', 3, 50).map((r, i) => (i === 0 ? `${r},${NAME}` : r)).join('\n') + '\n';
+const headerless =
+  rows('missing_episodes', 3, 50)
+    .map((r, i) => (i === 0 ? `${r},${NAME}` : r))
+    .join('\n') + '\n';
 
 const GROUPS: Group[] = [
   {
@@ -134,11 +140,16 @@ const GROUPS: Group[] = [
         expect: {
           'missing_episodes.csv': {
             status: 'refused',
-            error: /^missing_episodes\.csv has no header row that names its required columns \(episode_id, source, child_ref, dob, area, classification, reported_at\): the first line does not look like a header/,
+            error:
+              /^missing_episodes\.csv has no header row that names its required columns \(episode_id, source, child_ref, dob, area, classification, reported_at\): the first line does not look like a header/,
           },
         },
       },
-      { kind: 'header only', files: { 'referrals.csv': TEMPLATE.referrals.header + '\n' }, expect: { 'referrals.csv': { status: 'refused', error: /has a header but no rows/ } } },
+      {
+        kind: 'header only',
+        files: { 'referrals.csv': TEMPLATE.referrals.header + '\n' },
+        expect: { 'referrals.csv': { status: 'refused', error: /has a header but no rows/ } },
+      },
       { kind: 'empty file', files: { 'risk_assessments.csv': '' }, expect: { 'risk_assessments.csv': { status: 'refused', error: /is empty/ } } },
       {
         kind: 'a header with only some required columns',
@@ -146,7 +157,8 @@ const GROUPS: Group[] = [
         expect: {
           'nrm_referrals.csv': {
             status: 'refused',
-            error: /^nrm_referrals\.csv has a header row without the required columns 'referred_at', 'first_responder', 'exploitation_type' \(it names 4 of its 7 required columns\)/,
+            error:
+              /^nrm_referrals\.csv has a header row without the required columns 'referred_at', 'first_responder', 'exploitation_type' \(it names 4 of its 7 required columns\)/,
           },
         },
       },
@@ -163,7 +175,12 @@ const GROUPS: Group[] = [
       {
         kind: 'unknown file name (shown by its length only)',
         files: { 'children.csv': csv('child_ref,name', `${REF(7)},${NAME}`) },
-        expect: { 'an unknown file (a name of 12 characters)': { status: 'refused', error: /^an unknown file \(a name of 12 characters\) is not a file of the contract \(expected one of population\.csv, / } },
+        expect: {
+          'an unknown file (a name of 12 characters)': {
+            status: 'refused',
+            error: /^an unknown file \(a name of 12 characters\) is not a file of the contract \(expected one of population\.csv, /,
+          },
+        },
       },
     ],
   },
@@ -206,7 +223,10 @@ const GROUPS: Group[] = [
         kind: 'two files whose names differ only in case',
         files: { 'intelligence.csv': good('intelligence', 1, 80), 'Intelligence.CSV': good('intelligence', 3, 90) },
         expect: {
-          'intelligence.csv': { status: 'refused', error: /^Intelligence\.CSV and intelligence\.csv both name intelligence\.csv \(their names differ only in case\), so none of them was loaded/ },
+          'intelligence.csv': {
+            status: 'refused',
+            error: /^Intelligence\.CSV and intelligence\.csv both name intelligence\.csv \(their names differ only in case\), so none of them was loaded/,
+          },
           'Intelligence.CSV': { status: 'refused', error: /^Intelligence\.CSV and intelligence\.csv both name intelligence\.csv/ },
         },
       },
@@ -235,7 +255,9 @@ const GROUPS: Group[] = [
         // Line 2 holds a valid 'é' (so the file is UTF-8); line 3 a lone 0xE9 byte (Windows-1252's é).
         files: {
           'risk_assessments.csv': Buffer.concat([
-            Buffer.from(`${TEMPLATE.risk_assessments.header}\nAé1,${REF(201)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high\nA2,${REF(202)},2010-01-01,Portsmouth,polic`),
+            Buffer.from(
+              `${TEMPLATE.risk_assessments.header}\nAé1,${REF(201)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high\nA2,${REF(202)},2010-01-01,Portsmouth,polic`,
+            ),
             Buffer.from([0xe9]),
             Buffer.from(`,2025-02-01,CCE,high\nA3,${REF(203)},2010-01-01,Portsmouth,police,2025-02-01,CCE,high\n`),
           ]),
@@ -252,7 +274,8 @@ const GROUPS: Group[] = [
                   line: 3,
                   column: 'agency',
                   kind: 'not valid UTF-8 text',
-                  reason: 'line 3 holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"',
+                  reason:
+                    'line 3 holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"',
                   row_values: null,
                 },
               ]);
@@ -264,7 +287,12 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'Windows-1252',
-        files: { 'nrm_referrals.csv': Buffer.from(csv(TEMPLATE.nrm_referrals.header + ',nationality', ...rows('nrm_referrals', 2).map((r) => r + ',Française')), 'latin1') },
+        files: {
+          'nrm_referrals.csv': Buffer.from(
+            csv(TEMPLATE.nrm_referrals.header + ',nationality', ...rows('nrm_referrals', 2).map((r) => r + ',Française')),
+            'latin1',
+          ),
+        },
         expect: {
           'nrm_referrals.csv': {
             status: 'loaded',
@@ -304,7 +332,15 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'CR-only line endings (old Mac): read, each CR ends a line',
-        files: { 'referrals.csv': [TEMPLATE.referrals.header, ...rows('referrals', 1), `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,postman`, ...rows('referrals', 1, 3)].join('\r') + '\r' },
+        files: {
+          'referrals.csv':
+            [
+              TEMPLATE.referrals.header,
+              ...rows('referrals', 1),
+              `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,postman`,
+              ...rows('referrals', 1, 3),
+            ].join('\r') + '\r',
+        },
         expect: {
           'referrals.csv': {
             status: 'loaded',
@@ -317,7 +353,14 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'an unterminated quote',
-        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,CCE,"high`, ...rows('risk_assessments', 1, 3)) },
+        files: {
+          'risk_assessments.csv': csv(
+            TEMPLATE.risk_assessments.header,
+            ...rows('risk_assessments', 1),
+            `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,CCE,"high`,
+            ...rows('risk_assessments', 1, 3),
+          ),
+        },
         // The quote opened on line 3 swallows the rest of the file: one record (lines 3–4), malformed.
         expect: { 'risk_assessments.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'malformed line': 1 } } },
       },
@@ -348,7 +391,13 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'a quoted line break inside a reference',
-        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header, `C1,2025-02-01,police,Southampton,Bargate,CCE,"ZZREF\n00777",${OFF(1)}`, `C2,2025-02-01,police,Southampton,Bargate,gossip,${REF(402)},`) },
+        files: {
+          'intelligence.csv': csv(
+            TEMPLATE.intelligence.header,
+            `C1,2025-02-01,police,Southampton,Bargate,CCE,"ZZREF\n00777",${OFF(1)}`,
+            `C2,2025-02-01,police,Southampton,Bargate,gossip,${REF(402)},`,
+          ),
+        },
         expect: {
           'intelligence.csv': {
             status: 'loaded',
@@ -369,9 +418,14 @@ const GROUPS: Group[] = [
             loaded: 1,
             reasons: { 'unknown code': 1 },
             check: async (db) => {
-              const [q] = await query<{ reason: string; row_values: string }>(db, `SELECT reason, row_values FROM quarantine WHERE file = 'return_interviews.csv'`);
+              const [q] = await query<{ reason: string; row_values: string }>(
+                db,
+                `SELECT reason, row_values FROM quarantine WHERE file = 'return_interviews.csv'`,
+              );
               // Its shape only, in the reason and in the stored values.
-              expect(q!.reason).toBe('outcome is not one of its codes (1,500,000 characters: letters); the codes are: completed, declined, not_offered, unable_to_contact');
+              expect(q!.reason).toBe(
+                'outcome is not one of its codes (1,500,000 characters: letters); the codes are: completed, declined, not_offered, unable_to_contact',
+              );
               expect(JSON.parse(q!.row_values).outcome).toBe('1,500,000 characters: letters');
             },
           },
@@ -398,7 +452,9 @@ const GROUPS: Group[] = [
             loaded: 8,
             reasons: { 'out of range': 3, 'not a whole number': 2 },
             check: async (db) =>
-              expect((await query<{ reason: string }>(db, `SELECT reason FROM quarantine WHERE file = 'population.csv' ORDER BY line`)).map((r) => r.reason)).toEqual([
+              expect(
+                (await query<{ reason: string }>(db, `SELECT reason FROM quarantine WHERE file = 'population.csv' ORDER BY line`)).map((r) => r.reason),
+              ).toEqual([
                 'population is outside the allowed range 0–2,147,483,647 (10 characters: digits)',
                 'population is outside the allowed range 0–2,147,483,647 (20 characters: digits)',
                 'population is outside the allowed range 0–2,147,483,647 (2 characters: digits and punctuation)',
@@ -425,7 +481,10 @@ const GROUPS: Group[] = [
             loaded: 1,
             reasons: { 'date in the future': 2 },
             check: async (db) => {
-              const q = await query<{ column: string; reason: string }>(db, `SELECT "column", reason FROM quarantine WHERE file = 'missing_episodes.csv' ORDER BY line`);
+              const q = await query<{ column: string; reason: string }>(
+                db,
+                `SELECT "column", reason FROM quarantine WHERE file = 'missing_episodes.csv' ORDER BY line`,
+              );
               expect(q.map((x) => x.column)).toEqual(['reported_at', 'dob']);
               expect(q[0]!.reason).toMatch(/^reported_at 2100-12-31 10:00 is in the future \(after \d{4}-\d\d-\d\d, the refresh day plus 1 day\)$/);
               // The default period follows the data, which no longer reaches 2100.
@@ -452,17 +511,27 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'a US-style date',
-        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,02/13/2025,CCE,high`) },
+        files: {
+          'risk_assessments.csv': csv(
+            TEMPLATE.risk_assessments.header,
+            ...rows('risk_assessments', 1),
+            `A2,${REF(202)},2010-01-01,Portsmouth,police,02/13/2025,CCE,high`,
+          ),
+        },
         expect: { 'risk_assessments.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'US-style date': 1 } } },
       },
       {
         kind: 'an unknown area',
-        files: { 'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, ...rows('nrm_referrals', 1), `N2,${REF(302)},2009-01-01,Atlantis,2025-02-01,police,criminal`) },
+        files: {
+          'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, ...rows('nrm_referrals', 1), `N2,${REF(302)},2009-01-01,Atlantis,2025-02-01,police,criminal`),
+        },
         expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'unknown area': 1 } } },
       },
       {
         kind: 'an unknown locality',
-        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header, ...rows('intelligence', 1), `C2,2025-02-01,police,Southampton,Narnia,CCE,${REF(402)},`) },
+        files: {
+          'intelligence.csv': csv(TEMPLATE.intelligence.header, ...rows('intelligence', 1), `C2,2025-02-01,police,Southampton,Narnia,CCE,${REF(402)},`),
+        },
         expect: { 'intelligence.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'unknown locality': 1 } } },
       },
       {
@@ -477,20 +546,36 @@ const GROUPS: Group[] = [
     kinds: [
       {
         kind: 'formula injection text in a text field (stored as text, never evaluated)',
-        files: { 'missing_episodes.csv': csv(EPISODE_HEADER, episode({ episode_id: "=cmd|' /C calc'!A0", child_ref: REF(1) }), episode({ episode_id: 'E2', child_ref: REF(2) })) },
+        files: {
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER,
+            episode({ episode_id: "=cmd|' /C calc'!A0", child_ref: REF(1) }),
+            episode({ episode_id: 'E2', child_ref: REF(2) }),
+          ),
+        },
         expect: {
           'missing_episodes.csv': {
             status: 'loaded',
             read: 2,
             loaded: 2,
             reasons: {},
-            check: async (db) => expect(await query(db, `SELECT episode_id FROM missing_episodes ORDER BY 1`)).toEqual([{ episode_id: "=cmd|' /C calc'!A0" }, { episode_id: 'E2' }]),
+            check: async (db) =>
+              expect(await query(db, `SELECT episode_id FROM missing_episodes ORDER BY 1`)).toEqual([
+                { episode_id: "=cmd|' /C calc'!A0" },
+                { episode_id: 'E2' },
+              ]),
           },
         },
       },
       {
         kind: 'SQL-injection-like values',
-        files: { 'referrals.csv': csv(TEMPLATE.referrals.header, `"'; DROP TABLE referrals; --",${REF(101)},2010-01-01,Southampton,Bargate,2025-02-01,police`, `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,x'); DROP TABLE quarantine; --`) },
+        files: {
+          'referrals.csv': csv(
+            TEMPLATE.referrals.header,
+            `"'; DROP TABLE referrals; --",${REF(101)},2010-01-01,Southampton,Bargate,2025-02-01,police`,
+            `F2,${REF(102)},2010-01-01,Southampton,Bargate,2025-02-01,x'); DROP TABLE quarantine; --`,
+          ),
+        },
         expect: {
           'referrals.csv': {
             status: 'loaded',
@@ -503,7 +588,13 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'control characters (a terminal escape, a bell)',
-        files: { 'risk_assessments.csv': csv(TEMPLATE.risk_assessments.header, ...rows('risk_assessments', 1), `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,\x1b[2JCSE\x07,high`) },
+        files: {
+          'risk_assessments.csv': csv(
+            TEMPLATE.risk_assessments.header,
+            ...rows('risk_assessments', 1),
+            `A2,${REF(202)},2010-01-01,Portsmouth,police,2025-02-01,\x1b[2JCSE\x07,high`,
+          ),
+        },
         expect: {
           'risk_assessments.csv': {
             status: 'loaded',
@@ -511,18 +602,33 @@ const GROUPS: Group[] = [
             loaded: 1,
             reasons: { 'unknown code': 1 },
             check: async (db) =>
-              expect(await query(db, `SELECT reason FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([{ reason: 'exploitation_type is not one of its codes (8 characters: letters, digits, punctuation and other characters); the codes are: CSE, CCE, both' }]),
+              expect(await query(db, `SELECT reason FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([
+                {
+                  reason:
+                    'exploitation_type is not one of its codes (8 characters: letters, digits, punctuation and other characters); the codes are: CSE, CCE, both',
+                },
+              ]),
           },
         },
       },
       {
         kind: 'identifier columns (name, address, NHS number) sent',
-        files: { 'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header + ',Name,Address,NHS Number', ...rows('nrm_referrals', 2).map((r) => `${r},${NAME},${ADDRESS},${NHS}`)) },
+        files: {
+          'nrm_referrals.csv': csv(
+            TEMPLATE.nrm_referrals.header + ',Name,Address,NHS Number',
+            ...rows('nrm_referrals', 2).map((r) => `${r},${NAME},${ADDRESS},${NHS}`),
+          ),
+        },
         expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 2, reasons: {}, dropped: ['Name', 'Address', 'NHS Number'] } },
       },
       {
         kind: '2,000 columns outside the contract',
-        files: { 'intelligence.csv': csv(TEMPLATE.intelligence.header + ',' + Array.from({ length: 2000 }, (_, i) => `x${i}`).join(','), ...rows('intelligence', 2).map((r) => r + ','.repeat(2000))) },
+        files: {
+          'intelligence.csv': csv(
+            TEMPLATE.intelligence.header + ',' + Array.from({ length: 2000 }, (_, i) => `x${i}`).join(','),
+            ...rows('intelligence', 2).map((r) => r + ','.repeat(2000)),
+          ),
+        },
         expect: {
           'intelligence.csv': {
             status: 'loaded',
@@ -535,11 +641,14 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'every row quarantined',
-        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, `R1,E77,${REF(1)},completed`, `R2,E78,${REF(2)},completed`, `R3,E1,${REF(3)},lost`) },
+        files: {
+          'return_interviews.csv': csv(TEMPLATE.return_interviews.header, `R1,E77,${REF(1)},completed`, `R2,E78,${REF(2)},completed`, `R3,E1,${REF(3)},lost`),
+        },
         expect: {
           'return_interviews.csv': {
             status: 'refused',
-            error: /^return_interviews\.csv had all 3 rows quarantined \(commonest reason: unknown episode, 2 rows\); it was refused so that the previous data stays/,
+            error:
+              /^return_interviews\.csv had all 3 rows quarantined \(commonest reason: unknown episode, 2 rows\); it was refused so that the previous data stays/,
           },
         },
       },
@@ -620,7 +729,10 @@ const GROUPS: Group[] = [
             loaded: 1,
             reasons: { 'unknown episode': 1, 'unknown code': 1 },
             check: async (db) => {
-              const q = await query<{ reason: string; row_values: string }>(db, `SELECT reason, row_values FROM quarantine WHERE file = 'return_interviews.csv' ORDER BY line`);
+              const q = await query<{ reason: string; row_values: string }>(
+                db,
+                `SELECT reason, row_values FROM quarantine WHERE file = 'return_interviews.csv' ORDER BY line`,
+              );
               expect(q.map((x) => x.reason)).toEqual([
                 'episode_id does not name a loaded missing episode (9 characters: letters and digits)',
                 'outcome is not one of its codes (4 characters: letters); the codes are: completed, declined, not_offered, unable_to_contact',
@@ -629,7 +741,10 @@ const GROUPS: Group[] = [
               expect(await query(db, `SELECT rhi_id, provider FROM return_interviews`)).toEqual([{ rhi_id: 'R1', provider: 'Barnardos' }]);
             },
           },
-          'an unknown file (a name of 13 characters)': { status: 'refused', error: /^an unknown file \(a name of 13 characters\) is not a file of the contract/ },
+          'an unknown file (a name of 13 characters)': {
+            status: 'refused',
+            error: /^an unknown file \(a name of 13 characters\) is not a file of the contract/,
+          },
           'an unknown file (a name of 15 characters)': { status: 'refused', error: /^an unknown file \(a name of 15 characters\) is a symbolic link/ },
         },
       },
@@ -685,7 +800,11 @@ const GROUPS: Group[] = [
       {
         kind: 'an SSDA903 header file without its header row, beside a good return',
         files: {
-          'ssda903_missing.csv': csv('CHILD,DOB,MISSING,MIS_START,MIS_END', `${REF(600)},01/01/2010,M,01/02/2025,02/02/2025`, `${REF(601)},01/01/2011,A,03/02/2025,`),
+          'ssda903_missing.csv': csv(
+            'CHILD,DOB,MISSING,MIS_START,MIS_END',
+            `${REF(600)},01/01/2010,M,01/02/2025,02/02/2025`,
+            `${REF(601)},01/01/2011,A,03/02/2025,`,
+          ),
           'ssda903_header.csv': csv(`${REF(600)},1,2010-01-01,WBRI,${NAME}`, `${REF(601)},2,2011-01-01,WBRI,${NAME}`),
         },
         expect: {
@@ -857,7 +976,10 @@ describe('hostile partner files through `met load`', () => {
     const db = join(dir, 'met.duckdb');
     mkdirSync(dir, { recursive: true });
     copyFileSync(base, db);
-    const inDir = writeFolder(join(dir, 'in'), { 'missing_episodes.csv': headerless, 'referrals.csv': csv(TEMPLATE.referrals.header, `F1,${REF(101)},2010-01-01,Atlantis,Bargate,2025-02-01,police`) });
+    const inDir = writeFolder(join(dir, 'in'), {
+      'missing_episodes.csv': headerless,
+      'referrals.csv': csv(TEMPLATE.referrals.header, `F1,${REF(101)},2010-01-01,Atlantis,Bargate,2025-02-01,police`),
+    });
 
     const failed = await met(['load', '--in', inDir, '--db', db, '--json']);
     expect(failed.code).toBe(1);

@@ -20,12 +20,13 @@ const RISK_HEADER = 'assessment_id,child_ref,dob,area,agency,assessed_at,exploit
 // Children SC0000001 and SC0000002 have both an episode and a SERAF assessment;
 // SC0000009 has an assessment only. So 2 children link across the two sources.
 const EPISODES = episodes(episode(), episode({ episode_id: 'E2', child_ref: 'SC0000002' }), episode({ episode_id: 'E3', child_ref: 'SC0000003' }));
-const RISK = [
-  RISK_HEADER,
-  'A1,SC0000001,2010-05-01,Southampton,police,2025-01-01,CSE,12,',
-  'A2,SC0000002,2010-05-01,Southampton,police,2025-01-01,CCE,3,',
-  'A3,SC0000009,2010-05-01,Southampton,police,2025-01-01,CSE,,high',
-].join('\n') + '\n';
+const RISK =
+  [
+    RISK_HEADER,
+    'A1,SC0000001,2010-05-01,Southampton,police,2025-01-01,CSE,12,',
+    'A2,SC0000002,2010-05-01,Southampton,police,2025-01-01,CCE,3,',
+    'A3,SC0000009,2010-05-01,Southampton,police,2025-01-01,CSE,,high',
+  ].join('\n') + '\n';
 
 const LINKED = `SELECT count(DISTINCT r.child_pseudonym) AS n FROM risk_assessments r JOIN missing_episodes m USING (child_pseudonym)`;
 
@@ -161,7 +162,9 @@ describe('the key fingerprint', () => {
     process.env.MET_SECRET_KEY = ' '.repeat(16);
     const blank = await load({ inDir: v1, db });
     expect(blank.report).toMatchObject({ status: 'failed', error: messages.keyEnvBlank });
-    expect(blank.report.error).toBe('MET_SECRET_KEY is blank (only spaces): set it to a key of at least 16 characters (32 random bytes, base64, is best), or unset it to use the key file.');
+    expect(blank.report.error).toBe(
+      'MET_SECRET_KEY is blank (only spaces): set it to a key of at least 16 characters (32 random bytes, base64, is best), or unset it to use the key file.',
+    );
     process.env.MET_SECRET_KEY = 'abababababababab';
     const weak = await load({ inDir: v1, db });
     expect(weak.report.error).toBe(
@@ -253,10 +256,7 @@ describe('met load --rekey', () => {
     expect(report.status).toBe('loaded');
     expect(await linked(db)).toBe(2);
     // Every pseudonym is the new key's; none of the old key's is left.
-    const pseudonyms = await query<{ p: string }>(
-      db,
-      `SELECT child_pseudonym AS p FROM missing_episodes UNION SELECT child_pseudonym FROM risk_assessments`,
-    );
+    const pseudonyms = await query<{ p: string }>(db, `SELECT child_pseudonym AS p FROM missing_episodes UNION SELECT child_pseudonym FROM risk_assessments`);
     expect(pseudonyms.map((r) => r.p)).toContain(pseudonymise(Buffer.from(OTHER_KEY), 'SC0000001'));
     expect(pseudonyms.map((r) => r.p)).not.toContain(pseudonymise(Buffer.from(TEST_KEY), 'SC0000001'));
     // 3 police episodes + the Isle of Wight return (43); Portsmouth's return is gone, with a note.

@@ -92,7 +92,9 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
       [3, 'reported_at', 'date in the future'],
       [4, 'returned_at', 'date in the future'],
     ]);
-    expect(r.quarantine[0]!.reason).toMatch(new RegExp(`^reported_at ${day(3)} 09:00 is in the future \\(after \\d{4}-\\d\\d-\\d\\d, the refresh day plus 1 day\\)$`));
+    expect(r.quarantine[0]!.reason).toMatch(
+      new RegExp(`^reported_at ${day(3)} 09:00 is in the future \\(after \\d{4}-\\d\\d-\\d\\d, the refresh day plus 1 day\\)$`),
+    );
   });
 
   it('unknown area', async () => {
@@ -116,10 +118,21 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
   it('a SERAF locality must belong to the assessment’s area', async () => {
     const header = 'assessment_id,child_ref,dob,area,locality,agency,assessed_at,exploitation_type,level';
     const { q } = await onlyProblem(
-      { 'risk_assessments.csv': [header, 'A1,SC1,2010-01-01,Southampton,Bargate,police,2025-01-01,CSE,low', 'A2,SC2,2010-01-01,Southampton,Fratton,police,2025-01-01,CSE,low'].join('\n') },
+      {
+        'risk_assessments.csv': [
+          header,
+          'A1,SC1,2010-01-01,Southampton,Bargate,police,2025-01-01,CSE,low',
+          'A2,SC2,2010-01-01,Southampton,Fratton,police,2025-01-01,CSE,low',
+        ].join('\n'),
+      },
       'risk_assessments.csv',
     );
-    expect(q).toMatchObject({ line: 3, column: 'locality', kind: 'unknown locality', reason: 'locality is not a locality of Southampton in population.csv (7 characters: letters)' });
+    expect(q).toMatchObject({
+      line: 3,
+      column: 'locality',
+      kind: 'unknown locality',
+      reason: 'locality is not a locality of Southampton in population.csv (7 characters: letters)',
+    });
   });
 
   it('return before report', async () => {
@@ -150,11 +163,17 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
     const { q, f } = await onlyProblem(
       {
         'missing_episodes.csv': episodes(episode()),
-        'return_interviews.csv': 'rhi_id,episode_id,child_ref,offered_at,completed_at,outcome\nR1,E1,SC0000001,2025-03-03 10:00,2025-03-03 11:00,completed\nR2,E404,SC0000001,,,declined\n',
+        'return_interviews.csv':
+          'rhi_id,episode_id,child_ref,offered_at,completed_at,outcome\nR1,E1,SC0000001,2025-03-03 10:00,2025-03-03 11:00,completed\nR2,E404,SC0000001,,,declined\n',
       },
       'return_interviews.csv',
     );
-    expect(q).toMatchObject({ line: 3, column: 'episode_id', kind: 'unknown episode', reason: 'episode_id does not name a loaded missing episode (4 characters: letters and digits)' });
+    expect(q).toMatchObject({
+      line: 3,
+      column: 'episode_id',
+      kind: 'unknown episode',
+      reason: 'episode_id does not name a loaded missing episode (4 characters: letters and digits)',
+    });
     expect(f.absent_columns).toEqual(['provider', 'exploitation_disclosed']);
   });
 
@@ -219,7 +238,9 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
   });
 
   it('a row with every problem lists them all and counts under the first', async () => {
-    const r = await onlyProblem({ 'missing_episodes.csv': episodes(episode({ episode_id: 'E0' }), episode({ dob: '2010-13-01', area: 'Mars', classification: 'x' })) });
+    const r = await onlyProblem({
+      'missing_episodes.csv': episodes(episode({ episode_id: 'E0' }), episode({ dob: '2010-13-01', area: 'Mars', classification: 'x' })),
+    });
     const problems = JSON.parse(r.q.problems) as { column: string; kind: string }[];
     expect(problems.map((p) => p.kind)).toEqual(['impossible date', 'unknown area', 'unknown code']);
     expect(r.f.reasons).toEqual({ 'impossible date': 1 });
@@ -248,7 +269,8 @@ describe('file shape', () => {
   });
 
   it('a direct-identifier column is dropped before storage and named in the report', async () => {
-    const csv = 'episode_id,source,child_ref,child_name,dob,area,classification,reported_at,Notes\nE1,police,SC0000001,Ada Lovelace,2010-01-01,Southampton,missing,2025-01-01 10:00,seen with Bob Smith\n';
+    const csv =
+      'episode_id,source,child_ref,child_name,dob,area,classification,reported_at,Notes\nE1,police,SC0000001,Ada Lovelace,2010-01-01,Southampton,missing,2025-01-01 10:00,seen with Bob Smith\n';
     const r = await loadFolder({ 'missing_episodes.csv': csv });
     expect(r.file('missing_episodes.csv')!.dropped_columns).toEqual(['child_name', 'Notes']);
     expect(r.notes.identifiers['missing_episodes.csv']).toEqual(['child_name', 'Notes']);
@@ -259,9 +281,7 @@ describe('file shape', () => {
   it('a Windows-1252 file is detected and converted, never loaded as mojibake', async () => {
     // "Barnardo’s – £5 café" in Windows-1252: ’ = 0x92, – = 0x96, £ = 0xA3, é = 0xE9.
     const text = 'rhi_id,episode_id,child_ref,outcome,provider\nR1,E1,SC0000001,completed,Barnardo’s – £5 café\n';
-    const bytes = Buffer.from(
-      [...text].map((ch) => ({ '’': 0x92, '–': 0x96, '£': 0xa3, é: 0xe9 })[ch] ?? ch.charCodeAt(0)),
-    );
+    const bytes = Buffer.from([...text].map((ch) => ({ '’': 0x92, '–': 0x96, '£': 0xa3, é: 0xe9 })[ch] ?? ch.charCodeAt(0)));
     const r = await loadFolder({ 'missing_episodes.csv': episodes(episode()), 'return_interviews.csv': bytes });
     expect(r.notes.converted).toEqual(['return_interviews.csv']);
     expect(await query(r.db, 'SELECT provider FROM return_interviews')).toEqual([{ provider: 'Barnardo’s – £5 café' }]);
@@ -287,7 +307,9 @@ describe('file shape', () => {
     expect(report.status).toBe('loaded');
     const refused = report.files.find((f) => f.file === 'missing_episodes.csv')!;
     expect(refused.status).toBe('refused');
-    expect(refused.error).toBe("missing_episodes.csv has a header row without the required column 'reported_at' (it names 6 of its 7 required columns); add it");
+    expect(refused.error).toBe(
+      "missing_episodes.csv has a header row without the required column 'reported_at' (it names 6 of its 7 required columns); add it",
+    );
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'disruptions')).toBe(1);
     expect(await count(db, 'population')).toBe(8); // the eight data rows of POPULATION
@@ -312,7 +334,9 @@ describe('file shape', () => {
     const r = await loadFolder({ 'nrm.csv': 'x\n1\n', 'missing_episodes.csv': episodes(episode()) });
     expect(r.report.status).toBe('loaded');
     expect(r.file('an unknown file (a name of 7 characters)')).toMatchObject({ status: 'refused' });
-    expect(r.file('an unknown file (a name of 7 characters)')!.error).toMatch(/^an unknown file \(a name of 7 characters\) is not a file of the contract \(expected one of population\.csv, /);
+    expect(r.file('an unknown file (a name of 7 characters)')!.error).toMatch(
+      /^an unknown file \(a name of 7 characters\) is not a file of the contract \(expected one of population\.csv, /,
+    );
     expect(await query(r.db, `SELECT file FROM refresh_files WHERE status = 'refused'`)).toEqual([{ file: 'an unknown file (a name of 7 characters)' }]);
     expect(await count(r.db, 'missing_episodes')).toBe(1);
   });

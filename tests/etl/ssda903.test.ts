@@ -43,7 +43,10 @@ describe('SSDA903 missing table', () => {
       { origin: 'ssda903', source: 'social_care', area: 'Isle of Wight', looked_after: true, dates_only: true, n: 43, missing: m, away: 43 - m, ids: 43 },
     ]);
     // The first row: CHILD 510000, away 13/11/2017 to 25/11/2017.
-    const first = await query(db, `SELECT strftime(reported_at, '%Y-%m-%d %H:%M') AS s, strftime(returned_at, '%Y-%m-%d') AS e FROM missing_episodes WHERE dob = DATE '2002-03-12'`);
+    const first = await query(
+      db,
+      `SELECT strftime(reported_at, '%Y-%m-%d %H:%M') AS s, strftime(returned_at, '%Y-%m-%d') AS e FROM missing_episodes WHERE dob = DATE '2002-03-12'`,
+    );
     expect(first).toEqual([{ s: '2017-11-13 00:00', e: '2017-11-25' }]);
     const raw = await query(db, `SELECT count(*) AS n FROM missing_episodes WHERE child_pseudonym = '510000' OR episode_id LIKE '%510000%'`);
     expect(raw[0]!.n).toBe(0);

@@ -21,14 +21,20 @@ function bigEpisodes1252(n: number): Buffer {
   const rows: string[] = [];
   for (let i = 0; i < n; i++) {
     const day = String(1 + (i % 28)).padStart(2, '0');
-    rows.push(`E${i},police,SC${String(i % 50000).padStart(7, '0')},2010-05-01,F,White,N,Y,foster,N,Southampton,Bargate,missing,2025-02-${day} 09:00,2025-02-${day} 21:00,Portswood,low,Café`);
+    rows.push(
+      `E${i},police,SC${String(i % 50000).padStart(7, '0')},2010-05-01,F,White,N,Y,foster,N,Southampton,Bargate,missing,2025-02-${day} 09:00,2025-02-${day} 21:00,Portswood,low,Café`,
+    );
   }
   return Buffer.from([EPISODE_HEADER + ',notes', ...rows].join('\r\n') + '\r\n', 'latin1');
 }
 
 /** Private folders (raw copies) of one process, in memory-backed storage and the temporary folder. */
 function privateDirsOf(pid: number): string[] {
-  return [...new Set([privateBase(), tmpdir()])].flatMap((base) => readdirSync(base).filter((f) => ownerPid(f) === pid).map((f) => join(base, f)));
+  return [...new Set([privateBase(), tmpdir()])].flatMap((base) =>
+    readdirSync(base)
+      .filter((f) => ownerPid(f) === pid)
+      .map((f) => join(base, f)),
+  );
 }
 
 describe('the switch-over', () => {
@@ -39,7 +45,10 @@ describe('the switch-over', () => {
     expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
     const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(400_000) });
 
-    const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db, '--progress'], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db, '--progress'], {
+      env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
     // The event: the load has started on the big file (population is in the new warehouse).
     let stderr = '';
@@ -98,7 +107,10 @@ describe('the switch-over', () => {
     const dir = tempDir();
     const run = (inDir: string) =>
       new Promise<number | null>((res) => {
-        const c = spawn(process.execPath, [BIN, 'load', '--in', inDir, '--db', join(dir, 'met.duckdb'), '--json'], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: 'ignore' });
+        const c = spawn(process.execPath, [BIN, 'load', '--in', inDir, '--db', join(dir, 'met.duckdb'), '--json'], {
+          env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
+          stdio: 'ignore',
+        });
         c.on('exit', (code) => res(code));
       });
     // A refused file (unknown name) beside a good one: loaded, exit 0.
@@ -118,7 +130,18 @@ describe('idempotence', () => {
       'actions.csv': 'action_id,priority,title,rag,updated_at\n1.1,1,Data set,amber,2025-01-01\n',
     });
     const snapshot = async () => {
-      const tables = ['population', 'localities', 'missing_episodes', 'return_interviews', 'risk_assessments', 'referrals', 'nrm_referrals', 'intelligence', 'disruptions', 'actions'];
+      const tables = [
+        'population',
+        'localities',
+        'missing_episodes',
+        'return_interviews',
+        'risk_assessments',
+        'referrals',
+        'nrm_referrals',
+        'intelligence',
+        'disruptions',
+        'actions',
+      ];
       const out: Record<string, unknown> = {};
       for (const t of tables) out[t] = await query(db, `SELECT * FROM ${t} ORDER BY ALL`);
       // The quarantine carries the refresh id that wrote it: history, so left out here.

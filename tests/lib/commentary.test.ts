@@ -13,7 +13,17 @@ import { withDb } from '../../lib/db.js';
 import { readMeasures } from '../../lib/measures.js';
 import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.js';
 
-const normal: SpcReading = { status: 'ok', n: 12, mean: 40, mean_moving_range: 5, upper_limit: 53.3, lower_limit: 26.7, signals: [], latest: 'normal', summary: '' };
+const normal: SpcReading = {
+  status: 'ok',
+  n: 12,
+  mean: 40,
+  mean_moving_range: 5,
+  upper_limit: 53.3,
+  lower_limit: 26.7,
+  signals: [],
+  latest: 'normal',
+  summary: '',
+};
 const high: SpcReading = { ...normal, latest: 'signal_high', signals: [{ index: 11, rules: ['beyond_limit'] }] };
 
 function m(value: Shown, prev: Shown, yearAgo: Shown, spc: SpcReading = normal): MeasureOut {
@@ -35,13 +45,17 @@ describe('describeChange', () => {
   });
 
   it('calls a point beyond a limit a signal', () => {
-    expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toContain('against the previous month; 45 a year earlier. The latest figure is a signal: unusually high');
+    expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toContain(
+      'against the previous month; 45 a year earlier. The latest figure is a signal: unusually high',
+    );
   });
 
   it('tells a change in a percentage in points, and says which way is better', () => {
     // 69.4% → 66.1%: −3.3 points.
     const s = describeChange('rhi_completed_72h_pct', m(66.1, 69.4, 67.9), 'quarter');
-    expect(s).toBe('Interviews completed within 72 hours fell from 69.4% to 66.1% (-3.3 points) against the previous quarter; 67.9% a year earlier. This is within normal variation.');
+    expect(s).toBe(
+      'Interviews completed within 72 hours fell from 69.4% to 66.1% (-3.3 points) against the previous quarter; 67.9% a year earlier. This is within normal variation.',
+    );
   });
 
   it('cautions where numbers are small', () => {
@@ -61,7 +75,9 @@ describe('commentary for a role, from a warehouse', () => {
     // Southampton: 3 episodes in 2025-Q1, of 3 children (a count of 1–4, so hidden for the board).
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
-    const rows = [1, 2, 3].map((i) => episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-02-0${i} 10:00`, returned_at: `2025-02-0${i} 12:00` }));
+    const rows = [1, 2, 3].map((i) =>
+      episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-02-0${i} 10:00`, returned_at: `2025-02-0${i} 12:00` }),
+    );
     await load({ inDir: writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) }), db });
     const read = (role: string) => withDb(db, { readOnly: true }, (d) => readMeasures(d, { period: '2025-Q1', area: 'Southampton', role, trend: 0 }));
     const board = await read('board');
@@ -127,7 +143,9 @@ describe('table-like measures for the board', () => {
     const rows = [1, 2, 3, 4, 5, 6].map((i) => episode({ episode_id: `E${i}`, child_ref: `SC000000${i}`, reported_at: `2025-0${i}-02 10:00` }));
     await load({ inDir: writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) }), db });
     const read = (period: string, scope: string) =>
-      withDb(db, { readOnly: true }, (d) => readMeasures(d, { period, area: 'Southampton', role: 'board', scope, trend: 0, ids: ['hotspots', 'group_profile'] }));
+      withDb(db, { readOnly: true }, (d) =>
+        readMeasures(d, { period, area: 'Southampton', role: 'board', scope, trend: 0, ids: ['hotspots', 'group_profile'] }),
+      );
     const quarter = await read('2025-Q1', '0-17');
     expect(quarter.measures.hotspots!.rows!.length).toBe(3); // Southampton's three localities in POPULATION
     expect(quarter.measures.group_profile!.rows!.length).toBeGreaterThan(0);

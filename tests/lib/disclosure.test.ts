@@ -2,7 +2,15 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { disclose, discloseCube, primarySuppressed, secondarySuppression, type MeasureCube, type MeasureTable, type ShownFigures } from '../../lib/disclosure.js';
+import {
+  disclose,
+  discloseCube,
+  primarySuppressed,
+  secondarySuppression,
+  type MeasureCube,
+  type MeasureTable,
+  type ShownFigures,
+} from '../../lib/disclosure.js';
 import { AREAS_AND_ALL, measureDef, type AreaOrAll, type MeasureDef } from '../../lib/catalogue.js';
 
 const episodesDef = measureDef('missing_episodes')!; // additive: classification, source, looked_after, placed_out_of_area
@@ -151,7 +159,9 @@ describe('properties for the board and commissioner roles', () => {
   });
 
   it('no percentage built on 1–4 records is shown, and the analyst sees every exact figure', () => {
-    const cell = fc.record({ num: fc.integer({ min: 0, max: 12 }), den: fc.integer({ min: 0, max: 12 }) }).map((c) => ({ num: Math.min(c.num, c.den), den: c.den }));
+    const cell = fc
+      .record({ num: fc.integer({ min: 0, max: 12 }), den: fc.integer({ min: 0, max: 12 }) })
+      .map((c) => ({ num: Math.min(c.num, c.den), den: c.den }));
     fc.assert(
       fc.property(fc.array(cell, { minLength: 5, maxLength: 5 }), (cells) => {
         const t: MeasureTable = {};
@@ -234,13 +244,24 @@ describe('suppression across age scopes and quarters (discloseCube)', () => {
         };
         for (const p of [YEAR.total, ...YEAR.quarters]) {
           for (const s of ['0-17', '18-24', '0-24']) {
-            check(v(p, s, 'all'), FOUR.map((a) => ({ shown: v(p, s, a), exact: ex(p, s, a) })));
+            check(
+              v(p, s, 'all'),
+              FOUR.map((a) => ({ shown: v(p, s, a), exact: ex(p, s, a) })),
+            );
             for (const a of AREAS_AND_ALL) expect(typeof v(p, s, a) === 'number' && (v(p, s, a) as number) >= 1 && (v(p, s, a) as number) <= 4).toBe(false);
           }
-          for (const a of AREAS_AND_ALL) check(v(p, '0-24', a), ['0-17', '18-24'].map((s) => ({ shown: v(p, s, a), exact: ex(p, s, a) })));
+          for (const a of AREAS_AND_ALL)
+            check(
+              v(p, '0-24', a),
+              ['0-17', '18-24'].map((s) => ({ shown: v(p, s, a), exact: ex(p, s, a) })),
+            );
         }
         for (const s of ['0-17', '18-24', '0-24'])
-          for (const a of AREAS_AND_ALL) check(v(YEAR.total, s, a), YEAR.quarters.map((q) => ({ shown: v(q, s, a), exact: ex(q, s, a) })));
+          for (const a of AREAS_AND_ALL)
+            check(
+              v(YEAR.total, s, a),
+              YEAR.quarters.map((q) => ({ shown: v(q, s, a), exact: ex(q, s, a) })),
+            );
       }),
       { numRuns: 300 },
     );

@@ -51,9 +51,30 @@ function toFolder(evs: { child: number; area: number; loc: number; day: number; 
     const d = day(e.day);
     const classification = ['missing', 'absent', 'away'][e.kind]!;
     ep.push(
-      [`E${i}`, e.flag ? 'police' : 'social_care', child, dob, e.flag ? 'F' : 'M', 'White', 'N', e.flag ? 'Y' : 'N', 'foster', 'N', area, loc, classification, `${d} 10:00`, `${d} ${String(10 + (e.hours % 13)).padStart(2, '0')}:30`, loc, 'low'].join(','),
+      [
+        `E${i}`,
+        e.flag ? 'police' : 'social_care',
+        child,
+        dob,
+        e.flag ? 'F' : 'M',
+        'White',
+        'N',
+        e.flag ? 'Y' : 'N',
+        'foster',
+        'N',
+        area,
+        loc,
+        classification,
+        `${d} 10:00`,
+        `${d} ${String(10 + (e.hours % 13)).padStart(2, '0')}:30`,
+        loc,
+        'low',
+      ].join(','),
     );
-    if (e.hours % 2 === 0) rhi.push(`R${i},E${i},${child},${d} 23:00,${e.hours % 4 === 0 ? `${d} 23:30` : ''},${e.hours % 4 === 0 ? 'completed' : 'declined'},${e.flag ? 'Y' : 'N'}`);
+    if (e.hours % 2 === 0)
+      rhi.push(
+        `R${i},E${i},${child},${d} 23:00,${e.hours % 4 === 0 ? `${d} 23:30` : ''},${e.hours % 4 === 0 ? 'completed' : 'declined'},${e.flag ? 'Y' : 'N'}`,
+      );
     if (e.hours % 3 === 0) risk.push(`A${i},${child},${dob},${area},${loc},police,${d},${e.flag ? 'CSE' : 'CCE'},${['low', 'medium', 'high'][e.kind]}`);
     if (e.hours % 5 === 0) ref.push(`F${i},${child},${dob},${area},${loc},${d},${e.flag ? 'police' : 'school'},${e.flag ? '11A;10A' : '24A'}`);
     if (e.hours % 4 === 1) cpi.push(`C${i},${d},police,${area},${loc},${e.flag ? 'CSE' : 'CCE'}`);
@@ -101,11 +122,25 @@ describe('disclosure control end to end', () => {
                 for (const c of [m.previous, m.year_earlier]) if (c) expect(small(c.value)).toBe(false);
               } else if (def.kind !== 'rows') {
                 const exact = cells.find((c) => c.measure === def.id && c.area === area && c.breakdown === '');
-                const fewRecords = exact && ((exact.num !== null && exact.num >= 1 && exact.num <= 4) || (exact.den !== null && exact.den >= 1 && exact.den <= 4));
+                const fewRecords =
+                  exact && ((exact.num !== null && exact.num >= 1 && exact.num <= 4) || (exact.den !== null && exact.den >= 1 && exact.den <= 4));
                 if (fewRecords) expect(m.value, `${area} ${def.id} rests on ${exact!.num}/${exact!.den}`).toBe('c');
               } else {
                 for (const row of m.rows ?? []) {
-                  for (const f of ['found', 'cpi', 'disruptions', 'total', 'children', 'met_children', 'missing_episodes', 'children_at_risk', 'risk_reviews_overdue', 'read', 'loaded', 'quarantined']) {
+                  for (const f of [
+                    'found',
+                    'cpi',
+                    'disruptions',
+                    'total',
+                    'children',
+                    'met_children',
+                    'missing_episodes',
+                    'children_at_risk',
+                    'risk_reviews_overdue',
+                    'read',
+                    'loaded',
+                    'quarantined',
+                  ]) {
                     expect(small(row[f]), `${area} ${def.id} ${f}`).toBe(false);
                   }
                 }

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  calendarYearOfEnd,
-  lastPeriods,
-  parsePeriod,
-  type Period,
-  PeriodError,
-  periodContaining,
-  previousPeriod,
-  yearEarlier,
-} from '../../lib/periods.js';
+import { calendarYearOfEnd, lastPeriods, parsePeriod, type Period, PeriodError, periodContaining, previousPeriod, yearEarlier } from '../../lib/periods.js';
 
-const ALLOWED =
-  'use a month (2025-07), a quarter (2025-Q3), a financial year (FY2025-26) or a calendar year (2025)';
+const ALLOWED = 'use a month (2025-07), a quarter (2025-Q3), a financial year (FY2025-26) or a calendar year (2025)';
 
 /** The fields that matter, without the label, for compact expectations. */
 const span = (p: Period) => ({ id: p.id, kind: p.kind, start: p.start, end: p.end, last: p.last });
@@ -120,10 +110,7 @@ describe('parsePeriod: invalid input', () => {
     ['2025-00', "period '2025-00' is not valid: a month must be 01 to 12; " + ALLOWED],
     ['2025-Q5', "period '2025-Q5' is not valid: a quarter must be Q1 to Q4; " + ALLOWED],
     ['2025-Q0', "period '2025-Q0' is not valid: a quarter must be Q1 to Q4; " + ALLOWED],
-    [
-      'FY2025-27',
-      "period 'FY2025-27' is not valid: a financial year runs over two consecutive years, so FY2025 must be FY2025-26; " + ALLOWED,
-    ],
+    ['FY2025-27', "period 'FY2025-27' is not valid: a financial year runs over two consecutive years, so FY2025 must be FY2025-26; " + ALLOWED],
     ['25-07', "period '25-07' is not valid: " + ALLOWED],
     ['', "period '' is not valid: " + ALLOWED],
     ['1899-07', "period '1899-07' is not valid: years must be 1900 to 2100; " + ALLOWED],
@@ -132,13 +119,10 @@ describe('parsePeriod: invalid input', () => {
     expect(() => parsePeriod(text)).toThrow(message);
   });
 
-  it.each(['2025-7', '2025-07-01', 'July 2025', 'FY25-26', 'FY2025-2026', '2025Q3', '2025-Q10', '   ', '20255', '2025-07x'])(
-    'rejects %j',
-    (text) => {
-      expect(() => parsePeriod(text)).toThrow(PeriodError);
-      expect(() => parsePeriod(text)).toThrow(ALLOWED);
-    },
-  );
+  it.each(['2025-7', '2025-07-01', 'July 2025', 'FY25-26', 'FY2025-2026', '2025Q3', '2025-Q10', '   ', '20255', '2025-07x'])('rejects %j', (text) => {
+    expect(() => parsePeriod(text)).toThrow(PeriodError);
+    expect(() => parsePeriod(text)).toThrow(ALLOWED);
+  });
 
   it('PeriodError is an Error with its own name', () => {
     let caught: unknown;
@@ -182,8 +166,18 @@ describe('lastPeriods', () => {
     expect(ps).toHaveLength(12);
     // 12 months ending July 2025: August 2024 … July 2025.
     expect(ps.map((p) => p.id)).toEqual([
-      '2024-08', '2024-09', '2024-10', '2024-11', '2024-12', '2025-01',
-      '2025-02', '2025-03', '2025-04', '2025-05', '2025-06', '2025-07',
+      '2024-08',
+      '2024-09',
+      '2024-10',
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
     ]);
     expect(ps[11]).toEqual(parsePeriod('2025-07'));
     // They tile time with no gap or overlap: each ends where the next starts.

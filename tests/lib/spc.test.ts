@@ -292,7 +292,7 @@ describe('(g) suppressed points', () => {
     });
   });
 
-  it("suppression is checked before length and nulls", () => {
+  it('suppression is checked before length and nulls', () => {
     expect(xmr(['c', 1, 2]).status).toBe('suppressed');
     expect(xmr([...base, null, 'c']).status).toBe('suppressed');
   });
@@ -304,8 +304,7 @@ describe('(h) undefined (null) points: refused, not skipped', () => {
     const values: SpcValue[] = [10, 12, 11, 13, 9, 11, null, 10, 12, 11, 10, 12, 11];
     expect(xmr(values)).toEqual({
       status: 'no_data',
-      summary:
-        'No signal-or-noise reading: 1 of the 13 points has no value (such as a percentage of nothing), and the reading needs an unbroken series.',
+      summary: 'No signal-or-noise reading: 1 of the 13 points has no value (such as a percentage of nothing), and the reading needs an unbroken series.',
     });
   });
 

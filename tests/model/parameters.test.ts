@@ -61,7 +61,9 @@ beforeAll(async () => {
         q2('E4', 'B', '2025-05-01'),
         q2('E5', 'B', '2025-06-01'),
         // Five in Portsmouth in July: 2025-Q2 is complete, and no area's year holds a count of 1–4.
-        ...[11, 12, 13, 14, 15].map((d) => ep(`X${d}`, 'X', `2025-07-${d} 09:00`, `2025-07-${d} 21:00`, { area: 'Portsmouth', locality: 'Fratton', found_locality: 'Fratton' })),
+        ...[11, 12, 13, 14, 15].map((d) =>
+          ep(`X${d}`, 'X', `2025-07-${d} 09:00`, `2025-07-${d} 21:00`, { area: 'Portsmouth', locality: 'Fratton', found_locality: 'Fratton' }),
+        ),
       ),
       'return_interviews.csv': csv(RHI_HEADER, [
         done('R1', 'E1', 'A', '2025-04-03 09:00'), // 36 h after the return
@@ -70,8 +72,38 @@ beforeAll(async () => {
         done('R5', 'E5', 'B', '2025-06-02 09:00'), // 12 h
       ]),
       'risk_assessments.csv': csv(
-        ['assessment_id', 'child_ref', 'dob', 'sex', 'ethnicity', 'looked_after', 'area', 'locality', 'agency', 'assessed_at', 'exploitation_type', 'score', 'level'],
-        [{ assessment_id: 'S1', child_ref: 'C', dob: '2010-05-01', sex: 'F', ethnicity: 'White', looked_after: 'N', area: 'Southampton', locality: '', agency: 'police', assessed_at: '2025-03-01', exploitation_type: 'CSE', score: '', level: 'medium' }],
+        [
+          'assessment_id',
+          'child_ref',
+          'dob',
+          'sex',
+          'ethnicity',
+          'looked_after',
+          'area',
+          'locality',
+          'agency',
+          'assessed_at',
+          'exploitation_type',
+          'score',
+          'level',
+        ],
+        [
+          {
+            assessment_id: 'S1',
+            child_ref: 'C',
+            dob: '2010-05-01',
+            sex: 'F',
+            ethnicity: 'White',
+            looked_after: 'N',
+            area: 'Southampton',
+            locality: '',
+            agency: 'police',
+            assessed_at: '2025-03-01',
+            exploitation_type: 'CSE',
+            score: '',
+            level: 'medium',
+          },
+        ],
       ),
       'intelligence.csv': csv(CPI_HEADER, [
         cpi({ cpi_id: 'P0', locality: 'Bargate', submitted_at: '2025-05-02' }),
@@ -109,8 +141,7 @@ async function page(db: string, id: PageModel['page'], role: Role = 'analyst'): 
 }
 
 const definitionOf = (p: PageModel, id: string) => p.definitions.find((d) => d.id === id);
-const hotspots = (r: MeasuresResponse) =>
-  (r.measures.hotspots!.rows as Record<string, unknown>[]).filter((x) => x.hotspot === true).map((x) => x.locality);
+const hotspots = (r: MeasuresResponse) => (r.measures.hotspots!.rows as Record<string, unknown>[]).filter((x) => x.hotspot === true).map((x) => x.locality);
 
 describe('the model’s parameters reach the SQL and the words', () => {
   it('as declared: the hand-worked figures of the fixture', async () => {

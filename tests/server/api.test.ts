@@ -84,7 +84,18 @@ describe('GET /api/measures', () => {
 
   it('never shows the board a count of 1 to 4', async () => {
     const { body } = await get(board, '/api/measures?area=Isle of Wight&trend=12');
-    const counts = ['missing_episodes', 'missing_children', 'repeat_missing_children', 'still_missing', 'returns', 'children_at_risk', 'risk_escalations', 'nrm_referrals', 'disruptions', 'met_children'];
+    const counts = [
+      'missing_episodes',
+      'missing_children',
+      'repeat_missing_children',
+      'still_missing',
+      'returns',
+      'children_at_risk',
+      'risk_escalations',
+      'nrm_referrals',
+      'disruptions',
+      'met_children',
+    ];
     const seen: unknown[] = [];
     for (const id of counts) {
       const m = body.measures[id];
@@ -134,7 +145,9 @@ describe('GET /api/pages/:page', () => {
 
   it('gives the overview tiles with their SPC charts and shows no small count', async () => {
     const { body } = await get(board, '/api/pages/overview?area=Isle of Wight');
-    expect(body.tiles.map((t: any) => t.id)).toEqual(expect.arrayContaining(['met_children', 'missing_episodes', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions']));
+    expect(body.tiles.map((t: any) => t.id)).toEqual(
+      expect.arrayContaining(['met_children', 'missing_episodes', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions']),
+    );
     for (const t of body.tiles) {
       expect(body.charts.some((c: any) => c.id === t.chart)).toBe(true);
       if (['met_children', 'missing_episodes', 'repeat_missing_children', 'children_at_risk', 'nrm_referrals', 'disruptions'].includes(t.id)) {

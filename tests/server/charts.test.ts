@@ -36,7 +36,17 @@ describe('charts', () => {
   });
 
   it('renders a chart to SVG on the server', async () => {
-    const chart = barChart({ id: 'b', title: 'Episodes by classification', valueLabel: 'Episodes', categoryLabel: 'Classification', items: [{ key: 'missing', value: 30 }, { key: 'absent', value: 'c' }, { key: 'away', value: 7 }] });
+    const chart = barChart({
+      id: 'b',
+      title: 'Episodes by classification',
+      valueLabel: 'Episodes',
+      categoryLabel: 'Classification',
+      items: [
+        { key: 'missing', value: 30 },
+        { key: 'absent', value: 'c' },
+        { key: 'away', value: 7 },
+      ],
+    });
     if (chart.kind !== 'vega-lite') throw new Error('not vega-lite');
     const svg = await renderSvg(chart.spec);
     expect(svg.startsWith('<svg')).toBe(true);

@@ -79,9 +79,20 @@ describe('the other paths', () => {
   it('page models: the data page is refused to the board by the server and by the library', async () => {
     expect((await raw(board.url, { path: '/api/pages/data?period=2025-Q1' })).status).toBe(403);
     await withDb(db, { readOnly: true }, async (d) => {
-      await expect(buildPage(d, { page: 'data', area: 'all', period: '2025-Q1', ages: '0-17', role: 'board', refresh: { refresh_id: 'r', finished_at: null } })).rejects.toThrow(ForbiddenError);
-      await expect(readMeasures(d, { period: '2025-Q1', area: 'all', role: 'commissioner', ids: ['timeliness'] })).rejects.toThrow(/timeliness is for the analyst only/);
-      const page = await buildPage(d, { page: 'overview', area: 'all', period: '2025-Q1', ages: '0-17', role: 'board', refresh: { refresh_id: 'r', finished_at: null } });
+      await expect(
+        buildPage(d, { page: 'data', area: 'all', period: '2025-Q1', ages: '0-17', role: 'board', refresh: { refresh_id: 'r', finished_at: null } }),
+      ).rejects.toThrow(ForbiddenError);
+      await expect(readMeasures(d, { period: '2025-Q1', area: 'all', role: 'commissioner', ids: ['timeliness'] })).rejects.toThrow(
+        /timeliness is for the analyst only/,
+      );
+      const page = await buildPage(d, {
+        page: 'overview',
+        area: 'all',
+        period: '2025-Q1',
+        ages: '0-17',
+        role: 'board',
+        refresh: { refresh_id: 'r', finished_at: null },
+      });
       expect(JSON.stringify(page)).not.toMatch(/load_summary|completeness|timeliness|referrals\.csv/);
     });
   });
@@ -98,16 +109,25 @@ describe('the other paths', () => {
 
   it('met measures: absent for the board unless asked, refused when asked (exit 2)', () => {
     const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
-    const all = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--role', 'board', '--trend', '0', '--json'], { env, encoding: 'utf-8' });
+    const all = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--role', 'board', '--trend', '0', '--json'], {
+      env,
+      encoding: 'utf-8',
+    });
     expect(all.status).toBe(0);
     const measures = JSON.parse(all.stdout).measures as Record<string, unknown>;
     for (const id of DQ) expect(measures).not.toHaveProperty(id);
     expect(measures).toHaveProperty('missing_episodes');
-    const asked = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--role', 'board', '--ids', 'load_summary'], { env, encoding: 'utf-8' });
+    const asked = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--role', 'board', '--ids', 'load_summary'], {
+      env,
+      encoding: 'utf-8',
+    });
     expect(asked.status).toBe(2);
     expect(asked.stderr).toMatch(/met measures: load_summary is for the analyst only/);
     expect(asked.stdout).toBe('');
-    const analystRun = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--ids', 'load_summary', '--json'], { env, encoding: 'utf-8' });
+    const analystRun = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2025-Q1', '--ids', 'load_summary', '--json'], {
+      env,
+      encoding: 'utf-8',
+    });
     expect(analystRun.status).toBe(0);
     expect(JSON.parse(analystRun.stdout).measures.load_summary.rows.length).toBeGreaterThan(0);
   });

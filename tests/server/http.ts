@@ -10,27 +10,34 @@ export interface RawAnswer {
   json: Record<string, any>;
 }
 
-export function raw(
-  url: string,
-  o: { method?: string; path: string; headers?: Record<string, string | number>; body?: Buffer | string },
-): Promise<RawAnswer> {
+export function raw(url: string, o: { method?: string; path: string; headers?: Record<string, string | number>; body?: Buffer | string }): Promise<RawAnswer> {
   const u = new URL(url);
   return new Promise((ok, fail) => {
-    const req = request({ host: u.hostname, port: Number(u.port), method: o.method ?? 'GET', path: o.path, headers: o.headers ?? {}, setHost: !(o.headers && Object.keys(o.headers).some((h) => h.toLowerCase() === 'host')) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf-8');
-        let json: Record<string, any> = {};
-        try {
-          json = JSON.parse(text) as Record<string, any>;
-        } catch {
-          // not JSON: the test reads text
-        }
-        ok({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-      res.on('error', fail);
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        method: o.method ?? 'GET',
+        path: o.path,
+        headers: o.headers ?? {},
+        setHost: !(o.headers && Object.keys(o.headers).some((h) => h.toLowerCase() === 'host')),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf-8');
+          let json: Record<string, any> = {};
+          try {
+            json = JSON.parse(text) as Record<string, any>;
+          } catch {
+            // not JSON: the test reads text
+          }
+          ok({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+        res.on('error', fail);
+      },
+    );
     req.on('error', fail);
     if (o.body !== undefined) req.write(o.body);
     req.end();
@@ -46,7 +53,12 @@ export function multipart(
   for (const p of parts) {
     // filenameStar: an RFC 5987 extended name (UTF-8'', percent-encoded), as some clients send.
     const disp = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}${p.filenameStar !== undefined ? `; filename*=UTF-8''${p.filenameStar}` : ''}`;
-    out.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename !== undefined || p.filenameStar !== undefined ? `Content-Type: ${p.type ?? 'text/csv'}\r\n` : ''}\r\n`, 'latin1'));
+    out.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.filename !== undefined || p.filenameStar !== undefined ? `Content-Type: ${p.type ?? 'text/csv'}\r\n` : ''}\r\n`,
+        'latin1',
+      ),
+    );
     out.push(typeof p.content === 'string' ? Buffer.from(p.content, 'utf-8') : p.content);
     out.push(Buffer.from('\r\n'));
   }

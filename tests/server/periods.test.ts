@@ -18,7 +18,9 @@ beforeAll(async () => {
   const dir = tempDir('met-periods-');
   const db = join(dir, 'met.duckdb');
   // Five episodes, one a month from January to May 2025: three in 2025-Q1, two in 2025-Q2.
-  const rows = ['01', '02', '03', '04', '05'].map((m, i) => episode({ episode_id: `E${i + 1}`, reported_at: `2025-${m}-10 09:00`, returned_at: `2025-${m}-10 21:00` }));
+  const rows = ['01', '02', '03', '04', '05'].map((m, i) =>
+    episode({ episode_id: `E${i + 1}`, reported_at: `2025-${m}-10 09:00`, returned_at: `2025-${m}-10 21:00` }),
+  );
   const folder = writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows) });
   expect((await load({ inDir: folder, db })).report.status).toBe('loaded');
   // As an old warehouse would be: a row dated 2100-12-31 among the episodes, measures built
@@ -85,14 +87,17 @@ describe('a far-future row in the warehouse', () => {
     expect(r.json.error).toMatch(RANGE);
   });
 
-  it.each(['/api/measures?period=2100-Q4', '/api/measures?period=FY2100-01', '/api/measures?period=1900-Q1', '/api/measures?period=FY1900-01', '/api/pages/overview?period=2100-Q4'])(
-    'refuses %s with a 400 that gives the range (board)',
-    async (path) => {
-      const r = await get(board, path);
-      expect(r.status).toBe(400);
-      expect(r.json.error).toMatch(RANGE);
-    },
-  );
+  it.each([
+    '/api/measures?period=2100-Q4',
+    '/api/measures?period=FY2100-01',
+    '/api/measures?period=1900-Q1',
+    '/api/measures?period=FY1900-01',
+    '/api/pages/overview?period=2100-Q4',
+  ])('refuses %s with a 400 that gives the range (board)', async (path) => {
+    const r = await get(board, path);
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatch(RANGE);
+  });
 
   it('serves a period that runs past the data, but not the refresh, as incomplete', async () => {
     const r = await get(analyst, '/api/measures?period=2025-Q3&ids=missing_episodes&trend=0');

@@ -6,10 +6,14 @@ import { withoutPseudonyms } from '../../server/app.js';
 
 describe('quarantine reasons', () => {
   it('withhold a pseudonym quoted in a repeated-key reason', () => {
-    expect(withoutPseudonyms('ssda903_missing', 'child 3HobcGj6-gsKvwOO7duXKR, mis_start 30/04/2022 repeats an earlier row (line 10); the first row is kept')).toBe(
-      'child (pseudonym withheld), mis_start 30/04/2022 repeats an earlier row (line 10); the first row is kept',
+    expect(
+      withoutPseudonyms('ssda903_missing', 'child 3HobcGj6-gsKvwOO7duXKR, mis_start 30/04/2022 repeats an earlier row (line 10); the first row is kept'),
+    ).toBe('child (pseudonym withheld), mis_start 30/04/2022 repeats an earlier row (line 10); the first row is kept');
+    expect(withoutPseudonyms('ssda903_header', 'child abc repeats an earlier row (line 3); the first row is kept')).toBe(
+      'child (pseudonym withheld) repeats an earlier row (line 3); the first row is kept',
     );
-    expect(withoutPseudonyms('ssda903_header', 'child abc repeats an earlier row (line 3); the first row is kept')).toBe('child (pseudonym withheld) repeats an earlier row (line 3); the first row is kept');
-    expect(withoutPseudonyms('population', 'year 2021, area Portsmouth repeats an earlier row (line 1)')).toBe('year 2021, area Portsmouth repeats an earlier row (line 1)');
+    expect(withoutPseudonyms('population', 'year 2021, area Portsmouth repeats an earlier row (line 1)')).toBe(
+      'year 2021, area Portsmouth repeats an earlier row (line 1)',
+    );
   });
 });

@@ -82,7 +82,9 @@ describe('a refresh while the server runs', () => {
     expect(refused_uploads).toEqual([{ file: 'an unknown file (a name of 9 characters)', reason: expect.stringContaining('not a file of the data contract') }]);
 
     // Polled until the job has ended, bounded by a count of polls rather than a time.
-    let status: { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } } | undefined;
+    let status:
+      | { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } }
+      | undefined;
     for (let i = 0; i < 6000; i++) {
       status = (await (await fetch(`${server.url}/api/refresh/${job}`)).json()) as typeof status;
       if (status!.state !== 'running') break;
@@ -102,7 +104,9 @@ describe('a refresh while the server runs', () => {
     form.append('files', new Blob(['a,b\n1,2\n']), 'names.csv');
     const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { origin: server.url } });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^no file could be used: an unknown file \(a name of 9 characters\) \(not a file of the data contract/);
+    expect(((await res.json()) as { error: string }).error).toMatch(
+      /^no file could be used: an unknown file \(a name of 9 characters\) \(not a file of the data contract/,
+    );
     expect((await fetch(server.url + '/api/refresh/not-a-job')).status).toBe(404);
   });
 });

@@ -147,7 +147,9 @@ describe('an upload over the cap', () => {
   it('is cut off at the cap when sent without a Content-Length, holding no more than the cap', async () => {
     const u = new URL(server.url);
     const { type } = multipart([]);
-    const head = Buffer.from(`--met-test-boundary-7MA4YWxk\r\nContent-Disposition: form-data; name="files"; filename="missing_episodes.csv"\r\nContent-Type: text/csv\r\n\r\n${EPISODE_HEADER}\r\n`);
+    const head = Buffer.from(
+      `--met-test-boundary-7MA4YWxk\r\nContent-Disposition: form-data; name="files"; filename="missing_episodes.csv"\r\nContent-Type: text/csv\r\n\r\n${EPISODE_HEADER}\r\n`,
+    );
     const lines = Buffer.alloc(64 * 1024, '\n');
     const limit = 64 * MB;
     const baseline = process.memoryUsage().arrayBuffers;
@@ -156,7 +158,13 @@ describe('an upload over the cap', () => {
     let sent = 0;
     const result = await new Promise<{ status: number; error: string; sentBefore: number }>((ok, fail) => {
       let answered: { status: number; error: string; sentBefore: number } | null = null;
-      const req = request({ host: u.hostname, port: Number(u.port), method: 'POST', path: '/api/refresh', headers: { ...same, 'content-type': type, 'transfer-encoding': 'chunked' } });
+      const req = request({
+        host: u.hostname,
+        port: Number(u.port),
+        method: 'POST',
+        path: '/api/refresh',
+        headers: { ...same, 'content-type': type, 'transfer-encoding': 'chunked' },
+      });
       req.on('response', (res) => {
         const sentBefore = sent;
         const chunks: Buffer[] = [];
@@ -210,8 +218,18 @@ describe('malformed requests get 4xx, never 500', () => {
   const good = file('missing_episodes.csv');
   type Case = [string, { path?: string; method?: string; headers?: Record<string, string>; body?: Buffer | string }, number, RegExp];
   const cases: Case[] = [
-    ['a NUL in a file name (encoded)', { body: multipart([{ name: 'files', filename: 'x.csv', filenameStar: 'missing_episodes.csv%00.txt', content: 'x' }]).body }, 400, /may not contain control characters/],
-    ['a bell in a file name (encoded)', { body: multipart([{ name: 'files', filename: 'x.csv', filenameStar: 'missing_%07episodes.csv', content: 'x' }]).body }, 400, /may not contain control characters/],
+    [
+      'a NUL in a file name (encoded)',
+      { body: multipart([{ name: 'files', filename: 'x.csv', filenameStar: 'missing_episodes.csv%00.txt', content: 'x' }]).body },
+      400,
+      /may not contain control characters/,
+    ],
+    [
+      'a bell in a file name (encoded)',
+      { body: multipart([{ name: 'files', filename: 'x.csv', filenameStar: 'missing_%07episodes.csv', content: 'x' }]).body },
+      400,
+      /may not contain control characters/,
+    ],
     ['a line break in a file name (escaped as browsers do)', { body: file('missing_%0Aepisodes.csv').body }, 400, /may not contain control characters/],
     ['a raw NUL byte in a part header', { body: file('missing_episodes.csv\u0000.txt').body }, 400, /not well-formed multipart/],
     ['a path in a file name', { body: file('../../etc/missing_episodes.csv').body }, 400, /may not contain \/ or \\/],
@@ -223,13 +241,38 @@ describe('malformed requests get 4xx, never 500', () => {
     ['an unknown encoding', { headers: { 'content-encoding': 'x-<script>' }, body: good.body }, 415, /an encoding is not accepted/],
     ['multipart without a boundary', { headers: { 'content-type': 'multipart/form-data' }, body: good.body }, 400, /not well-formed multipart/],
     ['multipart cut short', { body: good.body.subarray(0, good.body.length - 40) }, 400, /not well-formed multipart/],
-    ['multipart with a broken part header', { body: `--${B}\r\nContent-Disposition form-data name\r\n\r\nx\r\n--${B}--\r\n` }, 400, /not well-formed multipart|the upload was refused/],
+    [
+      'multipart with a broken part header',
+      { body: `--${B}\r\nContent-Disposition form-data name\r\n\r\nx\r\n--${B}--\r\n` },
+      400,
+      /not well-formed multipart|the upload was refused/,
+    ],
     ['invalid JSON', { headers: { 'content-type': 'application/json' }, body: '{"files": [' }, 415, /send the extracts as multipart\/form-data/],
     ['a plain-text body', { headers: { 'content-type': 'text/plain' }, body: 'population.csv' }, 415, /multipart\/form-data/],
-    ['a file in another field', { body: multipart([{ name: 'upload', filename: 'missing_episodes.csv', content: 'x' }]).body }, 400, /the upload was refused: a file was sent in another field than 'files'/],
-    ['too many fields', { body: multipart(Array.from({ length: 8 }, (_, i) => ({ name: `f${i}`, content: 'x' }))).body }, 400, /the upload was refused: Too many (fields|parts)/],
+    [
+      'a file in another field',
+      { body: multipart([{ name: 'upload', filename: 'missing_episodes.csv', content: 'x' }]).body },
+      400,
+      /the upload was refused: a file was sent in another field than 'files'/,
+    ],
+    [
+      'too many fields',
+      { body: multipart(Array.from({ length: 8 }, (_, i) => ({ name: `f${i}`, content: 'x' }))).body },
+      400,
+      /the upload was refused: Too many (fields|parts)/,
+    ],
     ['an overlong field', { body: multipart([{ name: 'area', content: 'x'.repeat(5000) }]).body }, 400, /the upload was refused: Field value too long/],
-    ['an unknown area', { body: multipart([{ name: 'area', content: 'Atlantis' }, { name: 'files', filename: 'missing_episodes.csv', content: episodes(episode()) }]).body }, 400, /area 'Atlantis' is not known/],
+    [
+      'an unknown area',
+      {
+        body: multipart([
+          { name: 'area', content: 'Atlantis' },
+          { name: 'files', filename: 'missing_episodes.csv', content: episodes(episode()) },
+        ]).body,
+      },
+      400,
+      /area 'Atlantis' is not known/,
+    ],
     ['a bad percent-encoding in the path', { method: 'GET', path: '/api/pages/%E0%A4%A' }, 400, /could not be read/],
   ];
 

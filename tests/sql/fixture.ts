@@ -28,23 +28,126 @@ const row = (base: Over) => (over: Over) => ({ ...base, ...over });
 export const ep = (id: string, child: string, reported: string, returned: string, over: Over = {}) =>
   episode({ episode_id: id, child_ref: child, reported_at: reported, returned_at: returned, ...over });
 
-export const RISK_HEADER = ['assessment_id', 'child_ref', 'dob', 'sex', 'ethnicity', 'looked_after', 'area', 'locality', 'agency', 'assessed_at', 'exploitation_type', 'score', 'level'] as const;
-export const risk = row({ assessment_id: 'RA1', child_ref: 'C1', dob: '2010-05-01', sex: 'F', ethnicity: 'White', looked_after: 'N', area: 'Southampton', locality: '', agency: 'police', assessed_at: '2025-02-01', exploitation_type: 'CSE', score: '', level: 'medium' });
+export const RISK_HEADER = [
+  'assessment_id',
+  'child_ref',
+  'dob',
+  'sex',
+  'ethnicity',
+  'looked_after',
+  'area',
+  'locality',
+  'agency',
+  'assessed_at',
+  'exploitation_type',
+  'score',
+  'level',
+] as const;
+export const risk = row({
+  assessment_id: 'RA1',
+  child_ref: 'C1',
+  dob: '2010-05-01',
+  sex: 'F',
+  ethnicity: 'White',
+  looked_after: 'N',
+  area: 'Southampton',
+  locality: '',
+  agency: 'police',
+  assessed_at: '2025-02-01',
+  exploitation_type: 'CSE',
+  score: '',
+  level: 'medium',
+});
 
-export const REFERRAL_HEADER = ['referral_id', 'child_ref', 'dob', 'sex', 'ethnicity', 'area', 'locality', 'received_at', 'referrer', 'factors', 'outcome'] as const;
-export const referral = row({ referral_id: 'RF1', child_ref: 'C1', dob: '2010-05-01', sex: 'F', ethnicity: 'White', area: 'Southampton', locality: '', received_at: '2025-02-01', referrer: 'police', factors: '11A', outcome: 'assessment' });
+export const REFERRAL_HEADER = [
+  'referral_id',
+  'child_ref',
+  'dob',
+  'sex',
+  'ethnicity',
+  'area',
+  'locality',
+  'received_at',
+  'referrer',
+  'factors',
+  'outcome',
+] as const;
+export const referral = row({
+  referral_id: 'RF1',
+  child_ref: 'C1',
+  dob: '2010-05-01',
+  sex: 'F',
+  ethnicity: 'White',
+  area: 'Southampton',
+  locality: '',
+  received_at: '2025-02-01',
+  referrer: 'police',
+  factors: '11A',
+  outcome: 'assessment',
+});
 
-export const NRM_HEADER = ['nrm_id', 'child_ref', 'dob', 'sex', 'nationality', 'area', 'referred_at', 'first_responder', 'exploitation_type', 'reasonable_grounds', 'conclusive_grounds'] as const;
-export const nrm = row({ nrm_id: 'N1', child_ref: 'C1', dob: '2010-05-01', sex: 'F', nationality: 'British', area: 'Southampton', referred_at: '2025-02-01', first_responder: 'police', exploitation_type: 'sexual', reasonable_grounds: '', conclusive_grounds: '' });
+export const NRM_HEADER = [
+  'nrm_id',
+  'child_ref',
+  'dob',
+  'sex',
+  'nationality',
+  'area',
+  'referred_at',
+  'first_responder',
+  'exploitation_type',
+  'reasonable_grounds',
+  'conclusive_grounds',
+] as const;
+export const nrm = row({
+  nrm_id: 'N1',
+  child_ref: 'C1',
+  dob: '2010-05-01',
+  sex: 'F',
+  nationality: 'British',
+  area: 'Southampton',
+  referred_at: '2025-02-01',
+  first_responder: 'police',
+  exploitation_type: 'sexual',
+  reasonable_grounds: '',
+  conclusive_grounds: '',
+});
 
 export const RHI_HEADER = ['rhi_id', 'episode_id', 'child_ref', 'offered_at', 'completed_at', 'outcome', 'provider', 'exploitation_disclosed'] as const;
-export const interview = row({ rhi_id: 'R1', episode_id: 'E1', child_ref: 'C1', offered_at: '', completed_at: '', outcome: 'completed', provider: 'Barnardos', exploitation_disclosed: 'N' });
+export const interview = row({
+  rhi_id: 'R1',
+  episode_id: 'E1',
+  child_ref: 'C1',
+  offered_at: '',
+  completed_at: '',
+  outcome: 'completed',
+  provider: 'Barnardos',
+  exploitation_disclosed: 'N',
+});
 
 export const CPI_HEADER = ['cpi_id', 'submitted_at', 'agency', 'area', 'locality', 'location_type', 'theme', 'child_ref', 'offender_ref'] as const;
-export const cpi = row({ cpi_id: 'CPI1', submitted_at: '2025-02-01', agency: 'police', area: 'Southampton', locality: 'Bargate', location_type: 'park', theme: 'CSE', child_ref: '', offender_ref: '' });
+export const cpi = row({
+  cpi_id: 'CPI1',
+  submitted_at: '2025-02-01',
+  agency: 'police',
+  area: 'Southampton',
+  locality: 'Bargate',
+  location_type: 'park',
+  theme: 'CSE',
+  child_ref: '',
+  offender_ref: '',
+});
 
 export const DISRUPTION_HEADER = ['disruption_id', 'offender_ref', 'area', 'locality', 'action_date', 'action_type', 'theme'] as const;
-export const disruption = row({ disruption_id: 'D1', offender_ref: 'O1', area: 'Southampton', locality: '', action_date: '2025-02-01', action_type: 'arrest', theme: 'CSE' });
+export const disruption = row({
+  disruption_id: 'D1',
+  offender_ref: 'O1',
+  area: 'Southampton',
+  locality: '',
+  action_date: '2025-02-01',
+  action_type: 'arrest',
+  theme: 'CSE',
+});
 
 export const SSDA903_HEADER = ['CHILD', 'DOB', 'MISSING', 'MIS_START', 'MIS_END'] as const;
 

@@ -3,7 +3,24 @@
 // profile, transitions, service gaps and the _per_10k companions.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NRM_HEADER, REFERRAL_HEADER, RHI_HEADER, RISK_HEADER, by, csv, episode, episodes, interview, loadWarehouse, nrm, read, referral, risk, rows, value } from './fixture.js';
+import {
+  NRM_HEADER,
+  REFERRAL_HEADER,
+  RHI_HEADER,
+  RISK_HEADER,
+  by,
+  csv,
+  episode,
+  episodes,
+  interview,
+  loadWarehouse,
+  nrm,
+  read,
+  referral,
+  risk,
+  rows,
+  value,
+} from './fixture.js';
 
 /** The fixtures' periods outlast their few events, so that warning is left aside here. */
 const notIncomplete = (w: string) => !w.includes('runs past the latest episode');
@@ -48,23 +65,100 @@ beforeAll(async () => {
       'missing_episodes.csv': episodes(
         // I1 (F, born 2011-01-20: 13 on 10 January, 14 from 20 January): Bargate, White,
         // disabled, looked after.
-        episode({ episode_id: 'IE1', child_ref: 'I1', dob: '2011-01-20', sex: 'F', ethnicity: 'White', disability: 'Y', looked_after: 'Y', locality: 'Bargate', reported_at: '2025-01-10 10:00', returned_at: '2025-01-10 14:00' }),
+        episode({
+          episode_id: 'IE1',
+          child_ref: 'I1',
+          dob: '2011-01-20',
+          sex: 'F',
+          ethnicity: 'White',
+          disability: 'Y',
+          looked_after: 'Y',
+          locality: 'Bargate',
+          reported_at: '2025-01-10 10:00',
+          returned_at: '2025-01-10 14:00',
+        }),
         // I2 (M, born 2012-06-01): Bargate, Black.
-        episode({ episode_id: 'IE2', child_ref: 'I2', dob: '2012-06-01', sex: 'M', ethnicity: 'Black', disability: '', looked_after: 'N', locality: 'Bargate', reported_at: '2025-01-05 10:00', returned_at: '2025-01-05 14:00' }),
+        episode({
+          episode_id: 'IE2',
+          child_ref: 'I2',
+          dob: '2012-06-01',
+          sex: 'M',
+          ethnicity: 'Black',
+          disability: '',
+          looked_after: 'N',
+          locality: 'Bargate',
+          reported_at: '2025-01-05 10:00',
+          returned_at: '2025-01-05 14:00',
+        }),
         // I4 (F, born 2016-01-01): Portswood, Mixed; an interview completed in time (below).
-        episode({ episode_id: 'IE4', child_ref: 'I4', dob: '2016-01-01', sex: 'F', ethnicity: 'Mixed', disability: '', looked_after: '', locality: 'Portswood', reported_at: '2025-02-01 10:00', returned_at: '2025-02-01 12:00' }),
+        episode({
+          episode_id: 'IE4',
+          child_ref: 'I4',
+          dob: '2016-01-01',
+          sex: 'F',
+          ethnicity: 'Mixed',
+          disability: '',
+          looked_after: '',
+          locality: 'Portswood',
+          reported_at: '2025-02-01 10:00',
+          returned_at: '2025-02-01 12:00',
+        }),
         // I7: a young adult (born 2005-01-01, 20), Portswood.
-        episode({ episode_id: 'IE7', child_ref: 'I7', dob: '2005-01-01', locality: 'Portswood', reported_at: '2025-02-10 10:00', returned_at: '2025-02-10 12:00' }),
+        episode({
+          episode_id: 'IE7',
+          child_ref: 'I7',
+          dob: '2005-01-01',
+          locality: 'Portswood',
+          reported_at: '2025-02-10 10:00',
+          returned_at: '2025-02-10 12:00',
+        }),
         // I16: started in December 2024 (no MET event in Q1), returned in January; no locality.
         episode({ episode_id: 'IE16', child_ref: 'I16', locality: '', reported_at: '2024-12-20 10:00', returned_at: '2025-01-02 10:00' }),
         // I20: Isle of Wight, a missing episode and nothing else.
-        episode({ episode_id: 'IE20', child_ref: 'I20', area: 'Isle of Wight', locality: 'Ryde', reported_at: '2025-03-01 10:00', returned_at: '2025-03-01 12:00' }),
+        episode({
+          episode_id: 'IE20',
+          child_ref: 'I20',
+          area: 'Isle of Wight',
+          locality: 'Ryde',
+          reported_at: '2025-03-01 10:00',
+          returned_at: '2025-03-01 12:00',
+        }),
       ),
-      'return_interviews.csv': csv(RHI_HEADER, [interview({ rhi_id: 'RI4', episode_id: 'IE4', child_ref: 'I4', offered_at: '2025-02-01 13:00', completed_at: '2025-02-02 10:00', outcome: 'completed' })]),
+      'return_interviews.csv': csv(RHI_HEADER, [
+        interview({
+          rhi_id: 'RI4',
+          episode_id: 'IE4',
+          child_ref: 'I4',
+          offered_at: '2025-02-01 13:00',
+          completed_at: '2025-02-02 10:00',
+          outcome: 'completed',
+        }),
+      ]),
       'risk_assessments.csv': csv(RISK_HEADER, [
         // I1's latest event in Q1: Portswood, Asian, not looked after.
-        risk({ assessment_id: 'IA1', child_ref: 'I1', dob: '2011-01-20', sex: 'F', ethnicity: 'Asian', looked_after: 'N', locality: 'Portswood', assessed_at: '2025-02-01', level: 'low' }),
-        risk({ assessment_id: 'IA2', child_ref: 'I2', dob: '2012-06-01', sex: 'M', ethnicity: 'Black', looked_after: 'N', locality: 'Bargate', assessed_at: '2025-01-20', level: 'medium', exploitation_type: 'CCE' }),
+        risk({
+          assessment_id: 'IA1',
+          child_ref: 'I1',
+          dob: '2011-01-20',
+          sex: 'F',
+          ethnicity: 'Asian',
+          looked_after: 'N',
+          locality: 'Portswood',
+          assessed_at: '2025-02-01',
+          level: 'low',
+        }),
+        risk({
+          assessment_id: 'IA2',
+          child_ref: 'I2',
+          dob: '2012-06-01',
+          sex: 'M',
+          ethnicity: 'Black',
+          looked_after: 'N',
+          locality: 'Bargate',
+          assessed_at: '2025-01-20',
+          level: 'medium',
+          exploitation_type: 'CCE',
+        }),
         // I3: level none is not a MET event.
         risk({ assessment_id: 'IA3', child_ref: 'I3', assessed_at: '2025-02-01', level: 'none' }),
         // I8: August 2024, high: overdue at 31 March 2025; not a MET event in Q1.
@@ -81,7 +175,17 @@ beforeAll(async () => {
       ]),
       'referrals.csv': csv(REFERRAL_HEADER, [
         // I4's latest event: a referral with 11A (and 9A, not a MET code).
-        referral({ referral_id: 'IR4', child_ref: 'I4', dob: '2016-01-01', sex: 'F', ethnicity: 'Mixed', locality: 'Portswood', received_at: '2025-02-15', referrer: 'school', factors: '9A;11A' }),
+        referral({
+          referral_id: 'IR4',
+          child_ref: 'I4',
+          dob: '2016-01-01',
+          sex: 'F',
+          ethnicity: 'Mixed',
+          locality: 'Portswood',
+          received_at: '2025-02-15',
+          referrer: 'school',
+          factors: '9A;11A',
+        }),
         // I5: no MET code: neither a MET referral nor a MET event.
         referral({ referral_id: 'IR5', child_ref: 'I5', received_at: '2025-02-20', referrer: 'health', factors: '9A;15A' }),
         // Portsmouth (children born 2010-05-01 unless said):
@@ -93,14 +197,72 @@ beforeAll(async () => {
       ]),
       'nrm_referrals.csv': csv(NRM_HEADER, [
         // Southampton.
-        nrm({ nrm_id: 'IN1', child_ref: 'I1', dob: '2011-01-20', sex: 'F', referred_at: '2025-01-15', first_responder: 'police', exploitation_type: 'sexual', reasonable_grounds: 'positive' }),
-        nrm({ nrm_id: 'IN6', child_ref: 'I6', dob: '2008-01-01', sex: 'F', referred_at: '2025-03-01', first_responder: 'local_authority', exploitation_type: 'criminal', reasonable_grounds: 'negative' }),
+        nrm({
+          nrm_id: 'IN1',
+          child_ref: 'I1',
+          dob: '2011-01-20',
+          sex: 'F',
+          referred_at: '2025-01-15',
+          first_responder: 'police',
+          exploitation_type: 'sexual',
+          reasonable_grounds: 'positive',
+        }),
+        nrm({
+          nrm_id: 'IN6',
+          child_ref: 'I6',
+          dob: '2008-01-01',
+          sex: 'F',
+          referred_at: '2025-03-01',
+          first_responder: 'local_authority',
+          exploitation_type: 'criminal',
+          reasonable_grounds: 'negative',
+        }),
         // Portsmouth.
-        nrm({ nrm_id: 'N1', child_ref: 'N1', area: 'Portsmouth', referred_at: '2025-01-10', first_responder: 'police', exploitation_type: 'sexual', reasonable_grounds: 'positive' }),
-        nrm({ nrm_id: 'N2', child_ref: 'N2', area: 'Portsmouth', referred_at: '2025-01-11', first_responder: 'police', exploitation_type: 'criminal', reasonable_grounds: 'negative' }),
-        nrm({ nrm_id: 'N3', child_ref: 'N3', area: 'Portsmouth', referred_at: '2025-01-12', first_responder: 'ngo', exploitation_type: 'criminal', reasonable_grounds: 'pending' }),
-        nrm({ nrm_id: 'N4', child_ref: 'N4', area: 'Portsmouth', referred_at: '2025-01-13', first_responder: 'home_office', exploitation_type: 'labour', reasonable_grounds: '' }),
-        nrm({ nrm_id: 'N5', child_ref: 'N5', area: 'Portsmouth', referred_at: '2025-01-14', first_responder: 'local_authority', exploitation_type: 'mixed', reasonable_grounds: 'positive' }),
+        nrm({
+          nrm_id: 'N1',
+          child_ref: 'N1',
+          area: 'Portsmouth',
+          referred_at: '2025-01-10',
+          first_responder: 'police',
+          exploitation_type: 'sexual',
+          reasonable_grounds: 'positive',
+        }),
+        nrm({
+          nrm_id: 'N2',
+          child_ref: 'N2',
+          area: 'Portsmouth',
+          referred_at: '2025-01-11',
+          first_responder: 'police',
+          exploitation_type: 'criminal',
+          reasonable_grounds: 'negative',
+        }),
+        nrm({
+          nrm_id: 'N3',
+          child_ref: 'N3',
+          area: 'Portsmouth',
+          referred_at: '2025-01-12',
+          first_responder: 'ngo',
+          exploitation_type: 'criminal',
+          reasonable_grounds: 'pending',
+        }),
+        nrm({
+          nrm_id: 'N4',
+          child_ref: 'N4',
+          area: 'Portsmouth',
+          referred_at: '2025-01-13',
+          first_responder: 'home_office',
+          exploitation_type: 'labour',
+          reasonable_grounds: '',
+        }),
+        nrm({
+          nrm_id: 'N5',
+          child_ref: 'N5',
+          area: 'Portsmouth',
+          referred_at: '2025-01-14',
+          first_responder: 'local_authority',
+          exploitation_type: 'mixed',
+          reasonable_grounds: 'positive',
+        }),
       ]),
     },
   });
@@ -255,7 +417,14 @@ describe('group_profile (Southampton, 2025-Q1)', () => {
   // Shares of 4; population shares of Southampton's 2024 0–17 population (5,000);
   // ratio = share / population share, 2 decimals, from the exact counts.
   it('shares, population shares and their ratio', async () => {
-    const got = rows(await read(db, '2025-Q1', 'Southampton'), 'group_profile').map((r) => [r.dimension, r.group, r.children, r.share_pct, r.population_share_pct, r.ratio]);
+    const got = rows(await read(db, '2025-Q1', 'Southampton'), 'group_profile').map((r) => [
+      r.dimension,
+      r.group,
+      r.children,
+      r.share_pct,
+      r.population_share_pct,
+      r.ratio,
+    ]);
     expect(got).toEqual([
       // F: I1, I4, I6 = 3 → 75.0; population 2,000 / 5,000 = 40.0; (3/4) / (2,000/5,000) = 1.875 → 1.88.
       ['sex', 'F', 3, 75, 40, 1.88],
@@ -329,8 +498,26 @@ describe('an area with no population at all', () => {
         'population.csv': 'year,area,locality,sex,age,population\n2024,Southampton,Bargate,F,15,1000\n',
         // B1's latest event: an episode in Bargate (after the NRM referral), returned and
         // interviewed within 72 h.
-        'missing_episodes.csv': episodes(episode({ episode_id: 'BE1', child_ref: 'B1', locality: 'Bargate', found_locality: '', reported_at: '2025-02-10 10:00', returned_at: '2025-02-10 12:00' })),
-        'return_interviews.csv': csv(RHI_HEADER, [interview({ rhi_id: 'BR1', episode_id: 'BE1', child_ref: 'B1', offered_at: '2025-02-10 13:00', completed_at: '2025-02-10 14:00', outcome: 'completed' })]),
+        'missing_episodes.csv': episodes(
+          episode({
+            episode_id: 'BE1',
+            child_ref: 'B1',
+            locality: 'Bargate',
+            found_locality: '',
+            reported_at: '2025-02-10 10:00',
+            returned_at: '2025-02-10 12:00',
+          }),
+        ),
+        'return_interviews.csv': csv(RHI_HEADER, [
+          interview({
+            rhi_id: 'BR1',
+            episode_id: 'BE1',
+            child_ref: 'B1',
+            offered_at: '2025-02-10 13:00',
+            completed_at: '2025-02-10 14:00',
+            outcome: 'completed',
+          }),
+        ]),
         'nrm_referrals.csv': csv(NRM_HEADER, [
           nrm({ nrm_id: 'B1', child_ref: 'B1', area: 'Southampton', referred_at: '2025-02-01' }),
           nrm({ nrm_id: 'B2', child_ref: 'B2', area: 'Isle of Wight', referred_at: '2025-02-01' }),
@@ -362,7 +549,17 @@ describe('an area with no population at all', () => {
     // 1 / 1 → 100.0, both equal to the area's.
     const got = rows(await read(bare, '2025-Q1', 'Southampton'), 'service_gaps');
     expect(got).toEqual([
-      { locality: 'Bargate', area: 'Southampton', met_children: 1, prevalence_per_10k: 10, missing_episodes: 1, rhi_completed_72h_pct: 100, children_at_risk: 0, risk_reviews_overdue: 0, gap: false },
+      {
+        locality: 'Bargate',
+        area: 'Southampton',
+        met_children: 1,
+        prevalence_per_10k: 10,
+        missing_episodes: 1,
+        rhi_completed_72h_pct: 100,
+        children_at_risk: 0,
+        risk_reviews_overdue: 0,
+        gap: false,
+      },
     ]);
   });
 });

@@ -8,7 +8,6 @@ import { SSDA903_HEADER, by, csv, episodes, loadWarehouse, read, value, ep } fro
 // POPULATION's localities: Southampton: Bargate, Bitterne Park, Portswood;
 // Portsmouth: Fratton, Drayton and Farlington; Hampshire: Eastleigh; Isle of Wight: Ryde.
 
-
 describe('missing: counts, breakdowns, ratio, median, still missing, SSDA903 dedupe (2025-Q1)', () => {
   let db: string;
   beforeAll(async () => {
@@ -23,7 +22,12 @@ describe('missing: counts, breakdowns, ratio, median, still missing, SSDA903 ded
             // M2 C1 police absent: 2 h 54 min = 2.9 h.
             ep('M2', 'MC1', '2025-01-20 10:00', '2025-01-20 12:54', { classification: 'absent', looked_after: 'Y', placed_out_of_area: 'N' }),
             // M3 C2 social care away, not looked after, placed_out_of_area empty (not known): 3 h 12 min = 3.2 h.
-            ep('M3', 'MC2', '2025-02-03 08:00', '2025-02-03 11:12', { source: 'social_care', classification: 'away', looked_after: 'N', placed_out_of_area: '' }),
+            ep('M3', 'MC2', '2025-02-03 08:00', '2025-02-03 11:12', {
+              source: 'social_care',
+              classification: 'away',
+              looked_after: 'N',
+              placed_out_of_area: '',
+            }),
             // M4 C3 police missing, placed out of area: 22:00 on 10 March to 01:15 on 12 March = 27.25 h.
             ep('M4', 'MC3', '2025-03-10 22:00', '2025-03-12 01:15', { classification: 'missing', looked_after: 'Y', placed_out_of_area: 'Y' }),
             // M5 C3 again, still missing (no returned_at).
@@ -33,7 +37,11 @@ describe('missing: counts, breakdowns, ratio, median, still missing, SSDA903 ded
             // Portsmouth: eight children P1–P8, one absent episode each, and P1 a second one;
             // each returned after 2 h.
             ...Array.from({ length: 8 }, (_, i) =>
-              ep(`P${i + 1}`, `MP${i + 1}`, `2025-02-1${i} 09:00`, `2025-02-1${i} 11:00`, { area: 'Portsmouth', locality: 'Fratton', classification: 'absent' }),
+              ep(`P${i + 1}`, `MP${i + 1}`, `2025-02-1${i} 09:00`, `2025-02-1${i} 11:00`, {
+                area: 'Portsmouth',
+                locality: 'Fratton',
+                classification: 'absent',
+              }),
             ),
             ep('P9', 'MP1', '2025-03-01 09:00', '2025-03-01 11:00', { area: 'Portsmouth', locality: 'Fratton', classification: 'absent' }),
           ),

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { POPULATION } from '../helpers.js';
 import { RHI_HEADER, SSDA903_HEADER, csv, episodes, interview, loadWarehouse, read, value, ep } from './fixture.js';
 
-const rhi = (id: string, episodeId: string, child: string, over: Record<string, string>) => interview({ rhi_id: id, episode_id: episodeId, child_ref: child, ...over });
+const rhi = (id: string, episodeId: string, child: string, over: Record<string, string>) =>
+  interview({ rhi_id: id, episode_id: episodeId, child_ref: child, ...over });
 
 const HANTS = { area: 'Hampshire', locality: 'Eastleigh' };
 const POMPEY = { area: 'Portsmouth', locality: 'Fratton' };
@@ -86,7 +87,9 @@ beforeAll(async () => {
     {
       // The Isle of Wight's SSDA903 return: W1 away 10–11 February, no interview can name it.
       area: 'Isle of Wight',
-      files: { 'ssda903_missing.csv': csv(SSDA903_HEADER, [{ CHILD: 'HW1', DOB: '01/01/2012', MISSING: 'A', MIS_START: '10/02/2025', MIS_END: '11/02/2025' }]) },
+      files: {
+        'ssda903_missing.csv': csv(SSDA903_HEADER, [{ CHILD: 'HW1', DOB: '01/01/2012', MISSING: 'A', MIS_START: '10/02/2025', MIS_END: '11/02/2025' }]),
+      },
     },
   );
 });

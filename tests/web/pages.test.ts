@@ -41,7 +41,7 @@ if (SKIP_BROWSER) {
 } else if (!existsSync(CHROMIUM)) {
   throw new Error(
     `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      'Install Debian\'s: apt-get install -y chromium (or set MET_CHROMIUM to its path); ' +
+      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
       'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
   );
 }
@@ -132,7 +132,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -159,7 +167,17 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     );
     console.log(`board overview charts rendered in ${Math.round((await ms.jsonValue()) as number)} ms`);
     const tiles = await page.$$eval('.met-tile', (els) => els.map((e) => (e as HTMLElement).dataset.measure));
-    expect(tiles).toEqual(expect.arrayContaining(['met_children', 'missing_episodes', 'repeat_missing_children', 'rhi_completed_72h_pct', 'children_at_risk', 'nrm_referrals', 'disruptions']));
+    expect(tiles).toEqual(
+      expect.arrayContaining([
+        'met_children',
+        'missing_episodes',
+        'repeat_missing_children',
+        'rhi_completed_72h_pct',
+        'children_at_risk',
+        'nrm_referrals',
+        'disruptions',
+      ]),
+    );
     // Each tile says in words (and an icon) whether its latest point is a signal.
     for (const text of await page.$$eval('.met-signal', (els) => els.map((e) => e.textContent ?? ''))) {
       expect(text).toMatch(/Signal|Normal variation|No SPC reading/);
@@ -245,7 +263,11 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     await page.evaluate(() => ((window as unknown as { stayed: number }).stayed = 1));
     // The quarter before the default one (the newest quarters may be only partly covered).
     const period = meta.periods.quarter[meta.periods.quarter.indexOf(meta.default_period) + 1]!;
-    for (const [area, per] of [['Portsmouth', meta.default_period], ['Portsmouth', period], ['Isle of Wight', period]] as const) {
+    for (const [area, per] of [
+      ['Portsmouth', meta.default_period],
+      ['Portsmouth', period],
+      ['Isle of Wight', period],
+    ] as const) {
       const current = await page.$eval('#pick-area', (e) => (e as HTMLSelectElement).value);
       if (current !== area) await page.selectOption('#pick-area', area);
       const curPeriod = await page.$eval('#pick-period', (e) => (e as HTMLSelectElement).value);
@@ -308,7 +330,9 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     await ready(page);
     const options = await page.$$eval('#pick-measure option', (els) => els.map((e) => (e as HTMLSelectElement).value as string));
     expect(options.length).toBeGreaterThan(1);
-    const model = await getJSON<{ charts: { id: string; kind: string }[]; tables: { id: string; rows: Record<string, unknown>[] }[] }>(`${analyst.url}/api/pages/places?area=Southampton`);
+    const model = await getJSON<{ charts: { id: string; kind: string }[]; tables: { id: string; rows: Record<string, unknown>[] }[] }>(
+      `${analyst.url}/api/pages/places?area=Southampton`,
+    );
     const map = model.charts.find((c) => c.kind === 'hexmap')!;
     const choice = options.find((o) => o !== map.id)!;
     const column = choice.slice(map.id.length + 1);
@@ -317,7 +341,9 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     expect(new URL(page.url()).searchParams.get('area')).toBe('Southampton');
     const rows = model.tables.find((t) => t.rows.some((r) => column in r))!.rows;
     await page.waitForFunction((n) => document.querySelectorAll('.met-hex').length === n, rows.length);
-    const hexes = await page.$$eval('.met-hex', (els) => els.map((e) => ({ locality: e.dataset.locality as string, text: e.querySelector('.met-hex__value').textContent as string })));
+    const hexes = await page.$$eval('.met-hex', (els) =>
+      els.map((e) => ({ locality: e.dataset.locality as string, text: e.querySelector('.met-hex__value').textContent as string })),
+    );
     expect(hexes.length).toBe(rows.length);
     for (const x of hexes) {
       const row = rows.find((r) => r.locality === x.locality)!;
@@ -360,11 +386,16 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
       }
       await page.evaluate(AXE);
       const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const axe = (
+          window as unknown as {
+            axe: { run(c: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+          }
+        ).axe;
         const r = await axe.run(document, { resultTypes: ['violations'] });
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
       });
-      for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${p.page}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+      for (const v of violations)
+        if (v.impact === 'serious' || v.impact === 'critical') found.push(`${p.page}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
     }
     expect(found).toEqual([]);
     await page.close();
@@ -394,7 +425,10 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     await page.selectOption('#q-reason', 'unknown locality');
     await page.click('#quarantine-form button[type="submit"]');
     const api = await getJSON<{ total: number }>(`${analyst.url}/api/quarantine?reason=${encodeURIComponent('unknown locality')}&limit=1`);
-    await page.waitForFunction((t) => document.querySelector('#q-results')?.dataset.total === String(t) && !document.querySelector('#q-results[aria-busy]'), api.total);
+    await page.waitForFunction(
+      (t) => document.querySelector('#q-results')?.dataset.total === String(t) && !document.querySelector('#q-results[aria-busy]'),
+      api.total,
+    );
 
     // The demo's whole folder (with its SSDA903 subfolder) passes the check.
     await page.setInputFiles('#upload-folder', extracts);

@@ -37,7 +37,10 @@ export function query(sel: Selection, extra: Record<string, string> = {}): strin
 }
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -76,17 +79,35 @@ function when(iso: string | null | undefined): string {
 
 function drawNav(current: string, sel: Selection, role?: string): void {
   const items = NAV.filter((n) => n.page !== 'data' || !role || role === 'analyst');
-  const nav = h('section', { class: 'govuk-service-navigation met-nav', 'aria-label': 'Pages' },
-    h('div', { class: 'govuk-width-container' },
-      h('div', { class: 'govuk-service-navigation__container' },
-        h('nav', { 'aria-label': 'Dashboard pages', class: 'govuk-service-navigation__wrapper' },
-          h('ul', { class: 'govuk-service-navigation__list' },
+  const nav = h(
+    'section',
+    { class: 'govuk-service-navigation met-nav', 'aria-label': 'Pages' },
+    h(
+      'div',
+      { class: 'govuk-width-container' },
+      h(
+        'div',
+        { class: 'govuk-service-navigation__container' },
+        h(
+          'nav',
+          { 'aria-label': 'Dashboard pages', class: 'govuk-service-navigation__wrapper' },
+          h(
+            'ul',
+            { class: 'govuk-service-navigation__list' },
             items.map((n) => {
               const active = n.page === current;
-              const a = h('a', { class: 'govuk-service-navigation__link', href: n.file + query(sel), 'aria-current': active ? 'page' : null, 'data-nav': n.page },
-                active ? h('strong', { class: 'govuk-service-navigation__active-fallback' }, n.label) : n.label);
+              const a = h(
+                'a',
+                { class: 'govuk-service-navigation__link', href: n.file + query(sel), 'aria-current': active ? 'page' : null, 'data-nav': n.page },
+                active ? h('strong', { class: 'govuk-service-navigation__active-fallback' }, n.label) : n.label,
+              );
               return h('li', { class: `govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}` }, a);
-            }))))));
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
   $('met-nav').replaceChildren(nav);
   document.querySelector<HTMLAnchorElement>('.met-header__name')?.setAttribute('href', `/${query(sel)}`);
 }
@@ -114,18 +135,43 @@ function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => voi
   const area = sel.area ?? 'all';
   const period = sel.period ?? meta.default_period;
   const ages = sel.ages ?? '0-17';
-  const areaSel = h('select', { class: 'govuk-select', id: 'pick-area', name: 'area' }, meta.areas.map((a) => option(a, AREA_LABEL(a), a === area)));
-  const groups: [keyof Meta['periods'], string][] = [['quarter', 'Quarters'], ['month', 'Months'], ['fy', 'Financial years'], ['year', 'Calendar years']];
-  const periodSel = h('select', { class: 'govuk-select', id: 'pick-period', name: 'period' },
-    groups.map(([k, label]) => h('optgroup', { label }, (meta.periods[k] ?? []).map((p) => option(p, periodLabel(p), p === period)))));
-  const agesSel = h('select', { class: 'govuk-select', id: 'pick-ages', name: 'ages' }, meta.age_scopes.map((a) => option(a, AGES_LABEL[a] ?? a, a === ages)));
+  const areaSel = h(
+    'select',
+    { class: 'govuk-select', id: 'pick-area', name: 'area' },
+    meta.areas.map((a) => option(a, AREA_LABEL(a), a === area)),
+  );
+  const groups: [keyof Meta['periods'], string][] = [
+    ['quarter', 'Quarters'],
+    ['month', 'Months'],
+    ['fy', 'Financial years'],
+    ['year', 'Calendar years'],
+  ];
+  const periodSel = h(
+    'select',
+    { class: 'govuk-select', id: 'pick-period', name: 'period' },
+    groups.map(([k, label]) =>
+      h(
+        'optgroup',
+        { label },
+        (meta.periods[k] ?? []).map((p) => option(p, periodLabel(p), p === period)),
+      ),
+    ),
+  );
+  const agesSel = h(
+    'select',
+    { class: 'govuk-select', id: 'pick-ages', name: 'ages' },
+    meta.age_scopes.map((a) => option(a, AGES_LABEL[a] ?? a, a === ages)),
+  );
   const field = (id: string, label: string, control: HTMLElement): HTMLElement =>
     h('div', { class: 'govuk-form-group met-picker' }, h('label', { class: 'govuk-label govuk-label--s', for: id }, label), control);
-  const form = h('form', { class: 'met-pickers', method: 'get', action: '', 'aria-label': 'Choose what to show' },
+  const form = h(
+    'form',
+    { class: 'met-pickers', method: 'get', action: '', 'aria-label': 'Choose what to show' },
     field('pick-area', 'Area', areaSel),
     field('pick-period', 'Period', periodSel),
     field('pick-ages', 'Ages', agesSel),
-    h('div', { class: 'govuk-form-group met-picker met-picker--go' }, h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary' }, 'Show')));
+    h('div', { class: 'govuk-form-group met-picker met-picker--go' }, h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary' }, 'Show')),
+  );
   const read = (): Selection => ({ area: areaSel.value, period: periodSel.value, ages: agesSel.value });
   form.addEventListener('change', () => onChange(read()));
   form.addEventListener('submit', (e) => {
@@ -149,12 +195,15 @@ function drawStatus(meta: Meta, model: PageModel | null): void {
   const refresh = model?.refresh ?? meta.refresh;
   const role = model?.role ?? meta.role;
   $('met-status').replaceChildren(
-    h('p', { class: 'govuk-body-s met-status__line' },
+    h(
+      'p',
+      { class: 'govuk-body-s met-status__line' },
       h('strong', { class: 'govuk-tag govuk-tag--grey met-role', 'data-role': role }, `Viewing as: ${role}`),
       ' ',
       refresh ? h('span', { 'data-refresh': refresh.refresh_id }, `Data refresh ${refresh.refresh_id}, ${when(refresh.finished_at)}.`) : 'No refresh yet.',
       ' ',
-      h('span', { class: 'met-version' }, `Version ${meta.version}.`)),
+      h('span', { class: 'met-version' }, `Version ${meta.version}.`),
+    ),
     meta.role_note ? h('p', { class: 'govuk-body-s met-status__note' }, meta.role_note) : '',
     sourcesLine(meta),
   );
@@ -165,47 +214,84 @@ function sourcesLine(meta: Meta): HTMLElement | string {
   const sources = meta.refresh?.sources ?? [];
   if (sources.length === 0) return '';
   const label = (s: string) => s.replace(/_/g, ' ').replace(/^ssda903 missing$/, 'SSDA903 return');
-  return h('details', { class: 'govuk-details govuk-!-margin-bottom-2 met-sources' },
+  return h(
+    'details',
+    { class: 'govuk-details govuk-!-margin-bottom-2 met-sources' },
     h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, 'How current each source is')),
-    h('div', { class: 'govuk-details__text' },
-      h('ul', { class: 'govuk-list govuk-body-s' },
-        sources.map((s) => h('li', {}, `${label(s.source)}: latest event ${s.latest_event}, loaded ${s.refreshed}`)))));
+    h(
+      'div',
+      { class: 'govuk-details__text' },
+      h(
+        'ul',
+        { class: 'govuk-list govuk-body-s' },
+        sources.map((s) => h('li', {}, `${label(s.source)}: latest event ${s.latest_event}, loaded ${s.refreshed}`)),
+      ),
+    ),
+  );
 }
 
 export function errorSummary(title: string, items: { text: string; href?: string }[]): HTMLElement {
-  const box = h('div', { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary', tabindex: '-1' },
-    h('div', { role: 'alert' },
+  const box = h(
+    'div',
+    { class: 'govuk-error-summary', 'data-module': 'govuk-error-summary', tabindex: '-1' },
+    h(
+      'div',
+      { role: 'alert' },
       h('h2', { class: 'govuk-error-summary__title' }, title),
-      h('div', { class: 'govuk-error-summary__body' },
-        h('ul', { class: 'govuk-list govuk-error-summary__list' },
-          items.map((i) => h('li', {}, i.href ? h('a', { href: i.href }, i.text) : i.text))))));
+      h(
+        'div',
+        { class: 'govuk-error-summary__body' },
+        h(
+          'ul',
+          { class: 'govuk-list govuk-error-summary__list' },
+          items.map((i) => h('li', {}, i.href ? h('a', { href: i.href }, i.text) : i.text)),
+        ),
+      ),
+    ),
+  );
   return box;
 }
 
 /** The blocks every page model has: the selection in words, warnings, commentary, the legend. */
 export function standardHead(model: PageModel): HTMLElement[] {
   const out: HTMLElement[] = [];
-  out.push(h('p', { class: 'govuk-body-l met-selection', 'data-selection': `${model.area}|${model.period}|${model.ages}` },
-    `${AREA_LABEL(model.area)}, ${model.period_label ?? periodLabel(model.period)}, ${AGES_LABEL[model.ages] ?? model.ages}.`));
+  out.push(
+    h(
+      'p',
+      { class: 'govuk-body-l met-selection', 'data-selection': `${model.area}|${model.period}|${model.ages}` },
+      `${AREA_LABEL(model.area)}, ${model.period_label ?? periodLabel(model.period)}, ${AGES_LABEL[model.ages] ?? model.ages}.`,
+    ),
+  );
   for (const w of model.warnings ?? []) {
-    out.push(h('div', { class: 'govuk-warning-text' },
-      h('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true' }, '!'),
-      h('strong', { class: 'govuk-warning-text__text' }, h('span', { class: 'govuk-visually-hidden' }, 'Warning: '), w)));
+    out.push(
+      h(
+        'div',
+        { class: 'govuk-warning-text' },
+        h('span', { class: 'govuk-warning-text__icon', 'aria-hidden': 'true' }, '!'),
+        h('strong', { class: 'govuk-warning-text__text' }, h('span', { class: 'govuk-visually-hidden' }, 'Warning: '), w),
+      ),
+    );
   }
   return out;
 }
 
 export function commentaryBlock(model: PageModel): HTMLElement | null {
   if (!model.commentary?.length) return null;
-  return h('section', { class: 'met-commentary', 'aria-labelledby': 'commentary-title' },
+  return h(
+    'section',
+    { class: 'met-commentary', 'aria-labelledby': 'commentary-title' },
     h('h2', { class: 'govuk-heading-m', id: 'commentary-title' }, 'Commentary'),
-    model.commentary.map((s) => h('p', { class: 'govuk-body' }, s)));
+    model.commentary.map((s) => h('p', { class: 'govuk-body' }, s)),
+  );
 }
 
 export function legendBlock(model: PageModel): HTMLElement {
-  return h('div', { class: 'govuk-inset-text met-legend', id: 'legend-c' },
+  return h(
+    'div',
+    { class: 'govuk-inset-text met-legend', id: 'legend-c' },
     h('p', { class: 'govuk-body-s' }, model.legend ?? 'c = withheld to protect confidentiality'),
-    h('p', { class: 'govuk-body-s' }, '– = no figure (nothing to measure in the period).'));
+    h('p', { class: 'govuk-body-s' }, '– = no figure (nothing to measure in the period).'),
+  );
 }
 
 export function definitionsPanel(model: PageModel): HTMLElement | null {

@@ -2,7 +2,7 @@
 // caption the figure is described by), a "Show as table" button revealing a
 // govuk table, and its definitions one click away.
 import { h, fmt, uid, inSentence } from './dom.js';
-import type { Cell, Column, Definition, DrawnChart, Hex, ShownTable, } from './types.js';
+import type { Cell, Column, Definition, DrawnChart, Hex, ShownTable } from './types.js';
 
 /** A hotspot or a gap: what the map outlines and letters. */
 export function flagOf(x: Hex): 'hotspot' | 'gap' | null {
@@ -71,7 +71,11 @@ export function renderCell(col: Column, row: Record<string, Cell>): Node {
     // A count per reason, sent as JSON text: written out as words.
     try {
       const o = JSON.parse(v) as Record<string, unknown>;
-      return document.createTextNode(Object.entries(o).map(([k, n]) => `${k}: ${fmt(n)}`).join('; ') || '–');
+      return document.createTextNode(
+        Object.entries(o)
+          .map(([k, n]) => `${k}: ${fmt(n)}`)
+          .join('; ') || '–',
+      );
     } catch {
       /* plain text */
     }
@@ -87,16 +91,38 @@ export function table(model: ShownTable, opts: { caption?: string; captionClass?
     'table',
     { class: 'govuk-table met-table', 'data-table': model.id ?? null },
     caption ? h('caption', { class: `govuk-table__caption ${opts.captionClass ?? 'govuk-table__caption--s'}` }, caption) : null,
-    h('thead', { class: 'govuk-table__head' },
-      h('tr', { class: 'govuk-table__row' },
-        model.columns.map((c) => h('th', { scope: 'col', class: `govuk-table__header${numeric.has(c.key) ? ' govuk-table__header--numeric' : ''}` }, c.label)))),
-    h('tbody', { class: 'govuk-table__body' },
+    h(
+      'thead',
+      { class: 'govuk-table__head' },
+      h(
+        'tr',
+        { class: 'govuk-table__row' },
+        model.columns.map((c) => h('th', { scope: 'col', class: `govuk-table__header${numeric.has(c.key) ? ' govuk-table__header--numeric' : ''}` }, c.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      { class: 'govuk-table__body' },
       model.rows.length
         ? model.rows.map((r) =>
-            h('tr', { class: 'govuk-table__row' },
+            h(
+              'tr',
+              { class: 'govuk-table__row' },
               model.columns.map((c, i) =>
-                h(i === 0 ? 'th' : 'td', { class: `${i === 0 ? 'govuk-table__header' : 'govuk-table__cell'}${numeric.has(c.key) ? ' govuk-table__cell--numeric' : ''}`, scope: i === 0 ? 'row' : null, 'data-key': c.key }, renderCell(c, r)))))
-        : h('tr', { class: 'govuk-table__row' }, h('td', { class: 'govuk-table__cell', colspan: model.columns.length || 1 }, 'No rows.'))),
+                h(
+                  i === 0 ? 'th' : 'td',
+                  {
+                    class: `${i === 0 ? 'govuk-table__header' : 'govuk-table__cell'}${numeric.has(c.key) ? ' govuk-table__cell--numeric' : ''}`,
+                    scope: i === 0 ? 'row' : null,
+                    'data-key': c.key,
+                  },
+                  renderCell(c, r),
+                ),
+              ),
+            ),
+          )
+        : h('tr', { class: 'govuk-table__row' }, h('td', { class: 'govuk-table__cell', colspan: model.columns.length || 1 }, 'No rows.')),
+    ),
   );
 }
 
@@ -113,15 +139,35 @@ export function definitionsFor(ids: string[], defs: Definition[] = []): Definiti
 
 export function definitionsDetails(defs: Definition[], summary = 'Definitions'): HTMLElement | null {
   if (!defs.length) return null;
-  return h('details', { class: 'govuk-details met-definitions' },
+  return h(
+    'details',
+    { class: 'govuk-details met-definitions' },
     h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, summary)),
-    h('div', { class: 'govuk-details__text' },
-      h('dl', { class: 'met-dl' }, defs.map((d) => [h('dt', {}, d.label), h('dd', {}, d.definition)]))));
+    h(
+      'div',
+      { class: 'govuk-details__text' },
+      h(
+        'dl',
+        { class: 'met-dl' },
+        defs.map((d) => [h('dt', {}, d.label), h('dd', {}, d.definition)]),
+      ),
+    ),
+  );
 }
 
 /** A "Show as table" toggle: a real button with aria-expanded controlling a hidden region. */
 export function tableToggle(region: HTMLElement, what = 'table'): HTMLButtonElement {
-  const btn = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary met-toggle', 'aria-expanded': 'false', 'aria-controls': region.id, 'data-module': 'met-toggle' }, `Show as ${what}`);
+  const btn = h(
+    'button',
+    {
+      type: 'button',
+      class: 'govuk-button govuk-button--secondary met-toggle',
+      'aria-expanded': 'false',
+      'aria-controls': region.id,
+      'data-module': 'met-toggle',
+    },
+    `Show as ${what}`,
+  );
   btn.addEventListener('click', () => {
     const open = btn.getAttribute('aria-expanded') !== 'true';
     btn.setAttribute('aria-expanded', String(open));
@@ -133,7 +179,10 @@ export function tableToggle(region: HTMLElement, what = 'table'): HTMLButtonElem
 
 function hexTable(hexes: Hex[], measureLabel: string, title: string): ShownTable {
   const rows = [...hexes]
-    .sort((a, b) => (typeof b.value === 'number' ? b.value : -Infinity) - (typeof a.value === 'number' ? a.value : -Infinity) || a.locality.localeCompare(b.locality))
+    .sort(
+      (a, b) =>
+        (typeof b.value === 'number' ? b.value : -Infinity) - (typeof a.value === 'number' ? a.value : -Infinity) || a.locality.localeCompare(b.locality),
+    )
     .map((x, i) => ({ rank: i + 1, locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagOf(x) ?? '' }));
   return {
     id: 'ranked',
@@ -173,13 +222,23 @@ export function chartCard(chart: DrawnChart, defs: Definition[] = [], opts: { he
     const short = all.columns
       .filter((c) => c.key !== 'area')
       .map((c) => (c.key === 'value' ? { ...c, label: 'Value' } : c.key === 'flag' ? { ...c, label: 'Flag' } : c));
-    const ranked = tableBlock({ ...all, rows: top, columns: short }, { caption: `The ${top.length} highest of ${all.rows.length} localities by ${inSentence(label)}` });
-    const region = h('div', { class: 'met-chart__table', id: tableId, hidden: true }, tableBlock(chart.table ?? { ...all, title: chart.title }, { caption: chart.title }));
+    const ranked = tableBlock(
+      { ...all, rows: top, columns: short },
+      { caption: `The ${top.length} highest of ${all.rows.length} localities by ${inSentence(label)}` },
+    );
+    const region = h(
+      'div',
+      { class: 'met-chart__table', id: tableId, hidden: true },
+      tableBlock(chart.table ?? { ...all, title: chart.title }, { caption: chart.title }),
+    );
     card.append(
       heading,
-      h('div', { class: 'govuk-grid-row' },
+      h(
+        'div',
+        { class: 'govuk-grid-row' },
         h('div', { class: 'govuk-grid-column-two-thirds' }, plot, legend),
-        h('div', { class: 'govuk-grid-column-one-third met-ranked' }, ranked)),
+        h('div', { class: 'govuk-grid-column-one-third met-ranked' }, ranked),
+      ),
       h('figcaption', {}, caption),
     );
     card.append(tableToggle(region), region);
@@ -201,7 +260,13 @@ export function chartCard(chart: DrawnChart, defs: Definition[] = [], opts: { he
           })
           .then(() => undefined)
           .catch((e: unknown) => {
-            plot.replaceChildren(h('p', { class: 'govuk-body govuk-error-message' }, `This chart could not be drawn: ${e instanceof Error ? e.message : String(e)}. Its figures are in the table.`));
+            plot.replaceChildren(
+              h(
+                'p',
+                { class: 'govuk-body govuk-error-message' },
+                `This chart could not be drawn: ${e instanceof Error ? e.message : String(e)}. Its figures are in the table.`,
+              ),
+            );
           })
       : Promise.resolve();
   }

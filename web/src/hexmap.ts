@@ -24,8 +24,6 @@ function hexPath(cx: number, cy: number, s: number): string {
   return `M${pts.join('L')}Z`;
 }
 
-
-
 /** Where each area's small map goes when the four are shown together (west to east, then the rest). */
 const AREA_ORDER: readonly string[] = AREAS;
 
@@ -40,14 +38,20 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     return;
   }
   // Each area is its own small map (lib/hexLayout.ts); with several areas they sit side by side.
-  const areas = [...new Set(hexes.map((x) => x.area))].sort((a, b) => (AREA_ORDER.indexOf(a) + 99) % 99 - (AREA_ORDER.indexOf(b) + 99) % 99);
+  const areas = [...new Set(hexes.map((x) => x.area))].sort((a, b) => ((AREA_ORDER.indexOf(a) + 99) % 99) - ((AREA_ORDER.indexOf(b) + 99) % 99));
   const pad = SIZE + 2;
   const label = areas.length > 1 ? 26 : 0;
   const boxes = areas.map((area) => {
     const cs = hexes.filter((x) => x.area === area).map((x) => centre(x.q, x.r));
     const xs = cs.map((c) => c[0]);
     const ys = cs.map((c) => c[1]);
-    return { area, x0: Math.min(...xs) - pad, y0: Math.min(...ys) - pad, w: Math.max(...xs) - Math.min(...xs) + 2 * pad, h: Math.max(...ys) - Math.min(...ys) + 2 * pad };
+    return {
+      area,
+      x0: Math.min(...xs) - pad,
+      y0: Math.min(...ys) - pad,
+      w: Math.max(...xs) - Math.min(...xs) + 2 * pad,
+      h: Math.max(...ys) - Math.min(...ys) + 2 * pad,
+    };
   });
   const cols = areas.length > 1 ? 2 : 1;
   const cellW = Math.max(...boxes.map((b) => b.w)) + (cols > 1 ? 20 : 0);
@@ -85,12 +89,19 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
   svg.append('title').attr('id', titleId).text(opts.title);
   svg.append('desc').attr('id', descId).text(opts.description);
   const defs = svg.append('defs');
-  const p2 = defs.append('pattern').attr('id', grey).attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6).attr('patternTransform', 'rotate(-45)');
+  const p2 = defs
+    .append('pattern')
+    .attr('id', grey)
+    .attr('patternUnits', 'userSpaceOnUse')
+    .attr('width', 6)
+    .attr('height', 6)
+    .attr('patternTransform', 'rotate(-45)');
   p2.append('rect').attr('width', 6).attr('height', 6).attr('fill', '#f3f2f1');
   p2.append('rect').attr('width', 1.5).attr('height', 6).attr('fill', '#505a5f');
 
   if (areas.length > 1) {
-    svg.selectAll('text.met-hexmap__area')
+    svg
+      .selectAll('text.met-hexmap__area')
       .data(areas)
       .join('text')
       .attr('class', 'met-hexmap__area')
@@ -148,7 +159,11 @@ export function hexLegend(hexes: Hex[], measureLabel: string, flag: 'hotspot' | 
   const sw = document.createElement('span');
   sw.className = 'met-ramp';
   sw.setAttribute('aria-hidden', 'true');
-  ramp.append(`Shading: ${measureLabel}, from ${nums.length ? fmt(Math.min(...nums)) : '–'} (lightest) `, sw, ` to ${nums.length ? fmt(Math.max(...nums)) : '–'} (darkest).`);
+  ramp.append(
+    `Shading: ${measureLabel}, from ${nums.length ? fmt(Math.min(...nums)) : '–'} (lightest) `,
+    sw,
+    ` to ${nums.length ? fmt(Math.max(...nums)) : '–'} (darkest).`,
+  );
   const mark = document.createElement('p');
   mark.className = 'govuk-body-s';
   const box = document.createElement('span');

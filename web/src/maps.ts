@@ -17,7 +17,11 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
   if (!t) return [];
   const byLocality = new Map(t.rows.map((r) => [`${String(r.area ?? '')}|${String(r.locality)}`, r]));
   const numeric = t.columns.filter(
-    (c) => !['rank', 'change'].includes(c.key) && c.key !== map.measure && t.rows.some((r) => typeof r[c.key] === 'number') && t.rows.every((r) => r[c.key] === null || r[c.key] === 'c' || typeof r[c.key] === 'number'),
+    (c) =>
+      !['rank', 'change'].includes(c.key) &&
+      c.key !== map.measure &&
+      t.rows.some((r) => typeof r[c.key] === 'number') &&
+      t.rows.every((r) => r[c.key] === null || r[c.key] === 'c' || typeof r[c.key] === 'number'),
   );
   return numeric.map((c) => {
     const hexes = map.hexes.map((x) => {
@@ -48,12 +52,15 @@ export function renderMapPage(model: PageModel, root: HTMLElement, ctx: PageCont
   if (maps.length > 1) {
     const wanted = new URLSearchParams(location.search).get('measure');
     const chosen = maps.find((m) => m.measure === wanted || m.id === wanted) ?? maps[0]!;
-    const sel = h('select', { class: 'govuk-select', id: 'pick-measure' },
+    const sel = h(
+      'select',
+      { class: 'govuk-select', id: 'pick-measure' },
       maps.map((m) => {
         const o = h('option', { value: m.id }, m.measure_label ?? m.title);
         o.selected = m === chosen;
         return o;
-      }));
+      }),
+    );
     const show = (id: string): void => {
       const m = maps.find((x) => x.id === id) ?? maps[0]!;
       holder.replaceChildren(chartCard(m, model.definitions ?? [], { headingLevel: 'h2' }).el);
@@ -65,7 +72,9 @@ export function renderMapPage(model: PageModel, root: HTMLElement, ctx: PageCont
       history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
       show(sel.value);
     });
-    root.append(h('div', { class: 'govuk-form-group met-no-print' }, h('label', { class: 'govuk-label govuk-label--s', for: 'pick-measure' }, 'Shade the map by'), sel));
+    root.append(
+      h('div', { class: 'govuk-form-group met-no-print' }, h('label', { class: 'govuk-label govuk-label--s', for: 'pick-measure' }, 'Shade the map by'), sel),
+    );
     show(chosen.id);
   } else if (maps[0]) {
     holder.append(chartCard(maps[0], model.definitions ?? [], { headingLevel: 'h2' }).el);

@@ -9,17 +9,37 @@ const TITLE_KEYS = ['action_id', 'title'];
 
 function cards(t: TableModel): HTMLElement {
   const cols = t.columns.filter((c) => !TITLE_KEYS.includes(c.key));
-  return h('ul', { class: 'govuk-list met-actions' },
+  return h(
+    'ul',
+    { class: 'govuk-list met-actions' },
     t.rows.map((r: Record<string, Cell>) =>
-      h('li', { class: 'govuk-summary-card', 'data-action': String(r.action_id ?? '') },
-        h('div', { class: 'govuk-summary-card__title-wrapper' },
-          h('h3', { class: 'govuk-summary-card__title' }, `${r.action_id ?? ''} ${r.title ?? ''}`.trim())),
-        h('div', { class: 'govuk-summary-card__content' },
-          h('dl', { class: 'govuk-summary-list' },
+      h(
+        'li',
+        { class: 'govuk-summary-card', 'data-action': String(r.action_id ?? '') },
+        h(
+          'div',
+          { class: 'govuk-summary-card__title-wrapper' },
+          h('h3', { class: 'govuk-summary-card__title' }, `${r.action_id ?? ''} ${r.title ?? ''}`.trim()),
+        ),
+        h(
+          'div',
+          { class: 'govuk-summary-card__content' },
+          h(
+            'dl',
+            { class: 'govuk-summary-list' },
             cols.map((c) =>
-              h('div', { class: 'govuk-summary-list__row' },
+              h(
+                'div',
+                { class: 'govuk-summary-list__row' },
                 h('dt', { class: 'govuk-summary-list__key' }, c.label),
-                h('dd', { class: 'govuk-summary-list__value', 'data-key': c.key }, renderCell(c, r)))))))));
+                h('dd', { class: 'govuk-summary-list__value', 'data-key': c.key }, renderCell(c, r)),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 start({
@@ -33,10 +53,15 @@ start({
     if (plan) {
       const region = h('div', { class: 'met-chart__table', id: uid('plan-table'), hidden: true }, tableBlock(plan));
       root.append(
-        h('section', { 'aria-labelledby': 'plan-title' },
+        h(
+          'section',
+          { 'aria-labelledby': 'plan-title' },
           h('h2', { class: 'govuk-heading-m', id: 'plan-title' }, plan.title ?? 'The action plan'),
           h('p', { class: 'govuk-body' }, 'Each action’s RAG rating now, and how it moved since the previous refresh.'),
-          tableToggle(region), region, h('div', { class: 'met-no-print-when-table' }, cards(plan))),
+          tableToggle(region),
+          region,
+          h('div', { class: 'met-no-print-when-table' }, cards(plan)),
+        ),
       );
     }
     const d = definitionsPanel(model);

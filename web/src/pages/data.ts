@@ -9,23 +9,54 @@ import type { ContractFile, ShownTable, TableModel } from '../types.js';
 import { AREAS } from '../../../model/areas.js';
 
 const REASONS = [
-  'missing required value', 'impossible date', 'US-style date', 'not a date', 'date without time', 'date in the future',
-  'not a whole number', 'out of range', 'not a Y/N flag', 'unknown code', 'unknown area', 'unknown locality',
-  'returned_at before reported_at', 'mis_end before mis_start', 'date of birth after the event', 'age over 24 at the event',
-  'no SERAF level or score', 'unknown episode', 'repeated key', 'malformed line', 'not valid UTF-8 text',
+  'missing required value',
+  'impossible date',
+  'US-style date',
+  'not a date',
+  'date without time',
+  'date in the future',
+  'not a whole number',
+  'out of range',
+  'not a Y/N flag',
+  'unknown code',
+  'unknown area',
+  'unknown locality',
+  'returned_at before reported_at',
+  'mis_end before mis_start',
+  'date of birth after the event',
+  'age over 24 at the event',
+  'no SERAF level or score',
+  'unknown episode',
+  'repeated key',
+  'malformed line',
+  'not valid UTF-8 text',
 ];
 const PAGE = 20;
 
-interface QRow { refresh_id: string; file: string; line: number; column: string; kind: string; reason: string }
+interface QRow {
+  refresh_id: string;
+  file: string;
+  line: number;
+  column: string;
+  kind: string;
+  reason: string;
+}
 
 function select(id: string, name: string, options: [string, string][]): HTMLSelectElement {
-  return h('select', { class: 'govuk-select', id, name }, options.map(([v, l]) => h('option', { value: v }, l)));
+  return h(
+    'select',
+    { class: 'govuk-select', id, name },
+    options.map(([v, l]) => h('option', { value: v }, l)),
+  );
 }
 const group = (id: string, label: string, control: HTMLElement, hint?: string): HTMLElement =>
-  h('div', { class: 'govuk-form-group' },
+  h(
+    'div',
+    { class: 'govuk-form-group' },
     h('label', { class: 'govuk-label govuk-label--s', for: id }, label),
     hint ? h('div', { class: 'govuk-hint', id: `${id}-hint` }, hint) : null,
-    control);
+    control,
+  );
 
 function quarantine(root: HTMLElement, files: string[]): void {
   const fileSel = select('q-file', 'file', [['', 'Any file'], ...files.map((f): [string, string] => [f, f])]);
@@ -47,20 +78,30 @@ function quarantine(root: HTMLElement, files: string[]): void {
         id: 'quarantine',
         title: `Quarantined rows: ${fmt(r.total)} found${r.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, r.total)}` : ''}`,
         columns: [
-          { key: 'file', label: 'File' }, { key: 'line', label: 'Line' }, { key: 'column', label: 'Column' },
-          { key: 'kind', label: 'Kind' }, { key: 'reason', label: 'Reason' }, { key: 'refresh_id', label: 'Refresh' },
+          { key: 'file', label: 'File' },
+          { key: 'line', label: 'Line' },
+          { key: 'column', label: 'Column' },
+          { key: 'kind', label: 'Kind' },
+          { key: 'reason', label: 'Reason' },
+          { key: 'refresh_id', label: 'Refresh' },
         ],
         rows: r.rows as unknown as TableModel['rows'],
       };
       const pager = h('nav', { class: 'govuk-pagination', 'aria-label': 'Quarantine pages' });
       if (offset > 0) {
         const prev = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary' }, 'Previous rows');
-        prev.addEventListener('click', () => { offset = Math.max(0, offset - PAGE); void run(); });
+        prev.addEventListener('click', () => {
+          offset = Math.max(0, offset - PAGE);
+          void run();
+        });
         pager.append(prev, ' ');
       }
       if (offset + PAGE < r.total) {
         const next = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary' }, 'Next rows');
-        next.addEventListener('click', () => { offset += PAGE; void run(); });
+        next.addEventListener('click', () => {
+          offset += PAGE;
+          void run();
+        });
         pager.append(next);
       }
       results.replaceChildren(tableBlock(model, { captionClass: 'govuk-table__caption--s' }), pager);
@@ -71,30 +112,57 @@ function quarantine(root: HTMLElement, files: string[]): void {
       results.removeAttribute('aria-busy');
     }
   };
-  const form = h('form', { class: 'met-quarantine-form', id: 'quarantine-form' },
-    h('div', { class: 'met-pickers' },
+  const form = h(
+    'form',
+    { class: 'met-quarantine-form', id: 'quarantine-form' },
+    h(
+      'div',
+      { class: 'met-pickers' },
       group('q-file', 'File', fileSel),
       group('q-reason', 'Reason', reasonSel),
-      h('div', { class: 'govuk-form-group' },
+      h(
+        'div',
+        { class: 'govuk-form-group' },
         h('label', { class: 'govuk-label govuk-label--s', for: 'q-text' }, 'Words in the reason'),
         h('div', { class: 'govuk-hint', id: 'q-text-hint' }, 'For example, a column name or a code.'),
-        text),
-      h('div', { class: 'govuk-form-group' }, h('button', { type: 'submit', class: 'govuk-button' }, 'Search the quarantine'))));
-  form.addEventListener('submit', (e) => { e.preventDefault(); offset = 0; void run(); });
-  root.append(h('section', { 'aria-labelledby': 'quarantine-title' },
-    h('h2', { class: 'govuk-heading-m', id: 'quarantine-title' }, 'Quarantine'),
-    h('p', { class: 'govuk-body' }, 'Rows that broke the data contract, with the file, line, column and what to fix.'),
-    form, results));
+        text,
+      ),
+      h('div', { class: 'govuk-form-group' }, h('button', { type: 'submit', class: 'govuk-button' }, 'Search the quarantine')),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    offset = 0;
+    void run();
+  });
+  root.append(
+    h(
+      'section',
+      { 'aria-labelledby': 'quarantine-title' },
+      h('h2', { class: 'govuk-heading-m', id: 'quarantine-title' }, 'Quarantine'),
+      h('p', { class: 'govuk-body' }, 'Rows that broke the data contract, with the file, line, column and what to fix.'),
+      form,
+      results,
+    ),
+  );
   void run();
 }
 
 /** As the loader matches headers (etl/contract.ts normaliseHeader): case, spaces and hyphens ignored. */
 const norm = (s: string): string =>
-  s.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s\u00a0-]+/g, '_').replace(/_+/g, '_');
-const base = (f: File): string => (f.name.split('/').pop() ?? f.name);
+  s
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s\u00a0-]+/g, '_')
+    .replace(/_+/g, '_');
+const base = (f: File): string => f.name.split('/').pop() ?? f.name;
 const pathOf = (f: File): string => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
 
-export interface FileProblem { file: string; problem: string }
+export interface FileProblem {
+  file: string;
+  problem: string;
+}
 
 function headerOf(file: File): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -128,41 +196,95 @@ export async function checkFiles(files: File[], contract: ContractFile[]): Promi
     }
     const have = new Set(header.map(norm));
     const missing = c.required.filter((col) => !have.has(norm(col)));
-    if (missing.length) problems.push({ file: pathOf(f), problem: `${pathOf(f)} is missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` });
+    if (missing.length)
+      problems.push({ file: pathOf(f), problem: `${pathOf(f)} is missing required column${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.` });
     else ok.push(f);
   }
   return { ok, problems };
 }
 
-interface Job { job: string; state: 'running' | 'done' | 'failed'; progress?: { done: number; total: number; label: string }; report?: Report; error?: string }
-interface Report { refresh_id: string; status: string; error?: string; started_at?: string; finished_at?: string; files: Record<string, unknown>[] }
+interface Job {
+  job: string;
+  state: 'running' | 'done' | 'failed';
+  progress?: { done: number; total: number; label: string };
+  report?: Report;
+  error?: string;
+}
+interface Report {
+  refresh_id: string;
+  status: string;
+  error?: string;
+  started_at?: string;
+  finished_at?: string;
+  files: Record<string, unknown>[];
+}
 
 function reportView(r: Report): HTMLElement {
   const files: ShownTable = {
     id: 'load-report',
     title: `Load report: refresh ${r.refresh_id}, ${r.status}`,
     columns: [
-      { key: 'file', label: 'File' }, { key: 'status', label: 'Status' }, { key: 'read', label: 'Read' },
-      { key: 'loaded', label: 'Loaded' }, { key: 'quarantined', label: 'Quarantined' }, { key: 'notes', label: 'Notes' },
+      { key: 'file', label: 'File' },
+      { key: 'status', label: 'Status' },
+      { key: 'read', label: 'Read' },
+      { key: 'loaded', label: 'Loaded' },
+      { key: 'quarantined', label: 'Quarantined' },
+      { key: 'notes', label: 'Notes' },
     ],
     rows: r.files.map((f) => ({
-      file: f.file as string, status: f.status as string, read: (f.read as number) ?? null, loaded: (f.loaded as number) ?? null,
+      file: f.file as string,
+      status: f.status as string,
+      read: (f.read as number) ?? null,
+      loaded: (f.loaded as number) ?? null,
       quarantined: (f.quarantined as number) ?? null,
-      notes: [f.error, (f.dropped_columns as string[] | undefined)?.length ? `dropped: ${(f.dropped_columns as string[]).join(', ')}` : '',
-        f.reasons ? Object.entries(f.reasons as Record<string, number>).map(([k, v]) => `${k} ${v}`).join('; ') : ''].filter(Boolean).join(' – '),
+      notes: [
+        f.error,
+        (f.dropped_columns as string[] | undefined)?.length ? `dropped: ${(f.dropped_columns as string[]).join(', ')}` : '',
+        f.reasons
+          ? Object.entries(f.reasons as Record<string, number>)
+              .map(([k, v]) => `${k} ${v}`)
+              .join('; ')
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' – '),
     })),
   };
-  return h('div', { id: 'load-report' },
+  return h(
+    'div',
+    { id: 'load-report' },
     r.status === 'loaded'
-      ? h('div', { class: 'govuk-panel govuk-panel--confirmation met-panel' }, h('h3', { class: 'govuk-panel__title' }, 'Refresh loaded'), h('div', { class: 'govuk-panel__body' }, `Refresh ${r.refresh_id}`))
+      ? h(
+          'div',
+          { class: 'govuk-panel govuk-panel--confirmation met-panel' },
+          h('h3', { class: 'govuk-panel__title' }, 'Refresh loaded'),
+          h('div', { class: 'govuk-panel__body' }, `Refresh ${r.refresh_id}`),
+        )
       : errorSummary('The refresh failed', [{ text: r.error ?? 'The load failed.' }]),
     tableBlock(files),
-    h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: location.pathname + location.search }, 'See the figures of the new refresh')));
+    h('p', { class: 'govuk-body' }, h('a', { class: 'govuk-link', href: location.pathname + location.search }, 'See the figures of the new refresh')),
+  );
 }
 
 function upload(root: HTMLElement, contract: ContractFile[]): void {
-  const folder = h('input', { class: 'govuk-file-upload', id: 'upload-folder', name: 'folder', type: 'file', multiple: true, webkitdirectory: true, 'aria-describedby': 'upload-folder-hint' });
-  const files = h('input', { class: 'govuk-file-upload', id: 'upload-files', name: 'files', type: 'file', multiple: true, accept: '.csv,text/csv', 'aria-describedby': 'upload-files-hint' });
+  const folder = h('input', {
+    class: 'govuk-file-upload',
+    id: 'upload-folder',
+    name: 'folder',
+    type: 'file',
+    multiple: true,
+    webkitdirectory: true,
+    'aria-describedby': 'upload-folder-hint',
+  });
+  const files = h('input', {
+    class: 'govuk-file-upload',
+    id: 'upload-files',
+    name: 'files',
+    type: 'file',
+    multiple: true,
+    accept: '.csv,text/csv',
+    'aria-describedby': 'upload-files-hint',
+  });
   const area = select('upload-area', 'area', [['', 'Not an SSDA903 return'], ...AREAS.map((a): [string, string] => [a, a])]);
   const summary = h('div', { id: 'upload-summary' });
   const status = h('div', { id: 'upload-status', 'aria-live': 'polite' });
@@ -183,18 +305,31 @@ function upload(root: HTMLElement, contract: ContractFile[]): void {
     }
     const res = await checkFiles(all, contract);
     if (res.problems.length) showErrors(res.problems);
-    else status.replaceChildren(h('p', { class: 'govuk-body' }, `${res.ok.length} file${res.ok.length === 1 ? '' : 's'} checked: every header has its required columns.`));
+    else
+      status.replaceChildren(
+        h('p', { class: 'govuk-body' }, `${res.ok.length} file${res.ok.length === 1 ? '' : 's'} checked: every header has its required columns.`),
+      );
     return res;
   };
   const showErrors = (problems: FileProblem[]): void => {
     const target = folder.files?.length ? folder : files;
-    const box = errorSummary('There is a problem with the files', problems.map((p) => ({ text: p.problem, href: `#${target.id}` })));
+    const box = errorSummary(
+      'There is a problem with the files',
+      problems.map((p) => ({ text: p.problem, href: `#${target.id}` })),
+    );
     summary.replaceChildren(box);
     const g = target.closest('.govuk-form-group');
     if (g) {
       g.classList.add('govuk-form-group--error');
       target.setAttribute('aria-describedby', `${target.id}-hint ${target.id}-error`);
-      target.before(h('p', { class: 'govuk-error-message', id: `${target.id}-error` }, h('span', { class: 'govuk-visually-hidden' }, 'Error: '), `${problems.length} problem${problems.length === 1 ? '' : 's'}: see the list above.`));
+      target.before(
+        h(
+          'p',
+          { class: 'govuk-error-message', id: `${target.id}-error` },
+          h('span', { class: 'govuk-visually-hidden' }, 'Error: '),
+          `${problems.length} problem${problems.length === 1 ? '' : 's'}: see the list above.`,
+        ),
+      );
     }
     status.replaceChildren();
     box.focus();
@@ -228,13 +363,21 @@ function upload(root: HTMLElement, contract: ContractFile[]): void {
     }
   };
 
-  const form = h('form', { id: 'upload-form', method: 'post', action: '/api/refresh', enctype: 'multipart/form-data', novalidate: true },
+  const form = h(
+    'form',
+    { id: 'upload-form', method: 'post', action: '/api/refresh', enctype: 'multipart/form-data', novalidate: true },
     summary,
-    group('upload-folder', 'Choose a folder of extracts', folder, 'Every CSV of the folder is checked; the header of each must have the contract’s required columns.'),
+    group(
+      'upload-folder',
+      'Choose a folder of extracts',
+      folder,
+      'Every CSV of the folder is checked; the header of each must have the contract’s required columns.',
+    ),
     group('upload-files', 'Or choose CSV files', files, 'Files named as in the contract, for example missing_episodes.csv.'),
     group('upload-area', 'Area of an SSDA903 return', area),
     submit,
-    status);
+    status,
+  );
   for (const i of [folder, files]) i.addEventListener('change', () => void check(false));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -261,18 +404,44 @@ function upload(root: HTMLElement, contract: ContractFile[]): void {
         await poll(r.job);
       } catch (err) {
         submit.disabled = false;
-        status.replaceChildren(errorSummary('The files could not be sent', [{ text: err instanceof ApiError || err instanceof Error ? err.message : String(err) }]));
+        status.replaceChildren(
+          errorSummary('The files could not be sent', [{ text: err instanceof ApiError || err instanceof Error ? err.message : String(err) }]),
+        );
       }
     })();
   });
-  root.append(h('section', { 'aria-labelledby': 'upload-title' },
-    h('h2', { class: 'govuk-heading-m', id: 'upload-title' }, 'Refresh from a folder of extracts'),
-    h('p', { class: 'govuk-body' }, 'Nothing is sent until every file’s header has been checked here. A file present replaces its source; a file absent leaves it as it was.'),
-    form,
-    contract.length ? h('details', { class: 'govuk-details' },
-      h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, 'The files and their required columns')),
-      h('div', { class: 'govuk-details__text' }, tableBlock({ id: 'contract', columns: [{ key: 'file', label: 'File' }, { key: 'required', label: 'Required columns' }],
-        rows: contract.map((c) => ({ file: c.file, required: c.required.join(', ') })) }))) : null));
+  root.append(
+    h(
+      'section',
+      { 'aria-labelledby': 'upload-title' },
+      h('h2', { class: 'govuk-heading-m', id: 'upload-title' }, 'Refresh from a folder of extracts'),
+      h(
+        'p',
+        { class: 'govuk-body' },
+        'Nothing is sent until every file’s header has been checked here. A file present replaces its source; a file absent leaves it as it was.',
+      ),
+      form,
+      contract.length
+        ? h(
+            'details',
+            { class: 'govuk-details' },
+            h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, 'The files and their required columns')),
+            h(
+              'div',
+              { class: 'govuk-details__text' },
+              tableBlock({
+                id: 'contract',
+                columns: [
+                  { key: 'file', label: 'File' },
+                  { key: 'required', label: 'Required columns' },
+                ],
+                rows: contract.map((c) => ({ file: c.file, required: c.required.join(', ') })),
+              }),
+            ),
+          )
+        : null,
+    ),
+  );
 }
 
 /** The load history, one table per refresh (newest open), without repeating the refresh on every row. */
@@ -284,13 +453,24 @@ function loadHistory(t: ShownTable): HTMLElement {
     groups.get(id)!.push(r);
   }
   const columns = t.columns.filter((c) => c.key !== 'refresh_id' && c.key !== 'started_at' && (c.key !== 'error' || t.rows.some((r) => r.error)));
-  const section = h('section', { class: 'met-table-section', 'aria-labelledby': 'history-title' }, h('h2', { class: 'govuk-heading-m', id: 'history-title' }, t.title ?? 'Load history'));
+  const section = h(
+    'section',
+    { class: 'met-table-section', 'aria-labelledby': 'history-title' },
+    h('h2', { class: 'govuk-heading-m', id: 'history-title' }, t.title ?? 'Load history'),
+  );
   [...groups.entries()].forEach(([id, rows], i) => {
     const caption = `Refresh ${id}, started ${String(rows[0]?.started_at ?? '')}`;
     const block = tableBlock({ id: `load-${id}`, columns, rows }, { caption });
-    section.append(i === 0 ? block : h('details', { class: 'govuk-details' },
-      h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, caption)),
-      h('div', { class: 'govuk-details__text' }, block)));
+    section.append(
+      i === 0
+        ? block
+        : h(
+            'details',
+            { class: 'govuk-details' },
+            h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, caption)),
+            h('div', { class: 'govuk-details__text' }, block),
+          ),
+    );
   });
   return section;
 }
@@ -311,9 +491,18 @@ start({
         continue;
       }
       if (FOLDED.has(t.id ?? '')) {
-        root.append(h('details', { class: 'govuk-details' },
-          h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, `${t.title ?? t.id} (${t.rows.length} rows)`)),
-          h('div', { class: 'govuk-details__text' }, tableBlock(t, { caption: t.title }))));
+        root.append(
+          h(
+            'details',
+            { class: 'govuk-details' },
+            h(
+              'summary',
+              { class: 'govuk-details__summary' },
+              h('span', { class: 'govuk-details__summary-text' }, `${t.title ?? t.id} (${t.rows.length} rows)`),
+            ),
+            h('div', { class: 'govuk-details__text' }, tableBlock(t, { caption: t.title })),
+          ),
+        );
       } else root.append(h('section', { class: 'met-table-section' }, tableBlock(t, { captionClass: 'govuk-table__caption--m' })));
     }
     const d = definitionsPanel(model);
@@ -323,6 +512,9 @@ start({
   extra(root, _ctx, model) {
     const contract = model?.contract ?? [];
     upload(root, contract);
-    quarantine(root, contract.map((c) => c.file));
+    quarantine(
+      root,
+      contract.map((c) => c.file),
+    );
   },
 });

@@ -29,7 +29,13 @@ function sparkSpec(tile: Tile): Record<string, unknown> | null {
     height: 44,
     padding: 2,
     layer: [
-      { mark: { type: 'line', color: '#0072B2', strokeWidth: 2 }, encoding: { x: { field: 'period', type: 'ordinal', axis: null, sort: null }, y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } } } },
+      {
+        mark: { type: 'line', color: '#0072B2', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'period', type: 'ordinal', axis: null, sort: null },
+          y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } },
+        },
+      },
       {
         transform: [{ filter: `datum.period === '${values[values.length - 1]!.period}'` }],
         mark: { type: 'point', filled: true, color: '#0b0c0c', size: 30 },
@@ -49,23 +55,41 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     ctx.track(loadVega().then((v) => v.renderVegaLite(spark, spec)));
   }
   const detail = tile.detail;
-  const el = h('li', { class: 'met-tile', 'data-measure': tile.id },
+  const el = h(
+    'li',
+    { class: 'met-tile', 'data-measure': tile.id },
     h('h3', { class: 'govuk-heading-s met-tile__label' }, tile.label),
     h('p', { class: 'met-tile__value', 'data-value': JSON.stringify(tile.value) }, tile.display ?? fmt(tile.value)),
     detail ? h('p', { class: 'govuk-body-s met-tile__detail' }, detail) : null,
-    h('p', { class: `met-signal met-signal--${tile.signal ?? 'none'}`, 'data-signal': tile.signal ?? 'none' },
+    h(
+      'p',
+      { class: `met-signal met-signal--${tile.signal ?? 'none'}`, 'data-signal': tile.signal ?? 'none' },
       h('span', { class: 'met-signal__icon', 'aria-hidden': 'true' }, sig.icon),
-      h('span', {}, sig.words)),
+      h('span', {}, sig.words),
+    ),
     tile.signal_text ? h('p', { class: 'govuk-body-s met-tile__spc' }, tile.signal_text) : null,
     spark,
     spec ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, String(spec.description)) : null,
     tile.change_text ? h('p', { class: 'govuk-body-s met-tile__change' }, tile.change_text) : null,
-    h('p', { class: 'govuk-body-s met-tile__compare' },
-      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.'),
+    h(
+      'p',
+      { class: 'govuk-body-s met-tile__compare' },
+      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.',
+    ),
   );
   if (chart) {
-    const btn = h('button', { type: 'button', class: 'govuk-button govuk-button--secondary met-tile__open', 'aria-expanded': 'false', 'aria-controls': panel.id, 'data-opens': chart.id },
-      h('span', { class: 'met-tile__open-text' }, 'Show SPC chart'), h('span', { class: 'govuk-visually-hidden' }, ` for ${tile.label}`));
+    const btn = h(
+      'button',
+      {
+        type: 'button',
+        class: 'govuk-button govuk-button--secondary met-tile__open',
+        'aria-expanded': 'false',
+        'aria-controls': panel.id,
+        'data-opens': chart.id,
+      },
+      h('span', { class: 'met-tile__open-text' }, 'Show SPC chart'),
+      h('span', { class: 'govuk-visually-hidden' }, ` for ${tile.label}`),
+    );
     const say = (b: Element, open: boolean): void => {
       const t = b.querySelector('.met-tile__open-text');
       if (t) t.textContent = open ? 'Hide SPC chart' : 'Show SPC chart';
@@ -110,17 +134,27 @@ start({
     root.append(...standardHead(model));
     const charts = new Map((model.charts ?? []).map((c) => [c.id, c]));
     const panel = h('section', { class: 'met-spc-panel', id: 'spc-panel', tabindex: '-1', hidden: true, 'aria-label': 'SPC chart' });
-    const tiles = h('ul', { class: 'met-tiles' }, (model.tiles ?? []).map((t) => tileEl(t, t.chart ? charts.get(t.chart) : undefined, panel, model, ctx)));
+    const tiles = h(
+      'ul',
+      { class: 'met-tiles' },
+      (model.tiles ?? []).map((t) => tileEl(t, t.chart ? charts.get(t.chart) : undefined, panel, model, ctx)),
+    );
     const side = h('div', { class: 'met-overview__side' });
     const c = commentaryBlock(model);
     if (c) side.append(c);
     side.append(legendBlock(model));
     root.append(
-      h('div', { class: 'met-overview' },
-        h('section', { class: 'met-overview__tiles', 'aria-labelledby': 'tiles-title' },
+      h(
+        'div',
+        { class: 'met-overview' },
+        h(
+          'section',
+          { class: 'met-overview__tiles', 'aria-labelledby': 'tiles-title' },
           h('h2', { class: 'govuk-heading-m', id: 'tiles-title' }, 'Headline figures'),
-          tiles),
-        side),
+          tiles,
+        ),
+        side,
+      ),
       panel,
     );
     const tileCharts = new Set((model.tiles ?? []).map((t) => t.chart).filter((x): x is string => !!x));
