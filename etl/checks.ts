@@ -22,8 +22,8 @@ CREATE OR REPLACE MACRO met_code_key(x) AS
 -- Any year of four digits or fewer parses; one before ${EARLIEST_DATE.slice(0, 4)} (a two-digit year read as
 -- year 25) is 'out of range' and one after the refresh day 'date in the future' (met_date_range).
 CREATE OR REPLACE MACRO met_plausible(t) AS CASE WHEN year(t) BETWEEN 1 AND 9999 THEN t END;
--- The latest date a row may hold: the refresh day plus a margin (FUTURE_MARGIN_DAYS).
-CREATE OR REPLACE MACRO met_latest_date() AS (current_date + INTERVAL ${FUTURE_MARGIN_DAYS} DAY)::DATE;
+-- The latest date a row may hold: the refresh day (set by the load) plus a margin (FUTURE_MARGIN_DAYS).
+CREATE OR REPLACE MACRO met_latest_date() AS (getvariable('met_refresh_day')::DATE + INTERVAL ${FUTURE_MARGIN_DAYS} DAY)::DATE;
 -- 'date in the future', 'out of range' or NULL for a parsed date.
 CREATE OR REPLACE MACRO met_date_range(d) AS
     CASE WHEN d::DATE > met_latest_date() THEN 'date in the future'

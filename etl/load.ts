@@ -45,6 +45,12 @@ export interface LoadOptions {
   onWait?: (message: string) => void;
   /** Told when this refresh holds the warehouse's lock. */
   onLocked?: (lockPath: string) => void;
+  /**
+   * The day the refresh is taken on (`YYYY-MM-DD`), which decides what is "in the
+   * future": by default the day it starts (UTC). For tests, and for loading an archived
+   * folder as of the day it was sent.
+   */
+  refreshDay?: string;
 }
 
 /**
@@ -237,6 +243,9 @@ interface KeyState {
 /** The in-memory database with the keyed hash and the checks, the live warehouse read-only, the new one created. */
 async function openBuild(b: Build, secret: SecretKey): Promise<void> {
   registerPseudonym(b.mem, secret.key);
+  const day = b.opts.refreshDay ?? b.report.started_at.slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new LoadFailure(`the refresh day must be written YYYY-MM-DD`);
+  await b.mem.run(`SET VARIABLE met_refresh_day = ${literal(day)}::DATE`, undefined, 'setting the refresh day');
   await b.mem.run(CHECK_MACROS);
   if (b.hasPrev) await b.mem.run(`ATTACH ${literal(b.dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
   await b.mem.run(`ATTACH ${literal(b.building)} AS wh`, undefined, 'creating the new warehouse');

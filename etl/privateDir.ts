@@ -19,7 +19,7 @@ export function privateBase(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
-/** A new folder, mode 0700, named `met-private-<kind>-<pid>-XXXXXX`. */
+/** A new folder, mode 0700, named `met-private-<kind>-<pid>-` and six random characters. */
 export function makePrivateDir(kind: PrivateKind): string {
   const dir = mkdtempSync(join(privateBase(), `${PREFIX}${kind}-${process.pid}-`));
   chmodSync(dir, 0o700);
@@ -43,8 +43,8 @@ export function ownerPid(name: string): number | null {
 }
 
 /**
- * Folders of the naming that versions before private folders used (`met-upload-XXXXXX`,
- * `met-csv-XXXXXX`, no pid): swept once they have not changed for an hour, as no refresh
+ * Folders of the naming that versions before private folders used (`met-upload-` or
+ * `met-csv-` and six random characters, no pid): swept once they have not changed for an hour, as no refresh
  * of those versions can still be using them.
  */
 const LEGACY = /^met-(?:upload|csv)-[A-Za-z0-9]{6}$/;

@@ -1,7 +1,8 @@
 // Shared test helpers: temporary folders of extracts, a fixed pseudonymisation key,
 // and quick reads of a warehouse file.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, watch, writeFileSync } from 'node:fs';
+import { setTimeout as pause } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDb, type Row } from '../lib/db.js';
@@ -82,4 +83,36 @@ export function episode(over: Record<string, string> = {}): string {
 
 export function episodes(...rows: string[]): string {
   return [EPISODE_HEADER, ...rows].join('\n') + '\n';
+}
+
+/**
+ * Asks until the answer is there: for an event that a server reports only when asked
+ * (a refresh job's end). No bound of time or count: a busy machine makes it slower,
+ * never wrong; the test's own timeout guards against a hang. Between asks it yields
+ * for a moment so as not to flood the server.
+ */
+export async function until<T>(ask: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  for (;;) {
+    const answer = await ask();
+    if (answer !== undefined) return answer;
+    await pause(10);
+  }
+}
+
+/** Resolves when `holds()` is true of a folder's entries, woken by the folder's change events (fs.watch). */
+export async function whenFolder(dir: string, holds: () => boolean): Promise<void> {
+  if (holds()) return;
+  await new Promise<void>((resolve) => {
+    const w = watch(dir, () => {
+      if (holds()) {
+        w.close();
+        resolve();
+      }
+    });
+    // It may have happened between the first look and the watch starting.
+    if (holds()) {
+      w.close();
+      resolve();
+    }
+  });
 }

@@ -14,7 +14,7 @@ import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
 import { lockPathFor, procStart } from '../../etl/lock.js';
 import { startServer } from '../../server/index.js';
-import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
+import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, until, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
@@ -166,12 +166,12 @@ describe('one refresh at a time', () => {
       const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { Origin: origin } });
       expect(res.status).toBe(202);
       const { job } = (await res.json()) as { job: string };
-      let state: { state: string; error?: string; report?: { status: string } } = { state: 'running' };
-      // The job's end is an event the API only reports when asked: poll, with a generous bound.
-      for (let i = 0; i < 600 && state.state === 'running'; i++) {
-        state = (await (await fetch(`${server.url}/api/refresh/${job}`, { headers: { Origin: origin } })).json()) as typeof state;
-        if (state.state === 'running') await new Promise((r) => setTimeout(r, 50));
-      }
+      // The job's end is an event the API only reports when asked.
+      type State = { state: string; error?: string; report?: { status: string } };
+      const state = await until(async () => {
+        const s = (await (await fetch(`${server.url}/api/refresh/${job}`, { headers: { Origin: origin } })).json()) as State;
+        return s.state === 'running' ? undefined : s;
+      });
       expect(state.state).toBe('failed');
       expect(state.report?.status).toBe('failed');
       expect(state.error).toContain(`another refresh of this warehouse is running: process ${first.child.pid}`);

@@ -49,22 +49,22 @@ describe('private folders at the start of a load', () => {
   });
 });
 
-describe('folders of the naming before private folders (met-upload-XXXXXX, no pid)', () => {
+describe('folders of the naming before private folders (met-upload- and six random characters, no pid)', () => {
   it('are removed once unchanged for an hour; a fresh one, or another name, is left alone', async () => {
     const { sweepPrivateDirs } = await import('../../etl/privateDir.js');
     const base = tempDir('met-sweep-base-');
-    const make = (name: string, hoursOld: number) => {
+    // Old: last changed in 2020 (a fixed date); fresh: just made.
+    const make = (name: string, old: boolean) => {
       const d = join(base, name);
       mkdirSync(d);
       writeFileSync(join(d, 'missing_episodes.csv'), 'child_ref\nSC0000001\n');
-      const t = new Date(Date.now() - hoursOld * 3600_000);
-      utimesSync(d, t, t);
+      if (old) utimesSync(d, new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T00:00:00Z'));
       return d;
     };
-    const old = make('met-upload-Ab12Cd', 2);
-    const oldCsv = make('met-csv-Zz9Yx8', 25);
-    const fresh = make('met-upload-Qq1Ww2', 0);
-    const other = make('met-upload-test-Ab12Cd', 3);
+    const old = make('met-upload-Ab12Cd', true);
+    const oldCsv = make('met-csv-Zz9Yx8', true);
+    const fresh = make('met-upload-Qq1Ww2', false);
+    const other = make('met-upload-test-Ab12Cd', true);
     expect(sweepPrivateDirs([base])).toBe(2);
     expect([existsSync(old), existsSync(oldCsv), existsSync(fresh), existsSync(other)]).toEqual([false, false, true, true]);
   });

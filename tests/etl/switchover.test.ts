@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerPid, privateBase } from '../../etl/privateDir.js';
 import { load } from '../../etl/load.js';
-import { EPISODE_HEADER, POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
+import { EPISODE_HEADER, POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, whenFolder, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 
@@ -59,8 +59,8 @@ describe('the switch-over', () => {
       });
       void exited.then(() => rej(new Error(`the load ended before the kill point: ${stderr}`)));
     });
-    // Then its converted raw copy's folder (made within moments; polled, with a generous bound).
-    for (let i = 0; i < 400 && privateDirsOf(child.pid!).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    // Then its converted raw copy's folder: woken by the private folder's change events.
+    await whenFolder(privateBase(), () => privateDirsOf(child.pid!).length > 0);
     expect(privateDirsOf(child.pid!)).toHaveLength(1);
     child.kill('SIGKILL');
     expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });

@@ -40,7 +40,7 @@ import { buildPage, type PageModel } from '../../lib/pages.js';
 import type { Role } from '../../lib/disclosure.js';
 import { PARAMETERS, type Parameters } from '../../model/parameters.js';
 import { POPULATION, tempDir } from '../helpers.js';
-import { CPI_HEADER, REFERRAL_HEADER, RHI_HEADER, cpi, csv, ep, episodes, interview, loadWarehouse, referral } from '../sql/fixture.js';
+import { CPI_HEADER, REFERRAL_HEADER, RHI_HEADER, RISK_HEADER, risk, cpi, csv, ep, episodes, interview, loadWarehouse, referral } from '../sql/fixture.js';
 
 const at = (d: string, h: string) => `${d} ${h}`;
 const q2 = (id: string, child: string, day: string, over: Record<string, string> = {}) =>
@@ -71,40 +71,7 @@ beforeAll(async () => {
         done('R3', 'E3', 'A', '2025-05-29 09:00'), // 84 h
         done('R5', 'E5', 'B', '2025-06-02 09:00'), // 12 h
       ]),
-      'risk_assessments.csv': csv(
-        [
-          'assessment_id',
-          'child_ref',
-          'dob',
-          'sex',
-          'ethnicity',
-          'looked_after',
-          'area',
-          'locality',
-          'agency',
-          'assessed_at',
-          'exploitation_type',
-          'score',
-          'level',
-        ],
-        [
-          {
-            assessment_id: 'S1',
-            child_ref: 'C',
-            dob: '2010-05-01',
-            sex: 'F',
-            ethnicity: 'White',
-            looked_after: 'N',
-            area: 'Southampton',
-            locality: '',
-            agency: 'police',
-            assessed_at: '2025-03-01',
-            exploitation_type: 'CSE',
-            score: '',
-            level: 'medium',
-          },
-        ],
-      ),
+      'risk_assessments.csv': csv(RISK_HEADER, [risk({ assessment_id: 'S1', child_ref: 'C', assessed_at: '2025-03-01', level: 'medium' })]),
       'intelligence.csv': csv(CPI_HEADER, [
         cpi({ cpi_id: 'P0', locality: 'Bargate', submitted_at: '2025-05-02' }),
         ...[1, 2, 3, 4, 5].map((i) => cpi({ cpi_id: `P${i}`, locality: 'Portswood', submitted_at: '2025-05-02' })),

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { EPISODE_HEADER, POPULATION, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
+import { EPISODE_HEADER, POPULATION, episode, episodes, query, tempDir, until, writeFolder } from '../helpers.js';
 import { load } from '../../etl/load.js';
 import { privateBase } from '../../etl/privateDir.js';
 import { startServer, type RunningServer } from '../../server/index.js';
@@ -40,14 +40,12 @@ afterAll(async () => {
 
 type JobState = { state: string; error?: string; report?: { status: string; refresh_id: string; files: { file: string; status: string }[] } };
 
-/** Polls the job until it is no longer running: a generous bound on the count of polls, never a fixed wait. */
+/** Asks for the job until it is no longer running (the API reports its end only when asked). */
 async function finished(job: string, s: RunningServer = server): Promise<JobState> {
-  for (let i = 0; i < 6000; i++) {
+  return until(async () => {
     const r = await raw(s.url, { path: `/api/refresh/${job}` });
-    if (r.json.state !== 'running') return r.json as JobState;
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  throw new Error('the job did not finish');
+    return r.json.state === 'running' ? undefined : (r.json as JobState);
+  });
 }
 
 const ours = (base: string, prefix: string) => readdirSync(base).filter((f) => f.startsWith(prefix));

@@ -6,7 +6,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '../helpers.js';
@@ -117,8 +116,6 @@ function shownNumber(text: string): number | 'c' | null {
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
   if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
-  // The server is written alongside; wait for its build rather than fail at once.
-  for (let i = 0; i < 60 && !existsSync(SERVER); i++) await sleep(1000);
   if (!existsSync(SERVER)) throw new Error(`${SERVER} does not exist: the server has not been built`);
 
   const dir = tempDir('met-web-');

@@ -7,30 +7,9 @@ import { tableBlock } from '../charts.js';
 import { h, fmt } from '../dom.js';
 import type { ContractFile, ShownTable, TableModel } from '../types.js';
 import { AREAS } from '../../../model/areas.js';
+import { QUARANTINE_REASONS } from '../../../model/contract.js';
 
-const REASONS = [
-  'missing required value',
-  'impossible date',
-  'US-style date',
-  'not a date',
-  'date without time',
-  'date in the future',
-  'not a whole number',
-  'out of range',
-  'not a Y/N flag',
-  'unknown code',
-  'unknown area',
-  'unknown locality',
-  'returned_at before reported_at',
-  'mis_end before mis_start',
-  'date of birth after the event',
-  'age over 24 at the event',
-  'no SERAF level or score',
-  'unknown episode',
-  'repeated key',
-  'malformed line',
-  'not valid UTF-8 text',
-];
+const REASONS = QUARANTINE_REASONS;
 const PAGE = 20;
 
 interface QRow {
