@@ -37,6 +37,8 @@ export interface StartOptions {
   allowHosts?: string[];
   /** The cap on one upload, all files together, in MB (default MET_MAX_UPLOAD_MB or 200). */
   maxUploadMb?: number;
+  /** The built front end (default dist/web beside the compiled server). */
+  webDir?: string;
   /** Request logging to stdout (default true). */
   log?: boolean;
 }
@@ -110,6 +112,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     allowedHosts: allowedHostNames(host, opts.allowHosts),
     ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
     ...(opts.log === false ? { logger: false as const } : {}),
+    ...(opts.webDir ? { webDir: opts.webDir } : {}),
   });
   let server: Server;
   try {
