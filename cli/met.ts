@@ -6,9 +6,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
-import { runDemo } from './demo.js';
 import { runServe, type ServeArgs } from './serve.js';
-import { runUserAdd, runUserDisable, runUserList, runUserReset } from './users.js';
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
 
@@ -151,19 +149,20 @@ stateOptions(
     .option('--issuer <url>', 'with --sso-subject: the identity provider (its issuer URL)'),
 ).action(
   async (o: { name: string; role: Role; area?: AreaName; db?: string; state?: string; passwordStdin?: boolean; ssoSubject?: string; issuer?: string }) => {
-    process.exitCode = await runUserAdd(o);
+    // The user commands (SQLite, argon2) are loaded only when asked for.
+    process.exitCode = await (await import('./users.js')).runUserAdd(o);
   },
 );
 
 stateOptions(user.command('list').description('the accounts: name, role, area, enabled or not, sessions (never a password or its hash)'))
   .option('--json', 'as JSON')
   .action(async (o: { db?: string; state?: string; json?: boolean }) => {
-    process.exitCode = await runUserList(o);
+    process.exitCode = await (await import('./users.js')).runUserList(o);
   });
 
 stateOptions(user.command('disable').description('disable an account and end its sessions').argument('<name>')).action(
   async (name: string, o: { db?: string; state?: string }) => {
-    process.exitCode = await runUserDisable({ ...o, name });
+    process.exitCode = await (await import('./users.js')).runUserDisable({ ...o, name });
   },
 );
 
@@ -174,7 +173,7 @@ stateOptions(
     .argument('<name>')
     .option('--password-stdin', 'read the password from standard input'),
 ).action(async (name: string, o: { db?: string; state?: string; passwordStdin?: boolean }) => {
-  process.exitCode = await runUserReset({ ...o, name });
+  process.exitCode = await (await import('./users.js')).runUserReset({ ...o, name });
 });
 
 program
@@ -183,7 +182,7 @@ program
   .option('--dir <dir>', 'where the demo data lives', 'data/demo')
   .option('--no-serve', 'prepare the demo warehouse only')
   .action(async (o: { dir: string; serve: boolean }) => {
-    process.exitCode = await runDemo(o.dir, { serve: o.serve });
+    process.exitCode = await (await import('./demo.js')).runDemo(o.dir, { serve: o.serve });
   });
 
 await program.parseAsync(process.argv);

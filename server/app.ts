@@ -173,7 +173,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(healthRoutes(warehouse));
   app.use(authRoutes());
   if (signIn) app.use(requireSession());
-  if (state) app.use(auditViews(state));
+  if (state) app.use(auditViews(state, log));
 
   app.use(metaRoutes(warehouse));
   app.use(measuresRoutes(warehouse));

@@ -7,6 +7,7 @@
 // (analyst only); no endpoint changes it.
 
 import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Logger } from 'pino';
 import type { AuditInput, StateStore } from '../state/store.js';
 import { clientAddress } from './auth/session.js';
 import { analystOnly } from './guards.js';
@@ -41,7 +42,7 @@ export function who(req: Request): Pick<AuditInput, 'account' | 'role' | 'accoun
   return { account: req.met.account, role: req.met.role, account_area: req.met.area, address: clientAddress(req) };
 }
 
-export function auditViews(state: StateStore): RequestHandler {
+export function auditViews(state: StateStore, log: Logger | null): RequestHandler {
   return (req, res, next) => {
     const target = targetOf(req);
     if (target === null || req.method !== 'GET') {
@@ -50,16 +51,22 @@ export function auditViews(state: StateStore): RequestHandler {
     }
     res.on('finish', () => {
       const v = (res.locals.audit ?? {}) as Viewed;
-      state.audit.append({
-        event: 'view',
-        ...who(req),
-        target,
-        area: v.area ?? null,
-        period: v.period ?? null,
-        ages: v.ages ?? null,
-        status: res.statusCode,
-        detail: { format: wantsArrow(req) ? 'arrow' : 'json', ...(v.detail ?? {}) },
-      });
+      try {
+        state.audit.append({
+          event: 'view',
+          ...who(req),
+          target,
+          area: v.area ?? null,
+          period: v.period ?? null,
+          ages: v.ages ?? null,
+          status: res.statusCode,
+          detail: { format: wantsArrow(req) ? 'arrow' : 'json', ...(v.detail ?? {}) },
+        });
+      } catch (e) {
+        // The answer has gone: an entry that cannot be written (the state file busy past its
+        // timeout, the disk full) is said on the server's log, never thrown into nowhere.
+        log?.error({ err: { name: e instanceof Error ? e.name : typeof e }, target }, 'audit entry not written');
+      }
     });
     next();
   };
