@@ -1,7 +1,7 @@
 // The dashboard's HTTP face: the JSON (and Arrow) API of docs/api.md and the built web
-// front end. Every handler reads the role from the request (req.met.role), so sign-in
-// can set it later; until then it is the role the server was started with. createApp
-// only composes: the routes are in routes/, who may ask in guards.ts, the query
+// front end. Every handler reads the role and area from the request (req.met), set from
+// the session (auth/session.ts) or, with sign-in off (loopback only), the role the
+// server was started with. createApp only composes: sign-in in auth/, the routes are in routes/, who may ask in guards.ts, the query
 // parameters in queries.ts, uploads in upload.ts and the answers to errors in errors.ts.
 
 import express, { type RequestHandler } from 'express';
@@ -11,7 +11,12 @@ import { pino, type Logger } from 'pino';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
+import type { AreaName } from '../model/areas.js';
 import { errorHandler } from './errors.js';
+import { DEFAULT_LOCKOUT, type LockoutRule, type StateStore } from '../state/store.js';
+import { auditRoutes, auditViews } from './audit.js';
+import { authRoutes, requireSession } from './auth/password.js';
+import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, installAuth, readSession } from './auth/session.js';
 import { LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
 import { RefreshJobs } from './refreshJobs.js';
 import { healthRoutes } from './routes/health.js';
@@ -33,14 +38,38 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      met: { role: Role; upload?: Upload };
+      met: {
+        role: Role;
+        /** The area an account is limited to (null: the whole partnership). */
+        area: AreaName | null;
+        /** The signed-in account's name (null: signed out, or sign-in is off). */
+        account: string | null;
+        /** The SHA-256 of the session's token (never the token). */
+        sessionHash?: string;
+        upload?: Upload;
+      };
     }
   }
 }
 
 export interface AppOptions {
   warehouse: Warehouse;
-  role: Role;
+  /**
+   * Sign-in off: every request runs as this role (startServer allows it on a loopback
+   * address only). Without it, sign-in is on and `state` is needed.
+   */
+  role?: Role;
+  /** The state store: accounts, sessions, the audit log. Needed for sign-in; with sign-in off it still keeps the audit log. */
+  state?: StateStore;
+  /** A session's idle and absolute timeouts in ms (default 30 minutes and 12 hours). */
+  idleMs?: number;
+  absoluteMs?: number;
+  /** Always set Secure on the session cookie (the server is behind TLS). */
+  secureCookies?: boolean;
+  /** Express's `trust proxy`: believe X-Forwarded-For/-Proto from this proxy (client address, TLS). Default off. */
+  trustProxy?: boolean | number | string;
+  /** The lockout after failed sign-ins (default 5 per account, 20 per address, in 15 minutes). */
+  lockout?: LockoutRule;
   /** A pino logger, or false for none (tests). */
   logger?: Logger | false;
   /** The built front end; default dist/web beside this module's folder. */
@@ -73,10 +102,10 @@ const CSP = {
   'frame-ancestors': ["'none'"],
 };
 
-/** Each request's context (its role), the version header, and one log line per answer. */
+/** Each request's context (its role, until a session says otherwise), the version header, and one log line per answer. */
 function requestContext(role: Role, log: Logger | null): RequestHandler {
   return (req, res, next) => {
-    req.met = { role };
+    req.met = { role, area: null, account: null };
     res.set('X-MET-Version', VERSION);
     if (log) {
       const t0 = performance.now();
@@ -114,19 +143,44 @@ export function createApp(opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
+  const signIn = opts.role === undefined;
+  if (signIn && !opts.state) throw new Error('sign-in needs the state store (or a role, with sign-in off)');
+  const state = opts.state ?? null;
 
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP } }));
-  app.use(requestContext(opts.role, log));
+  // Referrer-Policy same-origin (not helmet's no-referrer): under no-referrer a browser
+  // sends `Origin: null` with a form's POST (the sign-in and sign-out forms), which the
+  // same-origin proof must refuse. Nothing leaves for another site either way.
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP }, referrerPolicy: { policy: 'same-origin' } }));
+  app.use(requestContext(opts.role ?? 'public', log));
   app.use(onlyOwnHosts(hostNames));
   app.use(sameOriginChanges(hostNames));
   app.use('/api', apiLimits(opts.rateLimitPerMinute ?? 6000));
+  if (signIn && state) {
+    const cfg = {
+      state,
+      idleMs: opts.idleMs ?? DEFAULT_IDLE_MS,
+      absoluteMs: opts.absoluteMs ?? DEFAULT_ABSOLUTE_MS,
+      secureCookies: opts.secureCookies ?? false,
+      lockout: opts.lockout ?? DEFAULT_LOCKOUT,
+      log,
+    };
+    installAuth(app.locals, cfg);
+    app.use(readSession(cfg));
+  }
 
+  // Liveness and readiness say nothing of the data: open to probes without a session.
   app.use(healthRoutes(warehouse));
+  app.use(authRoutes());
+  if (signIn) app.use(requireSession());
+  if (state) app.use(auditViews(state, log));
+
   app.use(metaRoutes(warehouse));
   app.use(measuresRoutes(warehouse));
   app.use(pagesRoutes(warehouse));
   app.use(quarantineRoutes(warehouse));
-  app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log }));
+  app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log, state }));
+  if (state) app.use(auditRoutes(state));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such endpoint: see docs/api.md' });
   });
