@@ -11,6 +11,7 @@ import { pino, type Logger } from 'pino';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
+import type { AreaName } from '../model/areas.js';
 import { errorHandler } from './errors.js';
 import { LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
 import { RefreshJobs } from './refreshJobs.js';
@@ -33,7 +34,16 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
-      met: { role: Role; upload?: Upload };
+      met: {
+        role: Role;
+        /** The area an account is limited to (null: the whole partnership). */
+        area: AreaName | null;
+        /** The signed-in account's name (null: signed out, or sign-in is off). */
+        account: string | null;
+        /** The SHA-256 of the session's token (never the token). */
+        sessionHash?: string;
+        upload?: Upload;
+      };
     }
   }
 }
@@ -76,7 +86,7 @@ const CSP = {
 /** Each request's context (its role), the version header, and one log line per answer. */
 function requestContext(role: Role, log: Logger | null): RequestHandler {
   return (req, res, next) => {
-    req.met = { role };
+    req.met = { role, area: null, account: null };
     res.set('X-MET-Version', VERSION);
     if (log) {
       const t0 = performance.now();

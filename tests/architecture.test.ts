@@ -13,8 +13,9 @@ const ALLOWED: Record<string, string[]> = {
   lib: ['model'],
   sql: [],
   etl: ['model', 'lib'],
-  server: ['model', 'lib', 'etl'],
-  cli: ['model', 'lib', 'etl', 'server'],
+  state: ['model'],
+  server: ['model', 'lib', 'etl', 'state'],
+  cli: ['model', 'lib', 'etl', 'server', 'state'],
   web: ['model'],
 };
 
