@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
 import type { AreaName } from '../model/areas.js';
+import { type OidcConfig, oidcRoutes } from './auth/oidc.js';
 import { errorHandler } from './errors.js';
 import { LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
 import { RefreshJobs } from './refreshJobs.js';
@@ -64,6 +65,8 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** The cap on one upload, all files together, in bytes (default defaultMaxUploadBytes()). */
   maxUploadBytes?: number;
+  /** Single sign-on by OpenID Connect (server/auth/oidc.ts, docs/sso.md): off when absent. */
+  oidc?: OidcConfig;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -132,6 +135,8 @@ export function createApp(opts: AppOptions): express.Express {
   app.use('/api', apiLimits(opts.rateLimitPerMinute ?? 6000));
 
   app.use(healthRoutes(warehouse));
+  // Single sign-on's two pages are reached without a session (the sign-in starts there).
+  if (opts.oidc) app.use(oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }));
   app.use(metaRoutes(warehouse));
   app.use(measuresRoutes(warehouse));
   app.use(pagesRoutes(warehouse));

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { sweepPrivateDirs } from '../etl/privateDir.js';
 import type { Role } from '../lib/disclosure.js';
 import { createApp, LOOPBACK_HOSTS } from './app.js';
+import type { OidcConfig } from './auth/oidc.js';
 import { Warehouse } from './warehouse.js';
 
 export { createApp } from './app.js';
@@ -22,6 +23,8 @@ export interface StartOptions {
   allowHosts?: string[];
   /** The cap on one upload, all files together, in MB (default MET_MAX_UPLOAD_MB or 200). */
   maxUploadMb?: number;
+  /** Single sign-on by OpenID Connect (docs/sso.md). */
+  oidc?: OidcConfig;
   /** Request logging to stdout (default true). */
   log?: boolean;
 }
@@ -81,6 +84,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     allowedHosts: allowedHostNames(host, opts.allowHosts),
     ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
     ...(opts.log === false ? { logger: false as const } : {}),
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
   });
   const server: Server = await new Promise((ok, fail) => {
     const s = app.listen(opts.port ?? 8080, host, (err?: Error) => (err ? fail(err) : ok(s)));

@@ -10,8 +10,8 @@
 // The flow's secrets (state, nonce, PKCE verifier) stay on the server, keyed by a random
 // handle in a short-lived HttpOnly SameSite=Lax cookie (the callback is a cross-site
 // navigation, which a Strict cookie would not survive). Each is used once: a replayed
-// callback finds nothing. Nothing of a token, code or claim value reaches a log or the
-// audit: the audit records the outcome, the person's name and subject, and a reason.
+// callback finds nothing. Nothing of a token or code reaches a log, a page or the audit:
+// the audit records the outcome, the account name and subject, and a reason in fixed words.
 
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
@@ -20,6 +20,8 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import { AREAS, type AreaName } from '../../model/areas.js';
 import { ROLES, type Role } from '../../model/roles.js';
+import { type Account, nameProblem, sha256, type StateStore } from '../../state/store.js';
+import { authOf, clientAddress, startSession } from './session.js';
 
 export const OIDC_START = '/auth/oidc/start';
 export const OIDC_CALLBACK = '/auth/oidc/callback';
@@ -102,48 +104,18 @@ export const oidcMessages = {
   notCompleted: 'The sign-in at your organisation was not completed: start again.',
   unreachable: 'Your organisation’s sign-in cannot be reached just now: try again in a few minutes, or tell the analyst.',
   startAgain: 'Sign in again',
+  signInOff: 'Sign-in is off on this server.',
   signedIn: (name: string) => `You are signed in as ${name}.`,
   continue: 'Continue to the dashboard',
 };
 
-/** What the state store knows of a person who signs in through the provider. */
-export interface ExternalAccount {
-  id: number;
-  name: string;
-  /** The role the analyst assigned (null: none assigned). */
-  role: Role | null;
-  area: AreaName | null;
-  disabled: boolean;
-  /** True when role and area were set by the analyst, false when they were copied from the claims of a sign-in. */
-  assigned: boolean;
-}
+/** What the state store knows of a person who signs in through the provider (state/store.ts Account). */
+export type ExternalAccount = Pick<Account, 'id' | 'name' | 'role' | 'area' | 'disabled' | 'role_from'>;
 
-/** One line of the audit log about a single sign-on (never a token, code or claim value). */
-export interface OidcAuditEvent {
-  event: 'sign-in' | 'sign-in refused';
-  how: 'oidc';
-  /** The person's name and subject at the provider, when the provider vouched for them. */
-  who: string | null;
-  subject: string | null;
-  role: Role | null;
-  area: AreaName | null;
-  /** Where the MET role came from, or why the sign-in was refused. */
-  reason: string;
-  from: string;
-}
-
-export interface OidcDeps {
-  config: OidcConfig;
-  accounts: {
-    findByExternal(issuer: string, subject: string): ExternalAccount | null | Promise<ExternalAccount | null>;
-    /** Creates or updates the account of a person whose role came from the claims; returns its id. */
-    upsertExternal(p: { issuer: string; subject: string; name: string; role: Role; area: AreaName | null }): { id: number } | Promise<{ id: number }>;
-  };
-  /** server/auth/session.ts's startSession: the session cookie for this account. */
-  startSession(req: Request, res: Response, account: { id: number; name: string; role: Role; area: AreaName | null }, how: 'oidc'): Promise<void>;
-  audit(e: OidcAuditEvent): void | Promise<void>;
+export interface OidcOptions {
+  /** The clock of the sign-ins in flight (tests). */
   now?: () => number;
-  /** Errors of the provider's (unreachable, misconfigured): their kind only. */
+  /** Where a failure of the provider's is said (its kind only). */
   warn?: (what: string) => void;
 }
 
@@ -180,7 +152,8 @@ export function accessOf(config: OidcConfig, claims: Record<string, unknown>, ac
   if (roles.length > 1) return { ok: false, message: oidcMessages.twoRoles(roles), reason: `the ${config.roleClaim} claim gives ${roles.length} roles` };
   if (roles.length === 1) {
     const role = roles[0]!;
-    if (!config.areaClaim) return { ok: true, role, area: null, from: 'claims' };
+    // The analyst sees the whole partnership (record-level detail): no area limits it.
+    if (!config.areaClaim || role === 'analyst') return { ok: true, role, area: null, from: 'claims' };
     const areas = claimValues(claims, config.areaClaim);
     const declared = areas.length === 1 ? [...AREAS, 'all'].find((a) => a.toLowerCase() === areas[0]!.trim().toLowerCase()) : undefined;
     if (declared === undefined) {
@@ -189,7 +162,7 @@ export function accessOf(config: OidcConfig, claims: Record<string, unknown>, ac
     }
     return { ok: true, role, area: declared === 'all' ? null : (declared as AreaName), from: 'claims' };
   }
-  if (account?.assigned && account.role) return { ok: true, role: account.role, area: account.area, from: 'analyst' };
+  if (account && account.role_from === 'analyst') return { ok: true, role: account.role, area: account.area, from: 'analyst' };
   const why = !config.roleClaim
     ? 'no role assigned by the analyst'
     : values.length === 0
@@ -251,7 +224,8 @@ function page(res: Response, status: number, title: string, sentences: string[],
 
 /** Why openid-client refused the provider's answer, in fixed words (its messages are not recorded). */
 function refusalReason(e: unknown): string {
-  const m = e instanceof Error ? e.message : '';
+  // openid-client wraps oauth4webapi's error, whose message names the parameter or claim.
+  const m = e instanceof Error ? `${e.message} ${e.cause instanceof Error ? e.cause.message : ''}` : '';
   if (/"state"/.test(m)) return 'the state does not match';
   if (/"nonce"/.test(m)) return 'the ID token nonce does not match';
   if (/"iss"/.test(m)) return 'the issuer does not match';
@@ -260,10 +234,24 @@ function refusalReason(e: unknown): string {
   return 'the provider could not be asked';
 }
 
-/** The router of /auth/oidc/start and /auth/oidc/callback. */
-export function oidcRoutes(deps: OidcDeps): Router {
-  const { config } = deps;
-  const now = deps.now ?? Date.now;
+/**
+ * The account name of a person of single sign-on (state/store.ts names: 2–64 letters,
+ * digits, ". _ @ -"): their preferred username or e-mail address when it is such a name
+ * and no other account has it, else "sso-" and 12 hex characters of a hash of issuer and
+ * subject (stable, and it reveals neither).
+ */
+export function externalName(state: StateStore, claims: Record<string, unknown>, issuer: string, subject: string): string {
+  for (const c of [claims.preferred_username, claims.email]) {
+    if (typeof c !== 'string' || nameProblem(c) !== null) continue;
+    const other = state.accounts.byName(c);
+    if (!other || (other.issuer === issuer && other.subject === subject)) return c;
+  }
+  return `sso-${sha256(`${issuer}\n${subject}`).slice(0, 12)}`;
+}
+
+/** The router of /auth/oidc/start and /auth/oidc/callback; the state store is the app's (server/auth/session.ts, installAuth). */
+export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
+  const now = opts.now ?? Date.now;
   const pending = new PendingSignIns(now);
   const secure = config.publicUrl?.startsWith('https://') ?? false;
   const home = config.publicUrl ? new URL('./', `${config.publicUrl.replace(/\/?$/, '/')}`).pathname : '/';
@@ -286,17 +274,22 @@ export function oidcRoutes(deps: OidcDeps): Router {
     return discovered;
   };
 
-  const from = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
-  const refuse = async (req: Request, res: Response, status: number, message: string, reason: string, who: { name: string; subject: string } | null = null) => {
-    await deps.audit({
+  /** The state store, or null when sign-in is off on this server. */
+  const stateOf = (req: Request): StateStore | null => authOf(req)?.state ?? null;
+  /** A refusal: audited (who, when the provider vouched for them; why, in fixed words) and a page saying what to do. */
+  const refuse = (
+    req: Request,
+    res: Response,
+    status: number,
+    message: string,
+    reason: string,
+    who: { name: string | null; subject: string } | null = null,
+  ) => {
+    stateOf(req)?.audit.append({
       event: 'sign-in refused',
-      how: 'oidc',
-      who: who?.name ?? null,
-      subject: who?.subject ?? null,
-      role: null,
-      area: null,
-      reason,
-      from: from(req),
+      account: who?.name ?? null,
+      address: clientAddress(req),
+      detail: { how: 'oidc', reason, ...(who ? { subject: who.subject } : {}) },
     });
     page(res, status, oidcMessages.refusedTitle, [message], { href: startHref, text: oidcMessages.startAgain });
   };
@@ -307,13 +300,17 @@ export function oidcRoutes(deps: OidcDeps): Router {
     '/auth/oidc',
     rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, message: 'too many sign-ins: wait a minute and try again' }),
   );
+  router.use('/auth/oidc', (req, res, next) => {
+    if (stateOf(req)) next();
+    else page(res, 404, oidcMessages.refusedTitle, [oidcMessages.signInOff], { href: home, text: oidcMessages.continue });
+  });
 
   router.get(OIDC_START, async (req, res) => {
     let cfg: client.Configuration;
     try {
       cfg = await provider();
     } catch (e) {
-      deps.warn?.(`single sign-on: the provider's discovery failed (${e instanceof Error ? e.name : 'error'})`);
+      opts.warn?.(`single sign-on: the provider's discovery failed (${e instanceof Error ? e.name : 'error'})`);
       page(res, 503, oidcMessages.refusedTitle, [oidcMessages.unreachable], { href: startHref, text: oidcMessages.startAgain });
       return;
     }
@@ -340,12 +337,12 @@ export function oidcRoutes(deps: OidcDeps): Router {
     const flow = pending.take(cookieOf(req, COOKIE));
     res.append('Set-Cookie', cookie('', 0));
     if (!flow) {
-      await refuse(req, res, 400, oidcMessages.expired, 'no sign-in in progress for this browser (expired, already used, or started elsewhere)');
+      refuse(req, res, 400, oidcMessages.expired, 'no sign-in in progress for this browser (expired, already used, or started elsewhere)');
       return;
     }
     if (typeof req.query.error === 'string') {
       const code = /^[a-z_]{1,40}$/.test(req.query.error) ? req.query.error : 'error';
-      await refuse(req, res, 400, oidcMessages.notCompleted, `the provider answered ${code}`);
+      refuse(req, res, 400, oidcMessages.notCompleted, `the provider answered ${code}`);
       return;
     }
     let claims: Record<string, unknown>;
@@ -360,39 +357,33 @@ export function oidcRoutes(deps: OidcDeps): Router {
         idTokenExpected: true,
       });
       claims = { ...tokens.claims()! };
-      const wanted = [config.roleClaim, config.areaClaim, 'name'].filter((c): c is string => !!c);
-      if (wanted.some((c) => !(c in claims)) && cfg.serverMetadata().userinfo_endpoint) {
+      const wanted = [config.roleClaim, config.areaClaim].filter((c): c is string => !!c);
+      const missing = wanted.some((c) => !(c in claims)) || !('preferred_username' in claims || 'email' in claims);
+      if (missing && cfg.serverMetadata().userinfo_endpoint) {
         // Many providers put only the subject in the ID token and the rest in the UserInfo answer.
         const info = await client.fetchUserInfo(cfg, tokens.access_token, claims.sub as string);
         claims = { ...info, ...claims };
       }
     } catch (e) {
-      await refuse(req, res, 400, oidcMessages.notVerified, refusalReason(e));
+      refuse(req, res, 400, oidcMessages.notVerified, refusalReason(e));
       return;
     }
+    const state = stateOf(req)!;
     const subject = String(claims.sub);
-    const nameClaim = [claims.name, claims.preferred_username, claims.email].find((v) => typeof v === 'string' && v.trim());
-    const name = typeof nameClaim === 'string' ? nameClaim.trim().slice(0, 200) : subject;
     const issuer = String(claims.iss);
-    const account = await deps.accounts.findByExternal(issuer, subject);
+    const account = state.accounts.findByExternal(issuer, subject);
+    const name = account?.name ?? externalName(state, claims, issuer, subject);
     const access = accessOf(config, claims, account);
     if (!access.ok) {
-      await refuse(req, res, 403, access.message, access.reason, { name, subject });
+      refuse(req, res, 403, access.message, access.reason, { name, subject });
       return;
     }
     const id =
-      access.from === 'claims' ? (await deps.accounts.upsertExternal({ issuer, subject, name, role: access.role, area: access.area })).id : account!.id;
-    await deps.startSession(req, res, { id, name, role: access.role, area: access.area }, 'oidc');
-    await deps.audit({
-      event: 'sign-in',
-      how: 'oidc',
-      who: name,
-      subject,
-      role: access.role,
-      area: access.area,
-      reason: access.from === 'claims' ? `role from the ${config.roleClaim} claim` : 'role assigned by the analyst',
-      from: from(req),
-    });
+      access.from === 'claims'
+        ? state.accounts.upsertExternal({ issuer, subject, name, role: access.role, area: access.area, roleFrom: 'claims' }).id
+        : account!.id;
+    // startSession rotates any session the browser had, sets the cookie and writes the sign-in to the audit log.
+    await startSession(req, res, { id, name, role: access.role, area: access.area }, 'oidc');
     page(res, 200, oidcMessages.signInTitle, [oidcMessages.signedIn(name)], { href: home, text: oidcMessages.continue }, true);
   });
 
