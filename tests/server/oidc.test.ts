@@ -17,6 +17,8 @@ import { createApp } from '../../server/index.js';
 import { installAuth, SESSION_COOKIE } from '../../server/auth/session.js';
 import { Warehouse } from '../../server/warehouse.js';
 import { DEFAULT_LOCKOUT, sha256, StateStore } from '../../state/store.js';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { oidcSettings } from '../../cli/serve.js';
 import { tempDir } from '../helpers.js';
 
 /** The people the provider knows, by subject, with the claims it releases. */
@@ -373,5 +375,36 @@ describe('the MET role and area of a person (accessOf)', () => {
     expect(() => parseOidcConfig({ issuer: 'https://login.example.org', clientId: 'met', clientSecret: 's', roleMap: { g: 'board' } })).toThrow(
       /needs the claim it maps/,
     );
+  });
+});
+
+describe('met serve --oidc-… (oidcSettings)', () => {
+  const flags = {
+    oidcIssuer: 'https://login.example.org/tenant/v2.0',
+    oidcClientId: 'met-dashboard',
+    oidcRoleClaim: 'groups',
+    oidcRoleMap: 'g-board=board, g-comm=commissioner',
+  };
+
+  it('takes the secret from MET_OIDC_CLIENT_SECRET or a file of its owner only, never a flag', () => {
+    const c = oidcSettings(flags, { MET_OIDC_CLIENT_SECRET: 'from-the-environment' })!;
+    expect(c).toMatchObject({
+      clientSecret: 'from-the-environment',
+      roleClaim: 'groups',
+      roleMap: { 'g-board': 'board', 'g-comm': 'commissioner' },
+      scope: 'openid profile',
+    });
+    const file = join(tempDir('met-oidc-secret-'), 'secret');
+    writeFileSync(file, 'from-a-file\n', { mode: 0o600 });
+    expect(oidcSettings({ ...flags, oidcClientSecretFile: file }, {})!.clientSecret).toBe('from-a-file');
+    chmodSync(file, 0o644);
+    expect(() => oidcSettings({ ...flags, oidcClientSecretFile: file }, {})).toThrow(/can be read by others: chmod 600 it/);
+    expect(() => oidcSettings(flags, {})).toThrow(/MET_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file \(never on the command line\)/);
+  });
+
+  it('is off without --oidc-issuer, and says which flags need it', () => {
+    expect(oidcSettings({}, { MET_OIDC_CLIENT_SECRET: 's' })).toBeUndefined();
+    expect(() => oidcSettings({ oidcClientId: 'x', oidcRoleClaim: 'groups' }, {})).toThrow('--oidc-client-id, --oidc-role-claim need --oidc-issuer');
+    expect(() => oidcSettings({ ...flags, oidcRoleMap: 'g-board=owner' }, { MET_OIDC_CLIENT_SECRET: 's' })).toThrow(/"owner", which is not a MET role/);
   });
 });
