@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
 import { runDemo } from './demo.js';
-import { type OidcFlags, runServe } from './serve.js';
+import { type OidcFlags, runServe, type ServeArgs } from './serve.js';
+import { runUserAdd, runUserDisable, runUserList, runUserReset } from './users.js';
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
 
@@ -110,8 +111,14 @@ program
   .description('the dashboard and its API on a warehouse, at http://127.0.0.1:8080 (Ctrl-C to stop)')
   .requiredOption('--db <file>', 'the warehouse file (a refresh that replaces it is picked up without a restart)')
   .option('--port <n>', 'port to listen on (0 for any free port)', portArg, 8080)
-  .option('--role <role>', 'the role every request runs as until sign-in exists: analyst, board or commissioner', roleArg, 'board' as Role)
-  .option('--host <host>', 'address to listen on (127.0.0.1: this machine only); the analyst role is served on this machine only', '127.0.0.1')
+  .option('--no-sign-in', 'no sign-in: every request runs as --role (this machine only; a warning is printed at every start)')
+  .option('--role <role>', 'with --no-sign-in: the role every request runs as (analyst, board, commissioner or public)', roleArg)
+  .option('--state <file>', 'the state file: accounts, sessions, the audit log (default: the warehouse file + .state.sqlite, beside it)')
+  .option('--secure-cookies', 'always mark the session cookie Secure (the dashboard is served behind TLS)')
+  .option('--trust-proxy <value>', "believe a reverse proxy's X-Forwarded-For and -Proto: a number of hops, or addresses (Express's trust proxy)")
+  .option('--idle-minutes <n>', 'a session ends after this many minutes without a request (default 30)', intArg('--idle-minutes', 1))
+  .option('--absolute-hours <n>', 'a session ends this many hours after sign-in (default 12)', intArg('--absolute-hours', 1))
+  .option('--host <host>', 'address to listen on (127.0.0.1: this machine only); without sign-in, this machine only', '127.0.0.1')
   .option(
     '--allow-host <name>',
     'another host name the dashboard answers to (repeatable); it answers to localhost, 127.0.0.1 and --host',
@@ -130,13 +137,57 @@ program
   .option('--oidc-area-claim <claim>', 'single sign-on: the claim that holds the area (one of the four, or all)')
   .option('--oidc-scope <scopes>', 'single sign-on: the scopes asked for (default "openid profile")')
   .option('--public-url <url>', 'the address browsers use for the dashboard (behind a proxy); the redirect URI is URL/auth/oidc/callback')
-  .action(async (o: { db: string; port: number; role: Role; host: string; allowHost?: string[]; maxUploadMb?: number } & OidcFlags) => {
+  .action(async (o: ServeArgs & OidcFlags) => {
     process.exitCode = await runServe(o);
   });
 
+const user = program.command('user').description('the accounts that may sign in to the dashboard (kept in the state file beside the warehouse)');
+const stateOptions = (c: Command) =>
+  c
+    .option('--db <file>', 'the warehouse file: its state file is beside it (FILE.state.sqlite)')
+    .option('--state <file>', 'the state file itself (as met serve --state)');
+
+stateOptions(
+  user
+    .command('add')
+    .description('add an account: the password is prompted without echo, or read from standard input')
+    .requiredOption('--name <name>', 'the name the person signs in with (letters, digits, . _ - @)')
+    .requiredOption('--role <role>', 'analyst, board, commissioner or public', roleArg)
+    .option('--area <area>', 'limit the account to one area (not for the analyst)', areaArg)
+    .option('--password-stdin', 'read the password from standard input (the default when input is not a terminal)')
+    .option('--sso-subject <subject>', 'a person of single sign-on: their subject (sub) at the identity provider; no password')
+    .option('--issuer <url>', 'with --sso-subject: the identity provider (its issuer URL)'),
+).action(
+  async (o: { name: string; role: Role; area?: AreaName; db?: string; state?: string; passwordStdin?: boolean; ssoSubject?: string; issuer?: string }) => {
+    process.exitCode = await runUserAdd(o);
+  },
+);
+
+stateOptions(user.command('list').description('the accounts: name, role, area, enabled or not, sessions (never a password or its hash)'))
+  .option('--json', 'as JSON')
+  .action(async (o: { db?: string; state?: string; json?: boolean }) => {
+    process.exitCode = await runUserList(o);
+  });
+
+stateOptions(user.command('disable').description('disable an account and end its sessions').argument('<name>')).action(
+  async (name: string, o: { db?: string; state?: string }) => {
+    process.exitCode = await runUserDisable({ ...o, name });
+  },
+);
+
+stateOptions(
+  user
+    .command('reset')
+    .description('a new password for an account (prompted, or from standard input); its sessions end and it is enabled again')
+    .argument('<name>')
+    .option('--password-stdin', 'read the password from standard input'),
+).action(async (name: string, o: { db?: string; state?: string; passwordStdin?: boolean }) => {
+  process.exitCode = await runUserReset({ ...o, name });
+});
+
 program
   .command('demo')
-  .description('generate the demo extracts and load them once, then serve the dashboard as the analyst (what `npm start` runs)')
+  .description('generate the demo extracts and load them once, make one demo account per role, then serve the dashboard with sign-in (what `npm start` runs)')
   .option('--dir <dir>', 'where the demo data lives', 'data/demo')
   .option('--no-serve', 'prepare the demo warehouse only')
   .action(async (o: { dir: string; serve: boolean }) => {

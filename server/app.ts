@@ -1,7 +1,7 @@
 // The dashboard's HTTP face: the JSON (and Arrow) API of docs/api.md and the built web
-// front end. Every handler reads the role from the request (req.met.role), so sign-in
-// can set it later; until then it is the role the server was started with. createApp
-// only composes: the routes are in routes/, who may ask in guards.ts, the query
+// front end. Every handler reads the role and area from the request (req.met), set from
+// the session (auth/session.ts) or, with sign-in off (loopback only), the role the
+// server was started with. createApp only composes: sign-in in auth/, the routes are in routes/, who may ask in guards.ts, the query
 // parameters in queries.ts, uploads in upload.ts and the answers to errors in errors.ts.
 
 import express, { type RequestHandler } from 'express';
@@ -14,6 +14,10 @@ import type { Role } from '../lib/disclosure.js';
 import type { AreaName } from '../model/areas.js';
 import { type OidcConfig, oidcRoutes } from './auth/oidc.js';
 import { errorHandler } from './errors.js';
+import { DEFAULT_LOCKOUT, type LockoutRule, type StateStore } from '../state/store.js';
+import { auditRoutes, auditViews } from './audit.js';
+import { authRoutes, requireSession } from './auth/password.js';
+import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, installAuth, readSession } from './auth/session.js';
 import { LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
 import { RefreshJobs } from './refreshJobs.js';
 import { healthRoutes } from './routes/health.js';
@@ -51,7 +55,22 @@ declare global {
 
 export interface AppOptions {
   warehouse: Warehouse;
-  role: Role;
+  /**
+   * Sign-in off: every request runs as this role (startServer allows it on a loopback
+   * address only). Without it, sign-in is on and `state` is needed.
+   */
+  role?: Role;
+  /** The state store: accounts, sessions, the audit log. Needed for sign-in; with sign-in off it still keeps the audit log. */
+  state?: StateStore;
+  /** A session's idle and absolute timeouts in ms (default 30 minutes and 12 hours). */
+  idleMs?: number;
+  absoluteMs?: number;
+  /** Always set Secure on the session cookie (the server is behind TLS). */
+  secureCookies?: boolean;
+  /** Express's `trust proxy`: believe X-Forwarded-For/-Proto from this proxy (client address, TLS). Default off. */
+  trustProxy?: boolean | number | string;
+  /** The lockout after failed sign-ins (default 5 per account, 20 per address, in 15 minutes). */
+  lockout?: LockoutRule;
   /** A pino logger, or false for none (tests). */
   logger?: Logger | false;
   /** The built front end; default dist/web beside this module's folder. */
@@ -86,7 +105,7 @@ const CSP = {
   'frame-ancestors': ["'none'"],
 };
 
-/** Each request's context (its role), the version header, and one log line per answer. */
+/** Each request's context (its role, until a session says otherwise), the version header, and one log line per answer. */
 function requestContext(role: Role, log: Logger | null): RequestHandler {
   return (req, res, next) => {
     req.met = { role, area: null, account: null };
@@ -127,21 +146,43 @@ export function createApp(opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (opts.trustProxy !== undefined) app.set('trust proxy', opts.trustProxy);
+  const signIn = opts.role === undefined;
+  if (signIn && !opts.state) throw new Error('sign-in needs the state store (or a role, with sign-in off)');
+  const state = opts.state ?? null;
 
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP } }));
-  app.use(requestContext(opts.role, log));
+  app.use(requestContext(opts.role ?? 'public', log));
   app.use(onlyOwnHosts(hostNames));
   app.use(sameOriginChanges(hostNames));
   app.use('/api', apiLimits(opts.rateLimitPerMinute ?? 6000));
+  if (signIn && state) {
+    const cfg = {
+      state,
+      idleMs: opts.idleMs ?? DEFAULT_IDLE_MS,
+      absoluteMs: opts.absoluteMs ?? DEFAULT_ABSOLUTE_MS,
+      secureCookies: opts.secureCookies ?? false,
+      lockout: opts.lockout ?? DEFAULT_LOCKOUT,
+      log,
+    };
+    installAuth(app.locals, cfg);
+    app.use(readSession(cfg));
+  }
 
+  // Liveness and readiness say nothing of the data: open to probes without a session.
   app.use(healthRoutes(warehouse));
+  app.use(authRoutes());
   // Single sign-on's two pages are reached without a session (the sign-in starts there).
   if (opts.oidc) app.use(oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }));
+  if (signIn) app.use(requireSession());
+  if (state) app.use(auditViews(state));
+
   app.use(metaRoutes(warehouse));
   app.use(measuresRoutes(warehouse));
   app.use(pagesRoutes(warehouse));
   app.use(quarantineRoutes(warehouse));
-  app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log }));
+  app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log, state }));
+  if (state) app.use(auditRoutes(state));
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: 'no such endpoint: see docs/api.md' });
   });

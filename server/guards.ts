@@ -1,8 +1,10 @@
-// Who may ask, until sign-in exists: the host names the server answers to (DNS
-// rebinding), the same-origin proof for requests that change state (CSRF), and the
-// analyst-only endpoints (docs/api.md, "Who may ask").
+// Who may ask: the host names the server answers to (DNS rebinding), the same-origin
+// proof for requests that change state (CSRF: with sign-in, a session is needed too),
+// the analyst-only endpoints and an area-limited account's area (docs/api.md, "Who
+// may ask"). Sessions themselves are in auth/.
 
 import type { Request, RequestHandler } from 'express';
+import type { AreaOrAll } from '../model/areas.js';
 import { Forbidden } from './httpError.js';
 
 /** The loopback names a browser on this machine uses: the server answers to these by default. */
@@ -35,8 +37,9 @@ export function crossOriginProblem(req: Request, names: ReadonlySet<string>): st
   if (origin === undefined) {
     return site === 'same-origin' ? null : 'the request carries no Origin header and no Sec-Fetch-Site: same-origin';
   }
-  const m = /^http:\/\/([^/]+)$/i.exec(origin);
-  if (m && hostAllowed(m[1], names, req.socket.localPort)) return null;
+  // Over TLS (req.secure: a TLS socket, or a trusted proxy that says https) the origin is https.
+  const m = (req.secure ? /^https:\/\/([^/]+)$/i : /^http:\/\/([^/]+)$/i).exec(origin);
+  if (m && (hostAllowed(m[1], names, req.socket.localPort) || (req.secure && hostAllowed(m[1], names, 443)))) return null;
   return 'its Origin is not this server';
 }
 
@@ -79,4 +82,17 @@ export function sameOriginChanges(names: ReadonlySet<string>): RequestHandler {
 /** Refuses (403) a role other than the analyst: `what` has record-level or data-quality detail. */
 export function analystOnly(req: Request, what: string): void {
   if (req.met.role !== 'analyst') throw new Forbidden(`${what} is for the analyst only: it shows record-level or data-quality detail`);
+}
+
+/**
+ * The area a request reads: an account limited to an area reads that area only. With
+ * no area asked it gets its own; asking for another area, or `all`, is refused (403),
+ * so editing the URL reveals nothing more.
+ */
+export function areaFor(req: Request, asked: AreaOrAll): AreaOrAll {
+  const own = req.met.area;
+  if (own === null) return asked;
+  if (req.query.area === undefined) return own;
+  if (asked !== own) throw new Forbidden(`this account sees ${own} only: ask for area=${own}`);
+  return own;
 }

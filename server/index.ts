@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { sweepPrivateDirs } from '../etl/privateDir.js';
 import type { Role } from '../lib/disclosure.js';
+import { defaultStatePath, StateStore } from '../state/store.js';
 import { createApp, LOOPBACK_HOSTS } from './app.js';
 import type { OidcConfig } from './auth/oidc.js';
 import { Warehouse } from './warehouse.js';
@@ -13,8 +14,22 @@ export { createApp } from './app.js';
 
 export interface StartOptions {
   db: string;
-  /** The role every request runs as until sign-in exists (default analyst). */
+  /**
+   * Sign-in off: every request runs as this role. Allowed on a loopback address only.
+   * Without a role, sign-in is on.
+   */
   role?: Role;
+  /** The state file (accounts, sessions, audit log); default `<db>.state.sqlite` beside the warehouse. */
+  state?: string;
+  /** A session's idle timeout in minutes (default 30) and absolute timeout in hours (default 12). */
+  idleMinutes?: number;
+  absoluteHours?: number;
+  /** Always set Secure on the session cookie (served behind TLS). */
+  secureCookies?: boolean;
+  /** Express's `trust proxy` (a reverse proxy in front: its X-Forwarded-For and -Proto are believed). */
+  trustProxy?: boolean | number | string;
+  /** The clock (ms since the epoch): tests inject one for the session timeouts. */
+  now?: () => number;
   /** 0 for any free port (default 8080). */
   port?: number;
   /** Default 127.0.0.1: the dashboard is not on the network unless asked. */
@@ -32,6 +47,8 @@ export interface StartOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The state store the server uses (tests add accounts and read the audit log through it). */
+  state: StateStore;
   close(): Promise<void>;
 }
 
@@ -65,12 +82,18 @@ export function allowedHostNames(host: string, extra: string[] = []): string[] {
 }
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const role = opts.role ?? 'analyst';
+  const role = opts.role;
   const host = opts.host ?? '127.0.0.1';
-  if (role === 'analyst' && !isLoopback(host)) {
+  if (role !== undefined && !isLoopback(host)) {
     throw new ServeRefused(
-      `the analyst role sees exact figures and record-level detail, so it is served on this machine only (--host 127.0.0.1 or localhost), not on ${host}: serve the network as board or commissioner`,
+      `without sign-in (--no-sign-in --role ${role}) every visitor is the ${role} role, so it is served on this machine only (--host 127.0.0.1 or localhost), not on ${host}: serve the network with sign-in (leave out --no-sign-in and --role)`,
     );
+  }
+  for (const [name, v] of [
+    ['idle timeout', opts.idleMinutes],
+    ['absolute timeout', opts.absoluteHours],
+  ] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new ServeRefused(`the session ${name} must be a number above 0, not ${v}`);
   }
   if (opts.maxUploadMb !== undefined && !(Number.isInteger(opts.maxUploadMb) && opts.maxUploadMb > 0)) {
     throw new ServeRefused(`the upload cap must be a whole number of MB above 0, not ${opts.maxUploadMb}`);
@@ -78,27 +101,42 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   // Raw copies left behind by a process that was killed (etl/privateDir.ts): gone before anything else.
   sweepPrivateDirs();
   const warehouse = new Warehouse(resolve(opts.db));
+  const state = new StateStore(resolve(opts.state ?? defaultStatePath(opts.db)), opts.now ? { now: opts.now } : {});
   const app = createApp({
     warehouse,
-    role,
+    ...(role !== undefined ? { role } : {}),
+    state,
+    ...(opts.idleMinutes !== undefined ? { idleMs: opts.idleMinutes * 60_000 } : {}),
+    ...(opts.absoluteHours !== undefined ? { absoluteMs: opts.absoluteHours * 3_600_000 } : {}),
+    ...(opts.secureCookies ? { secureCookies: true } : {}),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     allowedHosts: allowedHostNames(host, opts.allowHosts),
     ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
     ...(opts.log === false ? { logger: false as const } : {}),
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
   });
-  const server: Server = await new Promise((ok, fail) => {
-    const s = app.listen(opts.port ?? 8080, host, (err?: Error) => (err ? fail(err) : ok(s)));
-    s.on('error', fail);
-  });
+  let server: Server;
+  try {
+    server = await new Promise((ok, fail) => {
+      const s = app.listen(opts.port ?? 8080, host, (err?: Error) => (err ? fail(err) : ok(s)));
+      s.on('error', fail);
+    });
+  } catch (e) {
+    state.close();
+    warehouse.close();
+    throw e;
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}`,
     port,
+    state,
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => {
           warehouse.close();
+          state.close();
           ok();
         });
         // Keep-alive connections would hold close() open until they time out.

@@ -5,16 +5,18 @@ import { AGE_SCOPES, AREAS_AND_ALL, MEASURES, PARAMETERS } from '../lib/catalogu
 import type { Db } from '../lib/db.js';
 import type { Role } from '../lib/disclosure.js';
 import { readMeasures } from '../lib/measures.js';
+import type { AreaName } from '../model/areas.js';
 import type { WarehouseInfo } from './warehouse.js';
 
-export function roleNote(role: Role): string {
+export function roleNote(role: Role, signIn = false): string {
   const what = role === 'analyst' ? 'exact figures' : 'figures under disclosure control (c = withheld)';
-  return `Running as the ${role} role for every request until sign-in exists: ${what}.`;
+  if (signIn) return `You see what the ${role} role sees: ${what}.`;
+  return `Sign-in is off on this server: every request runs as the ${role} role, ${what}.`;
 }
 
 /** With no warehouse yet (db and info null), the answer still says who the caller is and what
  *  can be asked, so the analyst's Data page can offer the first upload. */
-export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role, version: string) {
+export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role, version: string, who: { area?: AreaName | null; signIn?: boolean } = {}) {
   // How current each source is: the stored timeliness rows, read the one way figures are read.
   let sources: { source: string; latest_event: string | null; refreshed: string | null }[] = [];
   // Per-source detail is data quality: for the analyst only (lib/measures.ts ANALYST_ONLY_MEASURES).
@@ -29,9 +31,11 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
   return {
     version,
     role,
-    role_note: roleNote(role),
+    role_note: roleNote(role, who.signIn),
+    account_area: who.area ?? null,
     refresh: info ? { refresh_id: info.refresh_id, finished_at: info.finished_at, sources } : null,
-    areas: AREAS_AND_ALL,
+    // An account limited to an area is offered that area only (guards.ts areaFor refuses the others).
+    areas: who.area ? [who.area] : AREAS_AND_ALL,
     age_scopes: AGE_SCOPES,
     // The board and commissioners see quarters and financial years only (lib/measures.ts says why).
     periods: periodsFor(role, info?.periods ?? { month: [], quarter: [], fy: [], year: [] }),

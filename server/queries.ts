@@ -108,3 +108,37 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<
   if (r.success) return r.data;
   throw new RequestError(r.error.issues.map((i) => i.message).join('; '));
 }
+
+/** The audit log's events (state/store.ts AuditLog). */
+export const AUDIT_EVENTS = ['sign-in', 'sign-in failed', 'sign-out', 'view', 'upload', 'refresh', 'account'] as const;
+
+const isoTime = (name: string) =>
+  one(name)
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s.trim() === '') return undefined;
+      if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z?)?$/.test(s) || Number.isNaN(Date.parse(s))) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a date (2026-11-30) or a UTC time (2026-11-30T09:00Z)` });
+        return z.NEVER;
+      }
+      return new Date(s.length === 10 ? `${s}T00:00:00Z` : s.endsWith('Z') ? s : `${s}Z`).toISOString();
+    });
+
+/** GET /api/audit: event, account, since, until, limit, offset. */
+export const auditQuery = z.object({
+  event: one('event')
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined || s === '') return undefined;
+      if (!(AUDIT_EVENTS as readonly string[]).includes(s)) {
+        ctx.addIssue({ code: 'custom', message: `event must be one of ${AUDIT_EVENTS.join(', ')}` });
+        return z.NEVER;
+      }
+      return s;
+    }),
+  account: one('account').max(64).optional(),
+  since: isoTime('since'),
+  until: isoTime('until'),
+  limit: intParam('limit', 1, 1000, 50),
+  offset: intParam('offset', 0, 100_000_000, 0),
+});

@@ -99,7 +99,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
-      input: Object.fromEntries(PAGES.map((p) => [p.file, resolve(root, `${p.file}.html`)])),
+      // Every declared page, and the sign-in page (its own HTML: it is not a page of figures).
+      input: { ...Object.fromEntries(PAGES.map((p) => [p.file, resolve(root, `${p.file}.html`)])), 'sign-in': resolve(root, 'sign-in.html') },
     },
   },
 });

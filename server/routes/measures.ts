@@ -3,6 +3,8 @@
 import { Router } from 'express';
 import { readMeasures } from '../../lib/measures.js';
 import { ARROW_TYPE, measuresToArrow, wantsArrow } from '../arrow.js';
+import { viewed } from '../audit.js';
+import { areaFor } from '../guards.js';
 import { measuresQuery, parse } from '../queries.js';
 import type { Warehouse } from '../warehouse.js';
 import { withLease } from './lease.js';
@@ -13,9 +15,12 @@ export function measuresRoutes(warehouse: Warehouse): Router {
     '/api/measures',
     withLease(warehouse, async ({ db, info }, req, res) => {
       const q = parse(measuresQuery, req.query);
+      const area = areaFor(req, q.area);
+      const period = q.period ?? info.default_period ?? '';
+      viewed(res, { area, period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
       const r = await readMeasures(db, {
-        period: q.period ?? info.default_period ?? '',
-        area: q.area,
+        period,
+        area,
         scope: q.ages,
         role: req.met.role,
         trend: q.trend,

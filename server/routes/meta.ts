@@ -1,6 +1,7 @@
 // GET /api/meta: what the warehouse covers and what may be asked; 200 with no warehouse yet.
 
 import { Router } from 'express';
+import { authOf } from '../auth/session.js';
 import { meta } from '../meta.js';
 import { VERSION } from '../version.js';
 import { NoWarehouse, type Lease, type Warehouse } from '../warehouse.js';
@@ -15,7 +16,7 @@ export function metaRoutes(warehouse: Warehouse): Router {
       if (!(e instanceof NoWarehouse)) throw e;
     }
     try {
-      res.json(await meta(lease?.db ?? null, lease?.info ?? null, req.met.role, VERSION));
+      res.json(await meta(lease?.db ?? null, lease?.info ?? null, req.met.role, VERSION, { area: req.met.area, signIn: authOf(req) !== null }));
     } finally {
       lease?.release();
     }

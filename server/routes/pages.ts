@@ -2,7 +2,9 @@
 
 import { Router } from 'express';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../../lib/pages.js';
-import { analystOnly } from '../guards.js';
+import { viewed } from '../audit.js';
+import { analystOnly, areaFor } from '../guards.js';
+import { Forbidden } from '../httpError.js';
 import { HttpError } from '../httpError.js';
 import { pageQuery, parse } from '../queries.js';
 import type { Warehouse } from '../warehouse.js';
@@ -17,12 +19,17 @@ export function pagesRoutes(warehouse: Warehouse): Router {
       if (!isPage(page)) throw new HttpError(404, `there is no page '${page}': use one of ${PAGES.join(', ')}`);
       if (ANALYST_PAGES.has(page)) analystOnly(req, `the ${page} page`);
       const q = parse(pageQuery, req.query);
+      const area = areaFor(req, q.area);
+      const period = q.period ?? info.default_period ?? '';
+      viewed(res, { area, period, ages: q.ages });
+      // TODO(lead): pass req.met.area to buildPage as limitArea (branch disclosure) and drop this refusal.
+      if (req.met.area !== null && page === 'areas') throw new Forbidden(`the areas page compares the four areas, and this account sees ${req.met.area} only`);
       res.set('X-MET-Refresh', info.refresh_id);
       res.json(
         await buildPage(db, {
           page,
-          area: q.area,
-          period: q.period ?? info.default_period ?? '',
+          area,
+          period,
           ages: q.ages,
           role: req.met.role,
           refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },

@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { SOURCES } from '../../etl/contract.js';
 import { ARROW_TYPE, quarantineToArrow, wantsArrow, type QuarantineRow } from '../arrow.js';
+import { viewed } from '../audit.js';
 import { analystOnly } from '../guards.js';
 import { parse, quarantineQuery } from '../queries.js';
 import type { Warehouse } from '../warehouse.js';
@@ -33,6 +34,8 @@ export function quarantineRoutes(warehouse: Warehouse): Router {
     },
     withLease(warehouse, async ({ db }, req, res) => {
       const q = parse(quarantineQuery, req.query);
+      // The filters, not the free text (which may be anything typed).
+      viewed(res, { detail: { file: q.file ?? null, reason: q.reason ?? null, q: q.q === undefined ? null : 'given', limit: q.limit, offset: q.offset } });
       // Every filter is a bound parameter; a NULL parameter switches its filter off.
       const where = `($file IS NULL OR file = $file) AND ($kind IS NULL OR kind = $kind)
                      AND ($q IS NULL OR contains(lower(reason), lower($q)))`;

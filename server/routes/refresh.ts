@@ -3,6 +3,8 @@
 
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
+import type { StateStore } from '../../state/store.js';
+import { who } from '../audit.js';
 import { RequestError } from '../../lib/measures.js';
 import { analystOnly } from '../guards.js';
 import { HttpError } from '../httpError.js';
@@ -15,6 +17,8 @@ export interface RefreshOptions {
   /** The cap on one upload, all files together, in bytes. */
   maxUploadBytes: number;
   log: Logger | null;
+  /** The audit log's store (every upload and refresh is entered), or null for none. */
+  state: StateStore | null;
 }
 
 /** 409 while another refresh runs. */
@@ -40,7 +44,7 @@ function keptFiles(req: Request) {
   return u;
 }
 
-export function refreshRoutes({ jobs, maxUploadBytes, log }: RefreshOptions): Router {
+export function refreshRoutes({ jobs, maxUploadBytes, log, state }: RefreshOptions): Router {
   const router = Router();
   router.post(
     '/api/refresh',
@@ -57,7 +61,23 @@ export function refreshRoutes({ jobs, maxUploadBytes, log }: RefreshOptions): Ro
       const fields = parse(uploadFields, req.body ?? {});
       const u = keptFiles(req);
       refuseWhileBusy(jobs);
-      const job = jobs.start(u.held, fields.area, u.refused, (j) => log?.info({ job: j.job, state: j.state }, 'refresh finished'));
+      // Only contract file names (the held files'): a refused name is counted, never stored.
+      const files = u.held.map((h) => h.name);
+      const by = who(req);
+      const job = jobs.start(u.held, fields.area, u.refused, (j) => {
+        log?.info({ job: j.job, state: j.state }, 'refresh finished');
+        state?.audit.append({
+          event: 'refresh',
+          ...by,
+          target: j.job,
+          detail: {
+            result: j.state,
+            refresh_id: j.report?.refresh_id ?? null,
+            files: (j.report?.files ?? []).map((f) => ({ file: f.file, status: f.status })),
+          },
+        });
+      });
+      state?.audit.append({ event: 'upload', ...by, target: job.job, area: fields.area ?? null, detail: { files, refused: u.refused.length } });
       res.status(202).json({ job: job.job, refused_uploads: job.refused_uploads });
     },
   );

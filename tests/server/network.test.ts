@@ -1,6 +1,6 @@
 // The server on the network: it answers only to its own host names (DNS rebinding),
 // takes a state change only from its own pages (cross-site request forgery), serves
-// the analyst on this machine only, and sweeps raw copies a killed process left behind.
+// sign-in off (--no-sign-in) on this machine only, and sweeps raw copies a killed process left behind.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
@@ -111,28 +111,33 @@ describe('state changes need same-origin proof (CSRF)', () => {
   });
 });
 
-describe('the analyst role on the network', () => {
-  it('is refused by startServer on a non-loopback address', async () => {
+describe('sign-in off (--no-sign-in) is for this machine only', () => {
+  it('is refused by startServer on a non-loopback address, whatever the role', async () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
       await expect(startServer({ db, port: 0, role: 'analyst', host, log: false })).rejects.toThrow(ServeRefused);
     }
-    await expect(startServer({ db, port: 0, role: 'analyst', host: '0.0.0.0', log: false })).rejects.toThrow(/served on this machine only/);
+    await expect(startServer({ db, port: 0, role: 'public', host: '0.0.0.0', log: false })).rejects.toThrow(/served on this machine only/);
   });
 
-  it('is refused by met serve, with a message and a non-zero exit', () => {
-    const r = spawnSync(process.execPath, [BIN, 'serve', '--db', db, '--role', 'analyst', '--host', '0.0.0.0', '--port', '0'], {
-      env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
+  it('is refused by met serve, with a message and exit 2; so is --role without --no-sign-in', () => {
+    const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--db', db, '--no-sign-in', '--role', 'board', '--host', '0.0.0.0', '--port', '0'], {
+      env,
       encoding: 'utf-8',
       timeout: 60_000,
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/the analyst role .* is served on this machine only/);
+    expect(r.stderr).toMatch(/without sign-in \(--no-sign-in --role board\) every visitor is the board role, so it is served on this machine only/);
+    const r2 = spawnSync(process.execPath, [BIN, 'serve', '--db', db, '--role', 'analyst', '--port', '0'], { env, encoding: 'utf-8', timeout: 60_000 });
+    expect(r2.status).toBe(2);
+    expect(r2.stderr).toMatch(/--role is for --no-sign-in only/);
   });
 
-  it('serves the board on every address', async () => {
-    const s = await startServer({ db, port: 0, role: 'board', host: '0.0.0.0', log: false });
+  it('serves every address with sign-in on', async () => {
+    const s = await startServer({ db, port: 0, host: '0.0.0.0', log: false });
     try {
       expect((await raw(`http://127.0.0.1:${s.port}`, { path: '/api/health' })).status).toBe(200);
+      expect((await raw(`http://127.0.0.1:${s.port}`, { path: '/api/meta' })).status).toBe(401);
     } finally {
       await s.close();
     }

@@ -130,7 +130,7 @@ describe('the warehouse handle', () => {
 
 describe('with no warehouse', () => {
   it('is not ready and says why', async () => {
-    const s = await startServer({ db: join(dir, 'none.duckdb'), port: 0, log: false });
+    const s = await startServer({ db: join(dir, 'none.duckdb'), port: 0, role: 'analyst', log: false });
     try {
       expect((await fetch(s.url + '/api/health')).status).toBe(200);
       const ready = await fetch(s.url + '/api/ready');

@@ -45,8 +45,14 @@ export class ApiError extends Error {
   }
 }
 
+/** Signed out (no session, or it timed out): to the sign-in page, which brings the reader back here. */
+function toSignIn(): void {
+  location.assign(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
 export async function getJSON<T>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, { headers: { Accept: 'application/json' }, ...init });
+  if (res.status === 401) toSignIn();
   const body = (await res.json().catch(() => ({}))) as { error?: string };
   if (!res.ok) throw new ApiError(body.error ?? `${res.status} ${res.statusText}`, res.status);
   return body as T;
@@ -338,6 +344,34 @@ function renderPage(model: PageModel, root: HTMLElement, ctx: PageContext, grid:
   root.append(legendBlock(model));
 }
 
+/** GET /api/me (server/auth/password.ts). */
+interface Me {
+  name: string | null;
+  role: string;
+  area: string | null;
+  sign_in: boolean;
+}
+
+/** The header's line: who is signed in (role, area) and a sign-out button (a same-origin POST form). */
+async function drawAccount(): Promise<void> {
+  const me = await getJSON<Me>('/api/me').catch(() => null);
+  if (!me) return;
+  const holder = $('met-account');
+  if (!me.sign_in) {
+    holder.replaceChildren(h('span', { class: 'met-header__who', 'data-account': '' }, `Sign-in is off: everyone is ${me.role}`));
+    return;
+  }
+  holder.replaceChildren(
+    h(
+      'form',
+      { class: 'met-header__signout', method: 'post', action: '/auth/sign-out' },
+      h('span', { class: 'met-header__who', 'data-account': me.name ?? '' }, `Signed in as ${me.name} (${me.role}${me.area ? `, ${me.area}` : ''})`),
+      ' · ',
+      h('button', { type: 'submit', class: 'met-header__button', id: 'sign-out' }, 'Sign out'),
+    ),
+  );
+}
+
 export function start(opts: PageOptions): void {
   let selection = readSelection();
   let meta: Meta | null = null;
@@ -345,6 +379,7 @@ export function start(opts: PageOptions): void {
   let extraDrawn = false;
   let model0: PageModel | null = null;
   drawNav(opts.page, selection);
+  void drawAccount();
 
   const metaP = getJSON<Meta>('/api/meta');
 

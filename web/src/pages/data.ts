@@ -454,6 +454,105 @@ function loadHistory(t: ShownTable): HTMLElement {
   return section;
 }
 
+interface AuditEntry {
+  id: number;
+  at: string;
+  event: string;
+  account: string | null;
+  role: string | null;
+  account_area: string | null;
+  address: string | null;
+  area: string | null;
+  period: string | null;
+  ages: string | null;
+  target: string | null;
+  status: number | null;
+  detail: Record<string, unknown> | null;
+}
+
+const AUDIT_EVENTS = ['sign-in', 'sign-in failed', 'sign-out', 'view', 'upload', 'refresh', 'account'];
+
+/** What an audit entry was about, in a few words. */
+function auditWhat(e: AuditEntry): string {
+  const asked = [e.area, e.period, e.ages].filter(Boolean).join(', ');
+  const d = e.detail ?? {};
+  const extra =
+    e.event === 'sign-in failed' || e.event === 'account'
+      ? String(d.reason ?? d.action ?? '')
+      : e.event === 'upload'
+        ? `files: ${((d.files as string[] | undefined) ?? []).join(', ')}`
+        : e.event === 'refresh'
+          ? String(d.result ?? '')
+          : e.event === 'sign-in'
+            ? `by ${String(d.how ?? '')}`
+            : d.format === 'arrow'
+              ? 'Arrow'
+              : '';
+  return [e.target, asked, extra].filter(Boolean).join(' · ');
+}
+
+/** The audit log, newest first: who signed in, viewed, uploaded or refreshed what, when and from where. */
+function auditLog(root: HTMLElement): void {
+  const eventSel = select('audit-event', 'event', [['', 'Every event'], ...AUDIT_EVENTS.map((e): [string, string] => [e, e])]);
+  const results = h('div', { id: 'audit-results', 'aria-live': 'polite' });
+  let offset = 0;
+  const run = async (): Promise<void> => {
+    const q = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    if (eventSel.value) q.set('event', eventSel.value);
+    try {
+      const r = await getJSON<{ total: number; entries: AuditEntry[] }>(`/api/audit?${q.toString()}`);
+      const model: ShownTable = {
+        id: 'audit',
+        title: `Audit log: ${fmt(r.total)} entries${r.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, r.total)}` : ''}, newest first`,
+        columns: [
+          { key: 'at', label: 'When (UTC)' },
+          { key: 'event', label: 'Event' },
+          { key: 'account', label: 'Account' },
+          { key: 'role', label: 'Role' },
+          { key: 'account_area', label: 'Their area' },
+          { key: 'what', label: 'What' },
+          { key: 'status', label: 'Status' },
+          { key: 'address', label: 'From' },
+        ],
+        rows: r.entries.map((e) => ({ ...e, at: e.at.replace('T', ' ').replace(/\.\d+Z$/, ''), what: auditWhat(e), detail: null })),
+      };
+      const nav: HTMLElement[] = [];
+      if (offset > 0) nav.push(h('button', { type: 'button', class: 'govuk-button govuk-button--secondary', id: 'audit-newer' }, 'Newer entries'));
+      if (offset + PAGE < r.total) nav.push(h('button', { type: 'button', class: 'govuk-button govuk-button--secondary', id: 'audit-older' }, 'Older entries'));
+      results.replaceChildren(tableBlock(model, { caption: model.title }), h('div', { class: 'govuk-button-group' }, nav));
+      results.querySelector('#audit-newer')?.addEventListener('click', () => {
+        offset = Math.max(0, offset - PAGE);
+        void run();
+      });
+      results.querySelector('#audit-older')?.addEventListener('click', () => {
+        offset += PAGE;
+        void run();
+      });
+    } catch (e) {
+      results.replaceChildren(errorSummary('The audit log could not be read', [{ text: e instanceof Error ? e.message : String(e) }]));
+    }
+  };
+  eventSel.addEventListener('change', () => {
+    offset = 0;
+    void run();
+  });
+  root.append(
+    h(
+      'section',
+      { class: 'met-table-section', 'aria-labelledby': 'audit-title', id: 'audit' },
+      h('h2', { class: 'govuk-heading-m', id: 'audit-title' }, 'Audit log'),
+      h(
+        'p',
+        { class: 'govuk-body' },
+        'Every sign-in (and failed attempt), sign-out, page, measures, quarantine and audit read, upload and refresh: who, their role and area, what they asked for, when and from which address. No password, session token or child reference is ever in it, and no one can change it from the dashboard.',
+      ),
+      group('audit-event', 'Show', eventSel),
+      results,
+    ),
+  );
+  void run();
+}
+
 /** Long tables (completeness: a row per column) fold away behind their title. */
 const FOLDED = new Set(['completeness', 'quarantine']);
 
@@ -495,5 +594,6 @@ start({
       root,
       contract.map((c) => c.file),
     );
+    auditLog(root);
   },
 });
