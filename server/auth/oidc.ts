@@ -21,10 +21,13 @@ import { z } from 'zod';
 import { AREAS, type AreaName } from '../../model/areas.js';
 import { ROLES, type Role } from '../../model/roles.js';
 import { type Account, nameProblem, sha256, type StateStore } from '../../state/store.js';
+import { safeNext } from './password.js';
 import { authOf, clientAddress, startSession } from './session.js';
 
 export const OIDC_START = '/auth/oidc/start';
 export const OIDC_CALLBACK = '/auth/oidc/callback';
+/** Answers { oidc: true } when single sign-on is configured (the sign-in page shows its button then). */
+export const OIDC_AVAILABLE = '/auth/oidc/available';
 const COOKIE = 'met_oidc';
 /** How long a sign-in may take at the provider before it must be started again. */
 const PENDING_MS = 10 * 60_000;
@@ -172,6 +175,8 @@ export function accessOf(config: OidcConfig, claims: Record<string, unknown>, ac
 }
 
 interface Pending {
+  /** The page to come back to (safeNext), below home. */
+  next: string;
   state: string;
   nonce: string;
   verifier: string;
@@ -255,7 +260,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
   const pending = new PendingSignIns(now);
   const secure = config.publicUrl?.startsWith('https://') ?? false;
   const home = config.publicUrl ? new URL('./', `${config.publicUrl.replace(/\/?$/, '/')}`).pathname : '/';
-  const startHref = `${home.replace(/\/$/, '')}${OIDC_START}`;
+  const signInHref = `${home}sign-in`;
 
   let discovered: Promise<client.Configuration> | null = null;
   const provider = (): Promise<client.Configuration> => {
@@ -291,7 +296,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
       address: clientAddress(req),
       detail: { how: 'oidc', reason, ...(who ? { subject: who.subject } : {}) },
     });
-    page(res, status, oidcMessages.refusedTitle, [message], { href: startHref, text: oidcMessages.startAgain });
+    page(res, status, oidcMessages.refusedTitle, [message], { href: signInHref, text: oidcMessages.startAgain });
   };
   const cookie = (value: string, maxAge: number) => `${COOKIE}=${value}; Path=/auth/oidc; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 
@@ -305,13 +310,17 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
     else page(res, 404, oidcMessages.refusedTitle, [oidcMessages.signInOff], { href: home, text: oidcMessages.continue });
   });
 
+  router.get(OIDC_AVAILABLE, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ oidc: true });
+  });
+
   router.get(OIDC_START, async (req, res) => {
     let cfg: client.Configuration;
     try {
       cfg = await provider();
     } catch (e) {
       opts.warn?.(`single sign-on: the provider's discovery failed (${e instanceof Error ? e.name : 'error'})`);
-      page(res, 503, oidcMessages.refusedTitle, [oidcMessages.unreachable], { href: startHref, text: oidcMessages.startAgain });
+      page(res, 503, oidcMessages.refusedTitle, [oidcMessages.unreachable], { href: signInHref, text: oidcMessages.startAgain });
       return;
     }
     const redirectUri = config.publicUrl
@@ -328,7 +337,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
       state,
       nonce,
     });
-    res.append('Set-Cookie', cookie(pending.add({ state, nonce, verifier, redirectUri }), PENDING_MS / 1000));
+    res.append('Set-Cookie', cookie(pending.add({ next: safeNext(req.query.next), state, nonce, verifier, redirectUri }), PENDING_MS / 1000));
     res.set('Cache-Control', 'no-store');
     res.redirect(303, url.href);
   });
@@ -384,7 +393,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
         : account!.id;
     // startSession rotates any session the browser had, sets the cookie and writes the sign-in to the audit log.
     await startSession(req, res, { id, name, role: access.role, area: access.area }, 'oidc');
-    page(res, 200, oidcMessages.signInTitle, [oidcMessages.signedIn(name)], { href: home, text: oidcMessages.continue }, true);
+    page(res, 200, oidcMessages.signInTitle, [oidcMessages.signedIn(name)], { href: `${home}${flow.next.slice(1)}`, text: oidcMessages.continue }, true);
   });
 
   return router;

@@ -14,9 +14,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessOf, type ExternalAccount, OIDC_CALLBACK, OIDC_START, oidcMessages, parseOidcConfig, parseRoleMap } from '../../server/auth/oidc.js';
 import { createApp } from '../../server/index.js';
-import { installAuth, SESSION_COOKIE } from '../../server/auth/session.js';
+import { SESSION_COOKIE } from '../../server/auth/session.js';
 import { Warehouse } from '../../server/warehouse.js';
-import { DEFAULT_LOCKOUT, sha256, StateStore } from '../../state/store.js';
+import { sha256, StateStore } from '../../state/store.js';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { oidcSettings } from '../../cli/serve.js';
 import { tempDir } from '../helpers.js';
@@ -74,8 +74,8 @@ beforeAll(async () => {
       done();
     },
   });
-  const app = createApp({ warehouse: new Warehouse(join(dir, 'met.duckdb')), role: 'public', logger: pino({ base: undefined }, sink), oidc: config });
-  installAuth(app.locals, { state, idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, secureCookies: false, lockout: DEFAULT_LOCKOUT, log: null });
+  // Sign-in on (no fixed role), as `met serve --oidc-issuer …` composes it; no warehouse is needed to sign in.
+  const app = createApp({ warehouse: new Warehouse(join(dir, 'met.duckdb')), state, logger: pino({ base: undefined }, sink), oidc: config });
   const metHandler = { fn: app as unknown as (req: IncomingMessage, res: ServerResponse) => void };
   met = await listen(metHandler);
   metUrl = `http://127.0.0.1:${(met.address() as AddressInfo).port}`;
@@ -151,9 +151,9 @@ async function go(jar: Jar, url: URL, body?: URLSearchParams): Promise<Response>
  * provider sends the browser back: the callback URL (not yet followed), the jar, and the
  * cookie of the sign-in in flight. `tamper` may change the authorization request.
  */
-async function throughProvider(subject: string, tamper?: (authorize: URL) => void): Promise<{ jar: Jar; callback: URL; flowCookie: string }> {
+async function throughProvider(subject: string, tamper?: (authorize: URL) => void, next?: string): Promise<{ jar: Jar; callback: URL; flowCookie: string }> {
   const jar = new Jar();
-  const start = await go(jar, new URL(OIDC_START, metUrl));
+  const start = await go(jar, new URL(`${OIDC_START}${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`, metUrl));
   expect(start.status).toBe(303);
   const flowCookie = jar.get(metUrl, 'met_oidc')!;
   expect(flowCookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -200,6 +200,12 @@ function sessionOf(token: string | undefined) {
   return token ? state.sessions.use(sha256(token), 60_000, 3_600_000) : null;
 }
 
+/** GET /api/me with the session cookie: who the server takes the browser for. */
+async function me(token: string | undefined): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${metUrl}/api/me`, { headers: token ? { cookie: `${SESSION_COOKIE}=${token}` } : {} });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 function lastAudit(event: string) {
   return state.audit.read({ event, limit: 1, offset: 0 }).entries[0]!;
 }
@@ -214,6 +220,7 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.html).toContain(oidcMessages.signedIn('bea.board'));
     // Onward by a same-site navigation, so the SameSite=Strict session cookie goes with it.
     expect(r.html).toContain('<meta http-equiv="refresh" content="0;url=/">');
+    expect(await me(r.session)).toEqual({ status: 200, body: { name: 'bea.board', role: 'board', area: 'Southampton', sign_in: true } });
     const s = sessionOf(r.session);
     expect(s?.account).toMatchObject({ name: 'bea.board', role: 'board', area: 'Southampton', issuer, subject: 'sub-bea', role_from: 'claims' });
     expect(s?.how).toBe('oidc');
@@ -237,6 +244,7 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.status).toBe(403);
     expect(r.html).toContain('Your account has no MET role: ask the analyst');
     expect(r.session).toBeUndefined();
+    expect((await me(r.session)).status).toBe(401);
     expect(state.accounts.findByExternal(issuer, 'sub-una')).toBeNull();
     const audit = lastAudit('sign-in refused');
     expect(audit.account).toBe('una.mapped');
@@ -252,7 +260,8 @@ describe('single sign-on against a real OpenID provider', () => {
     const { jar, callback: url } = await throughProvider('sub-ann');
     const r = await callback(jar, url);
     expect(r.status).toBe(200);
-    expect(sessionOf(r.session)?.account).toMatchObject({ name: 'ann.assigned', role: 'commissioner', area: 'Portsmouth', role_from: 'analyst' });
+    expect((await me(r.session)).body).toEqual({ name: 'ann.assigned', role: 'commissioner', area: 'Portsmouth', sign_in: true });
+    expect(sessionOf(r.session)?.account).toMatchObject({ role_from: 'analyst' });
     expect(lastAudit('sign-in')).toMatchObject({ account: 'ann.assigned', role: 'commissioner', account_area: 'Portsmouth' });
   });
 
@@ -263,6 +272,14 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.status).toBe(403);
     expect(r.session).toBeUndefined();
     expect(JSON.parse(lastAudit('sign-in refused').detail!).reason).toBe('no met_role claim and no role assigned by the analyst');
+  });
+
+  it('brings the person back to the page they asked for, never to another site', async () => {
+    expect(await (await fetch(`${metUrl}/auth/oidc/available`)).json()).toEqual({ oidc: true });
+    const back = await throughProvider('sub-bea', undefined, '/missing?area=Southampton');
+    expect((await callback(back.jar, back.callback)).html).toContain('content="0;url=/missing?area=Southampton"');
+    const away = await throughProvider('sub-bea', undefined, '//evil.example/');
+    expect((await callback(away.jar, away.callback)).html).toContain('content="0;url=/"');
   });
 
   it('refuses a tampered state', async () => {
