@@ -135,7 +135,10 @@ export interface OidcFlags {
 export function oidcSettings(o: OidcFlags, env: NodeJS.ProcessEnv = process.env): OidcConfig | undefined {
   const given = Object.entries(o).filter(([k, v]) => k.startsWith('oidc') && v !== undefined);
   if (o.oidcIssuer === undefined) {
-    if (given.length > 0) throw new Error(`${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} need --oidc-issuer`);
+    if (given.length > 0)
+      throw new Error(
+        `${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${given.length === 1 ? 'needs' : 'need'} --oidc-issuer`,
+      );
     return undefined;
   }
   if (!o.oidcClientId) throw new Error('single sign-on needs --oidc-client-id (the id the identity provider gave the MET dashboard)');
