@@ -40,6 +40,8 @@ export interface StartOptions {
   maxUploadMb?: number;
   /** Single sign-on by OpenID Connect (docs/sso.md). */
   oidc?: OidcConfig;
+  /** The built front end (default dist/web beside the compiled server). */
+  webDir?: string;
   /** Request logging to stdout (default true). */
   log?: boolean;
 }
@@ -114,6 +116,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
     ...(opts.log === false ? { logger: false as const } : {}),
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
+    ...(opts.webDir ? { webDir: opts.webDir } : {}),
   });
   let server: Server;
   try {

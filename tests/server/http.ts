@@ -7,6 +7,8 @@ export interface RawAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body's bytes (an Arrow answer). */
+  bytes: Buffer;
   json: Record<string, any>;
 }
 
@@ -26,14 +28,15 @@ export function raw(url: string, o: { method?: string; path: string; headers?: R
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf-8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf-8');
           let json: Record<string, any> = {};
           try {
             json = JSON.parse(text) as Record<string, any>;
           } catch {
             // not JSON: the test reads text
           }
-          ok({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          ok({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json });
         });
         res.on('error', fail);
       },
@@ -64,4 +67,28 @@ export function multipart(
   }
   out.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(out), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** The session cookie a sign-in answer sets (`met_session=…`), or null. */
+export function sessionCookie(a: RawAnswer): string | null {
+  const set = a.headers['set-cookie'];
+  const list = Array.isArray(set) ? set : set ? [set] : [];
+  const c = list.find((s) => s.startsWith('met_session='));
+  return c ? c.split(';')[0]! : null;
+}
+
+/** Signs in by JSON (from the server's own origin) and answers with the session cookie. */
+export async function signIn(
+  url: string,
+  name: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<RawAnswer & { cookie: string | null }> {
+  const a = await raw(url, {
+    method: 'POST',
+    path: '/auth/sign-in',
+    headers: { origin: url, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ name, password }),
+  });
+  return { ...a, cookie: sessionCookie(a) };
 }

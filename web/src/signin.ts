@@ -9,7 +9,7 @@ const FAILED = 'Name or password not recognised';
 
 const q = new URLSearchParams(location.search);
 const next = q.get('next');
-if (next && next.startsWith('/') && !next.startsWith('//')) (document.getElementById('sign-in-next') as HTMLInputElement).value = next;
+if (next?.startsWith('/') && !next.startsWith('//')) (document.getElementById('sign-in-next') as HTMLInputElement).value = next;
 if (q.get('failed') === '1') {
   const box = h(
     'div',
