@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
 import type { AreaName } from '../model/areas.js';
-import { type OidcConfig, oidcRoutes } from './auth/oidc.js';
+import { type OidcConfig, oidcOff, oidcRoutes } from './auth/oidc.js';
 import { errorHandler } from './errors.js';
 import { DEFAULT_LOCKOUT, type LockoutRule, type StateStore } from '../state/store.js';
 import { auditRoutes, auditViews } from './audit.js';
@@ -173,7 +173,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(healthRoutes(warehouse));
   app.use(authRoutes());
   // Single sign-on's two pages are reached without a session (the sign-in starts there).
-  if (opts.oidc) app.use(oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }));
+  app.use(opts.oidc ? oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }) : oidcOff());
   if (signIn) app.use(requireSession());
   if (state) app.use(auditViews(state));
 

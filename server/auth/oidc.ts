@@ -26,7 +26,7 @@ import { authOf, clientAddress, startSession } from './session.js';
 
 export const OIDC_START = '/auth/oidc/start';
 export const OIDC_CALLBACK = '/auth/oidc/callback';
-/** Answers { oidc: true } when single sign-on is configured (the sign-in page shows its button then). */
+/** Answers { oidc: true } when single sign-on is configured (the sign-in page shows its button then), { oidc: false } when not. */
 export const OIDC_AVAILABLE = '/auth/oidc/available';
 const COOKIE = 'met_oidc';
 /** How long a sign-in may take at the provider before it must be started again. */
@@ -252,6 +252,15 @@ export function externalName(state: StateStore, claims: Record<string, unknown>,
     if (!other || (other.issuer === issuer && other.subject === subject)) return c;
   }
   return `sso-${sha256(`${issuer}\n${subject}`).slice(0, 12)}`;
+}
+
+/** Single sign-on not configured: the sign-in page asks and is told so (a 200, not a 404 its browser would report). */
+export function oidcOff(): Router {
+  const router = Router();
+  router.get(OIDC_AVAILABLE, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ oidc: false });
+  });
+  return router;
 }
 
 /** The router of /auth/oidc/start and /auth/oidc/callback; the state store is the app's (server/auth/session.ts, installAuth). */

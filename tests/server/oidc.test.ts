@@ -419,6 +419,20 @@ describe('met serve --oidc-… (oidcSettings)', () => {
     expect(() => oidcSettings(flags, {})).toThrow(/MET_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file \(never on the command line\)/);
   });
 
+  it('without single sign-on, the sign-in page is told so and the flow is not there', async () => {
+    const off = await listen({
+      fn: createApp({ warehouse: new Warehouse(join(tempDir('met-oidc-off-'), 'met.duckdb')), role: 'board', logger: false }) as never,
+    });
+    const url = `http://127.0.0.1:${(off.address() as AddressInfo).port}`;
+    try {
+      expect(await (await fetch(`${url}/auth/oidc/available`)).json()).toEqual({ oidc: false });
+      expect((await fetch(`${url}${OIDC_START}`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      off.closeAllConnections();
+      await new Promise((ok) => off.close(ok));
+    }
+  });
+
   it('is off without --oidc-issuer, and says which flags need it', () => {
     expect(oidcSettings({}, { MET_OIDC_CLIENT_SECRET: 's' })).toBeUndefined();
     expect(() => oidcSettings({ oidcClientId: 'x', oidcRoleClaim: 'groups' }, {})).toThrow('--oidc-client-id, --oidc-role-claim need --oidc-issuer');

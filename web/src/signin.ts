@@ -42,5 +42,5 @@ void fetch('/auth/oidc/available')
     document.getElementById('sign-in-oidc')!.hidden = false;
   })
   .catch(() => {
-    // not configured (a 404 page): the button stays hidden
+    // the server could not say: the button stays hidden
   });
