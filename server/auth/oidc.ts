@@ -190,6 +190,11 @@ class PendingSignIns {
   constructor(private readonly now: () => number) {}
   add(p: Omit<Pending, 'until'>): string {
     const handle = randomBytes(32).toString('base64url');
+    // Oldest first (insertion order): the expired ones go, then the oldest if still full.
+    for (const [h, old] of this.map) {
+      if (old.until > this.now()) break;
+      this.map.delete(h);
+    }
     if (this.map.size >= PENDING_MAX) this.map.delete(this.map.keys().next().value!);
     this.map.set(handle, { ...p, until: this.now() + PENDING_MS });
     return handle;
