@@ -5,6 +5,7 @@
 // signed by the provider's key and checked by openid-client.
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import express from 'express';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,11 +13,11 @@ import { Writable } from 'node:stream';
 import Provider from 'oidc-provider';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessOf, type ExternalAccount, OIDC_CALLBACK, OIDC_START, oidcMessages, parseOidcConfig, parseRoleMap } from '../../server/auth/oidc.js';
+import { accessOf, type ExternalAccount, OIDC_CALLBACK, OIDC_START, oidcMessages, oidcRoutes, parseOidcConfig, parseRoleMap } from '../../server/auth/oidc.js';
 import { createApp } from '../../server/index.js';
-import { SESSION_COOKIE } from '../../server/auth/session.js';
+import { installAuth, SESSION_COOKIE } from '../../server/auth/session.js';
 import { Warehouse } from '../../server/warehouse.js';
-import { sha256, StateStore } from '../../state/store.js';
+import { DEFAULT_LOCKOUT, sha256, StateStore } from '../../state/store.js';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { oidcSettings } from '../../cli/serve.js';
 import { tempDir } from '../helpers.js';
@@ -40,6 +41,10 @@ let provider: Server;
 let issuer: string;
 let met: Server;
 let metUrl: string;
+/** A second MET server whose sign-ins in flight run on a clock the test moves. */
+let clocked: Server;
+let clockedUrl: string;
+let clock = Date.UTC(2026, 10, 30, 9, 0, 0);
 let state: StateStore;
 const logLines: string[] = [];
 
@@ -79,6 +84,11 @@ beforeAll(async () => {
   const metHandler = { fn: app as unknown as (req: IncomingMessage, res: ServerResponse) => void };
   met = await listen(metHandler);
   metUrl = `http://127.0.0.1:${(met.address() as AddressInfo).port}`;
+  const bare = express();
+  installAuth(bare.locals, { state, idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, secureCookies: false, lockout: DEFAULT_LOCKOUT, log: null });
+  bare.use(oidcRoutes(config, { now: () => clock }));
+  clocked = await listen({ fn: bare as never });
+  clockedUrl = `http://127.0.0.1:${(clocked.address() as AddressInfo).port}`;
 
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const oidc = new Provider(issuer, {
@@ -86,7 +96,7 @@ beforeAll(async () => {
       {
         client_id: CLIENT_ID,
         client_secret: CLIENT_SECRET,
-        redirect_uris: [`${metUrl}${OIDC_CALLBACK}`],
+        redirect_uris: [`${metUrl}${OIDC_CALLBACK}`, `${clockedUrl}${OIDC_CALLBACK}`],
         response_types: ['code'],
         grant_types: ['authorization_code'],
       },
@@ -103,7 +113,8 @@ beforeAll(async () => {
 afterAll(async () => {
   met?.closeAllConnections();
   provider?.closeAllConnections();
-  await Promise.all([met, provider].map((s) => s && new Promise((ok) => s.close(ok))));
+  clocked?.closeAllConnections();
+  await Promise.all([met, clocked, provider].map((s) => s && new Promise((ok) => s.close(ok))));
   state?.close();
 });
 
@@ -151,11 +162,16 @@ async function go(jar: Jar, url: URL, body?: URLSearchParams): Promise<Response>
  * provider sends the browser back: the callback URL (not yet followed), the jar, and the
  * cookie of the sign-in in flight. `tamper` may change the authorization request.
  */
-async function throughProvider(subject: string, tamper?: (authorize: URL) => void, next?: string): Promise<{ jar: Jar; callback: URL; flowCookie: string }> {
+async function throughProvider(
+  subject: string,
+  tamper?: (authorize: URL) => void,
+  next?: string,
+  base = metUrl,
+): Promise<{ jar: Jar; callback: URL; flowCookie: string }> {
   const jar = new Jar();
-  const start = await go(jar, new URL(`${OIDC_START}${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`, metUrl));
+  const start = await go(jar, new URL(`${OIDC_START}${next === undefined ? '' : `?next=${encodeURIComponent(next)}`}`, base));
   expect(start.status).toBe(303);
-  const flowCookie = jar.get(metUrl, 'met_oidc')!;
+  const flowCookie = jar.get(base, 'met_oidc')!;
   expect(flowCookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
   expect(start.headers.getSetCookie()[0]).toMatch(/HttpOnly; SameSite=Lax/);
   let at = new URL(start.headers.get('location')!);
@@ -166,7 +182,7 @@ async function throughProvider(subject: string, tamper?: (authorize: URL) => voi
   expect(at.searchParams.get('nonce')).toBeTruthy();
   tamper?.(at);
   for (let step = 0; step < 20; step++) {
-    if (at.origin === metUrl && at.pathname === OIDC_CALLBACK) return { jar, callback: at, flowCookie };
+    if (at.origin === base && at.pathname === OIDC_CALLBACK) return { jar, callback: at, flowCookie };
     const res = await go(jar, at);
     if (res.status >= 300 && res.status < 400) {
       at = new URL(res.headers.get('location')!, at);
@@ -192,7 +208,7 @@ async function throughProvider(subject: string, tamper?: (authorize: URL) => voi
 /** The callback followed with the jar's cookies (or the cookie of the flow given). */
 async function callback(jar: Jar, url: URL): Promise<{ status: number; html: string; session: string | undefined }> {
   const res = await go(jar, url);
-  return { status: res.status, html: await res.text(), session: jar.get(metUrl, SESSION_COOKIE) };
+  return { status: res.status, html: await res.text(), session: jar.get(url.origin, SESSION_COOKIE) };
 }
 
 /** What the session of a cookie gives: the account, role and area the server reads for each request. */
@@ -299,6 +315,20 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.status).toBe(400);
     expect(r.session).toBeUndefined();
     expect(JSON.parse(lastAudit('sign-in refused').detail!)).toEqual({ how: 'oidc', reason: 'the ID token nonce does not match' });
+  });
+
+  it('refuses a sign-in that took longer than 10 minutes at the provider (the clock moved, not waited for)', async () => {
+    // 10 minutes less 1 ms: still in time.
+    const inTime = await throughProvider('sub-bea', undefined, undefined, clockedUrl);
+    clock += 10 * 60_000 - 1;
+    expect((await callback(inTime.jar, inTime.callback)).status).toBe(200);
+    // Exactly 10 minutes: expired.
+    const late = await throughProvider('sub-bea', undefined, undefined, clockedUrl);
+    clock += 10 * 60_000;
+    const r = await callback(late.jar, late.callback);
+    expect(r.status).toBe(400);
+    expect(r.html).toContain(oidcMessages.expired);
+    expect(r.session).toBeUndefined();
   });
 
   it('refuses a replayed callback, even with the cookie of the flow', async () => {
