@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import type { AreaName } from '../model/areas.js';
 import type { Role } from '../model/roles.js';
 import { hashPassword } from '../state/passwords.js';
-import { defaultStatePath, passwordProblem, StateError, StateStore } from '../state/store.js';
+import { defaultStatePath, nameProblem, passwordProblem, roleAreaProblem, StateError, StateStore } from '../state/store.js';
 
 export interface StateArgs {
   db?: string;
@@ -115,6 +115,8 @@ export function runUserAdd(
       return;
     }
     // Checked before a password is asked for.
+    const problem = nameProblem(o.name) ?? roleAreaProblem(o.role, o.area ?? null);
+    if (problem) throw new StateError(problem);
     await withState({ state: path }, (s) => {
       if (s.accounts.byName(o.name)) throw new StateError(`there is already an account named ${o.name}`);
     });
@@ -151,8 +153,13 @@ export function runUserList(o: StateArgs & { json?: boolean }): Promise<number> 
       const cols = ['name', 'role', 'area', 'status', 'sign_in', 'sessions'] as const;
       const cell = (r: (typeof rows)[number], c: (typeof cols)[number]) => String(r[c] ?? '–');
       const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r, c).length)));
-      console.log(cols.map((c, i) => c.padEnd(width[i]!)).join('  '));
-      for (const r of rows) console.log(cols.map((c, i) => cell(r, c).padEnd(width[i]!)).join('  '));
+      const line = (cells: string[]) =>
+        cells
+          .map((c, i) => c.padEnd(width[i]!))
+          .join('  ')
+          .trimEnd();
+      console.log(line([...cols]));
+      for (const r of rows) console.log(line(cols.map((c) => cell(r, c))));
     }),
   );
 }
