@@ -151,7 +151,10 @@ export function createApp(opts: AppOptions): express.Express {
   if (signIn && !opts.state) throw new Error('sign-in needs the state store (or a role, with sign-in off)');
   const state = opts.state ?? null;
 
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP } }));
+  // Referrer-Policy same-origin (not helmet's no-referrer): under no-referrer a browser
+  // sends `Origin: null` with a form's POST (the sign-in and sign-out forms), which the
+  // same-origin proof must refuse. Nothing leaves for another site either way.
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP }, referrerPolicy: { policy: 'same-origin' } }));
   app.use(requestContext(opts.role ?? 'public', log));
   app.use(onlyOwnHosts(hostNames));
   app.use(sameOriginChanges(hostNames));

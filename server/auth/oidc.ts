@@ -223,6 +223,8 @@ function page(res: Response, status: number, title: string, sentences: string[],
     .status(status)
     .type('html')
     .set('Cache-Control', 'no-store')
+    // The callback's address holds the (spent) code and the state: not sent on, even to this server.
+    .set('Referrer-Policy', 'no-referrer')
     .send(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} – MET dashboard</title>` +
         // A same-site navigation onwards, so the SameSite=Strict session cookie goes with it (a redirect would still count as cross-site).
@@ -305,7 +307,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
     who: { name: string | null; subject: string } | null = null,
   ) => {
     stateOf(req)?.audit.append({
-      event: 'sign-in refused',
+      event: 'sign-in failed',
       account: who?.name ?? null,
       address: clientAddress(req),
       detail: { how: 'oidc', reason, ...(who ? { subject: who.subject } : {}) },

@@ -84,6 +84,9 @@ export async function startSession(req: Request, res: Response, account: Session
   if (!cfg) throw new Error('sign-in is off on this server');
   const old = tokenOf(req);
   if (old) cfg.state.sessions.end(sha256(old));
+  // Housekeeping at each sign-in: sessions past a timeout, and attempts older than a day, go.
+  cfg.state.sessions.sweep(cfg.idleMs, cfg.absoluteMs);
+  cfg.state.attempts.sweep();
   const token = randomBytes(32).toString('base64url');
   cfg.state.sessions.create(sha256(token), account.id, how);
   res.cookie(SESSION_COOKIE, token, cookieOptions(req, cfg));

@@ -210,7 +210,7 @@ export async function killLoads(o: {
 }
 
 async function startServe(db: string, env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string; origin: string }> {
-  const child = new Child(['serve', '--db', db, '--port', '0', '--role', 'analyst'], env);
+  const child = new Child(['serve', '--db', db, '--port', '0', '--no-sign-in', '--role', 'analyst'], env);
   const re = /The MET dashboard is at (http:\/\/[^\s]+)/;
   if (!(await child.until((s) => re.test(s)))) throw new Error(`met serve did not start: ${child.text}`);
   const url = re.exec(child.text)![1]!;

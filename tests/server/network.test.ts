@@ -133,6 +133,26 @@ describe('sign-in off (--no-sign-in) is for this machine only', () => {
     expect(r2.stderr).toMatch(/--role is for --no-sign-in only/);
   });
 
+  it('warns at every start of met serve --no-sign-in; with sign-in, says where the accounts are', async () => {
+    const started = (args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', ...args], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY } });
+        let err = '';
+        child.stderr.on('data', (c: Buffer) => {
+          err += c.toString();
+          if (err.includes('Press Ctrl-C to stop.')) child.kill('SIGTERM');
+        });
+        child.on('exit', () => resolve(err));
+        child.on('error', reject);
+      });
+    const off = await started(['--no-sign-in', '--role', 'board']);
+    expect(off).toMatch(/WARNING: sign-in is off \(--no-sign-in\): everyone who can reach this machine's port is the board role/);
+    const on = await started([]);
+    expect(on).toContain(`Sign-in is on: accounts, sessions and the audit log are in ${db}.state.sqlite.`);
+    expect(on).toContain(`There is no account yet: add one with  npx met user add --name NAME --role analyst --db ${db}`);
+    expect(on).not.toContain('WARNING');
+  });
+
   it('serves every address with sign-in on', async () => {
     const s = await startServer({ db, port: 0, host: '0.0.0.0', log: false });
     try {

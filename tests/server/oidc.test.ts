@@ -262,7 +262,7 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.session).toBeUndefined();
     expect((await me(r.session)).status).toBe(401);
     expect(state.accounts.findByExternal(issuer, 'sub-una')).toBeNull();
-    const audit = lastAudit('sign-in refused');
+    const audit = lastAudit('sign-in failed');
     expect(audit.account).toBe('una.mapped');
     expect(JSON.parse(audit.detail!)).toEqual({
       how: 'oidc',
@@ -287,7 +287,7 @@ describe('single sign-on against a real OpenID provider', () => {
     const r = await callback(jar, url);
     expect(r.status).toBe(403);
     expect(r.session).toBeUndefined();
-    expect(JSON.parse(lastAudit('sign-in refused').detail!).reason).toBe('no met_role claim and no role assigned by the analyst');
+    expect(JSON.parse(lastAudit('sign-in failed').detail!).reason).toBe('no met_role claim and no role assigned by the analyst');
   });
 
   it('brings the person back to the page they asked for, never to another site', async () => {
@@ -305,7 +305,7 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.status).toBe(400);
     expect(r.html).toContain(oidcMessages.notVerified);
     expect(r.session).toBeUndefined();
-    expect(JSON.parse(lastAudit('sign-in refused').detail!)).toEqual({ how: 'oidc', reason: 'the state does not match' });
+    expect(JSON.parse(lastAudit('sign-in failed').detail!)).toEqual({ how: 'oidc', reason: 'the state does not match' });
   });
 
   it('checks the ID token nonce', async () => {
@@ -314,7 +314,7 @@ describe('single sign-on against a real OpenID provider', () => {
     const r = await callback(jar, url);
     expect(r.status).toBe(400);
     expect(r.session).toBeUndefined();
-    expect(JSON.parse(lastAudit('sign-in refused').detail!)).toEqual({ how: 'oidc', reason: 'the ID token nonce does not match' });
+    expect(JSON.parse(lastAudit('sign-in failed').detail!)).toEqual({ how: 'oidc', reason: 'the ID token nonce does not match' });
   });
 
   it('refuses a sign-in that took longer than 10 minutes at the provider (the clock moved, not waited for)', async () => {
@@ -340,7 +340,7 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(r.status).toBe(400);
     expect(r.html).toContain(oidcMessages.expired);
     expect(r.session).toBeUndefined();
-    expect(JSON.parse(lastAudit('sign-in refused').detail!).reason).toBe(
+    expect(JSON.parse(lastAudit('sign-in failed').detail!).reason).toBe(
       'no sign-in in progress for this browser (expired, already used, or started elsewhere)',
     );
   });

@@ -110,6 +110,13 @@ describe('signing in', () => {
     });
   });
 
+  it('asks browsers for Referrer-Policy same-origin, so that a form’s POST carries its real Origin (not null)', async () => {
+    const r = await raw(s.url, { path: '/sign-in' });
+    expect(r.headers['referrer-policy']).toBe('same-origin');
+    const nullOrigin = await signIn(s.url, 'ben', PASSWORD, { origin: 'null' });
+    expect(nullOrigin.status).toBe(403);
+  });
+
   it('signs in through the form and goes back to the page asked for (never another site)', async () => {
     const form = (next: string, password = PASSWORD) =>
       raw(s.url, {

@@ -108,6 +108,13 @@ describe('sessions', () => {
     expect(s.sessions.countFor(a.id)).toBe(0);
 
     s.sessions.create(sha256('token-2'), a.id, 'password');
+    // The sweep at each sign-in removes sessions past a timeout only: token-2 and token-stale (idle 31 minutes) go, token-2b (new) stays.
+    s.sessions.create(sha256('token-stale'), a.id, 'password');
+    t += 31 * 60_000;
+    s.sessions.create(sha256('token-2b'), a.id, 'password');
+    expect(s.sessions.sweep(idle, absolute)).toBe(2);
+    expect(s.sessions.countFor(a.id)).toBe(1);
+    s.sessions.create(sha256('token-2'), a.id, 'password');
     t += 30 * 60_000;
     expect(s.sessions.use(sha256('token-2'), idle, absolute)).not.toBeNull();
     t += 30 * 60_000 + 1;

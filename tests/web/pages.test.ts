@@ -2,7 +2,8 @@
 // is downloaded): every page on a small demo warehouse, its charts drawn, the pickers
 // changing the figures to exactly what /api/measures says, no console error or failed
 // request, no serious or critical axe violation, the CSP header, and the overview's
-// render time (printed, not asserted). A second server runs as the board.
+// render time (printed, not asserted). A second server runs as the board (both with
+// sign-in off); a third has sign-in on, and the browser signs in through its form.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -50,12 +51,15 @@ const PAGES = PAGE_DECLS.map((p) => ({ file: `${p.file}.html`, page: p.id }));
 interface Running {
   url: string;
   close(): Promise<void>;
+  state: { accounts: { addLocal(a: { name: string; role: string; area: string | null; passwordHash: string }): unknown } };
 }
 type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
 
 let browser: Browser;
 let analyst: Running;
 let board: Running;
+let signedIn: Running;
+const PASSWORD = 'browser test password 2026';
 let extracts: string;
 
 /** A page that records console errors, failed requests and HTTP errors. */
@@ -126,6 +130,10 @@ beforeAll(async () => {
   const { startServer } = (await import(SERVER)) as { startServer: StartServer };
   analyst = await startServer({ db, role: 'analyst', port: 0, log: false });
   board = await startServer({ db, role: 'board', port: 0, log: false });
+  signedIn = await startServer({ db, port: 0, log: false });
+  const { hashPassword } = (await import(join(ROOT, 'dist/state/passwords.js'))) as { hashPassword(p: string): Promise<string> };
+  signedIn.state.accounts.addLocal({ name: 'sue.board', role: 'board', area: 'Southampton', passwordHash: await hashPassword(PASSWORD) });
+  signedIn.state.accounts.addLocal({ name: 'ann.analyst', role: 'analyst', area: null, passwordHash: await hashPassword(PASSWORD) });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -145,6 +153,7 @@ afterAll(async () => {
   await browser?.close();
   await analyst?.close();
   await board?.close();
+  await signedIn?.close();
 });
 
 describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
@@ -491,5 +500,73 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     expect(await page.textContent('#met-content')).toMatch(/analyst only/);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('signs in through the form: a failure says one thing, success goes back to the page asked for, sign-out ends it', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watched(ctx);
+    await page.goto(`${signedIn.url}/missing?area=Southampton`);
+    // No session: the sign-in page, which will come back here.
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await page.inputValue('#sign-in-next')).toBe('/missing?area=Southampton');
+    await page.fill('#sign-in-name', 'sue.board');
+    await page.fill('#sign-in-password', 'not the right one');
+    await Promise.all([page.waitForURL(/failed=1/), page.click('#sign-in-button')]);
+    expect((await page.textContent('#sign-in-failed'))?.trim()).toBe('You could not be signed inName or password not recognised');
+    await page.evaluate(AXE);
+    const violations = await page.evaluate(async () => {
+      const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v: any) => v.impact === 'serious' || v.impact === 'critical').map((v: any) => v.id);
+    });
+    expect(violations).toEqual([]);
+    await page.fill('#sign-in-name', 'sue.board');
+    await page.fill('#sign-in-password', PASSWORD);
+    await Promise.all([page.waitForURL(/\/missing\?area=Southampton$/), page.click('#sign-in-button')]);
+    await ready(page);
+    expect((await page.textContent('#met-account [data-account]'))?.trim()).toBe('Signed in as sue.board (board, Southampton)');
+    // Her account sees Southampton only: the only area offered.
+    expect(await page.$$eval('#pick-area option', (els) => els.map((e) => (e as HTMLElement).getAttribute('value')))).toEqual(['Southampton']);
+    expect(problems).toEqual([]);
+    // Editing the URL for another area shows the refusal, not the figures.
+    await page.goto(`${signedIn.url}/missing?area=Portsmouth`);
+    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.textContent('#met-content')).toMatch(/this account sees Southampton only/);
+    await Promise.all([page.waitForURL(/\/sign-in$/), page.click('#sign-out')]);
+    await page.goto(`${signedIn.url}/overview`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await ctx.close();
+  });
+
+  it('shows the analyst the audit log on the data page', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, problems } = await watched(ctx);
+    // A failed sign-in of another account, to be found in the log.
+    const failed = await fetch(`${signedIn.url}/auth/sign-in`, {
+      method: 'POST',
+      headers: { origin: signedIn.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'sue.board', password: 'a wrong password here' }),
+    });
+    expect(failed.status).toBe(401);
+    await page.goto(`${signedIn.url}/data`);
+    await page.fill('#sign-in-name', 'ann.analyst');
+    await page.fill('#sign-in-password', PASSWORD);
+    await Promise.all([page.waitForURL(/\/data$/), page.click('#sign-in-button')]);
+    await ready(page);
+    await page.waitForSelector('#audit-results table');
+    const rows = await page.$$eval('#audit-results tbody tr', (els) =>
+      els.map((e) => [...e.querySelectorAll('td, th')].map((c: HTMLElement) => (c.textContent ?? '').trim()).join(' ')),
+    );
+    // Newest first: her view of the data page, her sign-in (by password), then sue.board's failed attempt
+    // (her role and area, the reason, from this machine).
+    const at = (re: RegExp) => rows.findIndex((r) => re.test(r));
+    const order = [
+      at(/ view ann\.analyst analyst – page data/),
+      at(/ sign-in ann\.analyst analyst – by password/),
+      at(/ sign-in failed sue\.board board Southampton wrong password – 127\.0\.0\.1$/),
+    ];
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(problems).toEqual([]);
+    await ctx.close();
   });
 });
