@@ -6,7 +6,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
-import { runServe, type ServeArgs } from './serve.js';
+import { type OidcFlags, runServe, type ServeArgs } from './serve.js';
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
 
@@ -127,7 +127,15 @@ program
     if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--max-upload-mb must be a whole number of MB, at least 1');
     return n;
   })
-  .action(async (o: ServeArgs) => {
+  .option('--oidc-issuer <url>', "single sign-on: the identity provider's issuer URL (https; docs/sso.md)")
+  .option('--oidc-client-id <id>', 'single sign-on: the client id the provider gave the dashboard (the secret: MET_OIDC_CLIENT_SECRET)')
+  .option('--oidc-client-secret-file <file>', 'single sign-on: a file holding the client secret (mode 600), instead of MET_OIDC_CLIENT_SECRET')
+  .option('--oidc-role-claim <claim>', 'single sign-on: the claim that holds the MET role (e.g. met_role, groups, roles)')
+  .option('--oidc-role-map <pairs>', "single sign-on: claim values to roles, 'value=role,…' (default: a value that is a role's name)")
+  .option('--oidc-area-claim <claim>', 'single sign-on: the claim that holds the area (one of the four, or all)')
+  .option('--oidc-scope <scopes>', 'single sign-on: the scopes asked for (default "openid profile")')
+  .option('--public-url <url>', 'the address browsers use for the dashboard (behind a proxy); the redirect URI is URL/auth/oidc/callback')
+  .action(async (o: ServeArgs & OidcFlags) => {
     process.exitCode = await runServe(o);
   });
 

@@ -2,8 +2,9 @@
 // unless --no-sign-in, which is allowed on a loopback address only and warned of at
 // every start.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Role } from '../lib/disclosure.js';
+import { OIDC_CALLBACK, type OidcConfig, parseOidcConfig, parseRoleMap } from '../server/auth/oidc.js';
 import { ServeRefused, startServer, type RunningServer } from '../server/index.js';
 
 export interface ServeArgs {
@@ -41,7 +42,7 @@ function trustProxyValue(v: string | undefined): boolean | number | string | und
   return v;
 }
 
-export async function runServe(o: ServeArgs): Promise<number> {
+export async function runServe(o: ServeArgs & OidcFlags): Promise<number> {
   const signIn = o.signIn !== false;
   if (signIn && o.role !== undefined) {
     console.error(`met serve: ${serveMessages.roleNeedsNoSignIn()}`);
@@ -52,6 +53,13 @@ export async function runServe(o: ServeArgs): Promise<number> {
     return 2;
   }
   let server: RunningServer;
+  let oidc: OidcConfig | undefined;
+  try {
+    oidc = oidcSettings(o);
+  } catch (e) {
+    console.error(`met serve: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
   try {
     server = await startServer({
       db: o.db,
@@ -65,6 +73,7 @@ export async function runServe(o: ServeArgs): Promise<number> {
       ...(o.absoluteHours !== undefined ? { absoluteHours: o.absoluteHours } : {}),
       ...(o.allowHost ? { allowHosts: o.allowHost } : {}),
       ...(o.maxUploadMb !== undefined ? { maxUploadMb: o.maxUploadMb } : {}),
+      ...(oidc ? { oidc } : {}),
     });
   } catch (e) {
     if (e instanceof ServeRefused) {
@@ -87,6 +96,12 @@ export async function runServe(o: ServeArgs): Promise<number> {
   if (['0.0.0.0', '::', '[::]'].includes(o.host) && !(o.allowHost ?? []).length) {
     console.error('It answers only to localhost and 127.0.0.1 until given the name other machines use for it (--allow-host NAME).');
   }
+  if (oidc) {
+    const base = oidc.publicUrl ?? server.url;
+    console.error(
+      `Single sign-on through ${oidc.issuer}: register ${new URL(OIDC_CALLBACK.slice(1), base.replace(/\/?$/, '/')).href} as the client's redirect URI.`,
+    );
+  }
   console.error('Press Ctrl-C to stop.');
   await new Promise<void>((done) => {
     const stop = () => {
@@ -99,4 +114,58 @@ export async function runServe(o: ServeArgs): Promise<number> {
     process.on('SIGTERM', stop);
   });
   return 0;
+}
+
+/** The single sign-on flags of `met serve` (the client secret is never one: MET_OIDC_CLIENT_SECRET or a file). */
+export interface OidcFlags {
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecretFile?: string;
+  oidcRoleClaim?: string;
+  oidcRoleMap?: string;
+  oidcAreaClaim?: string;
+  oidcScope?: string;
+  publicUrl?: string;
+}
+
+/**
+ * The single sign-on settings of the flags and the environment, checked (server/auth/oidc.ts),
+ * or undefined when no --oidc-issuer is given. Throws an Error saying what to change.
+ */
+export function oidcSettings(o: OidcFlags, env: NodeJS.ProcessEnv = process.env): OidcConfig | undefined {
+  const given = Object.entries(o).filter(([k, v]) => k.startsWith('oidc') && v !== undefined);
+  if (o.oidcIssuer === undefined) {
+    if (given.length > 0)
+      throw new Error(
+        `${given.map(([k]) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} ${given.length === 1 ? 'needs' : 'need'} --oidc-issuer`,
+      );
+    return undefined;
+  }
+  if (!o.oidcClientId) throw new Error('single sign-on needs --oidc-client-id (the id the identity provider gave the MET dashboard)');
+  let secret = env.MET_OIDC_CLIENT_SECRET;
+  if (o.oidcClientSecretFile !== undefined) {
+    if (secret !== undefined) throw new Error('the client secret is given twice (MET_OIDC_CLIENT_SECRET and --oidc-client-secret-file): keep one');
+    let mode: number;
+    try {
+      mode = statSync(o.oidcClientSecretFile).mode;
+      secret = readFileSync(o.oidcClientSecretFile, 'utf-8').replace(/\r?\n$/, '');
+    } catch (e) {
+      throw new Error(`the client secret file ${o.oidcClientSecretFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    if (mode & 0o077) throw new Error(`the client secret file ${o.oidcClientSecretFile} can be read by others: chmod 600 it`);
+  }
+  if (!secret)
+    throw new Error(
+      'single sign-on needs the client secret, in MET_OIDC_CLIENT_SECRET or a file named by --oidc-client-secret-file (never on the command line)',
+    );
+  return parseOidcConfig({
+    issuer: o.oidcIssuer,
+    clientId: o.oidcClientId,
+    clientSecret: secret,
+    ...(o.publicUrl !== undefined ? { publicUrl: o.publicUrl } : {}),
+    ...(o.oidcScope !== undefined ? { scope: o.oidcScope } : {}),
+    ...(o.oidcRoleClaim !== undefined ? { roleClaim: o.oidcRoleClaim } : {}),
+    ...(o.oidcRoleMap !== undefined ? { roleMap: parseRoleMap(o.oidcRoleMap) } : {}),
+    ...(o.oidcAreaClaim !== undefined ? { areaClaim: o.oidcAreaClaim } : {}),
+  });
 }

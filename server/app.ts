@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
 import type { AreaName } from '../model/areas.js';
+import { type OidcConfig, oidcOff, oidcRoutes } from './auth/oidc.js';
 import { errorHandler } from './errors.js';
 import { DEFAULT_LOCKOUT, type LockoutRule, type StateStore } from '../state/store.js';
 import { auditRoutes, auditViews } from './audit.js';
@@ -83,6 +84,8 @@ export interface AppOptions {
   allowedHosts?: readonly string[];
   /** The cap on one upload, all files together, in bytes (default defaultMaxUploadBytes()). */
   maxUploadBytes?: number;
+  /** Single sign-on by OpenID Connect (server/auth/oidc.ts, docs/sso.md): off when absent. */
+  oidc?: OidcConfig;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -172,6 +175,8 @@ export function createApp(opts: AppOptions): express.Express {
   // Liveness and readiness say nothing of the data: open to probes without a session.
   app.use(healthRoutes(warehouse));
   app.use(authRoutes());
+  // Single sign-on's two pages are reached without a session (the sign-in starts there).
+  app.use(opts.oidc ? oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }) : oidcOff());
   if (signIn) app.use(requireSession());
   if (state) app.use(auditViews(state, log));
 

@@ -7,6 +7,7 @@ import { sweepPrivateDirs } from '../etl/privateDir.js';
 import type { Role } from '../lib/disclosure.js';
 import { defaultStatePath, StateStore } from '../state/store.js';
 import { createApp, LOOPBACK_HOSTS } from './app.js';
+import type { OidcConfig } from './auth/oidc.js';
 import { Warehouse } from './warehouse.js';
 
 export { createApp } from './app.js';
@@ -37,6 +38,8 @@ export interface StartOptions {
   allowHosts?: string[];
   /** The cap on one upload, all files together, in MB (default MET_MAX_UPLOAD_MB or 200). */
   maxUploadMb?: number;
+  /** Single sign-on by OpenID Connect (docs/sso.md). */
+  oidc?: OidcConfig;
   /** The built front end (default dist/web beside the compiled server). */
   webDir?: string;
   /** Request logging to stdout (default true). */
@@ -112,6 +115,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     allowedHosts: allowedHostNames(host, opts.allowHosts),
     ...(opts.maxUploadMb !== undefined ? { maxUploadBytes: opts.maxUploadMb * 1024 * 1024 } : {}),
     ...(opts.log === false ? { logger: false as const } : {}),
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
   });
   let server: Server;

@@ -32,6 +32,8 @@ export interface Account {
   /** An account of single sign-on: its identity provider and the person's subject there. */
   issuer: string | null;
   subject: string | null;
+  /** Who set the role and area: the analyst, or (single sign-on) the claims of the person's last sign-in. */
+  role_from: 'analyst' | 'claims';
   created_at: string;
   updated_at: string;
 }
@@ -120,6 +122,7 @@ CREATE TABLE accounts (
   password_hash TEXT CHECK (password_hash IS NULL OR password_hash LIKE '$argon2id$%'),
   issuer TEXT,
   subject TEXT,
+  role_from TEXT NOT NULL DEFAULT 'analyst' CHECK (role_from IN ('analyst', 'claims')),
   disabled INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
@@ -170,6 +173,7 @@ interface AccountRow {
   password_hash: string | null;
   issuer: string | null;
   subject: string | null;
+  role_from: 'analyst' | 'claims';
   disabled: number;
   created_at: string;
   updated_at: string;
@@ -184,6 +188,7 @@ function toAccount(r: AccountRow): Account {
     disabled: r.disabled === 1,
     issuer: r.issuer,
     subject: r.subject,
+    role_from: r.role_from,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -241,20 +246,23 @@ export class Accounts {
    * Creates the account of a person of single sign-on, or updates its name, role and
    * area (a disabled account stays disabled). Such an account has no password.
    */
-  upsertExternal(a: { issuer: string; subject: string; name: string; role: Role; area: AreaName | null }): Account {
+  upsertExternal(a: { issuer: string; subject: string; name: string; role: Role; area: AreaName | null; roleFrom?: 'analyst' | 'claims' }): Account {
     this.check(a.name, a.role, a.area);
     if (!a.issuer || !a.subject) throw new StateError('an account of single sign-on needs its issuer and subject');
     const at = this.iso();
+    const from = a.roleFrom ?? 'analyst';
     const found = this.findByExternal(a.issuer, a.subject);
     const clash = this.byName(a.name);
     if (clash && clash.id !== found?.id) throw new StateError(`there is already an account named ${a.name}`);
     if (found) {
-      this.db.prepare('UPDATE accounts SET name = ?, role = ?, area = ?, updated_at = ? WHERE id = ?').run(a.name, a.role, a.area, at, found.id);
+      this.db
+        .prepare('UPDATE accounts SET name = ?, role = ?, area = ?, role_from = ?, updated_at = ? WHERE id = ?')
+        .run(a.name, a.role, a.area, from, at, found.id);
       return this.byId(found.id)!;
     }
     const info = this.db
-      .prepare('INSERT INTO accounts (name, role, area, issuer, subject, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(a.name, a.role, a.area, a.issuer, a.subject, at, at);
+      .prepare('INSERT INTO accounts (name, role, area, issuer, subject, role_from, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(a.name, a.role, a.area, a.issuer, a.subject, from, at, at);
     return this.byId(Number(info.lastInsertRowid))!;
   }
 

@@ -31,3 +31,16 @@ if (q.get('failed') === '1') {
 } else {
   document.getElementById('sign-in-name')?.focus();
 }
+
+// Single sign-on, when the server has it configured (server/auth/oidc.ts): its button, with the page to come back to.
+void fetch('/auth/oidc/available')
+  .then((r) => (r.ok ? (r.json() as Promise<{ oidc?: boolean }>) : null))
+  .then((a) => {
+    if (a?.oidc !== true) return;
+    const link = document.getElementById('sign-in-oidc-button') as HTMLAnchorElement;
+    if (next?.startsWith('/') && !next.startsWith('//')) link.href = `/auth/oidc/start?next=${encodeURIComponent(next)}`;
+    document.getElementById('sign-in-oidc')!.hidden = false;
+  })
+  .catch(() => {
+    // the server could not say: the button stays hidden
+  });

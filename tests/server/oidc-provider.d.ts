@@ -1,0 +1,2 @@
+// oidc-provider ships no types: the tests use it as the real OpenID provider, untyped.
+declare module 'oidc-provider';
