@@ -905,7 +905,7 @@ beforeAll(async () => {
   for (const [t, n] of Object.entries(BASE_COUNTS)) expect(await count(base, t)).toBe(n);
   // The suite's own check of its scan: the planted references were pseudonymised, not dropped.
   expect(await warehouseLeaks(base)).toEqual([]);
-}, 60_000);
+});
 
 describe('hostile partner files through `met load`', () => {
   it('has at least 30 kinds', () => {
@@ -968,7 +968,7 @@ describe('hostile partner files through `met load`', () => {
         ...(existsSync(db + '.failed-refreshes.jsonl') ? leaks('the failed-refresh log', readFileSync(db + '.failed-refreshes.jsonl', 'utf-8')) : []),
         ...(await warehouseLeaks(db)),
       ]).toEqual([]);
-    }, 60_000);
+    });
   }
 
   it('a refresh in which nothing loads fails with exit 1, quotes nothing in --json or its log, and the next refresh records it', async () => {
@@ -1003,5 +1003,5 @@ describe('hostile partner files through `met load`', () => {
       ...leaks('the failed-refresh log', log),
       ...(await warehouseLeaks(db)),
     ]).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -172,5 +172,5 @@ describe('disclosure control end to end', () => {
       }),
       { numRuns: 12 },
     );
-  }, 240_000);
+  });
 });
