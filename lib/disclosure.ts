@@ -102,15 +102,16 @@ export function ruleFor(role: Role, over: Partial<DisclosureParameters> = {}): D
 
 /** The legend beside the figures, in plain words, for a rule. */
 export function legendOf(rule: DisclosureRule): string {
-  if (rule.rule === 'exact') return 'Exact figures: nothing is withheld (analyst view). Do not pass them outside the partnership.';
+  if (rule.rule === 'exact')
+    return 'Exact figures for the analyst: nothing is withheld (c = withheld appears only in partners’ and published views); do not pass them outside the partnership.';
   if (rule.rule === 'partner')
     return (
-      `c: withheld because it is about fewer than ${rule.threshold} children or events (a count of 1 to ${rule.maxWithheld}, or a rate, percentage, ` +
-      `median or change built on one), or because it would let such a figure be worked out from the others shown with it. 0 means none.`
+      `c = withheld because it is about fewer than ${rule.threshold} children or events (a count of 1 to ${rule.maxWithheld}, or a rate, percentage, ` +
+      `median or change built on one), or because it would let such a figure be worked out from the others shown with it; 0 means none.`
     );
   return (
-    `Figures are rounded to the nearest ${rule.roundingBase} (≈); percentages, rates and ratios are worked out from the rounded counts. ` +
-    `c: withheld because it is a count of 1 to ${rule.maxWithheld}, built on one, or a median over fewer than ${rule.medianMin} records. 0 means none.`
+    `c = withheld: a count of 1 to ${rule.maxWithheld}, a figure built on one, or a median over fewer than ${rule.medianMin} records. ` +
+    `≈ = rounded: every other count is rounded to the nearest ${rule.roundingBase}, and percentages, rates and ratios are worked out from the rounded counts; 0 means none.`
   );
 }
 
