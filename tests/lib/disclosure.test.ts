@@ -141,8 +141,8 @@ describe('partner rule: secondary suppression within a breakdown (the stopping r
 });
 
 /** A Figures object for shownFigures from exact cells of one period, Southampton. */
-function figuresOf(cells: Omit<CellRow, 'period_id' | 'area' | 'scope' | 'value'>[]): Figures {
-  const rows = cells.map((c) => ({ ...c, period_id: '2025-Q3', area: 'Southampton' as const, scope: '0-17', value: null }));
+function figuresOf(cells: { measure: string; breakdown: string; key: string; num: number; den: number | null }[]): Figures {
+  const rows: CellRow[] = cells.map((c) => ({ ...c, period_id: '2025-Q3', area: 'Southampton' as const, scope: '0-17', value: null }));
   return {
     reach: { first: '2025-01', last: '2025-12', latestEvent: '2025-12-31', refreshed: null },
     built: {} as Figures['built'],
