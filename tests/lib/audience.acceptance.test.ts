@@ -123,9 +123,7 @@ function checkAnswer(role: Role, r: MeasuresResponse, where: string, bad: string
 }
 
 /** A label → the measure's kind, for the page tables that list figures by label. */
-function kindByLabel(p: PageModel): Map<string, string> {
-  return new Map(MEASURES.map((d) => [measureWords(d).label, d.kind]));
-}
+const KIND_BY_LABEL = new Map(MEASURES.map((d) => [measureWords(d).label, d.kind]));
 
 function checkPage(role: Role, p: PageModel, where: string, bad: string[]): number {
   let n = 0;
@@ -154,7 +152,7 @@ function checkPage(role: Role, p: PageModel, where: string, bad: string[]): numb
     for (const row of c.table.rows)
       for (const [k, v] of Object.entries(row)) if (k !== 'period' && k !== 'category' && k !== 'reading') count(v, `${c.id} ${k}`);
   }
-  const kinds = kindByLabel(p);
+  const kinds = KIND_BY_LABEL;
   for (const t of p.tables) {
     if (t.id === 'actions') continue;
     for (const row of t.rows) {
