@@ -248,8 +248,9 @@ function hexmap(opts: {
   };
 }
 
+/** The families' sentences in order; a sentence every family ends with (the ages, the rounding) is said once. */
 function commentaryOf(r: MeasuresResponse, families: string[]): string[] {
-  return families.flatMap((f) => r.commentary[f] ?? []);
+  return [...new Set(families.flatMap((f) => r.commentary[f] ?? []))];
 }
 
 const DIMENSION_LABELS: Record<string, string> = {
@@ -382,7 +383,9 @@ function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
 /** Rows in the order a block asks: by rank, or service gaps first then by prevalence. */
 function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefined): Record<string, unknown>[] {
   const num = (v: unknown) => (typeof v === 'number' ? v : -1);
-  if (order === 'rank') return [...rows].sort((a, b) => Number(a.rank ?? 1e9) - Number(b.rank ?? 1e9) || String(a.locality).localeCompare(String(b.locality)));
+  // A withheld rank ('c') goes last: the order says no more than the ranks shown.
+  const rank = (v: unknown) => (typeof v === 'number' ? v : 1e9);
+  if (order === 'rank') return [...rows].sort((a, b) => rank(a.rank) - rank(b.rank) || String(a.locality).localeCompare(String(b.locality)));
   if (order === 'gap')
     return [...rows].sort(
       (a, b) =>

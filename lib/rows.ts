@@ -230,6 +230,17 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
   return withDerived(measure, rows, shown);
 }
 
+/**
+ * Hotspot rows come ranked by their exact totals: for a rule that withholds, they are put
+ * in order of the ranks shown (by area; withheld ones last, by name), so that a row's
+ * place says no more than its shown rank.
+ */
+function inShownOrder(measure: string, rows: ShownRow[]): ShownRow[] {
+  if (measure !== 'hotspots') return rows;
+  const rank = (r: ShownRow) => (typeof r.rank === 'number' ? r.rank : Number.POSITIVE_INFINITY);
+  return [...rows].sort((a, b) => String(a.area).localeCompare(String(b.area)) || rank(a) - rank(b) || String(a.locality).localeCompare(String(b.locality)));
+}
+
 /** A table-like measure's rows as a rule shows them. */
 export function discloseRows(measure: string, rows: Record<string, unknown>[], rule: DisclosureRule, ctx?: RowContext): ShownRow[] {
   if (rule.rule === 'exact')
@@ -238,8 +249,8 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
       rows,
       exactRows(measure, rows, () => false),
     );
-  if (rule.rule === 'published') return publishedRows(measure, rows, rule, ctx);
-  return partnerRows(measure, rows, rule.threshold, ctx);
+  if (rule.rule === 'published') return inShownOrder(measure, publishedRows(measure, rows, rule, ctx));
+  return inShownOrder(measure, partnerRows(measure, rows, rule.threshold, ctx));
 }
 
 export type { Shown };
