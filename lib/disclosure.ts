@@ -268,6 +268,8 @@ export interface DiscloseOptions {
    * show them together, so its figures do not depend on other areas'.
    */
   areaSet?: boolean;
+  /** Partner rule: areas whose headline is withheld as if primary (an area total that rows shown beside it needed withheld). */
+  withhold?: readonly AreaOrAll[];
 }
 
 const keyOf = (area: AreaOrAll, breakdown: string, cell: string) => `${area}\u0000${breakdown}\u0000${cell}`;
@@ -305,7 +307,7 @@ export function discloseTable(
   const primary = new Set<string>();
   for (const a of areas) {
     const f = table[a]!;
-    if (primarySuppressed(def.kind, f.headline, rule.threshold)) primary.add(keyOf(a, '', ''));
+    if (primarySuppressed(def.kind, f.headline, rule.threshold) || opts.withhold?.includes(a)) primary.add(keyOf(a, '', ''));
     for (const [b, cells] of Object.entries(f.by)) {
       for (const [k, c] of Object.entries(cells)) if (primarySuppressed(def.kind, c, rule.threshold)) primary.add(keyOf(a, b, k));
     }

@@ -94,26 +94,32 @@ function parametersOf(q: ParsedRequest, req: MeasuresRequest, f: Figures): Measu
 export async function readMeasures(db: Db, req: MeasuresRequest): Promise<MeasuresResponse> {
   const q = parseRequest(req);
   const f = await readFigures(db, q);
-  const shownFor = shownFigures(q, f);
   const warnings: string[] = [];
   const incomplete = incompleteWarning(q, f.reach);
   if (incomplete) warnings.push(incomplete);
+  // The table-like measures first: protecting their rows may withhold an area total shown
+  // beside them (a column with no other cell left to withhold), which is then withheld here too.
   const measures: Record<string, MeasureOut> = {};
-  for (const def of q.defs) if (def.kind !== 'rows') measures[def.id] = measureOut(def, shownFor, q, f, incomplete !== null);
-  const prevalence = prevalenceWarning(q, f);
-  if (prevalence) warnings.push(prevalence);
   const rowDefs = q.defs.filter((d) => d.kind === 'rows');
+  let withheld: string[] = [];
   if (rowDefs.length > 0) {
     const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q, f.built);
     Object.assign(measures, rows.measures);
+    withheld = rows.withheldHeadlines;
   }
+  const shownFor = shownFigures(q, f, withheld);
+  for (const def of q.defs) if (def.kind !== 'rows') measures[def.id] = measureOut(def, shownFor, q, f, incomplete !== null);
+  const prevalence = prevalenceWarning(q, f);
+  if (prevalence) warnings.push(prevalence);
+  const ordered: Record<string, MeasureOut> = {};
+  for (const def of q.defs) if (measures[def.id]) ordered[def.id] = measures[def.id]!;
   const response: MeasuresResponse = {
     period: q.period.id,
     period_label: q.period.label,
     area: q.area,
     role: q.role,
     parameters: parametersOf(q, req, f),
-    measures,
+    measures: ordered,
     commentary: {},
     warnings,
     complete: incomplete === null,

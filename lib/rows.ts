@@ -107,7 +107,24 @@ function withDerived(measure: string, raw: Record<string, unknown>[], shown: Sho
   });
 }
 
-function partnerRows(measure: string, rows: Record<string, unknown>[], threshold: number, ctx?: RowContext): ShownRow[] {
+/**
+ * The area's headline figures each table-like measure's column adds up to (at most),
+ * shown beside it on a page or in a measures answer: column → the measure of the total.
+ */
+const COLUMN_TOTALS: Record<string, Record<string, string>> = {
+  // CPI submissions and disruptions there, over the area's localities: at most the area's
+  // (a form or an action may name no locality). Episodes found there have no such total
+  // (an episode is counted where it was found, whichever area was responsible).
+  hotspots: { cpi: 'cpi_submissions', disruptions: 'disruptions' },
+  service_gaps: {
+    met_children: 'met_children',
+    missing_episodes: 'missing_episodes',
+    children_at_risk: 'children_at_risk',
+    risk_reviews_overdue: 'risk_reviews_overdue',
+  },
+};
+
+function partnerRows(measure: string, rows: Record<string, unknown>[], threshold: number, ctx?: RowContext, withheldTotals?: Set<string>): ShownRow[] {
   const kinds = FIELD_KINDS[measure] ?? {};
   const key = (i: number, f: string) => `${i}/${f}`;
   const hidden = new Set<string>();
@@ -132,13 +149,13 @@ function partnerRows(measure: string, rows: Record<string, unknown>[], threshold
     if (primarySuppressed('count', { num: ctx.metChildren, den: null }, threshold)) hidden.add(virtual('met_children'));
     for (const idx of dims.values()) groups.push({ total: virtual('met_children'), cells: idx.map((i) => key(i, 'children')) });
   }
-  if (measure === 'service_gaps' && ctx) {
-    // Localities' counts add up (at most) to the area's own figure.
-    for (const f of ['met_children', 'missing_episodes', 'children_at_risk', 'risk_reviews_overdue']) {
-      const t = ctx.areaTotals[f] ?? 0;
-      totals.set(virtual(f), t);
-      if (primarySuppressed('count', { num: t, den: null }, threshold)) hidden.add(virtual(f));
-      groups.push({ total: virtual(f), cells: rows.map((_, i) => key(i, f)) });
+  if (ctx) {
+    // A column of localities adds up (at most) to the area's own figure.
+    for (const [f, total] of Object.entries(COLUMN_TOTALS[measure] ?? {})) {
+      const t = ctx.areaTotals[total] ?? 0;
+      totals.set(virtual(total), t);
+      if (primarySuppressed('count', { num: t, den: null }, threshold)) hidden.add(virtual(total));
+      groups.push({ total: virtual(total), cells: rows.map((_, i) => key(i, f)) });
     }
   }
   const value = (k: string) => {
@@ -148,6 +165,8 @@ function partnerRows(measure: string, rows: Record<string, unknown>[], threshold
     return isCell(v) ? (v.n ?? 0) : 0;
   };
   const all = partnerSecondary(groups, hidden, value, threshold);
+  // An area total the rows' groups had to withhold (secondary): the caller withholds that headline too.
+  for (const k of all) if (k.startsWith('total/') && !hidden.has(k)) withheldTotals?.add(k.slice('total/'.length));
   return withDerived(
     measure,
     rows,
@@ -241,8 +260,18 @@ function inShownOrder(measure: string, rows: ShownRow[]): ShownRow[] {
   return [...rows].sort((a, b) => String(a.area).localeCompare(String(b.area)) || rank(a) - rank(b) || String(a.locality).localeCompare(String(b.locality)));
 }
 
-/** A table-like measure's rows as a rule shows them. */
-export function discloseRows(measure: string, rows: Record<string, unknown>[], rule: DisclosureRule, ctx?: RowContext): ShownRow[] {
+/**
+ * A table-like measure's rows as a rule shows them. `withheldTotals`, if given, receives
+ * the ids of the area's headline measures that the partner rule had to withhold to
+ * protect the rows (a total left with no other cell to withhold): the response withholds them.
+ */
+export function discloseRows(
+  measure: string,
+  rows: Record<string, unknown>[],
+  rule: DisclosureRule,
+  ctx?: RowContext,
+  withheldTotals?: Set<string>,
+): ShownRow[] {
   if (rule.rule === 'exact')
     return withDerived(
       measure,
@@ -250,7 +279,7 @@ export function discloseRows(measure: string, rows: Record<string, unknown>[], r
       exactRows(measure, rows, () => false),
     );
   if (rule.rule === 'published') return inShownOrder(measure, publishedRows(measure, rows, rule, ctx));
-  return inShownOrder(measure, partnerRows(measure, rows, rule.threshold, ctx));
+  return inShownOrder(measure, partnerRows(measure, rows, rule.threshold, ctx, withheldTotals));
 }
 
 export type { Shown };

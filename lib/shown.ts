@@ -36,14 +36,16 @@ function memo<T>(f: (def: MeasureDef, periodId: string) => T): (def: MeasureDef,
 
 /**
  * The figures a role is shown, measure by measure and period by period: each from its
- * own table (that period, the scope asked). Figures built on a withheld count are
+ * own table (that period, the scope asked). `withheldHeadlines`: measures whose headline
+ * for the area and period asked the rows beside them needed withheld. Figures built on a withheld count are
  * withheld with it (a rate must not reveal the count it rests on).
  */
-export function shownFigures(q: ParsedRequest, f: Figures): (def: MeasureDef, periodId: string) => ShownByArea {
+export function shownFigures(q: ParsedRequest, f: Figures, withheldHeadlines: readonly string[] = []): (def: MeasureDef, periodId: string) => ShownByArea {
   const shownFor = memo((def, periodId): ShownByArea => {
-    const shown = discloseTable(def, onlyShown(complete(f.tables.get(def.id)?.get(periodId)), q.shownBreakdowns(def, periodId)), q.rule, {
-      areaSet: q.areaSet,
-    });
+    // A headline the rows shown beside it needed withheld (lib/rows.ts): withheld as if primary.
+    const withhold = periodId === q.period.id && withheldHeadlines.includes(def.id) ? [q.area] : [];
+    const table = onlyShown(complete(f.tables.get(def.id)?.get(periodId)), q.shownBreakdowns(def, periodId));
+    const shown = discloseTable(def, table, q.rule, { areaSet: q.areaSet, withhold });
     for (const baseId of def.basedOn ?? []) {
       const base = measureDef(baseId);
       if (!base) continue;
@@ -66,6 +68,8 @@ function rowContext(tables: Tables, q: ParsedRequest, built: BuildParameters): R
       missing_episodes: count('missing_episodes'),
       children_at_risk: count('children_at_risk'),
       risk_reviews_overdue: count('risk_reviews_overdue'),
+      cpi_submissions: count('cpi_submissions'),
+      disruptions: count('disruptions'),
     },
     areaCells: { prevalence_per_10k: headline('prevalence_per_10k'), rhi_completed_72h_pct: headline('rhi_completed_72h_pct') },
     hotspot: built.hotspot,
@@ -79,11 +83,12 @@ export function shownRows(
   tables: Tables,
   q: ParsedRequest,
   built: BuildParameters,
-): { measures: Record<string, MeasureOut> } {
+): { measures: Record<string, MeasureOut>; withheldHeadlines: string[] } {
   const measures: Record<string, MeasureOut> = {};
+  const withheld = new Set<string>();
   for (const def of defs) {
     const raw = rows.filter((r) => r.measure === def.id).map((r) => JSON.parse(r.row) as Record<string, unknown>);
-    measures[def.id] = { rows: discloseRows(def.id, raw, q.rule, rowContext(tables, q, built)) };
+    measures[def.id] = { rows: discloseRows(def.id, raw, q.rule, rowContext(tables, q, built), withheld) };
   }
-  return { measures };
+  return { measures, withheldHeadlines: [...withheld] };
 }

@@ -237,6 +237,46 @@ describe('derived figures go with the count they rest on', () => {
     });
   });
 
+  it('a hotspot column of CPI submissions is protected under the area’s CPI total, shown beside it', async () => {
+    // Area CPI submissions 32 (at most the sum of its localities' column).
+    // Row A: found 10, cpi 2 (primary), disruptions 0, total 12: 12 − 10 = 2 < 5 → found (10) too; 12 ≥ 1 + 5.
+    // Column cpi: A 2 withheld, B 30, C 0: 32 − 30 = 2 < 5 → B's 30 too; 32 ≥ 1 + 5.
+    // Row B: found 0, cpi 30 (withheld), disruptions 5, total 35: 35 − 5 = 30 ≥ 5: nothing more.
+    const row = (locality: string, found: number, cpi: number, disruptions: number) => ({
+      locality,
+      area: 'Southampton',
+      found: { n: found },
+      cpi: { n: cpi },
+      disruptions: { n: disruptions },
+      total: { n: found + cpi + disruptions },
+      rank: 0,
+      hotspot: false,
+    });
+    const ctx = { metChildren: 0, areaTotals: { cpi_submissions: 32, disruptions: 5 } };
+    const shown = discloseRows('hotspots', [row('B', 0, 30, 5), row('A', 10, 2, 0), row('C', 0, 0, 0)], partner, ctx);
+    expect(shown.map((r) => [r.locality, r.found, r.cpi, r.disruptions, r.total])).toEqual([
+      ['A', 'c', 'c', 0, 12],
+      ['B', 0, 'c', 5, 35],
+      ['C', 0, 0, 0, 0],
+    ]);
+    // A column with no other cell left: cpi 2 and 3 under a total of 5 < (2 − 1) + 5. The area's
+    // CPI total must go, and the caller is told so; the response then withholds that headline.
+    const totals = new Set<string>();
+    discloseRows('hotspots', [row('A', 10, 2, 0), row('B', 10, 3, 0)], partner, { metChildren: 0, areaTotals: { cpi_submissions: 5, disruptions: 0 } }, totals);
+    expect([...totals]).toEqual(['cpi_submissions']);
+    const f = figuresOf([
+      { measure: 'cpi_submissions', breakdown: '', key: '', num: 5, den: null },
+      { measure: 'cpi_submissions', breakdown: 'theme', key: 'CCE', num: 5, den: null },
+    ]);
+    const q = parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' });
+    // Its theme split (CCE 5) would pin it: withheld too.
+    expect(shownFigures(q, f, ['cpi_submissions'])(measureDef('cpi_submissions')!, '2025-Q3').Southampton).toEqual({
+      headline: 'c',
+      by: { theme: { CCE: 'c' } },
+    });
+    expect(shownFigures(q, f)(measureDef('cpi_submissions')!, '2025-Q3').Southampton).toEqual({ headline: 5, by: { theme: { CCE: 5 } } });
+  });
+
   it('group_profile: a withheld group takes its share with it; groups of a dimension are protected under met_children', () => {
     // met_children 40: F 37, M 3 (primary). 40 − 37 = 3 for one cell: F (37) goes too → 40 ≥ 1 + 5.
     const row = (group: string, n: number) => ({
