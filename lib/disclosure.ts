@@ -17,6 +17,7 @@
 // Exported names (a stable API: lib/shown.ts, lib/rows.ts and the audit read them):
 //  ruleFor(role, parameters?)        → DisclosureRule: the rule a role's figures pass
 //  disclosureInfo(rule)              → the response's `disclosure` object (rule, thresholds, legend)
+//  legendOf(rule)                    → the legend in plain words
 //  seesExactFigures(role)            → true for the analyst
 //  exactValue(kind, cell)            → an exact figure as the definitions round it
 //  primarySuppressed(kind, cell, t)  → the partner rule's primary test
@@ -26,7 +27,11 @@
 //  publishedCount(n, rule)           → a count as the published rule shows it ('c', 0 or a multiple of base)
 //  publishedValue(kind, cell, rule)  → any figure as the published rule shows it
 //  discloseTable(def, table, rule, opts) → one measure's figures, one period and scope, as shown
+//                                       (opts.areaSet: the four areas under `all` form a group too;
+//                                        opts.withhold: areas whose headline is withheld as if primary)
 //  disclose(def, table, role)        → the same for a role with the model's parameters
+// Types: DisclosureRule, DisclosureInfo, ExactCell, MeasureTable, AreaFigures, ShownFigures,
+// AdditiveGroup, DiscloseOptions. Table-like measures: discloseRows in lib/rows.ts.
 
 import { PARAMETERS, checkDisclosureParameters, type DisclosureParameters } from '../model/parameters.js';
 import type { AreaOrAll, Kind, MeasureDef } from './catalogue.js';
