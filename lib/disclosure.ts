@@ -320,7 +320,9 @@ export function discloseTable(
   let hidden: Set<string> = primary;
   if (def.kind === 'count') {
     const groups: AdditiveGroup<string>[] = [];
-    const additive = new Set((def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id));
+    // The declared additive breakdowns, and a split by locality (met_children's): localities
+    // add up at most to the area's figure (a child may have no locality), a group all the same.
+    const additive = new Set([...(def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id), 'locality']);
     for (const a of areas) {
       for (const [b, cells] of Object.entries(table[a]!.by)) {
         if (additive.has(b))

@@ -49,7 +49,7 @@ export interface MeasuresRequest {
   areaSet?: boolean;
   /**
    * The breakdowns the output shows beside each measure's figure for the period asked
-   * (default: every declared breakdown, as the API's `by`); a measure not named shows
+   * (default: every breakdown stored, as the API's `by`); a measure not named shows
    * none. The partner rule protects a breakdown only where it is shown with its total,
    * so a page names what it draws. Breakdowns not shown are left out of `by`.
    */
@@ -74,8 +74,8 @@ export interface ParsedRequest {
   /** The disclosure rule the role's figures pass (lib/disclosure.ts). */
   rule: DisclosureRule;
   areaSet: boolean;
-  /** The breakdowns shown of a measure in a period (lib/shown.ts): the period asked, or another one read. */
-  shownBreakdowns: (def: MeasureDef, periodId: string) => readonly string[];
+  /** The breakdowns shown of a measure in a period (lib/shown.ts): the period asked, or another one read; null: every breakdown stored. */
+  shownBreakdowns: (def: MeasureDef, periodId: string) => readonly string[] | null;
 }
 
 export function parseArea(text: string): AreaOrAll {
@@ -161,11 +161,12 @@ export function parseRequest(req: MeasuresRequest): ParsedRequest {
   const rule = ruleFor(role, { suppression_threshold: threshold });
   checkArea(area, req.limitArea);
   checkPeriodForRule(period, role, rule);
-  const shownBreakdowns = (def: MeasureDef, periodId: string): readonly string[] => {
+  const shownBreakdowns = (def: MeasureDef, periodId: string): readonly string[] | null => {
     const always = req.trendBreakdowns?.[def.id] ?? [];
     if (periodId !== period.id) return always;
-    const asked = req.breakdowns ? (req.breakdowns[def.id] ?? []) : (def.breakdowns ?? []).map((b) => b.id);
-    return [...new Set([...asked, ...always])];
+    // A measures answer gives every breakdown stored for the period asked (a locality split too).
+    if (!req.breakdowns) return null;
+    return [...new Set([...(req.breakdowns[def.id] ?? []), ...always])];
   };
   return { period, area, scope, role, exact: seesExactFigures(role), defs, trendN, threshold, rule, areaSet: req.areaSet === true, shownBreakdowns };
 }

@@ -16,7 +16,8 @@ import type { BuildParameters } from '../model/parameters.js';
 export type ShownByArea = Partial<Record<AreaOrAll, ShownFigures>>;
 
 /** The table with only the breakdowns the output shows: they alone are protected with their total, and given. */
-function onlyShown(table: MeasureTable, breakdowns: readonly string[]): MeasureTable {
+function onlyShown(table: MeasureTable, breakdowns: readonly string[] | null): MeasureTable {
+  if (breakdowns === null) return table;
   const out: MeasureTable = {};
   for (const [a, f] of Object.entries(table) as [AreaOrAll, AreaFigures][]) {
     out[a] = { headline: f.headline, by: Object.fromEntries(Object.entries(f.by).filter(([b]) => breakdowns.includes(b))) };
@@ -50,7 +51,13 @@ export function shownFigures(q: ParsedRequest, f: Figures, withheldHeadlines: re
       const base = measureDef(baseId);
       if (!base) continue;
       const baseShown = shownFor(base, periodId);
-      for (const a of AREAS_AND_ALL) if (baseShown[a]?.headline === 'c' && shown[a]) shown[a]!.headline = 'c';
+      for (const a of AREAS_AND_ALL) {
+        const own = shown[a];
+        if (!own) continue;
+        if (baseShown[a]?.headline === 'c') own.headline = 'c';
+        // In breakdowns too: a locality's rate goes with its withheld count.
+        for (const [b, cells] of Object.entries(own.by)) for (const k of Object.keys(cells)) if (baseShown[a]?.by[b]?.[k] === 'c') cells[k] = 'c';
+      }
     }
     return shown;
   });

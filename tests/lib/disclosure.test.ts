@@ -167,6 +167,23 @@ describe('derived figures go with the count they rest on', () => {
     expect(analyst(measureDef('missing_children_per_10k')!, '2025-Q3').Southampton!.headline).toBe(1.5);
   });
 
+  it('a split by locality is protected under its total, and a locality’s rate goes with its count', () => {
+    // met_children 33: Bargate 3 (primary), Portswood 30. 33 − 30 = 3 < 5: Portswood goes too (33 ≥ 1 + 5).
+    // Prevalence by locality: Portswood 30 of 4,000 = 75.0 would give 30 back: withheld with it.
+    const f = figuresOf([
+      { measure: 'met_children', breakdown: '', key: '', num: 33, den: null },
+      { measure: 'met_children', breakdown: 'locality', key: 'Bargate', num: 3, den: null },
+      { measure: 'met_children', breakdown: 'locality', key: 'Portswood', num: 30, den: null },
+      { measure: 'prevalence_per_10k', breakdown: '', key: '', num: 33, den: 5_000 },
+      { measure: 'prevalence_per_10k', breakdown: 'locality', key: 'Bargate', num: 3, den: 1_000 },
+      { measure: 'prevalence_per_10k', breakdown: 'locality', key: 'Portswood', num: 30, den: 4_000 },
+    ]);
+    const shownFor = shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' }), f);
+    expect(shownFor(measureDef('met_children')!, '2025-Q3').Southampton).toEqual({ headline: 33, by: { locality: { Bargate: 'c', Portswood: 'c' } } });
+    // 33 of 5,000 = 66.0 stays: the area's count is shown.
+    expect(shownFor(measureDef('prevalence_per_10k')!, '2025-Q3').Southampton).toEqual({ headline: 66, by: { locality: { Bargate: 'c', Portswood: 'c' } } });
+  });
+
   it('a breakdown the output does not show is neither protected nor given', () => {
     // Disruptions 6 by action_type 2, 2, 1, 1: all four withheld leave 6 < (4 − 1) + 5, so with the
     // split shown the total is withheld. A page that shows the total alone shows 6.
