@@ -6,7 +6,7 @@
 
 import type { Db } from './db.js';
 import type { MeasureDef } from './catalogue.js';
-import type { Shown } from './disclosure.js';
+import { disclosureInfo, type Shown } from './disclosure.js';
 import { xmr } from './spc.js';
 import { commentary } from './commentary.js';
 import { parseRequest, type MeasuresRequest, type ParsedRequest } from './request.js';
@@ -83,6 +83,9 @@ function parametersOf(q: ParsedRequest, req: MeasuresRequest, f: Figures): Measu
     age_scope: q.scope,
     ...f.built,
     suppression_threshold: q.threshold,
+    ...(q.rule.rule === 'published'
+      ? { published_max_withheld: q.rule.maxWithheld, rounding_base: q.rule.roundingBase!, published_median_min: q.rule.medianMin! }
+      : {}),
     rhi_national: { ...(req.national ?? PARAMETERS.rhi_national) },
     trend_periods: q.trendN,
   };
@@ -91,30 +94,36 @@ function parametersOf(q: ParsedRequest, req: MeasuresRequest, f: Figures): Measu
 export async function readMeasures(db: Db, req: MeasuresRequest): Promise<MeasuresResponse> {
   const q = parseRequest(req);
   const f = await readFigures(db, q);
-  const shownFor = shownFigures(q, f);
   const warnings: string[] = [];
   const incomplete = incompleteWarning(q, f.reach);
   if (incomplete) warnings.push(incomplete);
+  // The table-like measures first: protecting their rows may withhold an area total shown
+  // beside them (a column with no other cell left to withhold), which is then withheld here too.
   const measures: Record<string, MeasureOut> = {};
+  const rowDefs = q.defs.filter((d) => d.kind === 'rows');
+  let withheld: string[] = [];
+  if (rowDefs.length > 0) {
+    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q, f.built);
+    Object.assign(measures, rows.measures);
+    withheld = rows.withheldHeadlines;
+  }
+  const shownFor = shownFigures(q, f, withheld);
   for (const def of q.defs) if (def.kind !== 'rows') measures[def.id] = measureOut(def, shownFor, q, f, incomplete !== null);
   const prevalence = prevalenceWarning(q, f);
   if (prevalence) warnings.push(prevalence);
-  const rowDefs = q.defs.filter((d) => d.kind === 'rows');
-  if (rowDefs.length > 0) {
-    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q);
-    if (rows.warning) warnings.push(rows.warning);
-    Object.assign(measures, rows.measures);
-  }
+  const ordered: Record<string, MeasureOut> = {};
+  for (const def of q.defs) if (measures[def.id]) ordered[def.id] = measures[def.id]!;
   const response: MeasuresResponse = {
     period: q.period.id,
     period_label: q.period.label,
     area: q.area,
     role: q.role,
     parameters: parametersOf(q, req, f),
-    measures,
+    measures: ordered,
     commentary: {},
     warnings,
     complete: incomplete === null,
+    disclosure: disclosureInfo(q.rule),
   };
   response.commentary = commentary(response);
   return response;

@@ -3,7 +3,7 @@
 
 import { AGE_SCOPES, AREAS_AND_ALL, MEASURES, PARAMETERS } from '../lib/catalogue.js';
 import type { Db } from '../lib/db.js';
-import type { Role } from '../lib/disclosure.js';
+import { audienceOf, type Role } from '../lib/disclosure.js';
 import { readMeasures } from '../lib/measures.js';
 import type { AreaName } from '../model/areas.js';
 import type { WarehouseInfo } from './warehouse.js';
@@ -37,7 +37,7 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
     // An account limited to an area is offered that area only (guards.ts areaFor refuses the others).
     areas: who.area ? [who.area] : AREAS_AND_ALL,
     age_scopes: AGE_SCOPES,
-    // The board and commissioners see quarters and financial years only (lib/measures.ts says why).
+    // The published rule (public) is for quarters and financial years only (lib/request.ts); partners may ask for any period.
     periods: periodsFor(role, info?.periods ?? { month: [], quarter: [], fy: [], year: [] }),
     default_period: info?.default_period ?? null,
     measures: MEASURES.map((m) => ({
@@ -52,6 +52,6 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
   };
 }
 
-function periodsFor<T extends { month: string[]; quarter: string[]; fy: string[]; year: string[] }>(role: string, periods: T): T {
-  return role === 'analyst' ? periods : { ...periods, month: [], year: [] };
+function periodsFor<T extends { month: string[]; quarter: string[]; fy: string[]; year: string[] }>(role: Role, periods: T): T {
+  return audienceOf(role) === 'published' ? { ...periods, month: [], year: [] } : periods;
 }

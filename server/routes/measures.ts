@@ -15,7 +15,6 @@ export function measuresRoutes(warehouse: Warehouse): Router {
     '/api/measures',
     withLease(warehouse, async ({ db, info }, req, res) => {
       const q = parse(measuresQuery, req.query);
-      // TODO(lead): also pass req.met.area as limitArea to readMeasures once branch disclosure lands.
       const area = areaFor(req, q.area);
       const period = q.period ?? info.default_period ?? '';
       viewed(res, { area, period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
@@ -25,6 +24,7 @@ export function measuresRoutes(warehouse: Warehouse): Router {
         scope: q.ages,
         role: req.met.role,
         trend: q.trend,
+        ...(req.met.area ? { limitArea: req.met.area } : {}),
         ...(q.ids ? { ids: q.ids } : {}),
       });
       res.set('X-MET-Refresh', info.refresh_id);

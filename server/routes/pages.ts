@@ -4,7 +4,6 @@ import { Router } from 'express';
 import { ANALYST_PAGES, buildPage, isPage, PAGES } from '../../lib/pages.js';
 import { viewed } from '../audit.js';
 import { analystOnly, areaFor } from '../guards.js';
-import { Forbidden } from '../httpError.js';
 import { HttpError } from '../httpError.js';
 import { pageQuery, parse } from '../queries.js';
 import type { Warehouse } from '../warehouse.js';
@@ -22,8 +21,6 @@ export function pagesRoutes(warehouse: Warehouse): Router {
       const area = areaFor(req, q.area);
       const period = q.period ?? info.default_period ?? '';
       viewed(res, { area, period, ages: q.ages });
-      // TODO(lead): pass req.met.area to buildPage as limitArea (branch disclosure) and drop this refusal.
-      if (req.met.area !== null && page === 'areas') throw new Forbidden(`the areas page compares the four areas, and this account sees ${req.met.area} only`);
       res.set('X-MET-Refresh', info.refresh_id);
       res.json(
         await buildPage(db, {
@@ -32,6 +29,7 @@ export function pagesRoutes(warehouse: Warehouse): Router {
           period,
           ages: q.ages,
           role: req.met.role,
+          ...(req.met.area ? { limitArea: req.met.area } : {}),
           refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },
         }),
       );

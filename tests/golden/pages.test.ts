@@ -24,7 +24,7 @@ const OUT = resolve(import.meta.dirname, 'output');
 const UPDATE = process.env.MET_UPDATE_GOLDEN === '1';
 // The demo's latest complete quarter: every role may read quarters.
 const PERIOD = '2025-Q4';
-const ROLES: Role[] = ['analyst', 'board', 'commissioner'];
+const ROLES: Role[] = ['analyst', 'board', 'commissioner', 'public'];
 
 let db: string;
 
@@ -79,6 +79,7 @@ function shown(p: PageModel): unknown {
     charts: p.charts.map((c) => ({ id: c.id, title: c.title, description: c.description, table: table(c.table) })),
     tables: p.tables.map((t) => ({ id: t.id, title: t.title, ...table(t) })),
     legend: p.legend,
+    disclosure: `${p.disclosure.rule}, threshold ${p.disclosure.threshold}${p.disclosure.rounding_base ? `, rounded to ${p.disclosure.rounding_base}` : ''}`,
     definitions: p.definitions.map((d) => `${d.label}: ${d.definition}`),
   });
 }

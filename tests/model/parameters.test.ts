@@ -182,12 +182,58 @@ describe('the model’s parameters reach the SQL and the words', () => {
   it('the suppression threshold (5 → 6)', async () => {
     const db = await rebuilt();
     expect((await read(db, 'board')).measures.missing_episodes!.value).toBe(5);
-    expect((await page(db, 'overview', 'board')).legend).toContain('a count of 1–4');
+    expect((await page(db, 'overview', 'board')).legend).toContain('a count of 1 to 4');
     PARAMETERS.suppression_threshold = 6;
     const r = await read(db, 'board');
     expect(r.measures.missing_episodes!.value).toBe('c');
     expect(r.parameters.suppression_threshold).toBe(6);
-    expect((await page(db, 'overview', 'board')).legend).toContain('a count of 1–5');
+    expect((await page(db, 'overview', 'board')).legend).toContain('a count of 1 to 5');
+  });
+
+  // The published rule (public), on the same fixture: Southampton 2025-Q2 has 5 missing
+  // episodes (each 12 hours, so the median is 12.0 over 5 records) and 6 CPI submissions.
+  it('the published rule: counts withheld up to (7 → 4)', async () => {
+    const db = await rebuilt();
+    const r = await read(db, 'public');
+    // 5 and 6 are within 1–7: withheld.
+    expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual(['c', 'c']);
+    expect(r.disclosure).toMatchObject({ rule: 'published', max_withheld: 7, rounding_base: 5 });
+    expect((await page(db, 'overview', 'public')).legend).toContain('a count of 1 to 7');
+    PARAMETERS.published_max_withheld = 4;
+    const after = await read(db, 'public');
+    // 5 → 5; 6 → 5 (nearest 5); the tile is marked as rounded.
+    expect([after.measures.missing_episodes!.value, after.measures.cpi_submissions!.value]).toEqual([5, 5]);
+    const overview = await page(db, 'overview', 'public');
+    expect(overview.legend).toContain('a count of 1 to 4');
+    expect(overview.tiles.find((t) => t.id === 'missing_episodes')).toMatchObject({ value: 5, display: '≈ 5', rounded: true });
+  });
+
+  it('the published rule: the rounding base (5 → 3)', async () => {
+    PARAMETERS.published_max_withheld = 4;
+    PARAMETERS.rounding_base = 3;
+    const db = await rebuilt();
+    const r = await read(db, 'public');
+    // 5 / 3 = 1.67 → 2 × 3 = 6; 6 stays 6.
+    expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual([6, 6]);
+    expect(r.parameters.rounding_base).toBe(3);
+    expect(r.commentary.missing).toContain('Counts are rounded to the nearest 3; changes and percentages are worked out from the rounded counts.');
+    expect((await page(db, 'overview', 'public')).legend).toContain('rounded to the nearest 3');
+  });
+
+  it('the published rule: the fewest records behind a median (20 → 5)', async () => {
+    PARAMETERS.published_max_withheld = 4;
+    const db = await rebuilt();
+    // A median over 5 episodes: withheld below 20 records.
+    expect((await read(db, 'public')).measures.median_missing_hours!.value).toBe('c');
+    PARAMETERS.published_median_min = 5;
+    expect((await read(db, 'public')).measures.median_missing_hours!.value).toBe(12);
+    expect((await page(db, 'missing', 'public')).legend).toContain('a median over fewer than 5 records');
+  });
+
+  it('a disclosure parameter out of its range fails the read with its name', async () => {
+    const db = await rebuilt();
+    PARAMETERS.rounding_base = 0;
+    await expect(read(db, 'public')).rejects.toThrow(/rounding_base must be a whole number from 1/);
   });
 
   it('the national comparator (63% → 50%)', async () => {

@@ -55,6 +55,8 @@ describe('a far-future row in the warehouse', () => {
       expect(meta.json.periods.fy).toEqual(['FY2025-26', 'FY2024-25']);
     }
     expect((await get(analyst, '/api/meta')).json.periods.month).toEqual(['2025-07', '2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01']);
+    // Partners may ask for any period (each response is protected on its own).
+    expect((await get(board, '/api/meta')).json.periods.month).toEqual(['2025-07', '2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01']);
   });
 
   it('answers /api/measures and the overview for everyone', async () => {
