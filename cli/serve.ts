@@ -30,7 +30,8 @@ export const serveMessages = {
   noSignInWarning: (role: string) =>
     `WARNING: sign-in is off (--no-sign-in): everyone who can reach this machine's port is the ${role} role, unnamed and unaudited by name. Use it for a demonstration on this machine only.`,
   signInOn: (state: string) => `Sign-in is on: accounts, sessions and the audit log are in ${state}.`,
-  noAccounts: (db: string) => `There is no account yet: add one with  npx met user add --name NAME --role analyst --db ${db}`,
+  noAccounts: (db: string, state?: string) =>
+    `There is no account yet: add one with  npx met user add --name NAME --role analyst ${state ? `--state ${state}` : `--db ${db}`}`,
 };
 
 /** `--trust-proxy`: a number of hops, true/false, or addresses as Express takes them. */
@@ -89,7 +90,7 @@ export async function runServe(o: ServeArgs & OidcFlags): Promise<number> {
   console.error(`The MET dashboard is at ${server.url}`);
   if (signIn) {
     console.error(serveMessages.signInOn(server.state.path));
-    if (server.state.accounts.list().length === 0) console.error(serveMessages.noAccounts(o.db));
+    if (server.state.accounts.list().length === 0) console.error(serveMessages.noAccounts(o.db, o.state));
   } else {
     console.error(serveMessages.noSignInWarning(o.role!));
   }

@@ -15,8 +15,10 @@ export function measuresRoutes(warehouse: Warehouse): Router {
     '/api/measures',
     withLease(warehouse, async ({ db, info }, req, res) => {
       const q = parse(measuresQuery, req.query);
-      const area = areaFor(req, q.area);
       const period = q.period ?? info.default_period ?? '';
+      // What was asked is recorded before the area check, so a refused request's entry names the area it tried.
+      viewed(res, { ...(req.query.area === undefined ? {} : { area: q.area }), period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
+      const area = areaFor(req, q.area);
       viewed(res, { area, period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
       const r = await readMeasures(db, {
         period,

@@ -18,8 +18,10 @@ export function pagesRoutes(warehouse: Warehouse): Router {
       if (!isPage(page)) throw new HttpError(404, `there is no page '${page}': use one of ${PAGES.join(', ')}`);
       if (ANALYST_PAGES.has(page)) analystOnly(req, `the ${page} page`);
       const q = parse(pageQuery, req.query);
-      const area = areaFor(req, q.area);
       const period = q.period ?? info.default_period ?? '';
+      // What was asked is recorded before the area check, so a refused request's entry names the area it tried.
+      viewed(res, { ...(req.query.area === undefined ? {} : { area: q.area }), period, ages: q.ages });
+      const area = areaFor(req, q.area);
       viewed(res, { area, period, ages: q.ages });
       res.set('X-MET-Refresh', info.refresh_id);
       res.json(

@@ -191,6 +191,16 @@ describe('GET /api/pages/:page', () => {
   });
 });
 
+describe('the audit of a refused area', () => {
+  it('names the area an area-limited account tried, with its 403', async () => {
+    for (const path of [`/api/measures?period=${PERIOD}&trend=0&area=Portsmouth`, `/api/pages/overview?period=${PERIOD}&area=Portsmouth`]) {
+      expect((await get('sam.board', path)).status).toBe(403);
+      const last = (await get('ana.analyst', '/api/audit?event=view&account=sam.board&limit=1')).json.entries[0];
+      expect(last).toMatchObject({ account: 'sam.board', area: 'Portsmouth', period: PERIOD, status: 403 });
+    }
+  });
+});
+
 describe('analyst endpoints: quarantine, refresh, refresh jobs, audit', () => {
   it.each(WHO)('%s', async (who) => {
     const status = who === 'nobody' ? 401 : who === 'ana.analyst' ? 200 : 403;

@@ -151,6 +151,11 @@ describe('sign-in off (--no-sign-in) is for this machine only', () => {
     expect(on).toContain(`Sign-in is on: accounts, sessions and the audit log are in ${db}.state.sqlite.`);
     expect(on).toContain(`There is no account yet: add one with  npx met user add --name NAME --role analyst --db ${db}`);
     expect(on).not.toContain('WARNING');
+    // With its own state file, the hint names that file, so the account goes where it is served from.
+    const elsewhere = `${db}.elsewhere.sqlite`;
+    expect(await started(['--state', elsewhere])).toContain(
+      `There is no account yet: add one with  npx met user add --name NAME --role analyst --state ${elsewhere}`,
+    );
   });
 
   it('serves every address with sign-in on', async () => {
