@@ -174,24 +174,27 @@ export function collectPage(k: Knowledge, p: PageModel, pop?: Populations): void
   }
   for (const c of p.charts) {
     const rows = c.table.rows;
-    let m: RegExpMatchArray | null;
-    if ((m = c.id.match(/^spc-(.+)$/))) for (const r of rows) fig(measureDef(m[1]!), String(r.period), p.area, r.value);
-    else if ((m = c.id.match(/^(.+)-trend-by-(.+)$/))) {
-      const def = measureDef(m[1]!);
+    const spc = c.id.match(/^spc-(.+)$/);
+    const trendBy = c.id.match(/^(.+)-trend-by-(.+)$/);
+    const by = c.id.match(/^(.+)-by-(.+)$/);
+    const areas = c.id.match(/^areas-(.+)$/);
+    if (spc) for (const r of rows) fig(measureDef(spc[1]!), String(r.period), p.area, r.value);
+    else if (trendBy) {
+      const def = measureDef(trendBy[1]!);
       if (def?.kind !== 'count') continue;
       for (const r of rows)
         for (const col of c.table.columns.filter((x) => x.key !== 'period')) {
-          const g = { measure: def.id, period: String(r.period), area: p.area, scope: scopeOf(def, scope), breakdown: m[2]! };
+          const g = { measure: def.id, period: String(r.period), area: p.area, scope: scopeOf(def, scope), breakdown: trendBy[2]! };
           k.list(g);
           k.count({ ...g, key: norm(col.label) }, asShown(r[col.key]));
         }
-    } else if ((m = c.id.match(/^(.+)-by-(.+)$/))) {
-      const def = measureDef(m[1]!);
+    } else if (by) {
+      const def = measureDef(by[1]!);
       if (def?.kind !== 'count') continue;
-      const g = { measure: def.id, period: p.period, area: p.area, scope: scopeOf(def, scope), breakdown: m[2]! };
+      const g = { measure: def.id, period: p.period, area: p.area, scope: scopeOf(def, scope), breakdown: by[2]! };
       k.list(g);
       for (const r of rows) k.count({ ...g, key: norm(String(r.category)) }, asShown(r.value));
-    } else if ((m = c.id.match(/^areas-(.+)$/))) for (const r of rows) fig(measureDef(m[1]!), p.period, String(r.category), r.value);
+    } else if (areas) for (const r of rows) fig(measureDef(areas[1]!), p.period, String(r.category), r.value);
     else if (c.id === 'hexmap-hotspots') {
       for (const r of rows)
         k.count({ measure: 'hotspots', period: p.period, area: String(r.area), scope, breakdown: 'total', key: norm(String(r.locality)) }, asShown(r.value));

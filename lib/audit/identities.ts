@@ -49,7 +49,7 @@ function acrossScopes(def: MeasureDef, field: string): OverTime {
 
 /** The parts of a period that add up to it: a financial year's quarters, a quarter's months. */
 export function partsOf(period: string): string[] | null {
-  let p;
+  let p: ReturnType<typeof parsePeriod>;
   try {
     p = parsePeriod(period);
   } catch {

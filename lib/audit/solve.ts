@@ -6,7 +6,7 @@
 // constraint), so each model stays small; each component is solved twice per withheld
 // cell in it.
 
-import loadHighs from 'highs';
+import highsModule from 'highs';
 import { constraints, type Constraint } from './identities.js';
 import type { Cell, CellKey, Knowledge } from './knowledge.js';
 
@@ -33,6 +33,9 @@ export interface SolveResult {
   seconds: number;
 }
 
+// The package's types describe its ES module, but TypeScript reads them as CommonJS (the
+// package's type): at run time Node loads build/highs.mjs, whose default is the loader.
+const loadHighs = highsModule as unknown as typeof highsModule.default;
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 let highs: Promise<Highs> | null = null;
 /** The HiGHS WebAssembly module, loaded once. */
