@@ -5,7 +5,7 @@
 
 import type { MeasuresResponse, PageModel } from '../../model/api.js';
 import { collectMeasures, collectPage, type Populations } from './collect.js';
-import { Knowledge, type Audience } from './knowledge.js';
+import { Knowledge, type Audience, type Cell } from './knowledge.js';
 import { solve, type Bound, type SolveResult } from './solve.js';
 
 export { collectMeasures, collectPage, collectRows, scopeOf, type Populations } from './collect.js';
@@ -32,6 +32,7 @@ export interface AuditFigures {
   /** Should be 0: identities the figures break, and models with no solution. */
   broken: number;
   infeasible: number;
+  unsolved: number;
 }
 
 const WIDTH_BANDS = ['0', '1', '2', '3', '4', '5–9', '10 or more'] as const;
@@ -55,6 +56,7 @@ export function figuresOf(r: SolveResult, threshold: number): AuditFigures {
     seconds: Math.round(r.seconds * 10) / 10,
     broken: r.broken.length,
     infeasible: r.infeasible,
+    unsolved: r.unsolved,
   };
 }
 
@@ -68,12 +70,12 @@ export interface Answers {
 export async function attack(
   answers: Answers,
   audience: Audience,
-  opts: { threshold?: number; populations?: Populations } = {},
+  opts: { threshold?: number; populations?: Populations; only?: (c: Cell) => boolean; pause?: () => Promise<void> } = {},
 ): Promise<{ knowledge: Knowledge; result: SolveResult; figures: AuditFigures; bounds: Bound[] }> {
   const threshold = opts.threshold ?? 5;
   const k = new Knowledge(audience, threshold);
   for (const r of answers.measures ?? []) collectMeasures(k, r, opts.populations);
   for (const p of answers.pages ?? []) collectPage(k, p, opts.populations);
-  const result = await solve(k);
+  const result = await solve(k, opts.only, opts.pause);
   return { knowledge: k, result, figures: figuresOf(result, threshold), bounds: result.bounds };
 }

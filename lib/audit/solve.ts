@@ -27,6 +27,8 @@ export interface SolveResult {
   broken: Constraint[];
   /** Components whose model has no solution at all (should be none: the exact figures are one). */
   infeasible: number;
+  /** Solves stopped by a limit (30 s each) before proving their answer: the cell's own bound was reported (should be none). */
+  unsolved: number;
   /** Components solved, and the largest (cells). */
   components: number;
   largest: number;
@@ -75,10 +77,73 @@ function lpText(
 const OPTIONS = { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 1e-6, time_limit: 30 } as const;
 
 /**
- * Bounds every withheld cell of what an attacker knows. `only` limits the cells
- * reported (and the components solved) to some of them.
+ * The smallest and largest value of each of `targets` in one component's model, loaded
+ * once into a persistent HiGHS model whose objective is changed per target. Every
+ * solution found is a possible set of values for all the cells: the values seen so far
+ * already prove a target's end where they reach its own bound (a withheld cell seen at
+ * 1 is at least 1 by its bound), so that solve is skipped. Null when infeasible.
  */
-export async function solve(k: Knowledge, only?: (c: Cell) => boolean): Promise<SolveResult> {
+function solveComponent(h: Highs, lp: string, targets: string[], vars: Map<string, Cell>): { ranges: Map<string, [number, number]>; unsolved: number } | null {
+  const model = h.createModel({ format: 'lp', data: lp } as Parameters<Highs['createModel']>[0]);
+  try {
+    model.options.set(OPTIONS);
+    const index = new Map(targets.map((t) => [t, model.getColByName(t)]));
+    const names = [...vars.keys()];
+    const col = new Map(names.map((n) => [n, model.getColByName(n)]));
+    const seen = new Map<string, [number, number]>();
+    const record = () => {
+      const x = model.getSolution().colValue;
+      for (const t of targets) {
+        const v = Math.round(x[col.get(t)!]!);
+        const s = seen.get(t);
+        seen.set(t, s ? [Math.min(s[0], v), Math.max(s[1], v)] : [v, v]);
+      }
+    };
+    const out = new Map<string, [number, number]>();
+    let unsolved = 0;
+    let last: number | null = null;
+    for (const t of targets) {
+      const cell = vars.get(t)!;
+      const ends: number[] = [];
+      for (const sense of ['minimize', 'maximize'] as const) {
+        const s = seen.get(t);
+        const own = sense === 'minimize' ? cell.lo : Math.min(cell.hi, CAP);
+        if (s && (sense === 'minimize' ? s[0] : s[1]) === own) {
+          ends.push(own);
+          continue;
+        }
+        const i = index.get(t)!;
+        if (last !== null && last !== i) model.changeColCost(last, 0);
+        model.changeColCost(i, 1);
+        last = i;
+        model.changeObjectiveSense(h.constants.objectiveSense[sense]);
+        model.run();
+        const status = model.getModelStatus();
+        if (status === h.constants.modelStatus.infeasible) return null;
+        if (status === h.constants.modelStatus.optimal) {
+          record();
+          ends.push(Math.round(model.getSolution().colValue[i]!));
+        } else {
+          // A limit reached: the cell's own bound, and the solve counted as not finished.
+          unsolved++;
+          ends.push(own);
+        }
+      }
+      out.set(t, ends as [number, number]);
+    }
+    return { ranges: out, unsolved };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Bounds every withheld cell of what an attacker knows. `only` limits the cells
+ * reported (and the components solved) to some of them; `pause` is awaited between
+ * solves (a server passes setImmediate, so that its requests are answered meanwhile:
+ * each solve is synchronous WebAssembly).
+ */
+export async function solve(k: Knowledge, only?: (c: Cell) => boolean, pause?: () => Promise<void>): Promise<SolveResult> {
   const t0 = performance.now();
   const h = await solver();
   const cons = constraints(k);
@@ -132,6 +197,7 @@ export async function solve(k: Knowledge, only?: (c: Cell) => boolean): Promise<
   const bounds: Bound[] = [];
   for (const c of cells.values()) if (c.withheld && isConst(c) && (!only || only(c))) bounds.push({ id: c.id, key: c.key, min: c.lo, max: c.hi });
   let infeasible = 0;
+  let unsolved = 0;
   let solved = 0;
   let largest = 0;
   for (const comp of comps.values()) {
@@ -147,26 +213,23 @@ export async function solve(k: Knowledge, only?: (c: Cell) => boolean): Promise<
     const name = new Map(comp.vars.map((id, i) => [id, `x${i}`]));
     const vars = new Map(comp.vars.map((id) => [name.get(id)!, cells.get(id)!]));
     const named = comp.rows.map((r) => ({ ...r, terms: r.terms.map(([id, c]) => [name.get(id)!, c] as [string, number]) }));
-    let failed = false;
+    const r = solveComponent(
+      h,
+      lpText('Minimize', '0 x0', named, vars),
+      withheld.map((c) => name.get(c.id)!),
+      vars,
+    );
+    await pause?.();
+    if (r === null) {
+      infeasible++;
+      for (const c of withheld) bounds.push({ id: c.id, key: c.key, min: c.lo, max: c.hi });
+      continue;
+    }
+    unsolved += r.unsolved;
     for (const c of withheld) {
-      const v = name.get(c.id)!;
-      const ends: number[] = [];
-      for (const sense of ['Minimize', 'Maximize'] as const) {
-        const res = h.solve(lpText(sense, v, named, vars), OPTIONS);
-        if (res.Status === 'Optimal') ends.push(Math.round(res.Columns[v]!.Primal!));
-        else if (res.Status === 'Infeasible') {
-          failed = true;
-          break;
-        } else ends.push(sense === 'Minimize' ? c.lo : c.hi);
-      }
-      if (failed) break;
-      const [min, max] = ends as [number, number];
+      const [min, max] = r.ranges.get(name.get(c.id)!)!;
       bounds.push({ id: c.id, key: c.key, min, max: max >= CAP ? Infinity : max });
     }
-    if (failed) {
-      infeasible++;
-      for (const c of withheld) if (!bounds.some((b) => b.id === c.id)) bounds.push({ id: c.id, key: c.key, min: c.lo, max: c.hi });
-    }
   }
-  return { bounds, broken, infeasible, components: solved, largest, seconds: (performance.now() - t0) / 1000 };
+  return { bounds, broken, infeasible, unsolved, components: solved, largest, seconds: (performance.now() - t0) / 1000 };
 }
