@@ -150,6 +150,11 @@ function dataQuality(r: MeasuresResponse): string[] {
   return latest ? [`The latest refresh quarantined ${q.toLocaleString('en-GB')} rows for correction.`] : [];
 }
 
+/** The words that mark rounded figures in the commentary. */
+export function roundedNote(base: number): string {
+  return `Counts are rounded to the nearest ${base}; changes and percentages are worked out from the rounded counts.`;
+}
+
 export function commentary(r: MeasuresResponse): Record<Family, string[]> {
   const pk = kindOfPeriod(r.period);
   const out: Record<Family, string[]> = {
@@ -165,6 +170,11 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
       if (out[k].length && k !== 'data_quality')
         out[k].unshift('Caution: this period is not complete in the extracts, so its figures are lower than they will be.');
     }
+  }
+  if (r.disclosure?.rule === 'published') {
+    // The published rule: every count is rounded, and so is what is worked out from it.
+    for (const k of Object.keys(out) as Family[])
+      if (out[k].length && k !== 'data_quality') out[k].push(roundedNote(r.disclosure.rounding_base ?? r.parameters.rounding_base ?? 5));
   }
   if (r.parameters.age_scope !== '0-17') {
     for (const k of Object.keys(out) as Family[]) if (out[k].length && k !== 'data_quality') out[k].push(`Figures are for ages ${r.parameters.age_scope}.`);

@@ -1,20 +1,41 @@
-// Disclosure control: the one rule every output passes (command line, API, charts,
-// commentary, board pack). Board members and commissioners see aggregates only:
-//  - primary suppression: any count from 1 to threshold − 1 (default 1–4), and any
-//    statistic built on 1–4 people or events (a percentage or rate whose numerator or
-//    denominator is 1–4, a median or ratio over 1–4 records);
-//  - secondary suppression: in a breakdown whose cells add up to a shown total, if
-//    exactly one cell is suppressed, the next smallest non-zero cell is suppressed
-//    too; the four areas and `all` form one such breakdown, for every figure.
-// A suppressed value is 'c'; zero stays 0. The analyst sees exact figures.
+// Disclosure control by audience (../shared/met-dataset.md, "Disclosure control by
+// audience"): the one rule every output passes (command line, API, pages, charts,
+// commentary, board pack), chosen by who reads it (audienceOf in model/roles.ts):
+//  - exact (the analyst): nothing withheld;
+//  - partner (board, commissioners): primary suppression of counts 1..threshold−1 and of
+//    statistics built on them, and secondary suppression only within each group of
+//    figures shown together (a breakdown under its headline, a hotspot row, …), with
+//    the stopping rule: keep withholding the next smallest non-zero cell (if none, the
+//    total) until the withheld cells leave room for each other — what the total leaves
+//    for them is at least (number withheld − 1) + threshold, so that no withheld cell
+//    can be shown to be below the threshold. Zero is never withheld. Never across
+//    periods, age scopes or pages: each table of one period and scope on its own;
+//  - published (public): counts 1..published_max_withheld withheld, every other count
+//    rounded to the nearest rounding_base (halves up), percentages, rates and ratios
+//    worked out from the rounded counts, medians only over published_median_min or more.
+//
+// Exported names (a stable API: lib/shown.ts, lib/rows.ts and the audit read them):
+//  ruleFor(role, parameters?)        → DisclosureRule: the rule a role's figures pass
+//  disclosureInfo(rule)              → the response's `disclosure` object (rule, thresholds, legend)
+//  seesExactFigures(role)            → true for the analyst
+//  exactValue(kind, cell)            → an exact figure as the definitions round it
+//  primarySuppressed(kind, cell, t)  → the partner rule's primary test
+//  partnerSecondary(groups, primary, value, t) → the keys withheld (primary included) under the stopping rule
+//  groupNeeds(group, hidden, value, t) → the next key a group needs withheld, or null when it is safe
+//  roundCount(n, base)               → a count rounded to the nearest base, halves up
+//  publishedCount(n, rule)           → a count as the published rule shows it ('c', 0 or a multiple of base)
+//  publishedValue(kind, cell, rule)  → any figure as the published rule shows it
+//  discloseTable(def, table, rule, opts) → one measure's figures, one period and scope, as shown
+//  disclose(def, table, role)        → the same for a role with the model's parameters
 
-import { PARAMETERS } from '../model/parameters.js';
+import { PARAMETERS, checkDisclosureParameters, type DisclosureParameters } from '../model/parameters.js';
 import type { AreaOrAll, Kind, MeasureDef } from './catalogue.js';
 import { AREAS_AND_ALL } from './catalogue.js';
-import { per10k, percentage, ratio, secondsAsHours } from './rounding.js';
+import { per10k, percentage, ratio, roundRatio, secondsAsHours } from './rounding.js';
 
 export { ROLES, type Role } from '../model/roles.js';
-import type { Role } from '../model/roles.js';
+export { audienceOf, type Audience } from '../model/roles.js';
+import { audienceOf, type Audience, type Role } from '../model/roles.js';
 
 export const DEFAULT_THRESHOLD = PARAMETERS.suppression_threshold;
 
@@ -25,15 +46,15 @@ export interface ExactCell {
   value?: number | null;
 }
 
-export type { Shown } from '../model/api.js';
-import type { Shown } from '../model/api.js';
+export type { DisclosureInfo, Shown } from '../model/api.js';
+import type { DisclosureInfo, Shown } from '../model/api.js';
 
 export interface AreaFigures {
   headline: ExactCell;
   by: Record<string, Record<string, ExactCell>>;
 }
 
-/** One measure in one period, for the four areas and `all`. */
+/** One measure in one period and age scope, for the four areas and `all`. */
 export type MeasureTable = Partial<Record<AreaOrAll, AreaFigures>>;
 
 export interface ShownFigures {
@@ -41,8 +62,69 @@ export interface ShownFigures {
   by: Record<string, Record<string, Shown>>;
 }
 
+/** The rule a role's figures pass, with its parameters. */
+export interface DisclosureRule {
+  rule: Audience;
+  /** Partner: counts 1..threshold−1 withheld. Published: published_max_withheld + 1. Exact: 1 (nothing withheld). */
+  threshold: number;
+  /** The largest count withheld (threshold − 1; 0 for exact). */
+  maxWithheld: number;
+  /** Published only: counts are rounded to the nearest multiple of this. */
+  roundingBase?: number;
+  /** Published only: a median is shown over at least this many records. */
+  medianMin?: number;
+}
+
 export function seesExactFigures(role: Role): boolean {
-  return role === 'analyst';
+  return audienceOf(role) === 'exact';
+}
+
+/** The rule for a role, with the model's parameters (read at each call) or those given. */
+export function ruleFor(role: Role, over: Partial<DisclosureParameters> = {}): DisclosureRule {
+  const p: DisclosureParameters = {
+    suppression_threshold: over.suppression_threshold ?? PARAMETERS.suppression_threshold,
+    published_max_withheld: over.published_max_withheld ?? PARAMETERS.published_max_withheld,
+    rounding_base: over.rounding_base ?? PARAMETERS.rounding_base,
+    published_median_min: over.published_median_min ?? PARAMETERS.published_median_min,
+  };
+  checkDisclosureParameters(p);
+  const audience = audienceOf(role);
+  if (audience === 'exact') return { rule: 'exact', threshold: 1, maxWithheld: 0 };
+  if (audience === 'partner') return { rule: 'partner', threshold: p.suppression_threshold, maxWithheld: p.suppression_threshold - 1 };
+  return {
+    rule: 'published',
+    threshold: p.published_max_withheld + 1,
+    maxWithheld: p.published_max_withheld,
+    roundingBase: p.rounding_base,
+    medianMin: p.published_median_min,
+  };
+}
+
+/** The legend beside the figures, in plain words, for a rule. */
+export function legendOf(rule: DisclosureRule): string {
+  if (rule.rule === 'exact')
+    return 'Exact figures for the analyst: nothing is withheld (c = withheld appears only in partners’ and published views); do not pass them outside the partnership.';
+  if (rule.rule === 'partner')
+    return (
+      `c = withheld because it is about fewer than ${rule.threshold} children or events (a count of 1 to ${rule.maxWithheld}, or a rate, percentage, ` +
+      `median or change built on one), or because it would let such a figure be worked out from the others shown with it; 0 means none.`
+    );
+  return (
+    `c = withheld: a count of 1 to ${rule.maxWithheld}, a figure built on one, or a median over fewer than ${rule.medianMin} records. ` +
+    `≈ = rounded: every other count is rounded to the nearest ${rule.roundingBase}, and percentages, rates and ratios are worked out from the rounded counts; 0 means none.`
+  );
+}
+
+/** The response's `disclosure` object. */
+export function disclosureInfo(rule: DisclosureRule): DisclosureInfo {
+  return {
+    rule: rule.rule,
+    threshold: rule.threshold,
+    max_withheld: rule.maxWithheld,
+    ...(rule.roundingBase !== undefined ? { rounding_base: rule.roundingBase } : {}),
+    ...(rule.medianMin !== undefined ? { median_min: rule.medianMin } : {}),
+    legend: legendOf(rule),
+  };
 }
 
 /** The exact value of a cell as the definitions round it. */
@@ -65,15 +147,17 @@ export function exactValue(kind: Kind, c: ExactCell): number | null {
 
 const small = (n: number | null | undefined, threshold: number) => n !== null && n !== undefined && n >= 1 && n < threshold;
 
-/** Primary suppression: a small count, or a statistic built on a small number of records. */
+/** Primary suppression (partner rule): a small count, or a statistic built on a small number of records. */
 export function primarySuppressed(kind: Kind, c: ExactCell, threshold = DEFAULT_THRESHOLD): boolean {
   switch (kind) {
     case 'count':
       return small(c.num, threshold);
     case 'pct':
     case 'ratio':
-    case 'per10k':
       return small(c.num, threshold) || small(c.den, threshold);
+    case 'per10k':
+      // The population is public: only the count matters.
+      return small(c.num, threshold);
     case 'median':
       return small(c.den, threshold);
     case 'rows':
@@ -81,37 +165,50 @@ export function primarySuppressed(kind: Kind, c: ExactCell, threshold = DEFAULT_
   }
 }
 
-/** A group of cells that add up to a total: the unit of secondary suppression. */
+/**
+ * A group of figures shown together whose cells add up to the total (exactly, or at
+ * most: localities of an area), the unit of secondary suppression.
+ */
 export interface AdditiveGroup<K> {
   total: K;
   cells: K[];
 }
 
 /**
- * Secondary suppression over any set of additive groups, until nothing changes. A
- * group whose total is shown must not have exactly one suppressed cell; a group whose
- * total is suppressed must have a suppressed non-zero cell (else the total is their sum).
- * `value` gives the exact count of a key. Returns the keys suppressed, primary included.
+ * What a group needs withheld next under the stopping rule, or null when it is safe:
+ *  - total shown: the withheld non-zero cells W must leave each other room: what the
+ *    total leaves for them (total − the shown cells) is at least (|W| − 1) + threshold;
+ *    if not, the next smallest non-zero shown cell (ties: the first), or else the total;
+ *  - total withheld: at least one non-zero cell must be withheld too, or the shown
+ *    cells would pin the total (and through it the cells of its other groups).
+ * Zero is never withheld.
  */
-export function secondarySuppression<K>(groups: AdditiveGroup<K>[], primary: Set<K>, value: (k: K) => number): Set<K> {
+export function groupNeeds<K>(g: AdditiveGroup<K>, hidden: ReadonlySet<K>, value: (k: K) => number, threshold: number): K | null {
+  const shownNonZero = g.cells.filter((k) => !hidden.has(k) && value(k) > 0);
+  const next = [...shownNonZero].sort((a, b) => value(a) - value(b))[0];
+  const withheld = g.cells.filter((k) => hidden.has(k) && value(k) !== 0);
+  if (hidden.has(g.total)) return withheld.length === 0 && next !== undefined ? next : null;
+  if (withheld.length === 0) return null;
+  const room = value(g.total) - g.cells.filter((k) => !hidden.has(k)).reduce((s, k) => s + value(k), 0);
+  if (room >= withheld.length - 1 + threshold) return null;
+  if (next !== undefined) return next;
+  return value(g.total) === 0 ? null : g.total;
+}
+
+/**
+ * Secondary suppression (partner rule) over groups shown together, until every group is
+ * safe (groupNeeds). `value` gives a key's exact count. Returns the keys withheld,
+ * primary included. Only the groups given take part: nothing cascades beyond them.
+ */
+export function partnerSecondary<K>(groups: AdditiveGroup<K>[], primary: ReadonlySet<K>, value: (k: K) => number, threshold = DEFAULT_THRESHOLD): Set<K> {
   const hidden = new Set(primary);
   let changed = true;
   while (changed) {
     changed = false;
     for (const g of groups) {
-      const suppressedCells = g.cells.filter((k) => hidden.has(k) && value(k) !== 0);
-      const needsOne = hidden.has(g.total) ? suppressedCells.length === 0 : suppressedCells.length === 1;
-      if (!needsOne) continue;
-      // The next smallest non-zero cell still shown (ties: the first in order).
-      const candidates = g.cells.filter((k) => !hidden.has(k) && value(k) > 0).sort((a, b) => value(a) - value(b));
-      const next = candidates[0];
-      if (next !== undefined) {
-        hidden.add(next);
-        changed = true;
-      } else if (!hidden.has(g.total)) {
-        // No other non-zero cell to hide (e.g. one area holds every case): then the
-        // total itself would give the cell away, so it is hidden instead.
-        hidden.add(g.total);
+      const k = groupNeeds(g, hidden, value, threshold);
+      if (k !== null) {
+        hidden.add(k);
         changed = true;
       }
     }
@@ -119,181 +216,136 @@ export function secondarySuppression<K>(groups: AdditiveGroup<K>[], primary: Set
   return hidden;
 }
 
+/** n rounded to the nearest multiple of base, halves up (base 5: 12 → 10, 13 → 15, 12.5 → 15). */
+export function roundCount(n: number, base: number): number {
+  return Math.floor(n / base + 0.5) * base;
+}
+
+/** A count as the published rule shows it: 0 stays 0, 1..maxWithheld is 'c', any other is rounded. */
+export function publishedCount(n: number | null | undefined, rule: DisclosureRule): number | 'c' {
+  const x = n ?? 0;
+  if (x === 0) return 0;
+  if (x >= 1 && x <= rule.maxWithheld) return 'c';
+  return roundCount(x, rule.roundingBase ?? 1);
+}
+
+/**
+ * Any figure as the published rule shows it: counts rounded; percentages (whole
+ * numbers), ratios and rates worked out from the rounded counts, shown only where the
+ * rounded numerator and denominator are both shown (a rate's population is public and
+ * used as it is); a median only over at least medianMin records.
+ */
+export function publishedValue(kind: Kind, c: ExactCell, rule: DisclosureRule): Shown {
+  switch (kind) {
+    case 'count':
+      return publishedCount(c.num, rule);
+    case 'pct':
+    case 'ratio': {
+      const n = publishedCount(c.num, rule);
+      const d = publishedCount(c.den, rule);
+      if (n === 'c' || d === 'c') return 'c';
+      if (d === 0) return null;
+      return kind === 'pct' ? roundRatio(100 * n, d, 0) : roundRatio(n, d, 2);
+    }
+    case 'per10k': {
+      const n = publishedCount(c.num, rule);
+      return n === 'c' ? 'c' : per10k(n, c.den);
+    }
+    case 'median': {
+      const d = c.den ?? 0;
+      if (d === 0) return null;
+      return d < (rule.medianMin ?? 0) ? 'c' : secondsAsHours(c.value ?? null);
+    }
+    case 'rows':
+      return null;
+  }
+}
+
+export interface DiscloseOptions {
+  /**
+   * True when the output shows the four areas beside `all` (an area-set view): then the
+   * four areas under `all` of each figure form a group too. A one-area response does not
+   * show them together, so its figures do not depend on other areas'.
+   */
+  areaSet?: boolean;
+}
+
 const keyOf = (area: AreaOrAll, breakdown: string, cell: string) => `${area}\u0000${breakdown}\u0000${cell}`;
 
-/** Shown figures for every area of a measure table, for a role. */
-export function disclose(def: MeasureDef, table: MeasureTable, role: Role, threshold = DEFAULT_THRESHOLD): Partial<Record<AreaOrAll, ShownFigures>> {
+/**
+ * One measure's figures in one period and age scope, for every area of the table, as
+ * the rule shows them. The partner rule's secondary suppression runs over each area's
+ * additive breakdowns under its headline (and, with areaSet, the four areas under `all`
+ * for the headline and each breakdown cell), and nothing else.
+ */
+export function discloseTable(
+  def: MeasureDef,
+  table: MeasureTable,
+  rule: DisclosureRule,
+  opts: DiscloseOptions = {},
+): Partial<Record<AreaOrAll, ShownFigures>> {
   const areas = AREAS_AND_ALL.filter((a) => table[a]);
   const exact = (a: AreaOrAll, b: string, k: string): ExactCell | undefined => (b === '' ? table[a]?.headline : table[a]?.by[b]?.[k]);
-  const out: Partial<Record<AreaOrAll, ShownFigures>> = {};
-  const show = (hidden: Set<string>) => {
+  const show = (shownOf: (a: AreaOrAll, b: string, k: string, c: ExactCell) => Shown) => {
+    const out: Partial<Record<AreaOrAll, ShownFigures>> = {};
     for (const a of areas) {
       const f = table[a]!;
       const by: Record<string, Record<string, Shown>> = {};
       for (const [b, cells] of Object.entries(f.by)) {
         by[b] = {};
-        for (const [k, c] of Object.entries(cells)) by[b][k] = hidden.has(keyOf(a, b, k)) ? 'c' : exactValue(def.kind, c);
+        for (const [k, c] of Object.entries(cells)) by[b][k] = shownOf(a, b, k, c);
       }
-      out[a] = { headline: hidden.has(keyOf(a, '', '')) ? 'c' : exactValue(def.kind, f.headline), by };
+      out[a] = { headline: shownOf(a, '', '', f.headline), by };
     }
     return out;
   };
-  if (seesExactFigures(role)) return show(new Set());
+  if (rule.rule === 'exact') return show((_a, _b, _k, c) => exactValue(def.kind, c));
+  if (rule.rule === 'published') return show((_a, _b, _k, c) => publishedValue(def.kind, c, rule));
 
   const primary = new Set<string>();
   for (const a of areas) {
     const f = table[a]!;
-    if (primarySuppressed(def.kind, f.headline, threshold)) primary.add(keyOf(a, '', ''));
+    if (primarySuppressed(def.kind, f.headline, rule.threshold)) primary.add(keyOf(a, '', ''));
     for (const [b, cells] of Object.entries(f.by)) {
-      for (const [k, c] of Object.entries(cells)) if (primarySuppressed(def.kind, c, threshold)) primary.add(keyOf(a, b, k));
+      for (const [k, c] of Object.entries(cells)) if (primarySuppressed(def.kind, c, rule.threshold)) primary.add(keyOf(a, b, k));
     }
   }
-  if (def.kind !== 'count') return show(primary);
-
-  // Counts: the additive groups are each area's additive breakdowns under its headline,
-  // and, for every figure, the four areas under `all`.
-  const groups: AdditiveGroup<string>[] = [];
-  const additive = new Set((def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id));
-  for (const a of areas) {
-    for (const [b, cells] of Object.entries(table[a]!.by)) {
-      if (additive.has(b))
-        groups.push({
-          total: keyOf(a, '', ''),
-          cells: Object.keys(cells)
-            .sort()
-            .map((k) => keyOf(a, b, k)),
-        });
+  let hidden: Set<string> = primary;
+  if (def.kind === 'count') {
+    const groups: AdditiveGroup<string>[] = [];
+    const additive = new Set((def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id));
+    for (const a of areas) {
+      for (const [b, cells] of Object.entries(table[a]!.by)) {
+        if (additive.has(b))
+          groups.push({
+            total: keyOf(a, '', ''),
+            cells: Object.keys(cells)
+              .sort()
+              .map((k) => keyOf(a, b, k)),
+          });
+      }
     }
-  }
-  const four = areas.filter((a) => a !== 'all');
-  if (table.all) {
-    const positions = new Set<string>(['\u0000']);
-    for (const a of areas) for (const [b, cells] of Object.entries(table[a]!.by)) for (const k of Object.keys(cells)) positions.add(`${b}\u0000${k}`);
-    for (const pos of positions) {
-      const [b, k] = pos.split('\u0000') as [string, string];
-      // Across areas every figure adds up (each area counts its own), even the cells of a
-      // breakdown that is not additive within an area.
-      groups.push({ total: keyOf('all', b, k), cells: four.map((a) => keyOf(a, b, k)) });
+    const four = areas.filter((a) => a !== 'all');
+    if (opts.areaSet && table.all) {
+      const positions = new Set<string>(['\u0000']);
+      for (const a of areas) for (const [b, cells] of Object.entries(table[a]!.by)) for (const k of Object.keys(cells)) positions.add(`${b}\u0000${k}`);
+      for (const pos of positions) {
+        const [b, k] = pos.split('\u0000') as [string, string];
+        // Across areas every figure adds up (each area counts its own), even a cell of a
+        // breakdown that is not additive within an area.
+        groups.push({ total: keyOf('all', b, k), cells: four.map((a) => keyOf(a, b, k)) });
+      }
     }
+    const value = (key: string) => {
+      const [a, b, k] = key.split('\u0000') as [AreaOrAll, string, string];
+      return exact(a, b, k)?.num ?? 0;
+    };
+    hidden = partnerSecondary(groups, primary, value, rule.threshold);
   }
-  const value = (key: string) => {
-    const [a, b, k] = key.split('\u0000') as [AreaOrAll, string, string];
-    return exact(a, b, k)?.num ?? 0;
-  };
-  return show(secondarySuppression(groups, primary, value));
+  return show((a, b, k, c) => (hidden.has(keyOf(a, b, k)) ? 'c' : exactValue(def.kind, c)));
 }
 
-/**
- * One measure's figures for a financial year and its four quarters, every area and
- * every age scope: period → scope → the five areas' exact figures.
- */
-export type MeasureCube = Map<string, Map<string, MeasureTable>>;
-
-/**
- * Disclosure across every way the board's figures add up, not only within one table:
- * a breakdown's cells to its headline, the four areas to `all`, the 0-17 and 18-24
- * scopes to 0-24, and a financial year's four quarters to the year. Suppression is
- * worked out for the whole cube at once, so whichever scope, area or period is asked
- * for, the same cells are hidden, and no hidden cell can be recovered by subtracting
- * figures shown in one request from those shown in another. (Months and calendar
- * years are not offered to these roles: they would add further ways to subtract.)
- * Returns the shown figures: period → scope → area.
- */
-export function discloseCube(
-  def: MeasureDef,
-  cube: MeasureCube,
-  year: { total: string; quarters: string[] },
-  role: Role,
-  threshold = DEFAULT_THRESHOLD,
-): Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>> {
-  const sep = '\u0000';
-  const k = (period: string, scope: string, area: string, breakdown: string, cell: string) => [period, scope, area, breakdown, cell].join(sep);
-  const periods = [year.total, ...year.quarters];
-  const scopes = new Set<string>();
-  for (const p of periods) for (const s of cube.get(p)?.keys() ?? []) scopes.add(s);
-  const positions = new Set<string>(['' + sep]);
-  const primary = new Set<string>();
-  const exactOf = new Map<string, number>();
-  for (const p of periods) {
-    for (const s of scopes) {
-      const table = cube.get(p)?.get(s) ?? {};
-      for (const a of AREAS_AND_ALL) {
-        const f = table[a];
-        if (!f) continue;
-        const cells: [string, string, ExactCell][] = [['', '', f.headline]];
-        for (const [b, byKey] of Object.entries(f.by)) for (const [c, cell] of Object.entries(byKey)) cells.push([b, c, cell]);
-        for (const [b, c, cell] of cells) {
-          const key = k(p, s, a, b, c);
-          positions.add(b + sep + c);
-          exactOf.set(key, cell.num ?? 0);
-          if (!seesExactFigures(role) && primarySuppressed(def.kind, cell, threshold)) primary.add(key);
-        }
-      }
-    }
-  }
-  let hidden = primary;
-  if (!seesExactFigures(role) && def.kind === 'count') {
-    const groups: AdditiveGroup<string>[] = [];
-    const additive = (def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id);
-    const cellsOf = (b: string) =>
-      [...positions]
-        .filter((pos) => pos.startsWith(b + sep) && b !== '')
-        .map((pos) => pos.split(sep)[1]!)
-        .sort();
-    const four = AREAS_AND_ALL.filter((a) => a !== 'all');
-    const splitScopes = scopes.has('0-24') && scopes.has('0-17') && scopes.has('18-24');
-    for (const p of periods) {
-      for (const s of scopes) {
-        for (const pos of positions) {
-          const [b, c] = pos.split(sep) as [string, string];
-          // The four areas under `all`.
-          groups.push({ total: k(p, s, 'all', b, c), cells: four.map((a) => k(p, s, a, b, c)) });
-        }
-        for (const a of AREAS_AND_ALL) {
-          // Each additive breakdown under its headline.
-          for (const b of additive) groups.push({ total: k(p, s, a, '', ''), cells: cellsOf(b).map((c) => k(p, s, a, b, c)) });
-        }
-      }
-      if (splitScopes) {
-        for (const a of AREAS_AND_ALL) {
-          for (const pos of positions) {
-            const [b, c] = pos.split(sep) as [string, string];
-            // Children and young adults under everyone.
-            groups.push({ total: k(p, '0-24', a, b, c), cells: ['0-17', '18-24'].map((s) => k(p, s, a, b, c)) });
-          }
-        }
-      }
-    }
-    for (const s of scopes) {
-      for (const a of AREAS_AND_ALL) {
-        for (const pos of positions) {
-          const [b, c] = pos.split(sep) as [string, string];
-          // A financial year's quarters under the year.
-          groups.push({ total: k(year.total, s, a, b, c), cells: year.quarters.map((q) => k(q, s, a, b, c)) });
-        }
-      }
-    }
-    hidden = secondarySuppression(groups, primary, (key) => exactOf.get(key) ?? 0);
-  }
-  const out = new Map<string, Map<string, Partial<Record<AreaOrAll, ShownFigures>>>>();
-  for (const p of periods) {
-    const byScope = new Map<string, Partial<Record<AreaOrAll, ShownFigures>>>();
-    for (const s of scopes) {
-      const table = cube.get(p)?.get(s) ?? {};
-      const shown: Partial<Record<AreaOrAll, ShownFigures>> = {};
-      for (const a of AREAS_AND_ALL) {
-        const f = table[a];
-        if (!f) continue;
-        const by: Record<string, Record<string, Shown>> = {};
-        for (const [b, byKey] of Object.entries(f.by)) {
-          by[b] = {};
-          for (const [c, cell] of Object.entries(byKey)) by[b][c] = hidden.has(k(p, s, a, b, c)) ? 'c' : exactValue(def.kind, cell);
-        }
-        shown[a] = { headline: hidden.has(k(p, s, a, '', '')) ? 'c' : exactValue(def.kind, f.headline), by };
-      }
-      byScope.set(s, shown);
-    }
-    out.set(p, byScope);
-  }
-  return out;
+/** discloseTable for a role with the model's parameters (threshold as given). */
+export function disclose(def: MeasureDef, table: MeasureTable, role: Role, threshold = PARAMETERS.suppression_threshold, opts: DiscloseOptions = {}) {
+  return discloseTable(def, table, ruleFor(role, { suppression_threshold: threshold }), opts);
 }

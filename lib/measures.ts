@@ -6,7 +6,7 @@
 
 import type { Db } from './db.js';
 import type { MeasureDef } from './catalogue.js';
-import type { Shown } from './disclosure.js';
+import { disclosureInfo, type Shown } from './disclosure.js';
 import { xmr } from './spc.js';
 import { commentary } from './commentary.js';
 import { parseRequest, type MeasuresRequest, type ParsedRequest } from './request.js';
@@ -83,6 +83,9 @@ function parametersOf(q: ParsedRequest, req: MeasuresRequest, f: Figures): Measu
     age_scope: q.scope,
     ...f.built,
     suppression_threshold: q.threshold,
+    ...(q.rule.rule === 'published'
+      ? { published_max_withheld: q.rule.maxWithheld, rounding_base: q.rule.roundingBase!, published_median_min: q.rule.medianMin! }
+      : {}),
     rhi_national: { ...(req.national ?? PARAMETERS.rhi_national) },
     trend_periods: q.trendN,
   };
@@ -101,8 +104,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   if (prevalence) warnings.push(prevalence);
   const rowDefs = q.defs.filter((d) => d.kind === 'rows');
   if (rowDefs.length > 0) {
-    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q);
-    if (rows.warning) warnings.push(rows.warning);
+    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q, f.built);
     Object.assign(measures, rows.measures);
   }
   const response: MeasuresResponse = {
@@ -115,6 +117,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
     commentary: {},
     warnings,
     complete: incomplete === null,
+    disclosure: disclosureInfo(q.rule),
   };
   response.commentary = commentary(response);
   return response;

@@ -225,6 +225,6 @@ export function humanMeasures(r: MeasuresResponse): string {
   }
   for (const w of r.warnings) lines.push(`Warning: ${w}`);
   lines.push('');
-  lines.push(messages.suppressedLegend(r.parameters.suppression_threshold));
+  lines.push(r.disclosure?.legend ?? messages.suppressedLegend(r.parameters.suppression_threshold));
   return lines.join('\n');
 }

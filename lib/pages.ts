@@ -7,13 +7,12 @@ import type { Db } from './db.js';
 import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
-import { messages } from './messages.js';
 import { parsePeriod } from './periods.js';
 import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
-import { AREAS } from '../model/areas.js';
+import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
 
 export type { PageId } from '../model/pages.js';
@@ -30,6 +29,8 @@ export interface PageRequest {
   role: Role;
   refresh: { refresh_id: string; finished_at: string | null };
   trend?: number;
+  /** An account limited to one area (the sign-in passes it): only that area is read and listed; another is a ForbiddenError (403). */
+  limitArea?: AreaName;
 }
 
 export type { PageModel, PageTable, Tile } from '../model/api.js';
@@ -65,6 +66,16 @@ function changeText(m: MeasureOut, id: string, periodKind: string): string {
   return `${diff > 0 ? 'up' : 'down'} ${Math.abs(diff).toLocaleString('en-GB')}${unit} on the previous ${word}`;
 }
 
+/** A count the published rule rounded (not 0, which is exact). */
+function isRounded(r: MeasuresResponse, v: Shown | undefined, kind: string | undefined): boolean {
+  return r.disclosure.rule === 'published' && kind === 'count' && typeof v === 'number' && v !== 0;
+}
+
+/** A figure's display, marked ≈ where it is rounded (the legend says to what). */
+function marked(r: MeasuresResponse, v: Shown | undefined, kind: string | undefined): string {
+  return isRounded(r, v, kind) ? `≈ ${display(v, kind)}` : display(v, kind);
+}
+
 function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { detail?: string; comparator?: number }): { tile: Tile; chart: ChartModel } | null {
   const m = r.measures[id];
   if (!m) return null;
@@ -79,7 +90,8 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     id,
     label: labelOf(id, r.parameters),
     value: m.value ?? null,
-    display: display(m.value, kindOf(id)),
+    display: marked(r, m.value, kindOf(id)),
+    ...(isRounded(r, m.value, kindOf(id)) ? { rounded: true } : {}),
     ...(extra?.detail ? { detail: extra.detail } : {}),
     ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value } } : {}),
     ...(m.year_earlier ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value } } : {}),
@@ -302,10 +314,10 @@ function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: 
   if (d.kind === 'national') return { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) };
   if (d.kind === 'cell') {
     const v = r.measures[d.measure]?.by?.[d.by]?.[d.key];
-    return v === undefined ? undefined : { detail: `${display(v)} ${d.words}` };
+    return v === undefined ? undefined : { detail: `${marked(r, v, kindOf(d.measure))} ${d.words}` };
   }
   const m = r.measures[d.measure];
-  return m ? { detail: `${display(m.value)} ${d.words}` } : undefined;
+  return m ? { detail: `${marked(r, m.value, kindOf(d.measure))} ${d.words}` } : undefined;
 }
 
 /** Each breakdown of a measure over its trend's periods: each period is read once more, for that measure alone (at most 12 reads). */
@@ -313,7 +325,20 @@ async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extrac
   const periods = (r.measures[b.measure]?.trend?.periods ?? []).slice(-12);
   const byPeriod: MeasuresResponse[] = [];
   for (const p of periods)
-    byPeriod.push(await readMeasures(ctx.db, { period: p, area: ctx.req.area, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [b.measure] }));
+    byPeriod.push(
+      await readMeasures(ctx.db, {
+        period: p,
+        area: ctx.req.area,
+        scope: ctx.req.ages,
+        role: ctx.req.role,
+        trend: 0,
+        ids: [b.measure],
+        // The same breakdowns as the page's own read shows for every period of its trend.
+        breakdowns: { [b.measure]: b.breakdowns.map((x) => x.by) },
+        trendBreakdowns: { [b.measure]: b.breakdowns.map((x) => x.by) },
+        ...(ctx.req.limitArea ? { limitArea: ctx.req.limitArea } : {}),
+      }),
+    );
   const charts: ChartModel[] = [];
   for (const { by, order } of b.breakdowns) {
     const cells = (x: MeasuresResponse) => x.measures[b.measure]?.by?.[by];
@@ -368,11 +393,26 @@ function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefi
   return rows;
 }
 
-/** The four areas side by side: one read per area, each the same disclosure-controlled read as any other page. */
+/**
+ * The four areas side by side: one read per area, each the same disclosure-controlled
+ * read as any other page. An account limited to one area sees that area alone.
+ */
 async function areasPart(ctx: BlockContext, measures: readonly string[]): Promise<Part> {
   const reads: MeasuresResponse[] = [];
-  for (const a of AREAS)
-    reads.push(await readMeasures(ctx.db, { period: ctx.req.period, area: a, scope: ctx.req.ages, role: ctx.req.role, trend: 0, ids: [...measures] }));
+  const limit = ctx.req.limitArea;
+  for (const a of limit ? [limit] : AREAS)
+    reads.push(
+      await readMeasures(ctx.db, {
+        period: ctx.req.period,
+        area: a,
+        scope: ctx.req.ages,
+        role: ctx.req.role,
+        trend: 0,
+        ids: [...measures],
+        breakdowns: {},
+        ...(limit ? { limitArea: limit } : {}),
+      }),
+    );
   const p = reads[0]?.parameters;
   const charts = measures.map((id) =>
     barChart({
@@ -569,11 +609,41 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
   }
 }
 
+/**
+ * The breakdowns a page shows beside each measure, from its blocks: a breakdown chart, a
+ * tile's split, and (for every period of the trend) a breakdown charted over time. The
+ * partner rule protects exactly these with their totals (lib/shown.ts).
+ */
+export function pageBreakdowns(decl: PageDecl): { breakdowns: Record<string, string[]>; trendBreakdowns: Record<string, string[]> } {
+  const breakdowns: Record<string, string[]> = {};
+  const trendBreakdowns: Record<string, string[]> = {};
+  const add = (to: Record<string, string[]>, m: string, b: string) => {
+    to[m] = [...new Set([...(to[m] ?? []), b])];
+  };
+  for (const b of decl.blocks) {
+    if (b.kind === 'breakdown') add(breakdowns, b.measure, b.by);
+    if (b.kind === 'breakdownTrends') for (const x of b.breakdowns) add(trendBreakdowns, b.measure, x.by);
+    if (b.kind === 'tiles') for (const t of b.tiles) if (t.detail?.kind === 'cell') add(breakdowns, t.detail.measure, t.detail.by);
+  }
+  return { breakdowns, trendBreakdowns };
+}
+
 /** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const decl = pageDecl(req.page);
   const trend = decl.trend === 0 ? 0 : (req.trend ?? decl.trend);
-  const read = (ids: string[], t: number) => readMeasures(db, { period: req.period, area: req.area, scope: req.ages, role: req.role, trend: t, ids });
+  const shows = pageBreakdowns(decl);
+  const read = (ids: string[], t: number) =>
+    readMeasures(db, {
+      period: req.period,
+      area: req.area,
+      scope: req.ages,
+      role: req.role,
+      trend: t,
+      ids,
+      ...shows,
+      ...(req.limitArea ? { limitArea: req.limitArea } : {}),
+    });
   const pageRead = decl.measures.length ? await read([...decl.measures], trend) : undefined;
   const parts: Part[] = [];
   for (const b of decl.blocks) parts.push(await buildBlock({ db, req, r: pageRead, decl }, b));
@@ -594,7 +664,8 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     tiles: parts.flatMap((p) => p.tiles ?? []),
     charts: parts.flatMap((p) => p.charts ?? []).filter((c): c is ChartModel => !!c),
     tables: parts.flatMap((p) => p.tables ?? []),
-    legend: messages.suppressedLegend(r.parameters.suppression_threshold).replace(/\.$/, ''),
+    legend: r.disclosure.legend,
+    disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),
     warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : r.warnings,
     ...(contract ? { contract } : {}),

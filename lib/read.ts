@@ -1,13 +1,12 @@
 // Reading a request's figures from the warehouse: how far its data reaches, which
-// periods the request needs (its period, the one before, a year earlier, the trend,
-// and for the roles that see suppressed figures each one's financial year with its
-// quarters), and their exact figures from the pre-aggregated tables measure_cells and
+// periods the request needs (its period, the one before, a year earlier, the trend),
+// and their exact figures from the pre-aggregated tables measure_cells and
 // measure_rows. Nothing here is disclosed: lib/shown.ts does that.
 
 import type { Db } from './db.js';
 import { AREAS_AND_ALL, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
 import type { ExactCell, MeasureTable } from './disclosure.js';
-import { lastPeriods, parsePeriod, periodContaining, PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
+import { PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
 import { RequestError, type ParsedRequest } from './request.js';
 import { buildParameters, type BuildParameters } from '../model/parameters.js';
 
@@ -173,36 +172,13 @@ function periodIds(period: Period, c: Compared): string[] {
   return [...new Set(ids)];
 }
 
-/** A financial year with its four quarters: the span over which the roles that see suppressed figures have them worked out. */
-export interface FinancialYear {
-  total: string;
-  quarters: string[];
-}
-
-/**
- * For the board and commissioners, suppression is worked out over each financial
- * year with its quarters, every area and every age scope (lib/disclosure.ts,
- * discloseCube), so those figures are read too: each period's year.
- */
-function financialYears(periods: string[]): Map<string, FinancialYear> {
-  const yearOf = new Map<string, FinancialYear>();
-  for (const id of periods) {
-    const p = parsePeriod(id);
-    const fy = p.kind === 'fy' ? p : periodContaining('fy', p.start);
-    const quarters = lastPeriods(periodContaining('quarter', fy.last), 4).map((q) => q.id);
-    yearOf.set(id, { total: fy.id, quarters });
-  }
-  return yearOf;
-}
-
-/** The cells of the periods: for the analyst the scope asked only, for the others every scope (their suppression spans them). */
-async function readCells(db: Db, periods: string[], scope: AgeScope, exact: boolean): Promise<CellRow[]> {
+/** The cells of the periods, in the age scope asked (and those to which ages do not apply, '*'). */
+async function readCells(db: Db, periods: string[], scope: AgeScope): Promise<CellRow[]> {
   const params: Record<string, string> = { scope };
   for (const [i, id] of periods.entries()) params[`p${i}`] = id;
   return db.all<CellRow>(
     `SELECT measure, period_id, area, scope, breakdown, key, num, den, value FROM measure_cells
-     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')})
-       AND ${exact ? `scope IN ($scope, '*')` : `(scope IN ('0-17', '18-24', '0-24', '*') OR scope = $scope)`}`,
+     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')}) AND scope IN ($scope, '*')`,
     params,
     'reading the measures',
   );
@@ -212,12 +188,10 @@ async function readCells(db: Db, periods: string[], scope: AgeScope, exact: bool
 export interface Figures extends Compared {
   reach: DataReach;
   built: BuildParameters;
-  /** The cells read (for the roles that see suppressed figures, every scope and each period's financial year). */
+  /** The cells read: the periods', in the scope asked (or '*'). */
   cells: CellRow[];
   /** The exact figures in the scope asked (or '*'). */
   tables: Tables;
-  /** Period → its financial year, for the roles that see suppressed figures (empty for the analyst). */
-  years: Map<string, FinancialYear>;
 }
 
 /**
@@ -235,8 +209,7 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
   const known = await knownPeriods(db, wanted);
   if (!known.has(q.period.id)) throw new RequestError(`there is no data for ${q.period.id}: ${coverage(reach)}`);
   const periods = wanted.filter((id) => known.has(id));
-  const years = q.exact ? new Map<string, FinancialYear>() : financialYears(periods);
-  const cells = await readCells(db, [...new Set([...periods, ...[...years.values()].flatMap((y) => [y.total, ...y.quarters])])], q.scope, q.exact);
+  const cells = await readCells(db, periods, q.scope);
   const has = (p: Period | null) => (p && known.has(p.id) ? p : null);
   return {
     reach,
@@ -245,8 +218,7 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
     yearEarlier: has(compared.yearEarlier),
     trend: compared.trend.filter((p) => known.has(p.id)),
     cells,
-    tables: toTables(cells.filter((r) => r.scope === q.scope || r.scope === '*')),
-    years,
+    tables: toTables(cells),
   };
 }
 

@@ -3,9 +3,10 @@
 // and the measures that are for the analyst only.
 
 import { AGE_SCOPES, AREAS_AND_ALL, MEASURES, measureDef, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
-import { ROLES, seesExactFigures, type Role } from './disclosure.js';
+import { ROLES, ruleFor, seesExactFigures, type DisclosureRule, type Role } from './disclosure.js';
 import { parsePeriod, PeriodError, type Period } from './periods.js';
 import { PARAMETERS, type Parameters } from '../model/parameters.js';
+import type { AreaName as Area } from '../model/areas.js';
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -39,6 +40,22 @@ export interface MeasuresRequest {
   threshold?: number;
   /** The national comparator (default: the model's). */
   national?: Parameters['rhi_national'];
+  /** An account limited to one area (the sign-in passes it): any other area, or `all`, is refused (403). */
+  limitArea?: Area;
+  /**
+   * True when the output shows the four areas beside `all` (an area-set view): the
+   * partner rule then protects the four areas under `all` as one group too.
+   */
+  areaSet?: boolean;
+  /**
+   * The breakdowns the output shows beside each measure's figure for the period asked
+   * (default: every declared breakdown, as the API's `by`); a measure not named shows
+   * none. The partner rule protects a breakdown only where it is shown with its total,
+   * so a page names what it draws. Breakdowns not shown are left out of `by`.
+   */
+  breakdowns?: Record<string, readonly string[]>;
+  /** The breakdowns the output shows for every period it reads (previous, a year earlier, the trend): a page that charts a breakdown over time. */
+  trendBreakdowns?: Record<string, readonly string[]>;
 }
 
 /** A request once checked: what to read, for whom, and how. */
@@ -54,6 +71,11 @@ export interface ParsedRequest {
   /** Trend length: the last N periods of the period's kind (0 for none). */
   trendN: number;
   threshold: number;
+  /** The disclosure rule the role's figures pass (lib/disclosure.ts). */
+  rule: DisclosureRule;
+  areaSet: boolean;
+  /** The breakdowns shown of a measure in a period (lib/shown.ts): the period asked, or another one read. */
+  shownBreakdowns: (def: MeasureDef, periodId: string) => readonly string[];
 }
 
 export function parseArea(text: string): AreaOrAll {
@@ -108,18 +130,25 @@ function parseTrend(trend: number | undefined): number {
 }
 
 /**
- * The roles that do not see exact figures see quarters and financial years only:
- * months add up to quarters and quarters to calendar years, so other periods would
- * let a withheld figure be worked out by subtraction.
+ * The published rule (the public) is for quarters and financial years only: months
+ * add up to quarters and quarters to calendar years, and a figure rounded in each would
+ * narrow the rounded ones. Partners may ask for any period: their figures are protected
+ * within each response.
  */
-function checkPeriodForRole(period: Period, role: Role): void {
-  if (seesExactFigures(role) || period.kind === 'quarter' || period.kind === 'fy') return;
+function checkPeriodForRule(period: Period, role: Role, rule: DisclosureRule): void {
+  if (rule.rule !== 'published' || period.kind === 'quarter' || period.kind === 'fy') return;
   throw new RequestError(
-    `the ${role} role sees figures by quarter (e.g. 2025-Q3) or financial year (e.g. FY2025-26): months add up to quarters and quarters to calendar years, so other periods would let a withheld figure be worked out by subtraction`,
+    `the ${role} role sees figures by quarter (e.g. 2025-Q3) or financial year (e.g. FY2025-26) only: published figures are given for those periods alone`,
   );
 }
 
-/** Parses and checks a request, in this order: period, area, scope, role, measures, trend, the role's periods. */
+/** An account limited to one area may read that area only. */
+function checkArea(area: AreaOrAll, limit: Area | undefined): void {
+  if (limit === undefined || area === limit) return;
+  throw new ForbiddenError(`this account may see ${limit} only, not ${area === 'all' ? 'all four areas together' : area}: ask for area ${limit}`);
+}
+
+/** Parses and checks a request, in this order: period, area, scope, role, measures, trend, the account's area, the rule's periods. */
 export function parseRequest(req: MeasuresRequest): ParsedRequest {
   const period = parseRequestPeriod(req.period);
   const area = parseArea(req.area);
@@ -129,6 +158,14 @@ export function parseRequest(req: MeasuresRequest): ParsedRequest {
   const trendN = parseTrend(req.trend);
   // Read from the model at each call, so that a changed setting applies without a restart of the module.
   const threshold = req.threshold ?? PARAMETERS.suppression_threshold;
-  checkPeriodForRole(period, role);
-  return { period, area, scope, role, exact: seesExactFigures(role), defs, trendN, threshold };
+  const rule = ruleFor(role, { suppression_threshold: threshold });
+  checkArea(area, req.limitArea);
+  checkPeriodForRule(period, role, rule);
+  const shownBreakdowns = (def: MeasureDef, periodId: string): readonly string[] => {
+    const always = req.trendBreakdowns?.[def.id] ?? [];
+    if (periodId !== period.id) return always;
+    const asked = req.breakdowns ? (req.breakdowns[def.id] ?? []) : (def.breakdowns ?? []).map((b) => b.id);
+    return [...new Set([...asked, ...always])];
+  };
+  return { period, area, scope, role, exact: seesExactFigures(role), defs, trendN, threshold, rule, areaSet: req.areaSet === true, shownBreakdowns };
 }

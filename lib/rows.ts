@@ -1,9 +1,18 @@
 // Table-like measures (hotspots, group_profile, service_gaps and the data-quality
 // tables): their stored rows hold exact cells {n, d}; this turns them into shown
-// values for a role, under the same disclosure rule as every other figure.
+// values under a disclosure rule (lib/disclosure.ts), the same rule as every other figure:
+//  - partner: primary suppression, and secondary suppression within what is shown
+//    together: a hotspot row's found + cpi + disruptions = total; group_profile's groups
+//    of one dimension under the area's met_children; service_gaps' localities under the
+//    area's figure (at most: a child may have no locality). Whatever is derived from a
+//    withheld count goes with it: a share, a rate, a rank, a hotspot flag, a change, a gap flag.
+//  - published: counts rounded (1..max withheld), shares, rates and ratios worked out
+//    from the rounded counts; ranks, hotspot flags, changes and gap flags worked out
+//    from the figures shown, so that they tell nothing the shown figures do not.
 
-import { secondarySuppression, seesExactFigures, DEFAULT_THRESHOLD, type Role, type Shown } from './disclosure.js';
+import { partnerSecondary, primarySuppressed, publishedCount, type DisclosureRule, type ExactCell, type Shown } from './disclosure.js';
 import { per10k, percentage, roundRatio } from './rounding.js';
+import type { BuildParameters } from '../model/parameters.js';
 
 export type { ShownRow } from '../model/api.js';
 import type { ShownRow } from '../model/api.js';
@@ -18,10 +27,13 @@ export interface RowContext {
   metChildren: number;
   /** The area's headline counts that service_gaps' localities add up to (at most). */
   areaTotals: Record<string, number>;
+  /** The area's own exact prevalence and interview completion, which service_gaps' gap flag compares with. */
+  areaCells?: { prevalence_per_10k: ExactCell; rhi_completed_72h_pct: ExactCell };
+  /** The hotspot rule's parameters (the build's). */
+  hotspot?: BuildParameters['hotspot'];
 }
 
 const isCell = (v: unknown): v is Cell => typeof v === 'object' && v !== null && 'n' in v;
-const small = (n: number | null | undefined, t: number) => n !== null && n !== undefined && n >= 1 && n < t;
 
 /**
  * count, pct, per10k: figures with primary suppression. delta and ratio: figures worked
@@ -38,19 +50,21 @@ function cellValue(kind: Kind, c: Cell): number | null {
   return per10k(c.n ?? 0, c.d ?? null);
 }
 
-/** Fields worked out in SQL from others: withheld when any field they rest on is withheld. */
+/** Fields derived from others: withheld when any field they rest on is withheld. */
 const DERIVED: Record<string, Record<string, string[]>> = {
-  hotspots: { change: ['total', 'previous_total'] },
-  group_profile: { ratio: ['share_pct', 'population_share_pct'] },
+  // A rank, a hotspot flag or a change places a withheld total among the others.
+  hotspots: { change: ['total', 'previous_total'], rank: ['total'], hotspot: ['total'] },
+  group_profile: { share_pct: ['children'], ratio: ['share_pct', 'population_share_pct'] },
   // A gap flag on a withheld figure would say which side of the area's figure it lies.
-  service_gaps: { gap: ['prevalence_per_10k', 'rhi_completed_72h_pct'] },
+  service_gaps: { prevalence_per_10k: ['met_children'], gap: ['prevalence_per_10k', 'rhi_completed_72h_pct'] },
 };
 
 const PRIMARY: ReadonlySet<Kind> = new Set(['count', 'pct', 'per10k']);
 
 const FIELD_KINDS: Record<string, Record<string, Kind>> = {
   hotspots: { found: 'count', cpi: 'count', disruptions: 'count', total: 'count', previous_total: 'count', change: 'delta' },
-  group_profile: { children: 'count', share_pct: 'pct', population_share_pct: 'pct', ratio: 'ratio' },
+  // The population share is public (population.csv): no figure about children rests on it alone.
+  group_profile: { children: 'count', share_pct: 'pct', population_share_pct: 'ratio', ratio: 'ratio' },
   service_gaps: {
     met_children: 'count',
     prevalence_per_10k: 'per10k',
@@ -64,77 +78,168 @@ const FIELD_KINDS: Record<string, Record<string, Kind>> = {
   timeliness: {},
 };
 
-export function discloseRows(measure: string, rows: Record<string, unknown>[], role: Role, threshold = DEFAULT_THRESHOLD, ctx?: RowContext): ShownRow[] {
+/** The row's fields as shown, before the derived ones: exact values, or 'c' where hidden. */
+function exactRows(measure: string, rows: Record<string, unknown>[], hidden: (i: number, f: string) => boolean): ShownRow[] {
   const kinds = FIELD_KINDS[measure] ?? {};
-  const exact = seesExactFigures(role);
-  // Keys are "row index / field".
-  const key = (i: number, f: string) => `${i}/${f}`;
-  const cellOf = (k: string): Cell | undefined => {
-    const [i, f] = k.split('/') as [string, string];
-    const v = rows[Number(i)]?.[f];
-    return isCell(v) ? v : undefined;
-  };
-  const hidden = new Set<string>();
-  if (!exact) {
-    rows.forEach((r, i) => {
-      for (const [f, kind] of Object.entries(kinds)) {
-        const c = r[f];
-        if (!isCell(c) || !PRIMARY.has(kind)) continue;
-        if (kind === 'count' ? small(c.n, threshold) : small(c.n, threshold) || small(c.d, threshold)) hidden.add(key(i, f));
-      }
-    });
-    const groups: { total: string; cells: string[] }[] = [];
-    const count = (k: string) => cellOf(k)?.n ?? 0;
-    if (measure === 'hotspots') {
-      for (const i of rows.keys()) groups.push({ total: key(i, 'total'), cells: ['found', 'cpi', 'disruptions'].map((f) => key(i, f)) });
-    }
-    if (measure === 'load_summary') {
-      for (const i of rows.keys()) groups.push({ total: key(i, 'read'), cells: ['loaded', 'quarantined'].map((f) => key(i, f)) });
-    }
-    const virtual = (name: string) => `total/${name}`;
-    const totals = new Map<string, number>();
-    if (measure === 'group_profile' && ctx) {
-      // Each dimension's groups add up to the area's met_children.
-      const dims = new Map<string, number[]>();
-      for (const [i, r] of rows.entries()) dims.set(String(r.dimension), [...(dims.get(String(r.dimension)) ?? []), i]);
-      totals.set(virtual('met_children'), ctx.metChildren);
-      if (small(ctx.metChildren, threshold)) hidden.add(virtual('met_children'));
-      for (const idx of dims.values()) groups.push({ total: virtual('met_children'), cells: idx.map((i) => key(i, 'children')) });
-    }
-    if (measure === 'service_gaps' && ctx) {
-      // Localities' counts add up (at most) to the area's own, which is shown beside them.
-      for (const f of ['met_children', 'missing_episodes', 'children_at_risk', 'risk_reviews_overdue']) {
-        const t = ctx.areaTotals[f] ?? 0;
-        totals.set(virtual(f), t);
-        if (small(t, threshold)) hidden.add(virtual(f));
-        groups.push({ total: virtual(f), cells: rows.map((_, i) => key(i, f)) });
-      }
-    }
-    const value = (k: string) => (totals.has(k) ? totals.get(k)! : count(k));
-    for (const k of secondarySuppression(groups, hidden, value)) hidden.add(k);
-    // Figures built on a suppressed count go with it.
-    rows.forEach((_, i) => {
-      if (measure === 'group_profile' && hidden.has(key(i, 'children'))) hidden.add(key(i, 'share_pct'));
-      if (measure === 'service_gaps' && hidden.has(key(i, 'met_children'))) hidden.add(key(i, 'prevalence_per_10k'));
-    });
-  }
-
   return rows.map((r, i) => {
     const out: ShownRow = {};
     for (const [f, v] of Object.entries(r)) {
-      if (f === 'previous_total') continue;
       const kind = kinds[f];
-      if (kind && isCell(v)) out[f] = hidden.has(key(i, f)) ? 'c' : cellValue(kind, v);
+      if (f === 'population_share_pct' && isCell(v)) out[f] = percentage(v.n ?? 0, v.d ?? 0);
+      else if (kind && isCell(v)) out[f] = hidden(i, f) ? 'c' : cellValue(kind, v);
       else if (kind && v === null) out[f] = null;
       else out[f] = v;
     }
+    return out;
+  });
+}
+
+/** Derived fields go with a withheld field they rest on; previous_total is read, never shown. */
+function withDerived(measure: string, raw: Record<string, unknown>[], shown: ShownRow[]): ShownRow[] {
+  return shown.map((out, i) => {
     for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
-      if (!(f in r)) continue;
-      if (on.some((x) => out[x] === 'c' || (x === 'previous_total' && hidden.has(key(i, x))))) out[f] = 'c';
+      if (!(f in raw[i]!)) continue;
+      if (on.some((x) => out[x] === 'c')) out[f] = 'c';
       else if (out[f] === undefined) out[f] = null;
+    }
+    delete out.previous_total;
+    return out;
+  });
+}
+
+function partnerRows(measure: string, rows: Record<string, unknown>[], threshold: number, ctx?: RowContext): ShownRow[] {
+  const kinds = FIELD_KINDS[measure] ?? {};
+  const key = (i: number, f: string) => `${i}/${f}`;
+  const hidden = new Set<string>();
+  rows.forEach((r, i) => {
+    for (const [f, kind] of Object.entries(kinds)) {
+      const c = r[f];
+      if (!isCell(c) || !PRIMARY.has(kind)) continue;
+      if (primarySuppressed(kind as 'count' | 'pct' | 'per10k', { num: c.n, den: c.d ?? null }, threshold)) hidden.add(key(i, f));
+    }
+  });
+  const groups: { total: string; cells: string[] }[] = [];
+  const totals = new Map<string, number>();
+  const virtual = (name: string) => `total/${name}`;
+  if (measure === 'hotspots') {
+    for (const i of rows.keys()) groups.push({ total: key(i, 'total'), cells: ['found', 'cpi', 'disruptions'].map((f) => key(i, f)) });
+  }
+  if (measure === 'group_profile' && ctx) {
+    // Each dimension's groups add up to the area's met_children, shown beside them.
+    const dims = new Map<string, number[]>();
+    for (const [i, r] of rows.entries()) dims.set(String(r.dimension), [...(dims.get(String(r.dimension)) ?? []), i]);
+    totals.set(virtual('met_children'), ctx.metChildren);
+    if (primarySuppressed('count', { num: ctx.metChildren, den: null }, threshold)) hidden.add(virtual('met_children'));
+    for (const idx of dims.values()) groups.push({ total: virtual('met_children'), cells: idx.map((i) => key(i, 'children')) });
+  }
+  if (measure === 'service_gaps' && ctx) {
+    // Localities' counts add up (at most) to the area's own figure.
+    for (const f of ['met_children', 'missing_episodes', 'children_at_risk', 'risk_reviews_overdue']) {
+      const t = ctx.areaTotals[f] ?? 0;
+      totals.set(virtual(f), t);
+      if (primarySuppressed('count', { num: t, den: null }, threshold)) hidden.add(virtual(f));
+      groups.push({ total: virtual(f), cells: rows.map((_, i) => key(i, f)) });
+    }
+  }
+  const value = (k: string) => {
+    if (totals.has(k)) return totals.get(k)!;
+    const [i, f] = k.split('/') as [string, string];
+    const v = rows[Number(i)]?.[f];
+    return isCell(v) ? (v.n ?? 0) : 0;
+  };
+  const all = partnerSecondary(groups, hidden, value, threshold);
+  return withDerived(
+    measure,
+    rows,
+    exactRows(measure, rows, (i, f) => all.has(key(i, f))),
+  );
+}
+
+function publishedRows(measure: string, rows: Record<string, unknown>[], rule: DisclosureRule, ctx?: RowContext): ShownRow[] {
+  const kinds = FIELD_KINDS[measure] ?? {};
+  const pub = (v: unknown): number | 'c' => (isCell(v) ? publishedCount(v.n, rule) : 0);
+  const shown: ShownRow[] = rows.map((r) => {
+    const out: ShownRow = {};
+    for (const [f, v] of Object.entries(r)) {
+      const kind = kinds[f];
+      if (!kind || !isCell(v)) out[f] = kind && v === null ? null : v;
+      else if (kind === 'count') out[f] = pub(v);
+      else if (kind === 'pct') {
+        const n = publishedCount(v.n, rule);
+        const d = publishedCount(v.d, rule);
+        out[f] = n === 'c' || d === 'c' ? 'c' : d === 0 ? null : roundRatio(100 * n, d, 0);
+      } else if (kind === 'per10k') {
+        const n = publishedCount(v.n, rule);
+        out[f] = n === 'c' ? 'c' : per10k(n, v.d ?? null);
+      }
     }
     return out;
   });
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  if (measure === 'hotspots') {
+    // Rank among the shown totals of the area (a withheld total, 1..max, lies between 0 and any shown one).
+    const order = (v: unknown) => (v === 'c' ? 0.5 : (num(v) ?? 0));
+    shown.forEach((out, i) => {
+      // The change from the rounded totals, where there was a previous period.
+      const before = rows[i]!.previous_total;
+      const prev = isCell(before) ? pub(before) : null;
+      out.change = out.total === 'c' || prev === 'c' ? 'c' : prev === null ? null : (out.total as number) - prev;
+      if (out.total === 'c') {
+        out.rank = 'c';
+        out.hotspot = 'c';
+        return;
+      }
+      const same = shown.filter((x) => x.area === out.area);
+      const rank = 1 + same.filter((x) => order(x.total) > order(out.total)).length;
+      out.rank = rank;
+      if (ctx?.hotspot) out.hotspot = rank <= Math.ceil((ctx.hotspot.top_pct * same.length) / 100) && (out.total as number) >= ctx.hotspot.min_total;
+    });
+  }
+  if (measure === 'group_profile') {
+    const total = ctx ? publishedCount(ctx.metChildren, rule) : 'c';
+    shown.forEach((out, i) => {
+      const c = out.children;
+      out.share_pct = c === 'c' || total === 'c' ? 'c' : total === 0 ? null : roundRatio(100 * (c as number), total, 0);
+      const pop = rows[i]!.population_share_pct;
+      out.population_share_pct = isCell(pop) ? roundRatio(100 * (pop.n ?? 0), pop.d ?? 1, 0) : null;
+      // The ratio of the two shares, from the rounded count: (c / total) / (p / population).
+      out.ratio =
+        out.share_pct === 'c'
+          ? 'c'
+          : isCell(pop) && pop.n && pop.d && typeof c === 'number' && typeof total === 'number' && total > 0
+            ? roundRatio(c * pop.d, total * pop.n, 2)
+            : null;
+    });
+  }
+  if (measure === 'service_gaps' && ctx?.areaCells) {
+    const areaPrev = publishedCount(ctx.areaCells.prevalence_per_10k.num, rule);
+    const areaPrevalence = areaPrev === 'c' ? null : per10k(areaPrev, ctx.areaCells.prevalence_per_10k.den);
+    const rn = publishedCount(ctx.areaCells.rhi_completed_72h_pct.num, rule);
+    const rd = publishedCount(ctx.areaCells.rhi_completed_72h_pct.den, rule);
+    const areaRhi = rn === 'c' || rd === 'c' || rd === 0 ? null : roundRatio(100 * rn, rd, 0);
+    // The gap flag compares the figures shown with the area's figures shown.
+    for (const out of shown) {
+      const p = num(out.prevalence_per_10k);
+      const c = num(out.rhi_completed_72h_pct);
+      out.gap =
+        out.prevalence_per_10k === 'c' || out.rhi_completed_72h_pct === 'c'
+          ? 'c'
+          : p !== null && c !== null && areaPrevalence !== null && areaRhi !== null && p > areaPrevalence && c < areaRhi;
+    }
+  }
+  return withDerived(measure, rows, shown);
+}
+
+/** A table-like measure's rows as a rule shows them. */
+export function discloseRows(measure: string, rows: Record<string, unknown>[], rule: DisclosureRule, ctx?: RowContext): ShownRow[] {
+  if (rule.rule === 'exact')
+    return withDerived(
+      measure,
+      rows,
+      exactRows(measure, rows, () => false),
+    );
+  if (rule.rule === 'published') return publishedRows(measure, rows, rule, ctx);
+  return partnerRows(measure, rows, rule.threshold, ctx);
 }
 
 export type { Shown };

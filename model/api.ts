@@ -5,10 +5,30 @@ import type { AgeScope } from './ages.js';
 import type { AreaOrAll } from './areas.js';
 import type { BuildParameters, Parameters } from './parameters.js';
 import type { PageId } from './pages.js';
-import type { Role } from './roles.js';
+import type { Audience, Role } from './roles.js';
 
 /** A figure as a role sees it: a number, null where undefined (a % of nothing), or 'c' where withheld. */
 export type Shown = number | null | 'c';
+
+/**
+ * Which disclosure rule the figures passed (../shared/met-dataset.md, "Disclosure
+ * control by audience"): exact (the analyst), partner (board, commissioners: counts
+ * 1..threshold−1 withheld), published (public: counts 1..max_withheld withheld, every
+ * other count rounded to the nearest rounding_base, medians over median_min or more).
+ */
+export interface DisclosureInfo {
+  rule: Audience;
+  /** Counts from 1 to threshold − 1 are withheld (exact: 1, nothing withheld). */
+  threshold: number;
+  /** The largest count withheld (threshold − 1; 0 for exact). */
+  max_withheld: number;
+  /** Published only: counts are rounded to the nearest multiple of this. */
+  rounding_base?: number;
+  /** Published only: a median is shown only over at least this many records. */
+  median_min?: number;
+  /** The legend, in plain words. */
+  legend: string;
+}
 
 // ── SPC ────────────────────────────────────────────────────────────────────────────
 
@@ -69,6 +89,10 @@ export interface MeasuresResponse {
   parameters: BuildParameters & {
     age_scope: AgeScope;
     suppression_threshold: number;
+    /** The published rule's parameters, where it applied. */
+    published_max_withheld?: number;
+    rounding_base?: number;
+    published_median_min?: number;
     rhi_national: Parameters['rhi_national'];
     trend_periods: number;
   };
@@ -77,6 +101,8 @@ export interface MeasuresResponse {
   warnings: string[];
   /** False when the period runs past the latest episode in the extracts. */
   complete: boolean;
+  /** The disclosure rule the figures passed. */
+  disclosure: DisclosureInfo;
 }
 
 // ── Page models (/api/pages/:page) ───────────────────────────────────────────────────
@@ -115,6 +141,8 @@ export interface Tile {
   label: string;
   value: Shown;
   display: string;
+  /** True where the figure is rounded (the published rule): its display is marked ≈. */
+  rounded?: boolean;
   detail?: string;
   previous?: { period: string; value: Shown };
   year_earlier?: { period: string; value: Shown };
@@ -158,6 +186,8 @@ export interface PageModel {
   charts: ChartModel[];
   tables: PageTable[];
   legend: string;
+  /** The disclosure rule the page's figures passed. */
+  disclosure: DisclosureInfo;
   definitions: Definition[];
   warnings: string[];
   /** Page `data` only: the file contract. */

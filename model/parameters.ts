@@ -17,8 +17,14 @@ export interface Parameters {
   hotspot: { top_pct: number; min_total: number };
   /** Children in Need assessment-factor codes that make a referral a MET referral. */
   met_factor_codes: readonly string[];
-  /** Counts from 1 to threshold − 1 are withheld from partners. */
+  /** The partner rule (board, commissioners): counts from 1 to threshold − 1 are withheld. */
   suppression_threshold: number;
+  /** The published rule (public): counts from 1 to this are withheld. */
+  published_max_withheld: number;
+  /** The published rule: every other count is rounded to the nearest multiple of this (halves up). */
+  rounding_base: number;
+  /** The published rule: a median is shown only where the count behind it is at least this. */
+  published_median_min: number;
   /** The national comparator for interviews completed within the window: England, the year named. */
   rhi_national: { pct: number; year: string };
 }
@@ -31,6 +37,9 @@ export const PARAMETERS: Parameters = {
   hotspot: { top_pct: 10, min_total: 5 },
   met_factor_codes: ['10A', '11A', '12A', '13A', '24A'],
   suppression_threshold: 5,
+  published_max_withheld: 7,
+  rounding_base: 5,
+  published_median_min: 20,
   rhi_national: { pct: 63, year: '2023-24' },
 };
 
@@ -65,6 +74,9 @@ export function withParameters(over: DeepPartial<Parameters>, base: Parameters =
     hotspot: { ...base.hotspot, ...over.hotspot },
     met_factor_codes: (over.met_factor_codes as readonly string[] | undefined) ?? base.met_factor_codes,
     suppression_threshold: over.suppression_threshold ?? base.suppression_threshold,
+    published_max_withheld: over.published_max_withheld ?? base.published_max_withheld,
+    rounding_base: over.rounding_base ?? base.rounding_base,
+    published_median_min: over.published_median_min ?? base.published_median_min,
     rhi_national: { ...base.rhi_national, ...over.rhi_national },
   };
 }
@@ -85,6 +97,20 @@ export function checkParameters(p: BuildParameters): void {
   if (p.met_factor_codes.length === 0 || p.met_factor_codes.some((c) => !/^[0-9]{1,2}[A-Z]$/.test(c))) {
     throw new Error('parameter met_factor_codes must list codes such as 10A');
   }
+}
+
+/** The parameters of disclosure control (applied when figures are read, not built). */
+export type DisclosureParameters = Pick<Parameters, 'suppression_threshold' | 'published_max_withheld' | 'rounding_base' | 'published_median_min'>;
+
+/** The disclosure parameters' ranges: a wrong setting fails the read, never shows a figure it should not. */
+export function checkDisclosureParameters(p: DisclosureParameters): void {
+  const whole = (name: string, v: number, min: number, max: number) => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new Error(`parameter ${name} must be a whole number from ${min} to ${max}`);
+  };
+  whole('suppression_threshold', p.suppression_threshold, 2, 100);
+  whole('published_max_withheld', p.published_max_withheld, 1, 100);
+  whole('rounding_base', p.rounding_base, 1, 100);
+  whole('published_median_min', p.published_median_min, 1, 10_000);
 }
 
 /** `SET VARIABLE` statements that hand the build parameters to the measures' SQL. */
@@ -114,8 +140,12 @@ export function ordinal(n: number): string {
 }
 
 /** The values a definition's text may name, by placeholder. */
-export function wordsFor(p: BuildParameters & Partial<Pick<Parameters, 'rhi_national'>>): Record<string, string> {
+export function wordsFor(p: BuildParameters & Partial<Pick<Parameters, 'rhi_national'> & DisclosureParameters>): Record<string, string> {
   return {
+    suppression_threshold: String(p.suppression_threshold ?? PARAMETERS.suppression_threshold),
+    published_max_withheld: String(p.published_max_withheld ?? PARAMETERS.published_max_withheld),
+    rounding_base: String(p.rounding_base ?? PARAMETERS.rounding_base),
+    published_median_min: String(p.published_median_min ?? PARAMETERS.published_median_min),
     repeat_nth: ordinal(p.repeat_missing.episodes),
     repeat_episodes: String(p.repeat_missing.episodes),
     repeat_window_days: String(p.repeat_missing.window_days),

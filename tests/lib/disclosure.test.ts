@@ -1,26 +1,52 @@
-// Disclosure control: hand-worked cases, then properties over random tables.
+// Disclosure control by audience: hand-worked cases for the partner rule and the
+// published rule, then properties over random groups and tables.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  disclose,
-  discloseCube,
+  discloseTable,
+  disclosureInfo,
+  groupNeeds,
+  partnerSecondary,
   primarySuppressed,
-  secondarySuppression,
-  type MeasureCube,
+  publishedCount,
+  publishedValue,
+  roundCount,
+  ruleFor,
   type MeasureTable,
-  type ShownFigures,
 } from '../../lib/disclosure.js';
-import { AREAS_AND_ALL, measureDef, type AreaOrAll, type MeasureDef } from '../../lib/catalogue.js';
+import { discloseRows } from '../../lib/rows.js';
+import { shownFigures } from '../../lib/shown.js';
+import { parseRequest } from '../../lib/request.js';
+import { toTables, type CellRow, type Figures } from '../../lib/read.js';
+import { AREAS_AND_ALL, measureDef } from '../../lib/catalogue.js';
 
 const episodesDef = measureDef('missing_episodes')!; // additive: classification, source, looked_after, placed_out_of_area
 const referralsDef = measureDef('met_referrals')!; // referrer additive, code not additive
-const pctDef = measureDef('rhi_completed_72h_pct')!;
 const FOUR = AREAS_AND_ALL.filter((a) => a !== 'all');
+const partner = ruleFor('board');
+const published = ruleFor('public');
+const exact = ruleFor('analyst');
 
 const count = (n: number) => ({ num: n, den: null });
 
-describe('primary suppression', () => {
+describe('the rule each role passes', () => {
+  it('analyst exact, board and commissioner partner (5), public published (1–7 withheld, base 5, medians over 20)', () => {
+    expect(exact).toEqual({ rule: 'exact', threshold: 1, maxWithheld: 0 });
+    expect(partner).toEqual({ rule: 'partner', threshold: 5, maxWithheld: 4 });
+    expect(ruleFor('commissioner')).toEqual(partner);
+    expect(published).toEqual({ rule: 'published', threshold: 8, maxWithheld: 7, roundingBase: 5, medianMin: 20 });
+  });
+  it('says in the response which rule applied, with a legend in plain words', () => {
+    expect(disclosureInfo(partner)).toMatchObject({ rule: 'partner', threshold: 5, max_withheld: 4 });
+    expect(disclosureInfo(partner).legend).toMatch(/^c = withheld because it is about fewer than 5 children or events \(a count of 1 to 4/);
+    expect(disclosureInfo(published)).toMatchObject({ rule: 'published', threshold: 8, max_withheld: 7, rounding_base: 5, median_min: 20 });
+    expect(disclosureInfo(published).legend).toMatch(/a count of 1 to 7.*≈ = rounded: every other count is rounded to the nearest 5/);
+    expect(disclosureInfo(exact).rule).toBe('exact');
+  });
+});
+
+describe('partner rule: primary suppression', () => {
   it('hides counts of 1–4, shows 0 and 5', () => {
     expect([0, 1, 4, 5].map((n) => primarySuppressed('count', count(n)))).toEqual([false, true, true, false]);
   });
@@ -31,239 +57,339 @@ describe('primary suppression', () => {
     expect(primarySuppressed('pct', { num: 0, den: 4 })).toBe(true);
     expect(primarySuppressed('pct', { num: 0, den: 0 })).toBe(false);
   });
-  it('hides a median over 1–4 records', () => {
+  it('hides a median over 1–4 records, and a rate of a count of 1–4 (its population is public)', () => {
     expect(primarySuppressed('median', { num: null, den: 4, value: 7200 })).toBe(true);
     expect(primarySuppressed('median', { num: null, den: 5, value: 7200 })).toBe(false);
+    expect(primarySuppressed('per10k', { num: 3, den: 50_000 })).toBe(true);
+    expect(primarySuppressed('per10k', { num: 7, den: 50_000 })).toBe(false);
   });
 });
 
-describe('secondary suppression, worked by hand', () => {
-  it('the four areas and all: one hidden area takes the next smallest with it', () => {
-    // Southampton 20, Portsmouth 3 (primary), Hampshire 40, Isle of Wight 8; all = 71.
-    // With only Portsmouth hidden, 71 − 20 − 40 − 8 = 3 would give it away, so the next
-    // smallest non-zero area, the Isle of Wight (8), is hidden too.
-    const t: MeasureTable = {
-      Southampton: { headline: count(20), by: {} },
-      Portsmouth: { headline: count(3), by: {} },
-      Hampshire: { headline: count(40), by: {} },
-      'Isle of Wight': { headline: count(8), by: {} },
-      all: { headline: count(71), by: {} },
-    };
-    const shown = disclose(episodesDef, t, 'board');
-    expect(Object.fromEntries(AREAS_AND_ALL.map((a) => [a, shown[a]!.headline]))).toEqual({
-      Southampton: 20,
-      Portsmouth: 'c',
-      Hampshire: 40,
-      'Isle of Wight': 'c',
-      all: 71,
-    });
-    // The analyst sees everything.
-    expect(disclose(episodesDef, t, 'analyst').Portsmouth!.headline).toBe(3);
+describe('partner rule: secondary suppression within a breakdown (the stopping rule)', () => {
+  const v = (m: Record<string, number>) => (k: string) => m[k]!;
+
+  it("the spec's example: two c beside a total that leaves 2 → a third is withheld", () => {
+    // a 1, b 1, c 6, d 30; total 38. Primary: a, b. Shown c and d leave 38 − 6 − 30 = 2 for
+    // two cells each ≥ 1: both would be 1. So the next smallest non-zero, c (6), goes too:
+    // 38 − 30 = 8 for three cells, each at most 8 − 2 = 6 ≥ 5; and 8 ≥ (3 − 1) + 5 = 7 stops it.
+    const g = { total: 't', cells: ['a', 'b', 'c', 'd'] };
+    const value = v({ t: 38, a: 1, b: 1, c: 6, d: 30 });
+    expect(groupNeeds(g, new Set(['a', 'b']), value, 5)).toBe('c');
+    expect([...partnerSecondary([g], new Set(['a', 'b']), value)].sort()).toEqual(['a', 'b', 'c']);
   });
 
-  it('within a breakdown whose cells add up to the shown total', () => {
-    // classification: missing 30, absent 6, away 2 (primary) → total 38. Hiding only "away"
-    // lets 38 − 30 − 6 = 2 through, so "absent" (6, the next smallest non-zero) goes too.
+  it('one withheld cell takes the next smallest with it until the two leave room (5 + 1)', () => {
+    // classification: missing 30, absent 6, away 2 (primary); total 38. Away alone: 38 − 36 = 2 → it.
+    // With absent (6): 8 ≥ (2 − 1) + 5 = 6, each at most 8 − 1 = 7.
     const t: MeasureTable = {
       Southampton: { headline: count(38), by: { classification: { missing: count(30), absent: count(6), away: count(2) } } },
     };
-    expect(disclose(episodesDef, t, 'board').Southampton!.by.classification).toEqual({ missing: 30, absent: 'c', away: 'c' });
+    expect(discloseTable(episodesDef, t, partner).Southampton!.by.classification).toEqual({ missing: 30, absent: 'c', away: 'c' });
+  });
+
+  it('zero is never withheld (shown as 0) and never chosen as the next cell', () => {
+    // a 2 (primary), b 0, c 0, d 9; total 11. The next smallest non-zero is d (9): 11 ≥ 0 + 5.
+    const hidden = partnerSecondary([{ total: 't', cells: ['a', 'b', 'c', 'd'] }], new Set(['a']), v({ t: 11, a: 2, b: 0, c: 0, d: 9 }));
+    expect([...hidden].sort()).toEqual(['a', 'd']);
+  });
+
+  it('withholds the total when no other non-zero cell is left, and then a cell of its other breakdowns', () => {
+    // level: low 2, medium 3, high 0 → 5. Both primary: 5 < (2 − 1) + 5 = 6, and no other
+    // non-zero cell: the total goes. Its other breakdown, exploitation_type: CSE 5, CCE 0,
+    // would pin the total at 5 (so low + medium = 5, each at most 4): CSE 5 goes too.
+    const def = measureDef('children_at_risk')!;
+    const t: MeasureTable = {
+      Portsmouth: {
+        headline: count(5),
+        by: { level: { low: count(2), medium: count(3), high: count(0) }, exploitation_type: { CSE: count(5), CCE: count(0) } },
+      },
+    };
+    expect(discloseTable(def, t, partner).Portsmouth).toEqual({
+      headline: 'c',
+      by: { level: { low: 'c', medium: 'c', high: 0 }, exploitation_type: { CSE: 'c', CCE: 0 } },
+    });
   });
 
   it('a breakdown whose cells need not add up gets primary suppression only', () => {
     // Codes: 10A 12, 11A 3 (primary), 24A 9; a referral can carry several, so nothing else is hidden.
     const t: MeasureTable = { Southampton: { headline: count(20), by: { code: { '10A': count(12), '11A': count(3), '24A': count(9) } } } };
-    expect(disclose(referralsDef, t, 'commissioner').Southampton!.by.code).toEqual({ '10A': 12, '11A': 'c', '24A': 9 });
+    expect(discloseTable(referralsDef, t, partner).Southampton!.by.code).toEqual({ '10A': 12, '11A': 'c', '24A': 9 });
   });
 
-  it('zero is shown as 0 and never chosen as the second cell', () => {
-    const hidden = secondarySuppression([{ total: 't', cells: ['a', 'b', 'c'] }], new Set(['a']), (k) => ({ t: 9, a: 2, b: 0, c: 7 })[k]!);
-    expect([...hidden].sort()).toEqual(['a', 'c']);
+  it('one area’s figures do not depend on the other areas’, unless the output shows the four areas beside all', () => {
+    // Disruptions, 2025-Q4 of the demo data: Southampton 1, Portsmouth 6, Hampshire 14, Isle of Wight 2; all 23.
+    const t: MeasureTable = {
+      Southampton: { headline: count(1), by: {} },
+      Portsmouth: { headline: count(6), by: {} },
+      Hampshire: { headline: count(14), by: {} },
+      'Isle of Wight': { headline: count(2), by: {} },
+      all: { headline: count(23), by: {} },
+    };
+    const def = measureDef('disruptions')!;
+    const one = discloseTable(def, t, partner);
+    expect(FOUR.map((a) => one[a]!.headline)).toEqual(['c', 6, 14, 'c']);
+    // Shown together: 23 − 6 − 14 = 3 for two cells (1 + 2) < 1 + 5: Portsmouth (6) goes too;
+    // then 23 − 14 = 9 ≥ (3 − 1) + 5 = 7, each at most 9 − 2 = 7.
+    const set = discloseTable(def, t, partner, { areaSet: true });
+    expect(AREAS_AND_ALL.map((a) => set[a]!.headline)).toEqual(['c', 'c', 14, 'c', 23]);
+  });
+
+  it('the analyst sees every exact figure', () => {
+    const t: MeasureTable = { Southampton: { headline: count(3), by: { classification: { missing: count(3), absent: count(0), away: count(0) } } } };
+    expect(discloseTable(episodesDef, t, exact).Southampton).toEqual({ headline: 3, by: { classification: { missing: 3, absent: 0, away: 0 } } });
+  });
+});
+
+/** A Figures object for shownFigures from exact cells of one period, Southampton. */
+function figuresOf(cells: Omit<CellRow, 'period_id' | 'area' | 'scope' | 'value'>[]): Figures {
+  const rows = cells.map((c) => ({ ...c, period_id: '2025-Q3', area: 'Southampton' as const, scope: '0-17', value: null }));
+  return {
+    reach: { first: '2025-01', last: '2025-12', latestEvent: '2025-12-31', refreshed: null },
+    built: {} as Figures['built'],
+    previous: null,
+    yearEarlier: null,
+    trend: [],
+    cells: rows,
+    tables: toTables(rows),
+  };
+}
+
+describe('derived figures go with the count they rest on', () => {
+  it('a rate per 10,000 of a withheld count is withheld (the population is public)', () => {
+    // 3 children missing of 20,000: the rate 1.5 × 20,000 / 10,000 would give 3 back.
+    const f = figuresOf([
+      { measure: 'missing_children', breakdown: '', key: '', num: 3, den: null },
+      { measure: 'missing_children_per_10k', breakdown: '', key: '', num: 3, den: 20_000 },
+    ]);
+    const shownFor = shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' }), f);
+    expect(shownFor(measureDef('missing_children_per_10k')!, '2025-Q3').Southampton!.headline).toBe('c');
+    const analyst = shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'analyst' }), f);
+    expect(analyst(measureDef('missing_children_per_10k')!, '2025-Q3').Southampton!.headline).toBe(1.5);
+  });
+
+  it('a breakdown the output does not show is neither protected nor given', () => {
+    // Disruptions 6 by action_type 2, 2, 1, 1: all four withheld leave 6 < (4 − 1) + 5, so with the
+    // split shown the total is withheld. A page that shows the total alone shows 6.
+    const f = figuresOf([
+      { measure: 'disruptions', breakdown: '', key: '', num: 6, den: null },
+      ...['arrest', 'charge', 'order', 'warning'].map((k, i) => ({ measure: 'disruptions', breakdown: 'action_type', key: k, num: i < 2 ? 2 : 1, den: null })),
+    ]);
+    const def = measureDef('disruptions')!;
+    const withSplit = shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' }), f)(def, '2025-Q3').Southampton!;
+    expect(withSplit.headline).toBe('c');
+    const alone = shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board', breakdowns: {} }), f)(def, '2025-Q3').Southampton!;
+    expect(alone).toEqual({ headline: 6, by: {} });
+  });
+
+  it('a hotspot row: a withheld total takes its rank, hotspot flag and change with it', () => {
+    // Bargate: found 2, cpi 1, disruptions 0 → total 3 (primary); previous total 9.
+    // Portswood: found 4, cpi 6, disruptions 0 → 10; 4 withheld alone leaves 10 − 6 = 4 < 5: cpi 6 goes too
+    // (10 ≥ (2 − 1) + 5); the total 10, its rank 1 and change +2 stay.
+    const rows = [
+      {
+        locality: 'Portswood',
+        area: 'Southampton',
+        found: { n: 4 },
+        cpi: { n: 6 },
+        disruptions: { n: 0 },
+        total: { n: 10 },
+        rank: 1,
+        hotspot: true,
+        previous_total: { n: 8 },
+        change: { n: 2 },
+      },
+      {
+        locality: 'Bargate',
+        area: 'Southampton',
+        found: { n: 2 },
+        cpi: { n: 1 },
+        disruptions: { n: 0 },
+        total: { n: 3 },
+        rank: 2,
+        hotspot: false,
+        previous_total: { n: 9 },
+        change: { n: -6 },
+      },
+    ];
+    const shown = discloseRows('hotspots', rows, partner);
+    expect(shown[0]).toEqual({
+      locality: 'Portswood',
+      area: 'Southampton',
+      found: 'c',
+      cpi: 'c',
+      disruptions: 0,
+      total: 10,
+      rank: 1,
+      hotspot: true,
+      change: 2,
+    });
+    expect(shown[1]).toEqual({
+      locality: 'Bargate',
+      area: 'Southampton',
+      found: 'c',
+      cpi: 'c',
+      disruptions: 0,
+      total: 'c',
+      rank: 'c',
+      hotspot: 'c',
+      change: 'c',
+    });
+  });
+
+  it('group_profile: a withheld group takes its share with it; groups of a dimension are protected under met_children', () => {
+    // met_children 40: F 37, M 3 (primary). 40 − 37 = 3 for one cell: F (37) goes too → 40 ≥ 1 + 5.
+    const row = (group: string, n: number) => ({
+      dimension: 'sex',
+      group,
+      children: { n },
+      share_pct: { n, d: 40 },
+      population_share_pct: { n: 500, d: 1000 },
+      ratio: { n: n * 1000, d: 40 * 500 },
+    });
+    const shown = discloseRows('group_profile', [row('F', 37), row('M', 3)], partner, { metChildren: 40, areaTotals: {} });
+    expect(shown.map((r) => [r.children, r.share_pct, r.population_share_pct, r.ratio])).toEqual([
+      ['c', 'c', 50, 'c'],
+      ['c', 'c', 50, 'c'],
+    ]);
+  });
+});
+
+describe('published rule', () => {
+  it('rounds counts to the nearest 5, halves up; 1–7 withheld; 0 stays 0', () => {
+    // 12.5 → 15 (halves up); 8..12 → 10; 13..17 → 15; 18 → 20.
+    expect(roundCount(12.5, 5)).toBe(15);
+    expect(roundCount(12, 5)).toBe(10);
+    expect([0, 1, 7, 8, 12, 13, 17, 18, 536].map((n) => publishedCount(n, published))).toEqual([0, 'c', 'c', 10, 10, 15, 15, 20, 535]);
+  });
+
+  it('percentages from the rounded counts, whole numbers, only where both are shown', () => {
+    // 13 of 42 → 15 of 40 = 37.5% → 38% (the exact 30.95% is never shown).
+    expect(publishedValue('pct', { num: 13, den: 42 }, published)).toBe(38);
+    // 7 of 42: the numerator is withheld, so is the percentage; 0 of 42 → 0 of 40 = 0%; 0 of 0: null.
+    expect(publishedValue('pct', { num: 7, den: 42 }, published)).toBe('c');
+    expect(publishedValue('pct', { num: 0, den: 42 }, published)).toBe(0);
+    expect(publishedValue('pct', { num: 0, den: 0 }, published)).toBeNull();
+    // A ratio: 23 episodes → 25, 9 children → 10: 2.5 (exact 2.56).
+    expect(publishedValue('ratio', { num: 23, den: 9 }, published)).toBe(2.5);
+    // A rate: 13 → 15 per 25,000 (the population, public, unrounded): 6.0 (exact 5.2).
+    expect(publishedValue('per10k', { num: 13, den: 25_000 }, published)).toBe(6);
+  });
+
+  it('medians only over 20 or more records', () => {
+    // 7,200 seconds = 2.0 hours.
+    expect(publishedValue('median', { num: null, den: 19, value: 7200 }, published)).toBe('c');
+    expect(publishedValue('median', { num: null, den: 20, value: 7200 }, published)).toBe(2);
+  });
+
+  it('no secondary suppression: a breakdown is rounded cell by cell', () => {
+    // missing 30, absent 6, away 2 → 30, c, c; the total 38 → 40.
+    const t: MeasureTable = {
+      Southampton: { headline: count(38), by: { classification: { missing: count(30), absent: count(6), away: count(2) } } },
+    };
+    expect(discloseTable(episodesDef, t, published).Southampton).toEqual({ headline: 40, by: { classification: { missing: 30, absent: 'c', away: 'c' } } });
+  });
+
+  it('hotspot rows: counts rounded, rank and change from the rounded totals, a withheld total takes them with it', () => {
+    // Bargate: found 11 (→10), total 11 (→10), previous 20: change 10 − 20 = −10.
+    // Portswood: found 9 (→10), cpi 4 (→c), total 13 (→15), previous 9 (→10): change 15 − 10 = 5.
+    // Bitterne Park: found 5 (→c), total 5 (→c): rank, flag and change withheld.
+    // Ranks from the shown totals: Portswood 1, Bargate 2. Hotspot: rank ≤ ⌈10% × 3⌉ = 1 and total ≥ 5.
+    const row = (locality: string, found: number, total: number, prev: number) => ({
+      locality,
+      area: 'Southampton',
+      found: { n: found },
+      cpi: { n: total - found },
+      disruptions: { n: 0 },
+      total: { n: total },
+      rank: 0,
+      hotspot: false,
+      previous_total: { n: prev },
+      change: { n: total - prev },
+    });
+    const shown = discloseRows('hotspots', [row('Bargate', 11, 11, 20), row('Portswood', 9, 13, 9), row('Bitterne Park', 5, 5, 0)], published, {
+      metChildren: 0,
+      areaTotals: {},
+      hotspot: { top_pct: 10, min_total: 5 },
+    });
+    expect(shown.map((r) => [r.locality, r.found, r.cpi, r.total, r.rank, r.hotspot, r.change])).toEqual([
+      ['Bargate', 10, 0, 10, 2, false, -10],
+      ['Portswood', 10, 'c', 15, 1, true, 5],
+      ['Bitterne Park', 'c', 0, 'c', 'c', 'c', 'c'],
+    ]);
   });
 });
 
 // ---- properties ----
 
-type Episodes = { classification: number; source: number }[];
-
-/** Random episodes per area, so every breakdown adds up to its headline as real data does. */
-const areaEpisodes = fc.array(fc.record({ classification: fc.integer({ min: 0, max: 2 }), source: fc.integer({ min: 0, max: 1 }) }), { maxLength: 14 });
-const classes = ['missing', 'absent', 'away'];
-const sources = ['police', 'social_care'];
-
-function tableOf(perArea: Episodes[]): MeasureTable {
-  const t: MeasureTable = {};
-  const fig = (eps: Episodes) => ({
-    headline: count(eps.length),
-    by: {
-      classification: Object.fromEntries(classes.map((c, i) => [c, count(eps.filter((e) => e.classification === i).length)])),
-      source: Object.fromEntries(sources.map((s, i) => [s, count(eps.filter((e) => e.source === i).length)])),
-    },
-  });
-  for (const [i, a] of FOUR.entries()) t[a] = fig(perArea[i]!);
-  t.all = fig(perArea.flat());
-  return t;
-}
-
-/** Every additive group of a count table: each area's breakdowns under its headline, and each figure across the four areas under `all`. */
-function groups(def: MeasureDef, t: MeasureTable, shown: Partial<Record<AreaOrAll, ShownFigures>>) {
-  const out: { total: unknown; cells: { exact: number; shown: unknown }[] }[] = [];
-  const additive = (def.breakdowns ?? []).filter((b) => b.additive).map((b) => b.id);
-  for (const a of AREAS_AND_ALL) {
-    for (const b of additive) {
-      const cells = t[a]!.by[b] ?? {};
-      out.push({ total: shown[a]!.headline, cells: Object.keys(cells).map((k) => ({ exact: cells[k]!.num ?? 0, shown: shown[a]!.by[b]![k] })) });
-    }
-  }
-  const positions: [string, string][] = [['', '']];
-  for (const b of Object.keys(t.all!.by)) for (const k of Object.keys(t.all!.by[b]!)) positions.push([b, k]);
-  for (const [b, k] of positions) {
-    const pick = (a: AreaOrAll) => (b === '' ? shown[a]!.headline : shown[a]!.by[b]![k]);
-    const ex = (a: AreaOrAll) => (b === '' ? t[a]!.headline.num : t[a]!.by[b]![k]!.num) ?? 0;
-    out.push({ total: pick('all'), cells: FOUR.map((a) => ({ exact: ex(a), shown: pick(a) })) });
-  }
-  return out;
-}
-
-function allShown(s: Partial<Record<AreaOrAll, ShownFigures>>): unknown[] {
-  return AREAS_AND_ALL.flatMap((a) => [s[a]!.headline, ...Object.values(s[a]!.by).flatMap((cells) => Object.values(cells))]);
-}
-
-describe('properties for the board and commissioner roles', () => {
-  it('no count of 1–4 is ever shown', () => {
-    fc.assert(
-      fc.property(fc.array(areaEpisodes, { minLength: 4, maxLength: 4 }), fc.constantFrom('board', 'commissioner' as const), (perArea, role) => {
-        const shown = disclose(episodesDef, tableOf(perArea), role);
-        for (const v of allShown(shown)) expect(typeof v === 'number' && v >= 1 && v <= 4).toBe(false);
-      }),
-      { numRuns: 500 },
-    );
+describe('properties of the partner rule', () => {
+  const group = fc.record({
+    cells: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 8 }),
+    threshold: fc.integer({ min: 2, max: 8 }),
   });
 
-  it('no suppressed cell can be recovered by subtracting the shown cells from the shown total', () => {
+  it('in a random additive group, the withheld cells leave each other room, zero is never withheld, and nothing outside changes', () => {
     fc.assert(
-      fc.property(fc.array(areaEpisodes, { minLength: 4, maxLength: 4 }), fc.constantFrom('board', 'commissioner' as const), (perArea, role) => {
-        const t = tableOf(perArea);
-        const shown = disclose(episodesDef, t, role);
-        for (const g of groups(episodesDef, t, shown)) {
-          const hiddenNonZero = g.cells.filter((c) => c.shown === 'c' && c.exact !== 0).length;
-          const hidden = g.cells.filter((c) => c.shown === 'c').length;
-          // A shown total with exactly one hidden cell gives that cell away.
-          if (g.total !== 'c') expect(hidden).not.toBe(1);
-          // A hidden total with every non-zero cell shown is just their sum.
-          if (g.total === 'c' && g.cells.some((c) => c.exact !== 0)) expect(hiddenNonZero).toBeGreaterThan(0);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
-
-  it('no percentage built on 1–4 records is shown, and the analyst sees every exact figure', () => {
-    const cell = fc
-      .record({ num: fc.integer({ min: 0, max: 12 }), den: fc.integer({ min: 0, max: 12 }) })
-      .map((c) => ({ num: Math.min(c.num, c.den), den: c.den }));
-    fc.assert(
-      fc.property(fc.array(cell, { minLength: 5, maxLength: 5 }), (cells) => {
-        const t: MeasureTable = {};
-        for (const [i, a] of AREAS_AND_ALL.entries()) t[a] = { headline: cells[i]!, by: {} };
-        const board = disclose(pctDef, t, 'board');
-        const analyst = disclose(pctDef, t, 'analyst');
-        AREAS_AND_ALL.forEach((a, i) => {
-          const c = cells[i]!;
-          const builtOnFew = (c.num >= 1 && c.num <= 4) || (c.den >= 1 && c.den <= 4);
-          expect(board[a]!.headline === 'c').toBe(builtOnFew);
-          expect(analyst[a]!.headline).toBe(c.den === 0 ? null : Math.floor((2000 * c.num + c.den) / (2 * c.den)) / 10);
+      fc.property(group, fc.integer({ min: 1, max: 7 }), ({ cells, threshold }, outside) => {
+        const keys = cells.map((_, i) => `c${i}`);
+        const values: Record<string, number> = { t: cells.reduce((s, x) => s + x, 0), out: outside };
+        keys.forEach((k, i) => {
+          values[k] = cells[i]!;
         });
+        const value = (k: string) => values[k]!;
+        const primary = new Set(keys.filter((k) => value(k) >= 1 && value(k) < threshold));
+        if (value('t') >= 1 && value('t') < threshold) primary.add('t');
+        // A key outside the group, small but not primary here: it must stay as it is.
+        const hidden = partnerSecondary([{ total: 't', cells: keys }], primary, value, threshold);
+        expect(hidden.has('out')).toBe(false);
+        for (const k of primary) expect(hidden.has(k)).toBe(true);
+        for (const k of keys) if (value(k) === 0) expect(hidden.has(k)).toBe(false);
+        const withheld = keys.filter((k) => hidden.has(k));
+        if (!hidden.has('t') && withheld.length > 0) {
+          const sum = withheld.reduce((s, k) => s + value(k), 0);
+          // The largest any withheld cell can be, the others being at least 1: sum − (k − 1).
+          expect(sum - (withheld.length - 1)).toBeGreaterThanOrEqual(threshold);
+        }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
-});
 
-// ---- across age scopes and a financial year's quarters ----
-
-const YEAR = { total: 'FY2025-26', quarters: ['2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1'] };
-type Ev = { quarter: number; area: number; adult: boolean };
-
-/** A cube from events, so that every total is the sum of its parts, as real counts are. */
-function cubeOf(events: Ev[]): MeasureCube {
-  const cube: MeasureCube = new Map();
-  const periods = [YEAR.total, ...YEAR.quarters];
-  for (const p of periods) {
-    const byScope = new Map<string, MeasureTable>();
-    for (const scope of ['0-17', '18-24', '0-24']) {
-      const inScope = (e: Ev) => (p === YEAR.total || YEAR.quarters[e.quarter] === p) && (scope === '0-24' || (scope === '18-24') === e.adult);
-      const t: MeasureTable = {};
-      for (const [i, a] of FOUR.entries()) t[a] = { headline: count(events.filter((e) => inScope(e) && e.area === i).length), by: {} };
-      t.all = { headline: count(events.filter(inScope).length), by: {} };
-      byScope.set(scope, t);
-    }
-    cube.set(p, byScope);
-  }
-  return cube;
-}
-
-describe('suppression across age scopes and quarters (discloseCube)', () => {
-  it('hides a second age scope, so 0-24 minus 0-17 does not give 18-24 away', () => {
-    // Southampton, one quarter: 46 children and 1 young adult → 0-24 is 47. The young
-    // adult (1) is hidden; with 0-24 shown, 0-17 must go too (47 − 46 would give 1).
-    const events: Ev[] = [...Array(46).fill({ quarter: 1, area: 0, adult: false }), { quarter: 1, area: 0, adult: true }];
-    const shown = discloseCube(episodesDef, cubeOf(events), YEAR, 'board');
-    const q3 = shown.get('2025-Q3')!;
-    expect(q3.get('18-24')!.Southampton!.headline).toBe('c');
-    const visible = ['0-17', '0-24'].map((s) => q3.get(s)!.Southampton!.headline);
-    expect(visible.filter((v) => v === 'c').length).toBeGreaterThan(0);
-  });
-
-  it('hides a second quarter, so the year minus three quarters does not give one away', () => {
-    // Isle of Wight: 6, 2, 5 and 0 in the four quarters; the year is 13.
-    const events: Ev[] = [
-      ...Array(6).fill({ quarter: 0, area: 3, adult: false }),
-      ...Array(2).fill({ quarter: 1, area: 3, adult: false }),
-      ...Array(5).fill({ quarter: 2, area: 3, adult: false }),
-    ];
-    const shown = discloseCube(episodesDef, cubeOf(events), YEAR, 'board');
-    const iow = YEAR.quarters.map((q) => shown.get(q)!.get('0-17')!['Isle of Wight']!.headline);
-    const year = shown.get(YEAR.total)!.get('0-17')!['Isle of Wight']!.headline;
-    expect(iow[1]).toBe('c');
-    if (year !== 'c') expect(iow.filter((v) => v === 'c').length).toBeGreaterThanOrEqual(2);
-  });
-
-  it('property: in every group of the cube, a shown total never has exactly one hidden part', () => {
-    const ev = fc.record({ quarter: fc.integer({ min: 0, max: 3 }), area: fc.integer({ min: 0, max: 3 }), adult: fc.boolean() });
+  it('one area’s shown figures are the same whatever the other areas hold (no cascade across areas)', () => {
+    const cellsOf = fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 3, maxLength: 3 });
     fc.assert(
-      fc.property(fc.array(ev, { maxLength: 60 }), (events) => {
-        const cube = cubeOf(events);
-        const shown = discloseCube(episodesDef, cube, YEAR, 'commissioner');
-        const v = (p: string, s: string, a: AreaOrAll) => shown.get(p)!.get(s)![a]!.headline;
-        const ex = (p: string, s: string, a: AreaOrAll) => cube.get(p)!.get(s)![a]!.headline.num ?? 0;
-        const check = (total: unknown, parts: { shown: unknown; exact: number }[]) => {
-          const hidden = parts.filter((x) => x.shown === 'c').length;
-          if (total !== 'c') expect(hidden).not.toBe(1);
-          else if (parts.some((x) => x.exact !== 0)) expect(parts.filter((x) => x.shown === 'c' && x.exact !== 0).length).toBeGreaterThan(0);
-        };
-        for (const p of [YEAR.total, ...YEAR.quarters]) {
-          for (const s of ['0-17', '18-24', '0-24']) {
-            check(
-              v(p, s, 'all'),
-              FOUR.map((a) => ({ shown: v(p, s, a), exact: ex(p, s, a) })),
-            );
-            for (const a of AREAS_AND_ALL) expect(typeof v(p, s, a) === 'number' && (v(p, s, a) as number) >= 1 && (v(p, s, a) as number) <= 4).toBe(false);
-          }
-          for (const a of AREAS_AND_ALL)
-            check(
-              v(p, '0-24', a),
-              ['0-17', '18-24'].map((s) => ({ shown: v(p, s, a), exact: ex(p, s, a) })),
-            );
-        }
-        for (const s of ['0-17', '18-24', '0-24'])
-          for (const a of AREAS_AND_ALL)
-            check(
-              v(YEAR.total, s, a),
-              YEAR.quarters.map((q) => ({ shown: v(q, s, a), exact: ex(q, s, a) })),
-            );
+      fc.property(cellsOf, fc.array(cellsOf, { minLength: 4, maxLength: 4 }), (own, others) => {
+        const fig = (c: number[]) => ({
+          headline: count(c[0]! + c[1]! + c[2]!),
+          by: { classification: { missing: count(c[0]!), absent: count(c[1]!), away: count(c[2]!) } },
+        });
+        const alone: MeasureTable = { Southampton: fig(own) };
+        const full: MeasureTable = { Southampton: fig(own) };
+        others.slice(0, 3).forEach((c, i) => {
+          full[FOUR[i + 1]!] = fig(c);
+        });
+        full.all = fig([0, 1, 2].map((j) => own[j]! + others.slice(0, 3).reduce((s, c) => s + c[j]!, 0)));
+        expect(discloseTable(episodesDef, full, partner).Southampton).toEqual(discloseTable(episodesDef, alone, partner).Southampton);
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
+    );
+  });
+
+  it('no count of 1–4 is ever shown to partners, and no count of 1–7 or one not a multiple of 5 to the public', () => {
+    const cellsOf = fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 3, maxLength: 3 });
+    fc.assert(
+      fc.property(cellsOf, (c) => {
+        const t: MeasureTable = {
+          Southampton: {
+            headline: count(c[0]! + c[1]! + c[2]!),
+            by: { classification: { missing: count(c[0]!), absent: count(c[1]!), away: count(c[2]!) } },
+          },
+        };
+        const p = discloseTable(episodesDef, t, partner).Southampton!;
+        for (const v of [p.headline, ...Object.values(p.by.classification!)]) expect(typeof v === 'number' && v >= 1 && v <= 4).toBe(false);
+        const pub = discloseTable(episodesDef, t, published).Southampton!;
+        for (const v of [pub.headline, ...Object.values(pub.by.classification!)]) if (typeof v === 'number') expect(v % 5).toBe(0);
+      }),
+      { numRuns: 500 },
     );
   });
 });
