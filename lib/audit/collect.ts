@@ -91,7 +91,8 @@ export function collectRows(
     const locality = norm(String(r.locality));
     const cell = (field: string): CellKey => ({ measure: def.id, period: at.period, area, scope, breakdown: field, key: locality });
     for (const f of fields) if (f in r) k.count(cell(f), shown(r[f]));
-    if (def.id === 'hotspots') {
+    // The published rule works ranks, flags and changes out from the rounded totals: they tell nothing more.
+    if (def.id === 'hotspots' && k.audience === 'partner') {
       if (typeof r.rank === 'number') ranks.set(area, [...(ranks.get(area) ?? []), { locality, rank: r.rank }]);
       if (r.hotspot === true && at.minTotal !== undefined)
         k.linear.push({ terms: [[k.ref(cell('total')) as string, 1]], lo: at.minTotal, hi: Infinity, why: 'a hotspot has the minimum total' });

@@ -5,13 +5,13 @@
 
 import type { MeasuresResponse, PageModel } from '../../model/api.js';
 import { collectMeasures, collectPage, type Populations } from './collect.js';
-import { Knowledge, type Audience, type Cell } from './knowledge.js';
-import { solve, type Bound, type SolveResult } from './solve.js';
+import { Knowledge, type Audience } from './knowledge.js';
+import { solve, type Bound, type SolveOptions, type SolveResult } from './solve.js';
 
 export { collectMeasures, collectPage, collectRows, scopeOf, type Populations } from './collect.js';
 export { constraints, type Constraint } from './identities.js';
 export { cellId, Knowledge, type Audience, type Cell, type CellKey } from './knowledge.js';
-export { solve, type Bound, type SolveResult } from './solve.js';
+export { solve, type Bound, type SolveOptions, type SolveResult } from './solve.js';
 
 /** What the attacker achieved against the withheld cells, in numbers. */
 export interface AuditFigures {
@@ -70,12 +70,12 @@ export interface Answers {
 export async function attack(
   answers: Answers,
   audience: Audience,
-  opts: { threshold?: number; populations?: Populations; only?: (c: Cell) => boolean; pause?: () => Promise<void> } = {},
+  opts: { threshold?: number; populations?: Populations } & SolveOptions = {},
 ): Promise<{ knowledge: Knowledge; result: SolveResult; figures: AuditFigures; bounds: Bound[] }> {
   const threshold = opts.threshold ?? 5;
   const k = new Knowledge(audience, threshold);
   for (const r of answers.measures ?? []) collectMeasures(k, r, opts.populations);
   for (const p of answers.pages ?? []) collectPage(k, p, opts.populations);
-  const result = await solve(k, opts.only, opts.pause);
+  const result = await solve(k, opts);
   return { knowledge: k, result, figures: figuresOf(result, threshold), bounds: result.bounds };
 }

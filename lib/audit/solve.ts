@@ -18,6 +18,8 @@ export interface Bound {
   key: CellKey;
   min: number;
   max: number;
+  /** The range seen in solutions found, not proven smallest and largest (SolveOptions.enough): the true range contains it. */
+  seen?: true;
 }
 
 export interface SolveResult {
@@ -76,60 +78,100 @@ function lpText(
 
 const OPTIONS = { output_flag: false, mip_rel_gap: 0, mip_abs_gap: 1e-6, time_limit: 30 } as const;
 
+/** A small deterministic generator (mulberry32) for the spread objectives: the same model, the same solves. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface ComponentResult {
+  /** Per target: [min, max], and whether both ends were proven (else the range seen in solutions found, which the true range contains). */
+  ranges: Map<string, { min: number; max: number; exact: boolean }>;
+  unsolved: number;
+}
+
 /**
  * The smallest and largest value of each of `targets` in one component's model, loaded
- * once into a persistent HiGHS model whose objective is changed per target. Every
- * solution found is a possible set of values for all the cells: the values seen so far
- * already prove a target's end where they reach its own bound (a withheld cell seen at
- * 1 is at least 1 by its bound), so that solve is skipped. Null when infeasible.
+ * once into a persistent HiGHS model whose objective is changed per solve. Every
+ * solution found is a possible set of values for all the cells, so the values seen so
+ * far prove a target's end where they reach its own bound (a withheld cell seen at 1 is
+ * at least 1 by its bound) and that solve is skipped. The first solves spread the
+ * targets: all of them at their smallest and largest sum, then (with `enough`) a few
+ * random mixtures. With `enough`, a target seen at that many different values is
+ * settled without its own solves (reported as the range seen, not exact). Null when
+ * the model has no solution.
  */
-function solveComponent(h: Highs, lp: string, targets: string[], vars: Map<string, Cell>): { ranges: Map<string, [number, number]>; unsolved: number } | null {
+function solveComponent(h: Highs, lp: string, targets: string[], vars: Map<string, Cell>, enough?: number): ComponentResult | null {
   const model = h.createModel({ format: 'lp', data: lp } as Parameters<Highs['createModel']>[0]);
   try {
     model.options.set(OPTIONS);
     const index = new Map(targets.map((t) => [t, model.getColByName(t)]));
-    const names = [...vars.keys()];
-    const col = new Map(names.map((n) => [n, model.getColByName(n)]));
-    const seen = new Map<string, [number, number]>();
-    const record = () => {
-      const x = model.getSolution().colValue;
-      for (const t of targets) {
-        const v = Math.round(x[col.get(t)!]!);
-        const s = seen.get(t);
-        seen.set(t, s ? [Math.min(s[0], v), Math.max(s[1], v)] : [v, v]);
-      }
+    const seen = new Map<string, Set<number>>(targets.map((t) => [t, new Set<number>()]));
+    const range = (t: string) => {
+      const v = [...seen.get(t)!];
+      return v.length ? [Math.min(...v), Math.max(...v)] : [Infinity, -Infinity];
     };
-    const out = new Map<string, [number, number]>();
+    const run = (costs: Map<string, number>, sense: 'minimize' | 'maximize'): boolean | null => {
+      for (const [t, c] of costs) model.changeColCost(index.get(t)!, c);
+      model.changeObjectiveSense(h.constants.objectiveSense[sense]);
+      model.run();
+      const status = model.getModelStatus();
+      // Read before the costs are put back: changing the model clears its solution.
+      const x = status === h.constants.modelStatus.optimal ? model.getSolution().colValue : null;
+      for (const t of costs.keys()) model.changeColCost(index.get(t)!, 0);
+      if (status === h.constants.modelStatus.infeasible) return null;
+      if (!x) return false;
+      for (const t of targets) seen.get(t)!.add(Math.round(x[index.get(t)!]!));
+      return true;
+    };
+    const all = new Map(targets.map((t) => [t, 1]));
+    for (const sense of ['minimize', 'maximize'] as const) if (run(all, sense) === null) return null;
+    const settled = (t: string) => !!enough && seen.get(t)!.size >= enough;
+    if (enough) {
+      // Random mixtures (each target weighted +1 or −1) until two in a row settle nothing more.
+      const rnd = random(targets.length);
+      let idle = 0;
+      for (let i = 0; i < 12 && idle < 2; i++) {
+        const before = targets.filter(settled).length;
+        run(new Map(targets.map((t) => [t, rnd() < 0.5 ? -1 : 1])), 'maximize');
+        idle = targets.filter(settled).length > before ? 0 : idle + 1;
+      }
+    }
+    const out: ComponentResult['ranges'] = new Map();
     let unsolved = 0;
-    let last: number | null = null;
     for (const t of targets) {
       const cell = vars.get(t)!;
       const ends: number[] = [];
-      for (const sense of ['minimize', 'maximize'] as const) {
-        const s = seen.get(t);
+      let exact = true;
+      for (const sense of ['maximize', 'minimize'] as const) {
         const own = sense === 'minimize' ? cell.lo : Math.min(cell.hi, CAP);
-        if (s && (sense === 'minimize' ? s[0] : s[1]) === own) {
+        const [lo, hi] = range(t) as [number, number];
+        if (settled(t)) {
+          // Seen at enough values: the range seen, which the true range contains.
+          exact = false;
+          ends.push(sense === 'minimize' ? lo : hi);
+          continue;
+        }
+        if ((sense === 'minimize' ? lo : hi) === own) {
           ends.push(own);
           continue;
         }
-        const i = index.get(t)!;
-        if (last !== null && last !== i) model.changeColCost(last, 0);
-        model.changeColCost(i, 1);
-        last = i;
-        model.changeObjectiveSense(h.constants.objectiveSense[sense]);
-        model.run();
-        const status = model.getModelStatus();
-        if (status === h.constants.modelStatus.infeasible) return null;
-        if (status === h.constants.modelStatus.optimal) {
-          record();
-          ends.push(Math.round(model.getSolution().colValue[i]!));
-        } else {
+        const done = run(new Map([[t, 1]]), sense);
+        if (done === null) return null;
+        if (done) ends.push(sense === 'minimize' ? range(t)[0]! : range(t)[1]!);
+        else {
           // A limit reached: the cell's own bound, and the solve counted as not finished.
           unsolved++;
           ends.push(own);
         }
       }
-      out.set(t, ends as [number, number]);
+      out.set(t, { max: ends[0]!, min: ends[1]!, exact });
     }
     return { ranges: out, unsolved };
   } finally {
@@ -138,12 +180,25 @@ function solveComponent(h: Highs, lp: string, targets: string[], vars: Map<strin
 }
 
 /**
- * Bounds every withheld cell of what an attacker knows. `only` limits the cells
- * reported (and the components solved) to some of them; `pause` is awaited between
- * solves (a server passes setImmediate, so that its requests are answered meanwhile:
- * each solve is synchronous WebAssembly).
+ * Bounds every withheld cell of what an attacker knows.
  */
-export async function solve(k: Knowledge, only?: (c: Cell) => boolean, pause?: () => Promise<void>): Promise<SolveResult> {
+export interface SolveOptions {
+  /** Report only these withheld cells (and solve only their components). */
+  only?: (c: Cell) => boolean;
+  /** Awaited between solves: a server passes setImmediate, so that it answers requests meanwhile (each solve is synchronous WebAssembly). */
+  pause?: () => Promise<void>;
+  /**
+   * Settle a cell once solutions show it at this many different values (the published
+   * rule's test: 3) instead of proving its smallest and largest value; such a bound is
+   * the range seen, marked `seen`, which the true range contains.
+   */
+  enough?: number;
+  /** Told of each component solved: its cells, withheld cells, solves and seconds (for profiling). */
+  onComponent?: (c: { cells: number; withheld: number; seconds: number }) => void;
+}
+
+export async function solve(k: Knowledge, opts: SolveOptions = {}): Promise<SolveResult> {
+  const { only, pause } = opts;
   const t0 = performance.now();
   const h = await solver();
   const cons = constraints(k);
@@ -213,12 +268,14 @@ export async function solve(k: Knowledge, only?: (c: Cell) => boolean, pause?: (
     const name = new Map(comp.vars.map((id, i) => [id, `x${i}`]));
     const vars = new Map(comp.vars.map((id) => [name.get(id)!, cells.get(id)!]));
     const named = comp.rows.map((r) => ({ ...r, terms: r.terms.map(([id, c]) => [name.get(id)!, c] as [string, number]) }));
+    const tc = performance.now();
     const r = solveComponent(
       h,
       lpText('Minimize', '0 x0', named, vars),
       withheld.map((c) => name.get(c.id)!),
       vars,
     );
+    opts.onComponent?.({ cells: comp.vars.length, withheld: withheld.length, seconds: (performance.now() - tc) / 1000 });
     await pause?.();
     if (r === null) {
       infeasible++;
@@ -227,8 +284,8 @@ export async function solve(k: Knowledge, only?: (c: Cell) => boolean, pause?: (
     }
     unsolved += r.unsolved;
     for (const c of withheld) {
-      const [min, max] = r.ranges.get(name.get(c.id)!)!;
-      bounds.push({ id: c.id, key: c.key, min, max: max >= CAP ? Infinity : max });
+      const { min, max, exact } = r.ranges.get(name.get(c.id)!)!;
+      bounds.push({ id: c.id, key: c.key, min, max: max >= CAP ? Infinity : max, ...(exact ? {} : { seen: true }) });
     }
   }
   return { bounds, broken, infeasible, unsolved, components: solved, largest, seconds: (performance.now() - t0) / 1000 };

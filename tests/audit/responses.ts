@@ -4,6 +4,7 @@
 import type { MeasuresResponse, MeasureOut, Shown } from '../../model/api.js';
 import type { AreaOrAll } from '../../model/areas.js';
 import { buildParameters } from '../../model/parameters.js';
+import { disclosureInfo, ruleFor } from '../../lib/disclosure.js';
 
 /** A measures answer for one period, area and scope holding the given measures' shown figures. */
 export function answer(
@@ -28,5 +29,6 @@ export function answer(
     commentary: {},
     warnings: [],
     complete: true,
+    disclosure: disclosureInfo(ruleFor('board')),
   };
 }
