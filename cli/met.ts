@@ -6,6 +6,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { runGenerate, runLoad, runMeasures } from './commands.js';
+import { runAudit } from './audit.js';
 import { runDemo } from './demo.js';
 import { runServe } from './serve.js';
 import type { Role } from '../lib/disclosure.js';
@@ -103,6 +104,18 @@ program
   .option('--json', 'print the documented JSON shape')
   .action(async (o: { db: string; period: string; area: string; role: string; ages: string; trend: number; ids?: string; json?: boolean }) => {
     process.exitCode = await runMeasures(o);
+  });
+
+program
+  .command('audit')
+  .description('the disclosure audit of one financial year: what someone with every answer a role can obtain could work out of the withheld counts')
+  .requiredOption('--db <file>', 'the warehouse file')
+  .option('--role <role>', 'board or commissioner (the partner rule) or public (the published rule)', roleArg, 'board' as Role)
+  .option('--fy <year>', 'the financial year, e.g. FY2024-25 (default: the latest the data covers to its end)')
+  .option('--no-months', 'leave out the months (partners may ask for them; the public may not)')
+  .option('--json', 'print the report as one JSON object')
+  .action(async (o: { db: string; role: Role; fy?: string; json?: boolean; months: boolean }) => {
+    process.exitCode = await runAudit(o);
   });
 
 program

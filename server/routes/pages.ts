@@ -26,6 +26,8 @@ export function pagesRoutes(warehouse: Warehouse): Router {
           ages: q.ages,
           role: req.met.role,
           refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },
+          // The data page's disclosure audit is worked out in the background, once per refresh.
+          warehouse: warehouse.path,
         }),
       );
     }),
