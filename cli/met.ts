@@ -105,6 +105,18 @@ program
   });
 
 program
+  .command('audit')
+  .description('the disclosure audit of one financial year: what someone with every answer a role can obtain could work out of the withheld counts')
+  .requiredOption('--db <file>', 'the warehouse file')
+  .option('--role <role>', 'board or commissioner (the partner rule) or public (the published rule)', roleArg, 'board' as Role)
+  .option('--fy <year>', 'the financial year, e.g. FY2024-25 (default: the latest the data covers to its end)')
+  .option('--no-months', 'leave out the months (partners may ask for them; the public may not)')
+  .option('--json', 'print the report as one JSON object')
+  .action(async (o: { db: string; role: Role; fy?: string; json?: boolean; months: boolean }) => {
+    process.exitCode = await (await import('./audit.js')).runAudit(o);
+  });
+
+program
   .command('serve')
   .description('the dashboard and its API on a warehouse, at http://127.0.0.1:8080 (Ctrl-C to stop)')
   .requiredOption('--db <file>', 'the warehouse file (a refresh that replaces it is picked up without a restart)')

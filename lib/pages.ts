@@ -14,6 +14,8 @@ import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
+import { residualFor } from './audit/cache.js';
+import { auditWords } from './audit/words.js';
 
 export type { PageId } from '../model/pages.js';
 export const PAGES = PAGE_IDS;
@@ -31,6 +33,8 @@ export interface PageRequest {
   trend?: number;
   /** An account limited to one area (the sign-in passes it): only that area is read and listed; another is a ForbiddenError (403). */
   limitArea?: AreaName;
+  /** The warehouse file's path, for work done in the background once per refresh (the data page's disclosure audit). */
+  warehouse?: string;
 }
 
 export type { PageModel, PageTable, Tile } from '../model/api.js';
@@ -534,6 +538,26 @@ async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
   };
 }
 
+/**
+ * The partner rule's residual risk: worked out in the background once per refresh
+ * (lib/audit/cache.ts), so the page shows its figures in words, or that they are being
+ * worked out. One table: each sentence a row.
+ */
+function disclosureAuditPart(req: PageRequest): Part {
+  const rows = (lines: string[]) => lines.map((what) => ({ what }));
+  const table = (lines: string[]): PageTable => ({
+    id: 'disclosure_audit',
+    title: auditWords.title,
+    columns: [{ key: 'what', label: 'What the audit found' }],
+    rows: rows(lines),
+  });
+  if (!req.warehouse) return { tables: [table([auditWords.unavailable])] };
+  const { state } = residualFor(req.warehouse, req.refresh.refresh_id);
+  if (state.state === 'working') return { tables: [table([auditWords.working(null)])] };
+  if (state.state === 'failed') return { tables: [table([auditWords.failed(state.error)])] };
+  return { tables: [table(state.report ? auditWords.sentences(state.report) : [auditWords.none])] };
+}
+
 /** The one page builder: a declared block and the page's read, to what the page shows. */
 async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
   if (b.kind === 'areas') return areasPart(ctx, b.measures);
@@ -609,6 +633,8 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
     }
     case 'dataQuality':
       return dataQualityPart(ctx.db, r);
+    case 'disclosureAudit':
+      return disclosureAuditPart(ctx.req);
   }
 }
 

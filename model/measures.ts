@@ -20,6 +20,16 @@ export interface Breakdown {
   additive: boolean;
 }
 
+/**
+ * How a count adds up over time, from months to their quarter and quarters to their
+ * financial year (the disclosure audit, lib/audit/, writes these as identities):
+ * - 'sum': events; the parts add up to the whole (quarters sum to the year);
+ * - 'distinct': distinct people; the whole is at least each part and at most their sum;
+ * - 'point': a state at the period's end; the whole equals its last part;
+ * - 'none': no identity across periods (e.g. a change from one period end to the next).
+ */
+export type OverTime = 'sum' | 'distinct' | 'point' | 'none';
+
 export interface MeasureDef {
   id: string;
   family: Family;
@@ -38,6 +48,8 @@ export interface MeasureDef {
   audience?: 'analyst';
   /** The file of sql/measures/ that builds it, where not its family's (FAMILY_SQL). */
   sql?: string;
+  /** Counts: how the figure adds up over time (its breakdowns likewise). Table-like measures: per count field. */
+  overTime?: OverTime | Readonly<Record<string, OverTime>>;
 }
 
 /** Each family's SQL file in sql/measures/. */
@@ -63,6 +75,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'missing_episodes',
     family: 'missing',
     kind: 'count',
+    overTime: 'sum',
     label: 'Missing episodes',
     definition: 'Episodes (missing, absent or away) reported in the period.',
     breakdowns: [add('classification'), add('source'), add('looked_after'), add('placed_out_of_area')],
@@ -71,6 +84,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'missing_children',
     family: 'missing',
     kind: 'count',
+    overTime: 'distinct',
     label: 'Children missing',
     definition: 'Distinct children with at least one episode reported in the period.',
   },
@@ -86,6 +100,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'repeat_missing_children',
     family: 'missing',
     kind: 'count',
+    overTime: 'distinct',
     label: 'Repeat missing children',
     definition:
       'Children with an episode in the period that is at least their {repeat_nth} within the {repeat_window_days} days up to and including its start.',
@@ -102,10 +117,18 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'still_missing',
     family: 'missing',
     kind: 'count',
+    overTime: 'sum',
     label: 'Still missing',
     definition: 'Episodes reported in the period with no return in the extract.',
   },
-  { id: 'returns', family: 'return_interviews', kind: 'count', label: 'Returns', definition: 'Episodes whose return falls in the period.' },
+  {
+    id: 'returns',
+    family: 'return_interviews',
+    kind: 'count',
+    overTime: 'sum',
+    label: 'Returns',
+    definition: 'Episodes whose return falls in the period.',
+  },
   {
     id: 'rhi_offered_72h_pct',
     basedOn: ['returns'],
@@ -137,6 +160,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'rhi_disclosure_count',
     family: 'return_interviews',
     kind: 'count',
+    overTime: 'sum',
     label: 'Disclosures of exploitation',
     definition: 'Interviews for the period’s returns in which the child disclosed exploitation.',
   },
@@ -144,6 +168,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'children_at_risk',
     family: 'risk',
     kind: 'count',
+    overTime: 'point',
     label: 'Children at risk (SERAF)',
     definition: 'Children whose latest SERAF assessment, made in the {risk_current_days} days up to the period end, is low, medium or high.',
     breakdowns: [add('level'), add('exploitation_type')],
@@ -152,6 +177,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'risk_reviews_overdue',
     family: 'risk',
     kind: 'count',
+    overTime: 'point',
     label: 'Risk reviews overdue',
     definition: 'People whose latest SERAF assessment is low, medium or high but was made {risk_current_days} days or more before the period end.',
   },
@@ -159,6 +185,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'risk_escalations',
     family: 'risk',
     kind: 'count',
+    overTime: 'none',
     label: 'Risk escalations',
     definition: 'Children whose current SERAF level at the period end is higher than at the end of the previous period.',
   },
@@ -166,6 +193,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'met_children',
     family: 'identification',
     kind: 'count',
+    overTime: 'distinct',
     label: 'MET children',
     definition:
       'Children aged 0–17 with any MET event in the period: a missing episode, a SERAF assessment at low, medium or high, a referral with a MET factor, or an NRM referral.',
@@ -175,6 +203,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'met_children_18_24',
     family: 'identification',
     kind: 'count',
+    overTime: 'distinct',
     label: 'MET young adults (18–24)',
     definition: 'As MET children, for young adults aged 18–24 at the event.',
     fixedAges: true,
@@ -192,6 +221,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'met_referrals',
     family: 'identification',
     kind: 'count',
+    overTime: 'sum',
     label: 'MET referrals',
     definition: 'MASH referrals received in the period carrying a MET factor ({met_factor_codes}).',
     breakdowns: [add('referrer'), notAdd('code')],
@@ -200,6 +230,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'nrm_referrals',
     family: 'identification',
     kind: 'count',
+    overTime: 'sum',
     label: 'NRM referrals',
     definition: 'National Referral Mechanism referrals made in the period.',
     breakdowns: [add('exploitation_type'), add('first_responder')],
@@ -216,6 +247,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'group_profile',
     family: 'identification',
     kind: 'rows',
+    overTime: { children: 'distinct' },
     label: 'Who MET children are',
     definition:
       'MET children by sex, age band, ethnicity, looked-after status and disability, with their share and, for sex and age band, the population share.',
@@ -225,6 +257,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'transitions',
     family: 'identification',
     kind: 'count',
+    overTime: 'point',
     label: 'Transitions to adult services',
     definition: 'Children aged 17 at the period end whose current SERAF assessment is medium or high: they reach adult services within a year.',
     fixedAges: true,
@@ -235,6 +268,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'service_gaps',
     family: 'identification',
     kind: 'rows',
+    overTime: { met_children: 'distinct', missing_episodes: 'sum', children_at_risk: 'point', risk_reviews_overdue: 'point' },
     label: 'Service gaps by locality',
     definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.',
   },
@@ -266,6 +300,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'hotspots',
     family: 'places',
     kind: 'rows',
+    overTime: { found: 'sum', cpi: 'sum', disruptions: 'sum', total: 'sum' },
     label: 'Hotspots',
     definition:
       'Per locality: episodes found there, CPI submissions and disruptions, ranked within the area; a hotspot ranks in the top {hotspot_top_pct}% with a total of {hotspot_min_total} or more.',
@@ -274,6 +309,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'cpi_submissions',
     family: 'places',
     kind: 'count',
+    overTime: 'sum',
     label: 'CPI submissions',
     definition: 'Community Partnership Information forms submitted in the period.',
     breakdowns: [add('agency'), add('theme'), add('location_type')],
@@ -282,6 +318,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'disruptions',
     family: 'places',
     kind: 'count',
+    overTime: 'sum',
     label: 'Disruptions',
     definition: 'Disruption and justice actions against perpetrators in the period.',
     breakdowns: [add('action_type'), add('theme')],
@@ -290,6 +327,7 @@ export const MEASURES: readonly MeasureDef[] = [
     id: 'offenders_disrupted',
     family: 'places',
     kind: 'count',
+    overTime: 'distinct',
     label: 'Offenders disrupted',
     definition: 'Distinct offenders with a disruption action in the period.',
   },

@@ -45,7 +45,9 @@ export type Block =
   /** The action plan: RAG counts, movement, the plan itself. */
   | { kind: 'actionPlan' }
   /** Loads, completeness, timeliness, the quarantine, and the contract for the upload check. */
-  | { kind: 'dataQuality' };
+  | { kind: 'dataQuality' }
+  /** The disclosure audit's figures for the partner rule (lib/audit/): the residual risk, in words. */
+  | { kind: 'disclosureAudit' };
 
 export interface PageDecl {
   id: string;
@@ -299,7 +301,7 @@ export const PAGE_DECLS = [
     measures: ['load_summary', 'completeness', 'timeliness'],
     trend: 0,
     commentary: ['data_quality'],
-    blocks: [{ kind: 'dataQuality' }],
+    blocks: [{ kind: 'dataQuality' }, { kind: 'disclosureAudit' }],
   },
 ] as const satisfies readonly PageDecl[];
 

@@ -33,6 +33,8 @@ export function pagesRoutes(warehouse: Warehouse): Router {
           role: req.met.role,
           ...(req.met.area ? { limitArea: req.met.area } : {}),
           refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },
+          // The data page's disclosure audit is worked out in the background, once per refresh.
+          warehouse: warehouse.path,
         }),
       );
     }),

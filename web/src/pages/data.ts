@@ -553,6 +553,16 @@ function auditLog(root: HTMLElement): void {
   void run();
 }
 
+/** The disclosure audit's figures (lib/audit/): its sentences as paragraphs under a heading. */
+function disclosureAudit(t: ShownTable): HTMLElement {
+  return h(
+    'section',
+    { class: 'met-table-section', 'aria-labelledby': 'disclosure-audit-title' },
+    h('h2', { class: 'govuk-heading-m', id: 'disclosure-audit-title' }, t.title ?? 'Disclosure audit'),
+    ...t.rows.map((r) => h('p', { class: 'govuk-body' }, String(r.what ?? ''))),
+  );
+}
+
 /** Long tables (completeness: a row per column) fold away behind their title. */
 const FOLDED = new Set(['completeness', 'quarantine']);
 
@@ -566,6 +576,10 @@ start({
     for (const t of model.tables ?? []) {
       if (t.id === 'load_summary') {
         root.append(loadHistory(t));
+        continue;
+      }
+      if (t.id === 'disclosure_audit') {
+        root.append(disclosureAudit(t));
         continue;
       }
       if (FOLDED.has(t.id ?? '')) {
