@@ -103,7 +103,13 @@ describe('(a) partner rule: no single answer narrows a withheld count below the 
 describe('(b) published rule: across everything the public can obtain for a financial year', () => {
   // Every measure takes about 8 minutes (the bench runs it: tests/bench/audit.ts); here NRM
   // referrals, whose breakdowns hold many counts of 1–7 (about 25 s).
-  it('no withheld NRM referral count is pinned or narrowed to fewer than 3 possible values', async () => {
+  // A KNOWN LEAK, so issue 9 stays open: on the demo data the attacker narrows 117 of NRM
+  // referrals' 431 withheld counts to fewer than 3 values (e.g. Southampton, 18-24, FY2025-26,
+  // first responder police, pinned at 1): several `c` share what a rounded total leaves once
+  // its rounded and zero cells are taken off. The rule needs secondary protection where that
+  // happens (docs/disclosure-audit.md). `it.fails` keeps the finding checked at every run:
+  // when the rule is mended this turns red, and `.fails` is to be taken off.
+  it.fails('no withheld NRM referral count is pinned or narrowed to fewer than 3 possible values', async () => {
     const answers = await onDb((db) => gatherYear(db, 'public', yearPeriods(FY, false)));
     // The year and its four quarters (the public sees no months), five areas, three scopes.
     expect(answers.length).toBe(5 * 5 * 3);
