@@ -1,5 +1,6 @@
 // Starting and stopping the dashboard server (used by `met serve`, `npm start` and the tests).
 
+import { stopAudits } from '../lib/audit/cache.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -138,6 +139,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => {
+          stopAudits();
           warehouse.close();
           state.close();
           ok();

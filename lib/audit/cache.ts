@@ -1,11 +1,16 @@
 // The partner rule's residual risk (lib/audit/residual.ts) for the analyst's data page:
 // worked out in the background once per refresh, the first time the page asks for it,
-// on a read-only connection of its own (a refresh that renames a new warehouse over the
-// file leaves it reading the old one to the end), and kept in memory for that refresh.
-// Until it is done the page says it is being worked out.
+// in a child process of its own at the lowest priority (worker.ts: minutes of integer
+// programming would otherwise stop the server answering), on a read-only connection (a
+// refresh that renames a new warehouse over the file leaves it reading the old one to
+// the end), and kept in memory for that refresh. Until it is done the page says it is
+// being worked out. stopAudits() ends any still running (the server calls it on close).
 
-import { withDb } from '../db.js';
-import { residualRisk, type ResidualReport } from './residual.js';
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ResidualReport } from './residual.js';
 
 export type AuditState =
   | { state: 'working'; since: string }
@@ -21,8 +26,43 @@ interface Entry {
 /** One entry per warehouse path: the latest refresh asked for. */
 const entries = new Map<string, Entry>();
 
-/** Between solves the event loop runs, so that the server keeps answering. */
-const pause = () => new Promise<void>((r) => setImmediate(r));
+/** The audits still running, so that a server closing can end them. */
+const running = new Set<ChildProcess>();
+
+/** Ends every audit still running (their entries then say they failed). */
+export function stopAudits(): void {
+  for (const child of running) child.kill('SIGTERM');
+}
+
+/** The compiled worker beside this module (from the TypeScript sources, as the tests run them: the build's). */
+function workerPath(): string {
+  const beside = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/lib/audit/worker.js', import.meta.url));
+}
+
+/** Runs the audit in a child process; its report, or why it failed. */
+function inChild(path: string, scope: AuditScope): Promise<ResidualReport | null> {
+  return new Promise((resolve, reject) => {
+    const child = fork(workerPath(), [], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    running.add(child);
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, 19);
+    } catch {
+      // Lowering a child's priority is a courtesy: where it is refused, the audit runs all the same.
+    }
+    let answer: { ok: true; report: ResidualReport | null } | { ok: false; error: string } | null = null;
+    child.on('message', (m: typeof answer) => {
+      answer = m;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      if (answer?.ok) resolve(answer.report);
+      else reject(new Error(answer && !answer.ok ? answer.error : `the audit stopped (${signal ?? `exit ${code}`})`));
+    });
+    child.send({ path, ...scope });
+  });
+}
 
 /** What to attack (residualRisk's options): by default the latest complete financial year, months included. */
 export interface AuditScope {
@@ -32,10 +72,7 @@ export interface AuditScope {
 
 function begin(path: string, refreshId: string, scope: AuditScope, now: () => Date): Entry {
   const entry: Entry = { refreshId, state: { state: 'working', since: now().toISOString() }, done: Promise.resolve({ state: 'failed', error: '' }) };
-  entry.done = withDb(path, { readOnly: true }, async (db) => {
-    await pause();
-    return residualRisk(db, { role: 'board', ...scope });
-  }).then(
+  entry.done = inChild(path, scope).then(
     (report): AuditState => ({ state: 'done', report, finished: now().toISOString() }),
     (e: unknown): AuditState => ({ state: 'failed', error: e instanceof Error ? e.message : String(e) }),
   );

@@ -314,8 +314,8 @@ describe('the audit log', () => {
       ['sign-in failed', 'unknown account', null, null, null, null, null],
       ['sign-in', 'sue', null, null, null, null, null],
       ['view', 'sue', 'page overview', 'Southampton', '2025-Q1', '0-24', 200],
-      // Refused: another area. The area asked is not recorded unchecked.
-      ['view', 'sue', 'measures', null, null, null, 403],
+      // Refused: another area. The area tried is recorded (a known area, checked by the query's parser).
+      ['view', 'sue', 'measures', 'Portsmouth', '2025-Q1', '0-17', 403],
       ['view', 'sue', 'measures', 'Southampton', '2025-Q1', '0-17', 200],
       ['sign-out', 'sue', null, null, null, null, null],
     ]);
