@@ -214,13 +214,17 @@ function hexmap(opts: {
   flag: 'hotspot' | 'gap';
   measureLabel: string;
   kind?: string;
+  /** The field the rows' `rank` ranks (hotspots: total). */
+  rankField?: string;
 }): ChartModel {
   const byLocality = new Map(opts.rows.map((r) => [String(r.locality).toLowerCase(), r]));
   const tiles = HEX_LAYOUT.filter((t) => opts.area === 'all' || t.area === opts.area);
   const hexes: HexCell[] = tiles.map((t) => {
     const row = byLocality.get(t.locality.toLowerCase());
     const value = (row?.[opts.field] ?? null) as Shown;
-    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), [opts.flag]: row?.[opts.flag] === true };
+    // The rank the API gives (hotspots), when the map is shaded by the figure it ranks.
+    const rank = opts.rankField === opts.field && row && 'rank' in row ? { rank: row.rank as Shown } : {};
+    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: row?.[opts.flag] === true };
   });
   const flagged = hexes.filter((h) => h[opts.flag]).map((h) => h.locality);
   const description =
@@ -579,6 +583,7 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             flag: b.flag,
             measureLabel: b.label,
             ...(b.valueKind ? { kind: b.valueKind } : {}),
+            ...(b.measure === 'hotspots' ? { rankField: 'total' } : {}),
           }),
         ],
       };

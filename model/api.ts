@@ -126,6 +126,8 @@ export interface HexCell {
   r: number;
   value: Shown;
   display: string;
+  /** The locality's rank as the API gives it (hotspots: by total, within its area; 'c' where withheld); absent where the rows carry none. */
+  rank?: Shown;
   hotspot?: boolean;
   gap?: boolean;
 }
