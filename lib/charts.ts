@@ -71,6 +71,27 @@ function omitted(values: Shown[]): string {
 }
 
 /**
+ * True when every figure a chart would plot is withheld ('c'; or 'c' beside periods with
+ * no figure): it would draw an empty frame, so the page shows no chart but a sentence
+ * (withheldChartText). The first column of its table is the category or period; a
+ * `reading` column is words, not a figure. A hex map is always drawn (its tiles carry c).
+ */
+export function everyFigureWithheld(chart: ChartModel): boolean {
+  if (chart.kind !== 'vega-lite') return false;
+  const keys = chart.table.columns
+    .slice(1)
+    .map((c) => c.key)
+    .filter((k) => k !== 'reading');
+  const values = chart.table.rows.flatMap((r) => keys.map((k) => r[k]));
+  return values.some((v) => v === 'c') && !values.some((v) => typeof v === 'number');
+}
+
+/** The sentence a page shows instead of a chart whose every figure is withheld. */
+export function withheldChartText(title: string): string {
+  return `${title}: no chart is drawn, as every figure in it is withheld (c).`;
+}
+
+/**
  * An XmR (SPC) chart of a trend: the series as line and points, the mean, and the
  * upper and lower limits as rules; points that are part of a signal drawn as triangles
  * in vermillion. `comparator` adds a labelled reference line (the national 63%).

@@ -158,6 +158,9 @@ export function primarySuppressed(kind: Kind, c: ExactCell, threshold = DEFAULT_
     case 'count':
       return small(c.num, threshold);
     case 'pct':
+      // A percentage shown beside its denominator gives away its complement (den − num),
+      // a count of people too: it goes when either is 1..threshold−1.
+      return small(c.num, threshold) || small(c.den, threshold) || (c.num !== null && c.den !== null && small(c.den - c.num, threshold));
     case 'ratio':
       return small(c.num, threshold) || small(c.den, threshold);
     case 'per10k':
@@ -186,6 +189,9 @@ export interface AdditiveGroup<K> {
  *    if not, the next smallest non-zero shown cell (ties: the first), or else the total;
  *  - total withheld: at least one non-zero cell must be withheld too, or the shown
  *    cells would pin the total (and through it the cells of its other groups).
+ * The remainder (total − the sum of every cell: what a group that adds up at most, such
+ * as localities under an area, leaves unrecorded) is an unshown cell of the group: when
+ * it is 1..threshold−1 it counts as withheld (a remainder of 0 is fine).
  * Zero is never withheld.
  */
 export function groupNeeds<K>(g: AdditiveGroup<K>, hidden: ReadonlySet<K>, value: (k: K) => number, threshold: number): K | null {
@@ -193,9 +199,11 @@ export function groupNeeds<K>(g: AdditiveGroup<K>, hidden: ReadonlySet<K>, value
   const next = [...shownNonZero].sort((a, b) => value(a) - value(b))[0];
   const withheld = g.cells.filter((k) => hidden.has(k) && value(k) !== 0);
   if (hidden.has(g.total)) return withheld.length === 0 && next !== undefined ? next : null;
-  if (withheld.length === 0) return null;
+  const remainder = value(g.total) - g.cells.reduce((s, k) => s + value(k), 0);
+  const unshown = withheld.length + (remainder >= 1 && remainder < threshold ? 1 : 0);
+  if (unshown === 0) return null;
   const room = value(g.total) - g.cells.filter((k) => !hidden.has(k)).reduce((s, k) => s + value(k), 0);
-  if (room >= withheld.length - 1 + threshold) return null;
+  if (room >= unshown - 1 + threshold) return null;
   if (next !== undefined) return next;
   return value(g.total) === 0 ? null : g.total;
 }

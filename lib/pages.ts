@@ -8,7 +8,18 @@ import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { parsePeriod } from './periods.js';
-import { barChart, display, groupedBarChart, multiLineChart, spcChart, type Cell, type ChartModel, type HexCell } from './charts.js';
+import {
+  barChart,
+  display,
+  everyFigureWithheld,
+  groupedBarChart,
+  multiLineChart,
+  spcChart,
+  withheldChartText,
+  type Cell,
+  type ChartModel,
+  type HexCell,
+} from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { SOURCES } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
@@ -62,12 +73,26 @@ function changeText(m: MeasureOut, id: string, periodKind: string): string {
   const prev = m.previous;
   const word = PERIOD_WORD[periodKind] ?? 'period';
   if (!prev) return `no figure for the previous ${word}`;
-  if (m.value === 'c' || prev.value === 'c') return `no comparison: a figure is withheld (c)`;
+  if (m.value === 'c' || prev.value === 'c') return withheldComparisonText(m.value === 'c', prev.value === 'c', word);
   const diff = prev.change;
   if (diff === undefined || diff === null) return `no comparison with the previous ${word}`;
   const unit = kindOf(id) === 'pct' ? (Math.abs(diff) === 1 ? ' point' : ' points') : '';
   if (diff === 0) return `the same as the previous ${word}`;
   return `${diff > 0 ? 'up' : 'down'} ${Math.abs(diff).toLocaleString('en-GB')}${unit} on the previous ${word}`;
+}
+
+/**
+ * Which figure stops the comparison with the previous period: this period's, the
+ * previous one's, or both (the year-earlier figure is on the tile on its own).
+ */
+export function withheldComparisonText(thisWithheld: boolean, previousWithheld: boolean, word: string): string {
+  const which =
+    thisWithheld && previousWithheld
+      ? `this ${word}'s and the previous ${word}'s figures are`
+      : thisWithheld
+        ? `this ${word}'s figure is`
+        : `the previous ${word}'s figure is`;
+  return `no comparison with the previous ${word}: ${which} withheld (c)`;
 }
 
 /** A count the published rule rounded (not 0, which is exact). */
@@ -97,8 +122,11 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     display: marked(r, m.value, kindOf(id)),
     ...(isRounded(r, m.value, kindOf(id)) ? { rounded: true } : {}),
     ...(extra?.detail ? { detail: extra.detail } : {}),
-    ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value } } : {}),
-    ...(m.year_earlier ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value } } : {}),
+    // Each comparison marked ≈ as the headline is, where the published rule rounded it.
+    ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value, display: marked(r, m.previous.value, kindOf(id)) } } : {}),
+    ...(m.year_earlier
+      ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id)) } }
+      : {}),
     change_text: changeText(m, id, periodKind),
     signal: spc.status === 'ok' ? spc.latest : 'none',
     signal_text: spc.summary,
@@ -218,13 +246,17 @@ function hexmap(opts: {
   flag: 'hotspot' | 'gap';
   measureLabel: string;
   kind?: string;
+  /** The field the rows' `rank` ranks (hotspots: total). */
+  rankField?: string;
 }): ChartModel {
   const byLocality = new Map(opts.rows.map((r) => [String(r.locality).toLowerCase(), r]));
   const tiles = HEX_LAYOUT.filter((t) => opts.area === 'all' || t.area === opts.area);
   const hexes: HexCell[] = tiles.map((t) => {
     const row = byLocality.get(t.locality.toLowerCase());
     const value = (row?.[opts.field] ?? null) as Shown;
-    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), [opts.flag]: row?.[opts.flag] === true };
+    // The rank the API gives (hotspots), when the map is shaded by the figure it ranks.
+    const rank = opts.rankField === opts.field && row && 'rank' in row ? { rank: row.rank as Shown } : {};
+    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: row?.[opts.flag] === true };
   });
   const flagged = hexes.filter((h) => h[opts.flag]).map((h) => h.locality);
   const description =
@@ -247,7 +279,13 @@ function hexmap(opts: {
         { key: 'value', label: opts.measureLabel },
         { key: opts.flag, label: opts.flag === 'hotspot' ? 'Hotspot' : 'Service gap' },
       ],
-      rows: hexes.map((h) => ({ locality: h.locality, area: h.area, value: h.value, [opts.flag]: h[opts.flag] ? 'yes' : 'no' })),
+      // A flag withheld with the figure it rests on reads c, not "no".
+      rows: hexes.map((h) => ({
+        locality: h.locality,
+        area: h.area,
+        value: h.value,
+        [opts.flag]: h[opts.flag] ? 'yes' : byLocality.get(h.locality.toLowerCase())?.[opts.flag] === 'c' ? 'c' : 'no',
+      })),
     },
   };
 }
@@ -603,6 +641,7 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             flag: b.flag,
             measureLabel: b.label,
             ...(b.valueKind ? { kind: b.valueKind } : {}),
+            ...(b.measure === 'hotspots' ? { rankField: 'total' } : {}),
           }),
         ],
       };
@@ -680,6 +719,17 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const r = pageRead ?? (await read(['met_children'], 0));
   const blockWarnings = parts.flatMap((p) => p.warnings ?? []);
   const contract = parts.find((p) => p.contract)?.contract;
+  // A chart whose every figure is withheld would be an empty frame: none, and a sentence instead.
+  const built = parts.flatMap((p) => p.charts ?? []).filter((c): c is ChartModel => !!c);
+  const empty = new Set(built.filter(everyFigureWithheld).map((c) => c.id));
+  const charts = built.filter((c) => !empty.has(c.id));
+  const tiles = parts
+    .flatMap((p) => p.tiles ?? [])
+    .map((t) => {
+      if (!t.chart || !empty.has(t.chart)) return t;
+      const { chart: _gone, ...rest } = t;
+      return rest;
+    });
   return {
     page: req.page,
     title: decl.title,
@@ -689,9 +739,13 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     ages: r.parameters.age_scope,
     role: req.role,
     refresh: req.refresh,
-    commentary: [...commentaryOf(r, [...decl.commentary]), ...parts.flatMap((p) => p.commentary ?? [])],
-    tiles: parts.flatMap((p) => p.tiles ?? []),
-    charts: parts.flatMap((p) => p.charts ?? []).filter((c): c is ChartModel => !!c),
+    commentary: [
+      ...commentaryOf(r, [...decl.commentary]),
+      ...parts.flatMap((p) => p.commentary ?? []),
+      ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title)),
+    ],
+    tiles,
+    charts,
     tables: parts.flatMap((p) => p.tables ?? []),
     legend: r.disclosure.legend,
     disclosure: r.disclosure,

@@ -126,6 +126,8 @@ export interface HexCell {
   r: number;
   value: Shown;
   display: string;
+  /** The locality's rank as the API gives it (hotspots: by total, within its area; 'c' where withheld); absent where the rows carry none. */
+  rank?: Shown;
   hotspot?: boolean;
   gap?: boolean;
 }
@@ -144,14 +146,16 @@ export interface Tile {
   /** True where the figure is rounded (the published rule): its display is marked ≈. */
   rounded?: boolean;
   detail?: string;
-  previous?: { period: string; value: Shown };
-  year_earlier?: { period: string; value: Shown };
+  /** The previous period's and a year earlier's figures; `display` marked ≈ where rounded, as the headline's. */
+  previous?: { period: string; value: Shown; display?: string };
+  year_earlier?: { period: string; value: Shown; display?: string };
   change_text: string;
   signal: Signal;
   signal_text: string;
   spark: { periods: string[]; values: Shown[] };
   definition: string;
-  chart: string;
+  /** Its SPC chart's id; absent where every figure of the trend is withheld (no chart is drawn). */
+  chart?: string;
 }
 
 export interface PageTable extends TableModel {

@@ -73,6 +73,8 @@ function shown(p: PageModel): unknown {
       display: t.display,
       ...(t.detail ? { detail: t.detail } : {}),
       change: t.change_text,
+      ...(t.previous ? { previous: `${t.previous.period} ${t.previous.display ?? JSON.stringify(t.previous.value)}` } : {}),
+      ...(t.year_earlier ? { year_earlier: `${t.year_earlier.period} ${t.year_earlier.display ?? JSON.stringify(t.year_earlier.value)}` } : {}),
       signal: `${t.signal}: ${t.signal_text}`,
       trend: t.spark.periods.map((q, i) => `${q} ${JSON.stringify(t.spark.values[i])}`).join(', '),
     })),

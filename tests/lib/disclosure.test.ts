@@ -378,6 +378,78 @@ describe('published rule', () => {
   });
 });
 
+describe('partner rule: the complement of a percentage, and the remainder of a group that adds up at most', () => {
+  it('withholds a percentage whose complement (den − num) is 1–4: a count of people too', () => {
+    // Isle of Wight, 2026-09 (the reviewer's case): 8 of 10 returns offered an interview = 80%,
+    // shown beside returns 10 → 10 − 8 = 2 not offered. Southampton: 25 of 26 = 96.2% → 26 − 25 = 1.
+    expect(primarySuppressed('pct', { num: 8, den: 10 })).toBe(true);
+    expect(primarySuppressed('pct', { num: 25, den: 26 })).toBe(true);
+    // 16 of 20: complement 4 → withheld; 15 of 20: complement 5 → shown; 40 of 40: complement 0 → shown.
+    expect(primarySuppressed('pct', { num: 16, den: 20 })).toBe(true);
+    expect(primarySuppressed('pct', { num: 15, den: 20 })).toBe(false);
+    expect(primarySuppressed('pct', { num: 40, den: 40 })).toBe(false);
+    // A ratio is not a share of its denominator: 8 per 10 stays.
+    expect(primarySuppressed('ratio', { num: 8, den: 10 })).toBe(false);
+  });
+
+  it('a figure-like percentage and a row’s percentage field: withheld from partners, exact for the analyst', () => {
+    // rhi_completed_72h_pct 25 of 26 → 96.2% for the analyst, c for the board (26 − 25 = 1).
+    const f = figuresOf([{ measure: 'rhi_completed_72h_pct', breakdown: '', key: '', num: 25, den: 26 }]);
+    const def = measureDef('rhi_completed_72h_pct')!;
+    expect(shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' }), f)(def, '2025-Q3').Southampton!.headline).toBe('c');
+    expect(shownFigures(parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'analyst' }), f)(def, '2025-Q3').Southampton!.headline).toBe(96.2);
+    // service_gaps: Bargate 8 of 10 completed → c (2 not); Portswood 15 of 20 = 75% shown (5 not).
+    const row = (locality: string, n: number, d: number) => ({ locality, rhi_completed_72h_pct: { n, d } });
+    const shown = discloseRows('service_gaps', [row('Bargate', 8, 10), row('Portswood', 15, 20)], partner);
+    expect(shown.map((r) => r.rhi_completed_72h_pct)).toEqual(['c', 75]);
+    expect(discloseRows('service_gaps', [row('Bargate', 8, 10)], exact).map((r) => r.rhi_completed_72h_pct)).toEqual([80]);
+  });
+
+  it('a locality split that adds up to less than its total: a remainder of 1–4 counts as withheld', () => {
+    // met_children 233 (Hampshire's 2026-Q1 figures, here in Southampton's table), localities 100 + 80 + 50 = 230: 3 have no locality. The remainder
+    // (3) is an unshown cell of 1–4: room 233 − 230 = 3 < (1 − 1) + 5 → the smallest locality (50)
+    // goes too: room 233 − 180 = 53 ≥ (2 − 1) + 5.
+    const split = (total: number, cells: number[]) =>
+      figuresOf([
+        { measure: 'met_children', breakdown: '', key: '', num: total, den: null },
+        ...cells.map((n, i) => ({ measure: 'met_children', breakdown: 'locality', key: `L${i + 1}`, num: n, den: null })),
+      ]);
+    const board = parseRequest({ period: '2025-Q3', area: 'Southampton', role: 'board' });
+    const def = measureDef('met_children')!;
+    expect(shownFigures(board, split(233, [100, 80, 50]))(def, '2025-Q3').Southampton).toEqual({
+      headline: 233,
+      by: { locality: { L1: 100, L2: 80, L3: 'c' } },
+    });
+    // A remainder of 0 (230 of 230) or of 5 (235) is fine: all shown.
+    expect(shownFigures(board, split(230, [100, 80, 50]))(def, '2025-Q3').Southampton!.by.locality).toEqual({ L1: 100, L2: 80, L3: 50 });
+    expect(shownFigures(board, split(235, [100, 80, 50]))(def, '2025-Q3').Southampton!.by.locality).toEqual({ L1: 100, L2: 80, L3: 50 });
+    // 100, 80, 2 (primary) of 185: the 2 and the remainder 3 are two unshown cells: room 185 − 180 = 5
+    // < (2 − 1) + 5 = 6 → 80 goes too (room 85). Of 186 (remainder 4): room 6 ≥ 6 → 80 stays.
+    // (Without the remainder, one unshown cell in room 5 ≥ 5 would have left 80 shown: the 2 and the
+    // 3 unrecorded would both be pinned to 1–4.)
+    expect(shownFigures(board, split(185, [100, 80, 2]))(def, '2025-Q3').Southampton!.by.locality).toEqual({ L1: 100, L2: 'c', L3: 'c' });
+    expect(shownFigures(board, split(186, [100, 80, 2]))(def, '2025-Q3').Southampton!.by.locality).toEqual({ L1: 100, L2: 80, L3: 'c' });
+  });
+
+  it('service_gaps: a column that adds up to less than the area’s total leaves a remainder of 1–4 → a cell goes', () => {
+    // children_at_risk: A 70 + B 58 = 128 of the area's 129 → 1 with no locality: the smaller (58) goes,
+    // room 129 − 70 = 59 ≥ (2 − 1) + 5. met_children 200 + 100 of 300: remainder 0, all shown.
+    const row = (locality: string, atRisk: number, children: number) => ({ locality, children_at_risk: { n: atRisk }, met_children: { n: children } });
+    const ctx = { metChildren: 300, areaTotals: { children_at_risk: 129, met_children: 300 } };
+    const shown = discloseRows('service_gaps', [row('A', 70, 200), row('B', 58, 100)], partner, ctx);
+    expect(shown.map((r) => [r.locality, r.children_at_risk, r.met_children])).toEqual([
+      ['A', 70, 200],
+      ['B', 'c', 100],
+    ]);
+    // Of 128 (remainder 0) nothing is withheld.
+    const whole = discloseRows('service_gaps', [row('A', 70, 200), row('B', 58, 100)], partner, {
+      ...ctx,
+      areaTotals: { children_at_risk: 128, met_children: 300 },
+    });
+    expect(whole.map((r) => r.children_at_risk)).toEqual([70, 58]);
+  });
+});
+
 // ---- properties ----
 
 describe('properties of the partner rule', () => {

@@ -1,15 +1,11 @@
 // Chart cards and tables: every chart has a title, its text description (a visible
 // caption the figure is described by), a "Show as table" button revealing a
 // govuk table, and its definitions one click away.
-import { h, fmt, uid, inSentence } from './dom.js';
-import type { Cell, Column, Definition, DrawnChart, Hex, ShownTable } from './types.js';
+import { h, fmt, uid } from './dom.js';
+import { hexTable, rankedCaption } from './ranked.js';
+import type { Cell, Column, Definition, DrawnChart, ShownTable } from './types.js';
 
-/** A hotspot or a gap: what the map outlines and letters. */
-export function flagOf(x: Hex): 'hotspot' | 'gap' | null {
-  if (x.hotspot) return 'hotspot';
-  if (x.gap) return 'gap';
-  return null;
-}
+export { flagOf } from './ranked.js';
 
 type VegaModule = typeof import('./vega.js');
 let vega: Promise<VegaModule> | null = null;
@@ -177,27 +173,6 @@ export function tableToggle(region: HTMLElement, what = 'table'): HTMLButtonElem
   return btn;
 }
 
-function hexTable(hexes: Hex[], measureLabel: string, title: string): ShownTable {
-  const rows = [...hexes]
-    .sort(
-      (a, b) =>
-        (typeof b.value === 'number' ? b.value : -Infinity) - (typeof a.value === 'number' ? a.value : -Infinity) || a.locality.localeCompare(b.locality),
-    )
-    .map((x, i) => ({ rank: i + 1, locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagOf(x) ?? '' }));
-  return {
-    id: 'ranked',
-    title,
-    columns: [
-      { key: 'rank', label: 'Rank' },
-      { key: 'locality', label: 'Locality' },
-      { key: 'area', label: 'Area' },
-      { key: 'value', label: measureLabel },
-      { key: 'flag', label: 'Marked' },
-    ],
-    rows,
-  };
-}
-
 /**
  * A chart card. Vega-Lite charts render when the vega chunk arrives; the returned
  * promise settles when the marks are in the page.
@@ -224,7 +199,7 @@ export function chartCard(chart: DrawnChart, defs: Definition[] = [], opts: { he
       .map((c) => (c.key === 'value' ? { ...c, label: 'Value' } : c.key === 'flag' ? { ...c, label: 'Flag' } : c));
     const ranked = tableBlock(
       { ...all, rows: top, columns: short },
-      { caption: `The ${top.length} highest of ${all.rows.length} localities by ${inSentence(label)}` },
+      { caption: rankedCaption(top.length, all.rows.length, hexes.length, label, all.columns[0]?.key === 'rank') },
     );
     const region = h(
       'div',

@@ -28,7 +28,9 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
       const r = byLocality.get(`${x.area}|${x.locality}`) ?? t.rows.find((row) => row.locality === x.locality);
       const v = r?.[c.key];
       const value: Shown = typeof v === 'number' ? v : v === 'c' ? 'c' : null;
-      return { ...x, value, display: fmt(value) };
+      // The API's rank ranks the model's own figure, not this one: none here.
+      const { rank: _rank, ...rest } = x;
+      return { ...rest, value, display: fmt(value) };
     });
     const flagged = hexes.filter((x) => x.hotspot || x.gap).map((x) => x.locality);
     const top = [...hexes].filter((x) => typeof x.value === 'number').sort((a, b) => (b.value as number) - (a.value as number))[0];

@@ -3,7 +3,8 @@
 import { start, standardHead, commentaryBlock, chartsAndTables, definitionsPanel, legendBlock, periodLabel, type PageContext } from '../app.js';
 import { chartCard, loadVega } from '../charts.js';
 import { h, fmt, uid } from '../dom.js';
-import type { ChartModel, PageModel, Shown, Tile } from '../types.js';
+import type { ChartModel, PageModel, Tile } from '../types.js';
+import { compareText, sparkSpec } from '../tile.js';
 
 const SIGNAL: Record<string, { icon: string; words: string }> = {
   signal_high: { icon: '▲', words: 'Signal: higher than expected' },
@@ -11,39 +12,6 @@ const SIGNAL: Record<string, { icon: string; words: string }> = {
   normal: { icon: '●', words: 'Normal variation' },
   none: { icon: '–', words: 'No SPC reading' },
 };
-
-function compare(label: string, c: { period: string; value: Shown } | undefined): string | null {
-  if (!c) return null;
-  return `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${fmt(c.value)}`;
-}
-
-function sparkSpec(tile: Tile): Record<string, unknown> | null {
-  const s = tile.spark;
-  if (!s) return null;
-  const values = s.periods.map((p, i) => ({ period: p, value: s.values[i] })).filter((d) => typeof d.value === 'number');
-  if (!values.length) return null;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    description: `${tile.label}: trend over ${values.length} periods, from ${fmt(values[0]!.value)} to ${fmt(values[values.length - 1]!.value)}.`,
-    data: { values },
-    height: 44,
-    padding: 2,
-    layer: [
-      {
-        mark: { type: 'line', color: '#0072B2', strokeWidth: 2 },
-        encoding: {
-          x: { field: 'period', type: 'ordinal', axis: null, sort: null },
-          y: { field: 'value', type: 'quantitative', axis: null, scale: { zero: false } },
-        },
-      },
-      {
-        transform: [{ filter: `datum.period === '${values[values.length - 1]!.period}'` }],
-        mark: { type: 'point', filled: true, color: '#0b0c0c', size: 30 },
-        encoding: { x: { field: 'period', type: 'ordinal', sort: null }, y: { field: 'value', type: 'quantitative' } },
-      },
-    ],
-  };
-}
 
 function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, model: PageModel, ctx: PageContext): HTMLElement {
   const sig = SIGNAL[tile.signal ?? 'none'] ?? SIGNAL.none!;
@@ -71,11 +39,7 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     spark,
     spec ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, String(spec.description)) : null,
     tile.change_text ? h('p', { class: 'govuk-body-s met-tile__change' }, tile.change_text) : null,
-    h(
-      'p',
-      { class: 'govuk-body-s met-tile__compare' },
-      [compare('Previous', tile.previous), compare('A year earlier', tile.year_earlier)].filter(Boolean).join('. ') + '.',
-    ),
+    h('p', { class: 'govuk-body-s met-tile__compare' }, compareText(tile, periodLabel)),
   );
   if (chart) {
     const btn = h(
