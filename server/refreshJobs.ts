@@ -73,6 +73,8 @@ async function writeHeld(dir: string, files: HeldFile[]): Promise<void> {
 
 export class RefreshJobs {
   private readonly jobs = new Map<string, Job>();
+  /** Each job's end, as an event: GET /api/refresh/:job?wait=1 waits on it. */
+  private readonly ends = new Map<string, Promise<void>>();
   private running: string | null = null;
 
   constructor(private readonly db: string) {}
@@ -83,6 +85,11 @@ export class RefreshJobs {
 
   get(id: string): Job | undefined {
     return this.jobs.get(id);
+  }
+
+  /** Resolves when the job has ended (at once for an ended or unknown job). */
+  ended(id: string): Promise<void> {
+    return this.ends.get(id) ?? Promise.resolve();
   }
 
   /**
@@ -96,9 +103,13 @@ export class RefreshJobs {
     this.jobs.set(job.job, job);
     this.running = job.job;
     // Keep the last few jobs only: their reports are small, but the server runs for months.
-    while (this.jobs.size > 20) this.jobs.delete(this.jobs.keys().next().value!);
+    while (this.jobs.size > 20) {
+      const oldest = this.jobs.keys().next().value!;
+      this.jobs.delete(oldest);
+      this.ends.delete(oldest);
+    }
     const db = resolve(this.db);
-    void (async () => {
+    const run = (async () => {
       let dir: string | null = null;
       try {
         dir = makePrivateDir('upload');
@@ -130,6 +141,7 @@ export class RefreshJobs {
         onDone?.(job);
       }
     })();
+    this.ends.set(job.job, run);
     return job;
   }
 }

@@ -2,7 +2,6 @@
 // and quick reads of a warehouse file.
 
 import { mkdirSync, mkdtempSync, watch, writeFileSync } from 'node:fs';
-import { setTimeout as pause } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withDb, type Row } from '../lib/db.js';
@@ -86,16 +85,14 @@ export function episodes(...rows: string[]): string {
 }
 
 /**
- * Asks until the answer is there: for an event that a server reports only when asked
- * (a refresh job's end). No bound of time or count: a busy machine makes it slower,
- * never wrong; the test's own timeout guards against a hang. Between asks it yields
- * for a moment so as not to flood the server.
+ * A refresh job's end, waited on as an event: `GET /api/refresh/:job?wait=1` answers
+ * when the job ends (a job still running after the server's hold is asked again). No
+ * bound of time or count: a busy machine makes it slower, never wrong.
  */
-export async function until<T>(ask: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function jobEnd<T extends { state: string }>(ask: (path: string) => Promise<T>, job: string): Promise<T> {
   for (;;) {
-    const answer = await ask();
-    if (answer !== undefined) return answer;
-    await pause(10);
+    const s = await ask(`/api/refresh/${job}?wait=1`);
+    if (s.state !== 'running') return s;
   }
 }
 

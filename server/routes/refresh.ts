@@ -44,6 +44,9 @@ function keptFiles(req: Request) {
   return u;
 }
 
+/** The longest a GET /api/refresh/:job?wait=1 is held before it answers a running job's state. */
+const WAIT_MS = 25_000;
+
 export function refreshRoutes({ jobs, maxUploadBytes, log, state }: RefreshOptions): Router {
   const router = Router();
   router.post(
@@ -81,11 +84,20 @@ export function refreshRoutes({ jobs, maxUploadBytes, log, state }: RefreshOptio
       res.status(202).json({ job: job.job, refused_uploads: job.refused_uploads });
     },
   );
-  router.get('/api/refresh/:job', (req, res) => {
+  router.get('/api/refresh/:job', async (req, res) => {
     analystOnly(req, 'a refresh');
     const job = jobs.get(String(req.params.job));
     if (!job) throw new HttpError(404, 'no such refresh job: jobs are kept while the server runs, for the last 20 refreshes');
-    res.json(job);
+    if (req.query.wait === undefined || job.state !== 'running') {
+      res.json(job);
+      return;
+    }
+    // ?wait=1: answered when the job ends, so that a client waits on the event rather
+    // than asking again and again; after WAIT_MS with the job still running, its state then.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([jobs.ended(job.job), new Promise<void>((r) => (timer = setTimeout(r, WAIT_MS)))]);
+    clearTimeout(timer);
+    res.json(jobs.get(job.job) ?? job);
   });
   return router;
 }

@@ -15,7 +15,7 @@
 // `npm run bench` runs it after the scale benchmark.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, type FSWatcher, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,19 +112,31 @@ class Child {
 
 /**
  * Waits until the n-th private folder of the process has appeared (the converted copy
- * of its n-th Windows-1252 file): polled every few milliseconds, as a folder appearing
- * is not an event a process can be told of. False if the process ends first.
+ * of its n-th Windows-1252 file), woken by the private folders' change events (fs.watch).
+ * False if the process ends first.
  */
 async function copyExists(child: Child, pid: number, n: number, which: (name: string) => boolean = () => true): Promise<boolean> {
   const seen = new Set<string>();
-  let ended = false;
-  void child.exit.then(() => (ended = true));
-  for (;;) {
-    for (const d of privateDirsOf(pid)) if (which(d.split('/').at(-1)!)) seen.add(d);
-    if (seen.size >= n && privateDirsOf(pid).some((d) => seen.has(d) && which(d.split('/').at(-1)!))) return true;
-    if (ended) return false;
-    await new Promise((r) => setTimeout(r, 2));
-  }
+  const look = () => {
+    const now = privateDirsOf(pid).filter((d) => which(d.split('/').at(-1)!));
+    for (const d of now) seen.add(d);
+    return seen.size >= n && now.length > 0;
+  };
+  if (look()) return true;
+  return new Promise<boolean>((resolve) => {
+    let done = false;
+    const watchers: FSWatcher[] = [];
+    const finish = (v: boolean) => {
+      if (done) return;
+      done = true;
+      for (const w of watchers) w.close();
+      resolve(v);
+    };
+    // Woken by the folders' change events (a private folder made or removed), not a clock.
+    for (const base of new Set([privateBase(), childTmp])) watchers.push(watch(base, () => look() && finish(true)));
+    void child.exit.then(() => finish(look()));
+    if (look()) finish(true);
+  });
 }
 
 const progressLines = (s: string) => s.split('\n').filter((l) => /^progress: \d+\/\d+ /.test(l)).length;
@@ -232,8 +244,8 @@ interface JobState {
   error?: string;
 }
 
-async function job(url: string, origin: string, id: string): Promise<JobState> {
-  return (await (await fetch(`${url}/api/refresh/${id}`, { headers: { Origin: origin } })).json()) as JobState;
+async function job(url: string, origin: string, id: string, wait = false): Promise<JobState> {
+  return (await (await fetch(`${url}/api/refresh/${id}${wait ? '?wait=1' : ''}`, { headers: { Origin: origin } })).json()) as JobState;
 }
 
 export async function killUploads(o: {
@@ -287,11 +299,9 @@ export async function killUploads(o: {
     // The next command: the server again, and an upload of the small good folder.
     const again = await startServe(db, o.env);
     const next = await upload(again.url, again.origin, o.small);
-    let s = await job(again.url, again.origin, next);
-    for (let polls = 0; s.state === 'running' && polls < 100_000; polls++) {
-      await new Promise((r) => setTimeout(r, 20));
-      s = await job(again.url, again.origin, next);
-    }
+    // Its end, waited on (?wait=1 answers when the job ends).
+    let s = await job(again.url, again.origin, next, true);
+    while (s.state === 'running') s = await job(again.url, again.origin, next, true);
     if (s.state !== 'done') problems.push(`next upload refresh ${s.state}: ${s.error ?? ''}`);
     await again.child.kill();
     if (privateDirsOf(pid).length) problems.push(`private folders of ${pid} left: ${privateDirsOf(pid).join(', ')}`);

@@ -14,7 +14,7 @@ import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
 import { lockPathFor, procStart } from '../../etl/lock.js';
 import { startServer } from '../../server/index.js';
-import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, until, writeFolder } from '../helpers.js';
+import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, jobEnd, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
@@ -166,12 +166,9 @@ describe('one refresh at a time', () => {
       const res = await fetch(server.url + '/api/refresh', { method: 'POST', body: form, headers: { Origin: origin } });
       expect(res.status).toBe(202);
       const { job } = (await res.json()) as { job: string };
-      // The job's end is an event the API only reports when asked.
+      // The job's end, waited on (GET /api/refresh/:job?wait=1 answers when it ends).
       type State = { state: string; error?: string; report?: { status: string } };
-      const state = await until(async () => {
-        const s = (await (await fetch(`${server.url}/api/refresh/${job}`, { headers: { Origin: origin } })).json()) as State;
-        return s.state === 'running' ? undefined : s;
-      });
+      const state = await jobEnd(async (path) => (await (await fetch(server.url + path, { headers: { Origin: origin } })).json()) as State, job);
       expect(state.state).toBe('failed');
       expect(state.report?.status).toBe('failed');
       expect(state.error).toContain(`another refresh of this warehouse is running: process ${first.child.pid}`);

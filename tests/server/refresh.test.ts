@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { POPULATION, episode, episodes, tempDir, until, writeFolder } from '../helpers.js';
+import { POPULATION, episode, episodes, tempDir, jobEnd, writeFolder } from '../helpers.js';
 import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
 import { privateBase } from '../../etl/privateDir.js';
@@ -81,12 +81,9 @@ describe('a refresh while the server runs', () => {
     const { job, refused_uploads } = (await res.json()) as { job: string; refused_uploads: { file: string; reason: string }[] };
     expect(refused_uploads).toEqual([{ file: 'an unknown file (a name of 9 characters)', reason: expect.stringContaining('not a file of the data contract') }]);
 
-    // Asked until the job has ended: the API reports the end only when asked.
+    // Its end, waited on (GET /api/refresh/:job?wait=1 answers when the job ends).
     type Status = { state: string; progress: { done: number; total: number }; report?: { status: string; refresh_id: string; files: { file: string }[] } };
-    const status = await until(async () => {
-      const s = (await (await fetch(`${server.url}/api/refresh/${job}`)).json()) as Status;
-      return s.state === 'running' ? undefined : s;
-    });
+    const status = await jobEnd(async (path) => (await (await fetch(server.url + path)).json()) as Status, job);
     expect(status!.state).toBe('done');
     expect(status!.report!.status).toBe('loaded');
     expect(status!.report!.files.map((f) => f.file).sort()).toEqual(['missing_episodes.csv', 'population.csv']);

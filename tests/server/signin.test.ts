@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { episode, episodes, POPULATION, tempDir, until, writeFolder } from '../helpers.js';
+import { episode, episodes, POPULATION, tempDir, jobEnd, writeFolder } from '../helpers.js';
 import { load } from '../../etl/load.js';
 import { createApp } from '../../server/app.js';
 import { Warehouse } from '../../server/warehouse.js';
@@ -268,10 +268,7 @@ describe('a state change needs a session and same-origin proof', () => {
     const r = await upload({ origin: s.url, cookie: cookie! });
     expect(r.status).toBe(202);
     const job = r.json.job as string;
-    const done = await until(async () => {
-      const j = await raw(s.url, { path: `/api/refresh/${job}`, headers: { cookie: cookie! } });
-      return j.json.state === 'running' ? undefined : j.json;
-    });
+    const done = await jobEnd(async (path) => (await raw(s.url, { path, headers: { cookie: cookie! } })).json as { state: string }, job);
     expect(done.state).toBe('done');
     const entries = s.state.audit.read({ account: 'ann', limit: 50, offset: 0 }).entries;
     const uploaded = entries.find((e) => e.event === 'upload' && e.target === job)!;

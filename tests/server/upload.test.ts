@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
-import { EPISODE_HEADER, POPULATION, episode, episodes, query, tempDir, until, writeFolder } from '../helpers.js';
+import { EPISODE_HEADER, POPULATION, episode, episodes, query, tempDir, jobEnd, writeFolder } from '../helpers.js';
 import { load } from '../../etl/load.js';
 import { privateBase } from '../../etl/privateDir.js';
 import { startServer, type RunningServer } from '../../server/index.js';
@@ -40,12 +40,9 @@ afterAll(async () => {
 
 type JobState = { state: string; error?: string; report?: { status: string; refresh_id: string; files: { file: string; status: string }[] } };
 
-/** Asks for the job until it is no longer running (the API reports its end only when asked). */
+/** The job's end, waited on (GET /api/refresh/:job?wait=1 answers when it ends). */
 async function finished(job: string, s: RunningServer = server): Promise<JobState> {
-  return until(async () => {
-    const r = await raw(s.url, { path: `/api/refresh/${job}` });
-    return r.json.state === 'running' ? undefined : (r.json as JobState);
-  });
+  return jobEnd(async (path) => (await raw(s.url, { path })).json as JobState, job);
 }
 
 const ours = (base: string, prefix: string) => readdirSync(base).filter((f) => f.startsWith(prefix));
