@@ -197,3 +197,23 @@ export interface PageModel {
   /** Page `data` only: the file contract. */
   contract?: ContractFile[];
 }
+
+/** The kinds of entry in the audit log (state/store.ts writes them; GET /api/audit filters by them). */
+export const AUDIT_EVENTS = ['sign-in', 'sign-in failed', 'sign-out', 'view', 'upload', 'refresh', 'account'] as const;
+
+/** One line of the audit log as GET /api/audit answers it (the state store keeps `detail` as JSON text). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  event: string;
+  account: string | null;
+  role: string | null;
+  account_area: string | null;
+  address: string | null;
+  area: string | null;
+  period: string | null;
+  ages: string | null;
+  target: string | null;
+  status: number | null;
+  detail: Record<string, unknown> | null;
+}

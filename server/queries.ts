@@ -2,6 +2,7 @@
 // value that breaks a rule is a RequestError (400) whose message says what is allowed;
 // the messages of lib/measures.ts and lib/periods.ts are reused, not restated.
 
+import { AUDIT_EVENTS } from '../model/api.js';
 import { z } from 'zod';
 import { AREAS, type AreaName } from '../etl/contract.js';
 import { MEASURES } from '../lib/catalogue.js';
@@ -110,7 +111,6 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<
 }
 
 /** The audit log's events (state/store.ts AuditLog). */
-export const AUDIT_EVENTS = ['sign-in', 'sign-in failed', 'sign-out', 'view', 'upload', 'refresh', 'account'] as const;
 
 const isoTime = (name: string) =>
   one(name)

@@ -9,6 +9,7 @@
 // What is stored of a secret: a password only as its argon2id hash, a session token
 // only as its SHA-256. Nothing here imports outside model/.
 
+import type { AuditEntry as ApiAuditEntry } from '../model/api.js';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
@@ -50,22 +51,8 @@ export interface SessionRow {
   how: string;
 }
 
-/** One line of the audit log as stored and as GET /api/audit answers it. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  event: string;
-  account: string | null;
-  role: string | null;
-  account_area: string | null;
-  address: string | null;
-  area: string | null;
-  period: string | null;
-  ages: string | null;
-  target: string | null;
-  status: number | null;
-  detail: string | null;
-}
+/** One line of the audit log as stored: the API's entry (model/api.ts) with its detail as JSON text. */
+export type AuditEntry = Omit<ApiAuditEntry, 'detail'> & { detail: string | null };
 
 export type AuditInput = Omit<Partial<AuditEntry>, 'id' | 'at' | 'detail'> & { event: string; detail?: Record<string, unknown> };
 

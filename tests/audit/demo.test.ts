@@ -8,10 +8,7 @@
 //  - (b) published rule, across everything the public can obtain for a financial year:
 //    no withheld cell pinned or narrowed to fewer than 3 possible values.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { withDb, type Db } from '../../lib/db.js';
 import { readMeasures } from '../../lib/measures.js';
 import { ANALYST_PAGES, buildPage, PAGES } from '../../lib/pages.js';
@@ -19,8 +16,7 @@ import { attack, Knowledge, collectMeasures, solve, type Answers, type Populatio
 import { gatherYear, readPopulations, yearPeriods } from '../../lib/audit/residual.js';
 import { AREAS_AND_ALL } from '../../model/areas.js';
 import { AGE_SCOPES } from '../../model/ages.js';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { tempDir } from '../helpers.js';
+import { demoWarehouse } from '../demo.js';
 
 // The demo's latest complete quarter (as the golden tests), its financial year and a month of it.
 const QUARTER = '2025-Q4';
@@ -31,12 +27,7 @@ let dbPath: string;
 let populations: Populations;
 
 beforeAll(async () => {
-  const dir = tempDir('met-audit-');
-  const extracts = join(dir, 'extracts');
-  dbPath = join(dir, 'met.duckdb');
-  await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
-  const { report } = await load({ inDir: extracts, db: dbPath });
-  expect(report.status).toBe('loaded');
+  dbPath = (await demoWarehouse('met-audit-')).db;
   populations = await withDb(dbPath, { readOnly: true }, readPopulations);
 });
 

@@ -8,39 +8,20 @@
 //      (percentages whole numbers): every area and `all`, the latest complete quarter
 //      and financial year, all three age scopes, every page a role may open.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { withDb, type Db } from '../../lib/db.js';
-import { dataReach, readMeasures, type MeasuresResponse } from '../../lib/measures.js';
+import { readMeasures, type MeasuresResponse } from '../../lib/measures.js';
 import { ANALYST_PAGES, buildPage, PAGES, type PageModel } from '../../lib/pages.js';
 import { AREAS_AND_ALL, AGE_SCOPES, MEASURES, measureDef, measureWords } from '../../lib/catalogue.js';
-import { periodContaining, previousPeriod } from '../../lib/periods.js';
 import { audienceOf, type Role } from '../../lib/disclosure.js';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { tempDir } from '../helpers.js';
+import { demoWarehouse } from '../demo.js';
 
 let db: string;
 let quarter: string;
 let year: string;
 
 beforeAll(async () => {
-  const dir = tempDir('met-audience-');
-  const extracts = join(dir, 'extracts');
-  db = join(dir, 'met.duckdb');
-  await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
-  const { report } = await load({ inDir: extracts, db });
-  expect(report.status).toBe('loaded');
-  // The latest quarter that ends on or before the latest episode in the extracts.
-  const reach = await withDb(db, { readOnly: true }, (d) => dataReach(d));
-  let q = periodContaining('quarter', reach.latestEvent!);
-  if (q.last > reach.latestEvent!) q = previousPeriod(q);
-  quarter = q.id;
-  // And the latest complete financial year.
-  let fy = periodContaining('fy', reach.latestEvent!);
-  if (fy.last > reach.latestEvent!) fy = previousPeriod(fy);
-  year = fy.id;
+  ({ db, quarter, year } = await demoWarehouse('met-audience-'));
 }, 300_000);
 
 const refresh = { refresh_id: 'acceptance', finished_at: null };

@@ -1,18 +1,12 @@
 // A chart whose every figure is withheld is no chart but a sentence (lib/charts.ts,
 // lib/pages.ts); a tile's comparison says which figure is withheld.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { withDb } from '../../lib/db.js';
 import type { Role } from '../../lib/disclosure.js';
-import { periodContaining, previousPeriod } from '../../lib/periods.js';
-import { dataReach } from '../../lib/measures.js';
 import { buildPage, withheldComparisonText } from '../../lib/pages.js';
 import { measureDef } from '../../lib/catalogue.js';
-import { tempDir } from '../helpers.js';
+import { demoWarehouse } from '../demo.js';
 import { barChart, everyFigureWithheld, groupedBarChart, spcChart, withheldChartText } from '../../lib/charts.js';
 
 const bar = (values: ('c' | number | null)[]) =>
@@ -74,17 +68,8 @@ describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s P
   let db: string;
   let quarter: string;
   beforeAll(async () => {
-    const dir = tempDir('met-withheld-charts-');
-    const extracts = join(dir, 'extracts');
-    db = join(dir, 'met.duckdb');
-    await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
-    const { report } = await load({ inDir: extracts, db });
-    expect(report.status).toBe('loaded');
-    // The latest complete quarter (2026-Q3: the extracts run to 30 September 2026).
-    const reach = await withDb(db, { readOnly: true }, (d) => dataReach(d));
-    let q = periodContaining('quarter', reach.latestEvent!);
-    if (q.last > reach.latestEvent!) q = previousPeriod(q);
-    quarter = q.id;
+    // The latest complete quarter is 2026-Q3 (the extracts run to 30 September 2026).
+    ({ db, quarter } = await demoWarehouse('met-withheld-charts-'));
   }, 300_000);
 
   it('draws no empty frame: "CPI submissions by theme" (every theme c) is a sentence, not a chart', async () => {

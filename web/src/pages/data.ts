@@ -1,6 +1,7 @@
 // Data and refresh (analyst): load history, completeness and timeliness from the page
 // model; the quarantine, searchable by file and reason; and the upload of a folder of
 // extracts, each file's header checked in the browser before anything is sent.
+import { AUDIT_EVENTS, type AuditEntry } from '../../../model/api.js';
 import Papa from 'papaparse';
 import { start, getJSON, errorSummary, ApiError, standardHead, commentaryBlock, definitionsPanel, legendBlock } from '../app.js';
 import { tableBlock } from '../charts.js';
@@ -453,24 +454,6 @@ function loadHistory(t: ShownTable): HTMLElement {
   });
   return section;
 }
-
-interface AuditEntry {
-  id: number;
-  at: string;
-  event: string;
-  account: string | null;
-  role: string | null;
-  account_area: string | null;
-  address: string | null;
-  area: string | null;
-  period: string | null;
-  ages: string | null;
-  target: string | null;
-  status: number | null;
-  detail: Record<string, unknown> | null;
-}
-
-const AUDIT_EVENTS = ['sign-in', 'sign-in failed', 'sign-out', 'view', 'upload', 'refresh', 'account'];
 
 /** What an audit entry was about, in a few words. */
 function auditWhat(e: AuditEntry): string {

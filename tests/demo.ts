@@ -1,0 +1,33 @@
+// The demo warehouse as `npm start` makes it (seed 2026, scale 1), built in a temporary
+// folder for tests that check the acceptance points on it, with its latest complete
+// quarter and financial year (the extracts run to 30 September 2026: 2026-Q3, FY2025-26).
+
+import { join } from 'node:path';
+import { DEMO_SEED } from '../cli/demo.js';
+import { generate } from '../etl/generate/generate.js';
+import { load } from '../etl/load.js';
+import { withDb } from '../lib/db.js';
+import { dataReach } from '../lib/measures.js';
+import { type Period, periodContaining, previousPeriod } from '../lib/periods.js';
+import { tempDir } from './helpers.js';
+
+export interface DemoWarehouse {
+  db: string;
+  /** The latest quarter that ends on or before the latest episode in the extracts. */
+  quarter: string;
+  /** The latest financial year that does. */
+  year: string;
+}
+
+export async function demoWarehouse(prefix: string): Promise<DemoWarehouse> {
+  const dir = tempDir(prefix);
+  const extracts = join(dir, 'extracts');
+  const db = join(dir, 'met.duckdb');
+  await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
+  const { report } = await load({ inDir: extracts, db });
+  if (report.status !== 'loaded') throw new Error(`the demo warehouse did not load: ${report.status}`);
+  const reach = await withDb(db, { readOnly: true }, (d) => dataReach(d));
+  const latest = reach.latestEvent!;
+  const complete = (p: Period) => (p.last > latest ? previousPeriod(p) : p);
+  return { db, quarter: complete(periodContaining('quarter', latest)).id, year: complete(periodContaining('fy', latest)).id };
+}
