@@ -11,8 +11,8 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { load, type FileReport, type LoadReport } from '../../etl/load.js';
 import { QUARANTINE_REASONS, sourceByFile } from '../../etl/contract.js';
 import { pseudonymise } from '../../etl/pseudonym.js';
@@ -923,6 +923,10 @@ describe('hostile partner files through `met load`', () => {
       const db = join(dir, 'met.duckdb');
       copyFileSync(base, db);
       if (group.uid !== undefined) {
+        // The other user runs this checkout's met: every folder above it must let others through.
+        const closed: string[] = [];
+        for (let d = dirname(BIN); d !== dirname(d); d = dirname(d)) if ((statSync(d).mode & 0o001) === 0) closed.push(d);
+        expect(closed, `this test runs met as another user, who cannot reach the checkout: chmod o+x ${closed.join(' ')}`).toEqual([]);
         for (const p of [dir, inDir]) chmodSync(p, 0o777);
         chmodSync(db, 0o666);
       }
