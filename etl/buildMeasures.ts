@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDb, type Db } from '../lib/db.js';
 import { buildParameters, sqlVariables, type BuildParameters } from '../model/parameters.js';
+import { writeProtection } from '../lib/audit/protect.js';
 
 /** sql/ at the top of the project, from either etl/ (sources) or dist/etl/ (compiled). */
 export function sqlDir(): string {
@@ -36,6 +37,10 @@ export async function buildMeasures(db: Db, onStep?: (file: string) => void, par
     // MET_PROFILE=1 prints how long each family takes, for benchmarks.
     if (process.env.MET_PROFILE) console.error(`  measures ${file}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  // The published rule's counts withheld to protect others (lib/audit/protect.ts), from the measures just built.
+  onStep?.('published protection');
+  const p = await writeProtection(db, parameters);
+  if (process.env.MET_PROFILE) console.error(`  published protection: ${p.protective} counts, ${p.seconds.toFixed(1)} s`);
 }
 
 /**

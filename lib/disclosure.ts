@@ -12,7 +12,9 @@
 //    periods, age scopes or pages: each table of one period and scope on its own;
 //  - published (public): counts 1..published_max_withheld withheld, every other count
 //    rounded to the nearest rounding_base (halves up), percentages, rates and ratios
-//    worked out from the rounded counts, medians only over published_median_min or more.
+//    worked out from the rounded counts, medians only over published_median_min or more;
+//    and, worked out once per refresh over every published figure (lib/audit/protect.ts):
+//    the parts of a withheld count not given, and counts withheld to protect another.
 //
 // Exported names (a stable API: lib/shown.ts, lib/rows.ts and the audit read them):
 //  ruleFor(role, parameters?)        → DisclosureRule: the rule a role's figures pass
@@ -26,9 +28,11 @@
 //  roundCount(n, base)               → a count rounded to the nearest base, halves up
 //  publishedCount(n, rule)           → a count as the published rule shows it ('c', 0 or a multiple of base)
 //  publishedValue(kind, cell, rule)  → any figure as the published rule shows it
+//                                       (counts withheld to protect another: lib/audit/protect.ts)
 //  discloseTable(def, table, rule, opts) → one measure's figures, one period and scope, as shown
 //                                       (opts.areaSet: the four areas under `all` form a group too;
-//                                        opts.withhold: areas whose headline is withheld as if primary)
+//                                        opts.withhold: areas whose headline is withheld as if primary;
+//                                        opts.protect: published counts withheld to protect another)
 //  disclose(def, table, role)        → the same for a role with the model's parameters
 // Types: DisclosureRule, DisclosureInfo, ExactCell, MeasureTable, AreaFigures, ShownFigures,
 // AdditiveGroup, DiscloseOptions. Table-like measures: discloseRows in lib/rows.ts.
@@ -115,7 +119,9 @@ export function legendOf(rule: DisclosureRule): string {
       `median or change built on one), or because it would let such a figure be worked out from the others shown with it; 0 means none.`
     );
   return (
-    `c = withheld: a count of 1 to ${rule.maxWithheld}, a figure built on one, or a median over fewer than ${rule.medianMin} records. ` +
+    `c = withheld: a count of 1 to ${rule.maxWithheld}, a figure built on one, a median over fewer than ${rule.medianMin} records, ` +
+    `or a larger count withheld so that a small one cannot be worked out from the others. ` +
+    `– = not given: a part of a withheld count (its breakdown, quarters, areas or age groups), which may be 0. ` +
     `≈ = rounded: every other count is rounded to the nearest ${rule.roundingBase}, and percentages, rates and ratios are worked out from the rounded counts; 0 means none.`
   );
 }
@@ -283,6 +289,12 @@ export interface DiscloseOptions {
   areaSet?: boolean;
   /** Partner rule: areas whose headline is withheld as if primary (an area total that rows shown beside it needed withheld). */
   withhold?: readonly AreaOrAll[];
+  /**
+   * Published rule: counts shown otherwise than the rule alone would (lib/audit/protect.ts,
+   * worked out once per refresh over every published figure): `c`, withheld to protect
+   * another, or null, not given (a part of a withheld count); undefined: as the rule shows it.
+   */
+  protect?: (area: AreaOrAll, breakdown: string, key: string) => 'c' | null | undefined;
 }
 
 const keyOf = (area: AreaOrAll, breakdown: string, cell: string) => `${area}\u0000${breakdown}\u0000${cell}`;
@@ -315,7 +327,11 @@ export function discloseTable(
     return out;
   };
   if (rule.rule === 'exact') return show((_a, _b, _k, c) => exactValue(def.kind, c));
-  if (rule.rule === 'published') return show((_a, _b, _k, c) => publishedValue(def.kind, c, rule));
+  if (rule.rule === 'published')
+    return show((a, b, k, c) => {
+      const p = def.kind === 'count' ? opts.protect?.(a, b, k) : undefined;
+      return p !== undefined ? p : publishedValue(def.kind, c, rule);
+    });
 
   const primary = new Set<string>();
   for (const a of areas) {

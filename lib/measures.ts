@@ -17,7 +17,7 @@ import type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 
 export type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 export { ANALYST_ONLY_MEASURES, ForbiddenError, parseArea, parseRole, parseScope, RequestError, type MeasuresRequest } from './request.js';
-export { builtParameters, dataReach, MeasureNotBuilt, withinReach, type DataReach } from './read.js';
+export { builtParameters, dataReach, MeasureNotBuilt, ProtectionNotBuilt, withinReach, type DataReach } from './read.js';
 
 /**
  * The one place a change is worked out, for every output (tiles, commentary, API):
@@ -103,7 +103,7 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   const rowDefs = q.defs.filter((d) => d.kind === 'rows');
   let withheld: string[] = [];
   if (rowDefs.length > 0) {
-    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q, f.built);
+    const rows = shownRows(rowDefs, await readRows(db, q), f.tables, q, f.built, f.protection);
     Object.assign(measures, rows.measures);
     withheld = rows.withheldHeadlines;
   }

@@ -5,7 +5,8 @@
 
 import type { Db } from './db.js';
 import { AREAS_AND_ALL, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
-import type { ExactCell, MeasureTable } from './disclosure.js';
+import type { DisclosureRule, ExactCell, MeasureTable } from './disclosure.js';
+import { protectionMissing, protectionStale } from './messages.js';
 import { PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
 import { RequestError, type ParsedRequest } from './request.js';
 import { buildParameters, type BuildParameters } from '../model/parameters.js';
@@ -192,6 +193,12 @@ export interface Figures extends Compared {
   cells: CellRow[];
   /** The exact figures in the scope asked (or '*'). */
   tables: Tables;
+  /**
+   * Published rule: the counts of the periods read shown otherwise than the rule alone
+   * would (cell ids of lib/audit/knowledge.ts → `c`, withheld to protect another, or null,
+   * not given): lib/audit/protect.ts.
+   */
+  protection?: ReadonlyMap<string, 'c' | null>;
 }
 
 /**
@@ -210,6 +217,7 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
   if (!known.has(q.period.id)) throw new RequestError(`there is no data for ${q.period.id}: ${coverage(reach)}`);
   const periods = wanted.filter((id) => known.has(id));
   const cells = await readCells(db, periods, q.scope);
+  const protection = q.rule.rule === 'published' ? await readProtected(db, periods, q.rule) : undefined;
   const has = (p: Period | null) => (p && known.has(p.id) ? p : null);
   return {
     reach,
@@ -219,7 +227,43 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
     trend: compared.trend.filter((p) => known.has(p.id)),
     cells,
     tables: toTables(cells),
+    ...(protection ? { protection } : {}),
   };
+}
+
+/**
+ * A warehouse built before the published rule's protection existed, or for another
+ * published rule (a changed parameter), cannot say which counts to withhold: refresh it.
+ */
+export class ProtectionNotBuilt extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtectionNotBuilt';
+  }
+}
+
+/**
+ * The counts of the periods the published rule shows otherwise than it alone would: `c`,
+ * withheld to protect another, or null, not given (lib/audit/protect.ts, written at each
+ * refresh). Without them no published figure is given.
+ */
+export async function readProtected(db: Db, periods: readonly string[], rule: DisclosureRule): Promise<Map<string, 'c' | null>> {
+  const has = await db.value<number>(
+    `SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('published_protected', 'published_protection_rule') AND database_name = current_database()`,
+  );
+  if (has !== 2) throw new ProtectionNotBuilt(protectionMissing());
+  const built = (await db.all<{ max_withheld: number; rounding_base: number }>(`SELECT max_withheld, rounding_base FROM published_protection_rule`))[0];
+  if (!built || built.max_withheld !== rule.maxWithheld || built.rounding_base !== rule.roundingBase)
+    throw new ProtectionNotBuilt(protectionStale(built ?? null, { max_withheld: rule.maxWithheld, rounding_base: rule.roundingBase ?? 1 }));
+  if (periods.length === 0) return new Map();
+  const params: Record<string, string> = {};
+  for (const [i, id] of periods.entries()) params[`p${i}`] = id;
+  const rows = await db.all<{ cell: string; not_given: boolean }>(
+    `SELECT cell, not_given FROM published_protected WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')})`,
+    params,
+    'reading the counts withheld to protect others',
+  );
+  return new Map(rows.map((r) => [r.cell, r.not_given ? null : 'c']));
 }
 
 /** The raw rows of the table-like measures for one period, area and scope (and those for every period, '*'), in their order. */

@@ -31,6 +31,12 @@ export interface RowContext {
   areaCells?: { prevalence_per_10k: ExactCell; rhi_completed_72h_pct: ExactCell };
   /** The hotspot rule's parameters (the build's). */
   hotspot?: BuildParameters['hotspot'];
+  /**
+   * Published rule: `c` for a count withheld to protect another, null for one not given
+   * (lib/audit/protect.ts), undefined for one the rule shows as it is: a row's field (previous_total: the row's total in the period before), or with no row
+   * the area's headline count of that measure (met_children).
+   */
+  protect?: (field: string, row?: Record<string, unknown>) => 'c' | null | undefined;
 }
 
 const isCell = (v: unknown): v is Cell => typeof v === 'object' && v !== null && 'n' in v;
@@ -100,6 +106,8 @@ function withDerived(measure: string, raw: Record<string, unknown>[], shown: Sho
     for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
       if (!(f in raw[i]!)) continue;
       if (on.some((x) => out[x] === 'c')) out[f] = 'c';
+      // A count not given (published rule) takes what rests on it with it.
+      else if (on.some((x) => out[x] === null && FIELD_KINDS[measure]?.[x] === 'count')) out[f] = null;
       else if (out[f] === undefined) out[f] = null;
     }
     delete out.previous_total;
@@ -177,12 +185,18 @@ function partnerRows(measure: string, rows: Record<string, unknown>[], threshold
 function publishedRows(measure: string, rows: Record<string, unknown>[], rule: DisclosureRule, ctx?: RowContext): ShownRow[] {
   const kinds = FIELD_KINDS[measure] ?? {};
   const pub = (v: unknown): number | 'c' => (isCell(v) ? publishedCount(v.n, rule) : 0);
+  const protect = (f: string, r?: Record<string, unknown>) => ctx?.protect?.(f, r);
+  /** A count as shown: as protected, or as the rule shows it. */
+  const count = (f: string, v: unknown, r?: Record<string, unknown>): number | 'c' | null => {
+    const p = protect(f, r);
+    return p !== undefined ? p : pub(v);
+  };
   const shown: ShownRow[] = rows.map((r) => {
     const out: ShownRow = {};
     for (const [f, v] of Object.entries(r)) {
       const kind = kinds[f];
       if (!kind || !isCell(v)) out[f] = kind && v === null ? null : v;
-      else if (kind === 'count') out[f] = pub(v);
+      else if (kind === 'count') out[f] = count(f, v, r);
       else if (kind === 'pct') {
         const n = publishedCount(v.n, rule);
         const d = publishedCount(v.d, rule);
@@ -201,11 +215,12 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
     shown.forEach((out, i) => {
       // The change from the rounded totals, where there was a previous period.
       const before = rows[i]!.previous_total;
-      const prev = isCell(before) ? pub(before) : null;
-      out.change = out.total === 'c' || prev === 'c' ? 'c' : prev === null ? null : (out.total as number) - prev;
-      if (out.total === 'c') {
-        out.rank = 'c';
-        out.hotspot = 'c';
+      const prev = isCell(before) ? count('previous_total', before, rows[i]) : null;
+      out.change = out.total === 'c' || prev === 'c' ? 'c' : prev === null || out.total === null ? null : (out.total as number) - prev;
+      if (out.total === 'c' || out.total === null) {
+        // A total withheld or not given has no rank among the others.
+        out.rank = out.total;
+        out.hotspot = out.total;
         return;
       }
       const same = shown.filter((x) => x.area === out.area);
@@ -215,10 +230,10 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
     });
   }
   if (measure === 'group_profile') {
-    const total = ctx ? publishedCount(ctx.metChildren, rule) : 'c';
+    const total = ctx ? count('met_children', { n: ctx.metChildren }) : 'c';
     shown.forEach((out, i) => {
       const c = out.children;
-      out.share_pct = c === 'c' || total === 'c' ? 'c' : total === 0 ? null : roundRatio(100 * (c as number), total, 0);
+      out.share_pct = c === 'c' || total === 'c' ? 'c' : total === 0 || total === null || c === null ? null : roundRatio(100 * (c as number), total, 0);
       const pop = rows[i]!.population_share_pct;
       out.population_share_pct = isCell(pop) ? roundRatio(100 * (pop.n ?? 0), pop.d ?? 1, 0) : null;
       // The ratio of the two shares, from the rounded count: (c / total) / (p / population).
@@ -231,11 +246,11 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
     });
   }
   if (measure === 'service_gaps' && ctx?.areaCells) {
-    const areaPrev = publishedCount(ctx.areaCells.prevalence_per_10k.num, rule);
-    const areaPrevalence = areaPrev === 'c' ? null : per10k(areaPrev, ctx.areaCells.prevalence_per_10k.den);
+    const areaPrev = count('met_children', { n: ctx.areaCells.prevalence_per_10k.num });
+    const areaPrevalence = areaPrev === 'c' || areaPrev === null ? null : per10k(areaPrev, ctx.areaCells.prevalence_per_10k.den);
     const rn = publishedCount(ctx.areaCells.rhi_completed_72h_pct.num, rule);
-    const rd = publishedCount(ctx.areaCells.rhi_completed_72h_pct.den, rule);
-    const areaRhi = rn === 'c' || rd === 'c' || rd === 0 ? null : roundRatio(100 * rn, rd, 0);
+    const rd = count('returns', { n: ctx.areaCells.rhi_completed_72h_pct.den });
+    const areaRhi = rn === 'c' || rd === 'c' || rd === null || rd === 0 ? null : roundRatio(100 * rn, rd, 0);
     // The gap flag compares the figures shown with the area's figures shown.
     for (const out of shown) {
       const p = num(out.prevalence_per_10k);

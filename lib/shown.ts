@@ -9,8 +9,11 @@ import { discloseTable, type AreaFigures, type ExactCell, type MeasureTable, typ
 import { discloseRows, type RowContext } from './rows.js';
 import { complete, type Figures, type Tables } from './read.js';
 import type { ParsedRequest } from './request.js';
-import type { MeasureOut } from '../model/api.js';
+import type { MeasureOut, Shown } from '../model/api.js';
 import type { BuildParameters } from '../model/parameters.js';
+import { figureCellKey, rowCellKey } from './audit/collect.js';
+import { cellId } from './audit/knowledge.js';
+import { previousPeriod } from './periods.js';
 
 /** One measure's shown figures for one period: area → figures. */
 export type ShownByArea = Partial<Record<AreaOrAll, ShownFigures>>;
@@ -46,7 +49,9 @@ export function shownFigures(q: ParsedRequest, f: Figures, withheldHeadlines: re
     // A headline the rows shown beside it needed withheld (lib/rows.ts): withheld as if primary.
     const withhold = periodId === q.period.id && withheldHeadlines.includes(def.id) ? [q.area] : [];
     const table = onlyShown(complete(f.tables.get(def.id)?.get(periodId)), q.shownBreakdowns(def, periodId));
-    const shown = discloseTable(def, table, q.rule, { areaSet: q.areaSet, withhold });
+    const cells = f.protection;
+    const protect = cells ? (a: AreaOrAll, b: string, k: string) => cells.get(cellId(figureCellKey(def, periodId, a, q.scope, b, k))) : undefined;
+    const shown = discloseTable(def, table, q.rule, { areaSet: q.areaSet, withhold, ...(protect ? { protect } : {}) });
     for (const baseId of def.basedOn ?? []) {
       const base = measureDef(baseId);
       if (!base) continue;
@@ -54,14 +59,31 @@ export function shownFigures(q: ParsedRequest, f: Figures, withheldHeadlines: re
       for (const a of AREAS_AND_ALL) {
         const own = shown[a];
         if (!own) continue;
-        if (baseShown[a]?.headline === 'c') own.headline = 'c';
+        // A count not given (published rule: null) takes what rests on it with it.
+        const gone = (v: Shown | undefined) => v === 'c' || (v === null && base.kind === 'count');
+        if (gone(baseShown[a]?.headline)) own.headline = baseShown[a]!.headline;
         // In breakdowns too: a locality's rate goes with its withheld count.
-        for (const [b, cells] of Object.entries(own.by)) for (const k of Object.keys(cells)) if (baseShown[a]?.by[b]?.[k] === 'c') cells[k] = 'c';
+        for (const [b, cells] of Object.entries(own.by))
+          for (const k of Object.keys(cells)) if (gone(baseShown[a]?.by[b]?.[k])) cells[k] = baseShown[a]!.by[b]![k]!;
       }
     }
     return shown;
   });
   return shownFor;
+}
+
+/** Published rule: the counts of a table-like measure's rows (and the area's headlines) withheld to protect another. */
+function rowProtect(def: MeasureDef, q: ParsedRequest, cells: ReadonlyMap<string, 'c' | null>): NonNullable<RowContext['protect']> {
+  const at = { period: q.period.id, area: q.area, scope: q.scope };
+  return (field, row) => {
+    if (!row) {
+      const headline = measureDef(field);
+      return headline === undefined ? undefined : cells.get(cellId(figureCellKey(headline, at.period, at.area, at.scope)));
+    }
+    // A hotspot's change rests on its total in the period before.
+    if (field === 'previous_total') return cells.get(cellId(rowCellKey(def, row, 'total', { ...at, period: previousPeriod(q.period).id })));
+    return cells.get(cellId(rowCellKey(def, row, field, at)));
+  };
 }
 
 /** The area's exact figures the table-like measures are read against. */
@@ -90,12 +112,15 @@ export function shownRows(
   tables: Tables,
   q: ParsedRequest,
   built: BuildParameters,
+  protection?: ReadonlyMap<string, 'c' | null>,
 ): { measures: Record<string, MeasureOut>; withheldHeadlines: string[] } {
   const measures: Record<string, MeasureOut> = {};
   const withheld = new Set<string>();
   for (const def of defs) {
     const raw = rows.filter((r) => r.measure === def.id).map((r) => JSON.parse(r.row) as Record<string, unknown>);
-    measures[def.id] = { rows: discloseRows(def.id, raw, q.rule, rowContext(tables, q, built), withheld) };
+    const ctx = rowContext(tables, q, built);
+    if (protection) ctx.protect = rowProtect(def, q, protection);
+    measures[def.id] = { rows: discloseRows(def.id, raw, q.rule, ctx, withheld) };
   }
   return { measures, withheldHeadlines: [...withheld] };
 }

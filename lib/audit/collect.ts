@@ -23,6 +23,19 @@ export function scopeOf(def: MeasureDef | undefined, scope: string): string {
 /** The same spelling for a category whether read from a measures answer or a page's chart ("social_care" or "social care"). */
 const norm = (key: string) => key.replace(/_/g, ' ');
 
+/** The cell of a figure-like measure's headline (breakdown and key '') or breakdown cell, for an answer in age scope `scope`. */
+export function figureCellKey(def: MeasureDef, period: string, area: string, scope: string, breakdown = '', key = ''): CellKey {
+  return { measure: def.id, period, area, scope: scopeOf(def, scope), breakdown, key: norm(key) };
+}
+
+/** The cell of a count field of a table-like measure's row (group_profile: its children, by dimension and group). */
+export function rowCellKey(def: MeasureDef, row: Record<string, unknown>, field: string, at: { period: string; area: string; scope: string }): CellKey {
+  const scope = scopeOf(def, at.scope);
+  if (def.id === 'group_profile')
+    return { measure: def.id, period: at.period, area: at.area, scope, breakdown: String(row.dimension), key: norm(String(row.group)) };
+  return { measure: def.id, period: at.period, area: String(row.area ?? at.area), scope, breakdown: field, key: norm(String(row.locality)) };
+}
+
 /** The count fields of the table-like measures, from the model's overTime declaration. */
 export function countFields(def: MeasureDef): string[] {
   return typeof def.overTime === 'object' ? Object.keys(def.overTime) : [];
@@ -78,7 +91,7 @@ export function collectRows(
   if (def.id === 'group_profile') {
     const total = k.ref({ measure: 'met_children', period: at.period, area: at.area, scope: '*', breakdown: '', key: '' });
     for (const r of rows) {
-      const key: CellKey = { measure: def.id, period: at.period, area: at.area, scope, breakdown: String(r.dimension), key: norm(String(r.group)) };
+      const key = rowCellKey(def, r, 'children', at);
       k.list(key);
       k.count(key, shown(r.children));
       if (typeof r.share_pct === 'number' && total !== 0) k.ratio({ num: k.ref(key) as string, den: total, value: r.share_pct, scale: 100, decimals: 1 });
@@ -89,7 +102,7 @@ export function collectRows(
   for (const r of rows) {
     const area = String(r.area ?? at.area);
     const locality = norm(String(r.locality));
-    const cell = (field: string): CellKey => ({ measure: def.id, period: at.period, area, scope, breakdown: field, key: locality });
+    const cell = (field: string): CellKey => rowCellKey(def, r, field, at);
     for (const f of fields) if (f in r) k.count(cell(f), shown(r[f]));
     // The published rule works ranks, flags and changes out from the rounded totals: they tell nothing more.
     if (def.id === 'hotspots' && k.audience === 'partner') {

@@ -27,6 +27,9 @@ export interface Constraint {
   lo: number;
   hi: number;
   why: string;
+  /** For an identity of a whole and the parts that make it up (each part at most the whole): which is which. */
+  whole?: string;
+  parts?: string[];
 }
 
 const FOUR = AREAS as readonly string[];
@@ -73,15 +76,22 @@ export function constraints(k: Knowledge): Constraint[] {
     if (determined < 2) return;
     const w = term(whole);
     const ps = parts.map(term).filter((x): x is [string, number] => x !== null);
-    if (how === 'sum') out.push({ terms: [...(w ? [[w[0], -1] as [string, number]] : []), ...ps], lo: 0, hi: 0, why });
+    const made = w ? { whole: w[0], parts: ps.map((p) => p[0]) } : {};
+    if (how === 'sum') out.push({ terms: [...(w ? [[w[0], -1] as [string, number]] : []), ...ps], lo: 0, hi: 0, why, ...made });
     else if (how === 'point') {
       const last = parts[parts.length - 1]!;
       const l = term(last);
       if (k.determined(last))
-        out.push({ terms: [...(w ? [[w[0], 1] as [string, number]] : []), ...(l ? [[l[0], -1] as [string, number]] : [])], lo: 0, hi: 0, why });
+        out.push({
+          terms: [...(w ? [[w[0], 1] as [string, number]] : []), ...(l ? [[l[0], -1] as [string, number]] : [])],
+          lo: 0,
+          hi: 0,
+          why,
+          ...(w && l ? { whole: w[0], parts: [l[0]] } : {}),
+        });
     } else {
       if (w) for (const p of ps) out.push({ terms: [w, [p[0], -1]], lo: 0, hi: Infinity, why: `${why} (at least each part)` });
-      out.push({ terms: [...(w ? [[w[0], -1] as [string, number]] : []), ...ps], lo: 0, hi: Infinity, why: `${why} (at most their sum)` });
+      out.push({ terms: [...(w ? [[w[0], -1] as [string, number]] : []), ...ps], lo: 0, hi: Infinity, why: `${why} (at most their sum)`, ...made });
     }
   };
 
@@ -157,6 +167,23 @@ export function constraints(k: Knowledge): Constraint[] {
     if (!['found', 'cpi', 'disruptions'].some((x) => k.determined(f(x)))) continue;
     combine('sum', c.key, ['found', 'cpi', 'disruptions'].map(f), 'a hotspot row adds up to its total');
   }
+  // What those imply across age scopes (CPI and disruptions do not depend on the age scope):
+  // a row's total for 0-24 is its total for one age group plus its found for the other. The
+  // integer programme finds this by itself; bounds propagation (lib/audit/propagate.ts) needs it written.
+  for (const c of seen.filter((x) => x.key.measure === 'hotspots' && x.key.breakdown === 'total' && x.key.scope === '0-24')) {
+    for (const [a, b] of [
+      ['0-17', '18-24'],
+      ['18-24', '0-17'],
+    ] as const) {
+      const parts: CellKey[] = [
+        { ...c.key, scope: a },
+        { ...c.key, scope: b, breakdown: 'found' },
+      ];
+      if (!parts.every((x) => k.determined(x))) continue;
+      const ts = parts.map(term).filter((x): x is [string, number] => x !== null);
+      out.push({ terms: [[c.id, -1], ...ts], lo: 0, hi: 0, why: `a hotspot's 0-24 total is its ${a} total and its ${b} found` });
+    }
+  }
   // Ranks order the totals within an area: the same rank, the same total; a lower rank, a larger one.
   for (const r of k.ranks) {
     const sorted = [...r.ranks].sort((a, b) => a.rank - b.rank);
@@ -199,6 +226,7 @@ export function constraints(k: Knowledge): Constraint[] {
       lo: -Infinity,
       hi: 0,
       why: 'localities add up to at most their area',
+      ...(t ? { whole: t[0], parts: ids } : {}),
     });
   }
   // Percentages, rates and ratios: rounded to `decimals`, value ± half a unit = scale × num / den.

@@ -42,14 +42,21 @@ function band(w: number): (typeof WIDTH_BANDS)[number] {
   return w <= 9 ? '5–9' : '10 or more';
 }
 
+/**
+ * A withheld count narrowed to fewer than 3 possible values (pinned included). A count
+ * shown to be 0 (a part not given of a withheld count, published rule) discloses
+ * nothing: the rules publish zeros as 0. A `c` is at least 1, so this never excuses one.
+ */
+export const narrowed = (b: Pick<Bound, 'min' | 'max'>): boolean => b.max - b.min < 2 && b.max > 0;
+
 export function figuresOf(r: SolveResult, threshold: number): AuditFigures {
   const widths = Object.fromEntries(WIDTH_BANDS.map((b) => [b, 0])) as Record<string, number>;
   for (const b of r.bounds) widths[band(b.max - b.min)]! += 1;
   return {
     withheld: r.bounds.length,
-    pinned: r.bounds.filter((b) => b.min === b.max).length,
+    pinned: r.bounds.filter((b) => b.min === b.max && b.max > 0).length,
     belowThreshold: r.bounds.filter((b) => b.max < threshold).length,
-    underThreeValues: r.bounds.filter((b) => b.max - b.min < 2).length,
+    underThreeValues: r.bounds.filter(narrowed).length,
     widths,
     components: r.components,
     largest: r.largest,
@@ -70,10 +77,15 @@ export interface Answers {
 export async function attack(
   answers: Answers,
   audience: Audience,
-  opts: { threshold?: number; populations?: Populations } & SolveOptions = {},
+  opts: {
+    threshold?: number;
+    populations?: Populations;
+    /** Published rule: the counts withheld to protect another (published_protected): the attacker is told which, so knows each is more than 7. */
+    protective?: ReadonlySet<string>;
+  } & SolveOptions = {},
 ): Promise<{ knowledge: Knowledge; result: SolveResult; figures: AuditFigures; bounds: Bound[] }> {
   const threshold = opts.threshold ?? 5;
-  const k = new Knowledge(audience, threshold);
+  const k = new Knowledge(audience, threshold, 7, 5, opts.protective ?? new Set());
   for (const r of answers.measures ?? []) collectMeasures(k, r, opts.populations);
   for (const p of answers.pages ?? []) collectPage(k, p, opts.populations);
   const result = await solve(k, opts);

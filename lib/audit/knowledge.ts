@@ -38,6 +38,8 @@ export interface Cell {
   withheld: boolean;
   /** Never shown: a term an identity needs (a numerator behind a percentage, a figure no answer gave). */
   hidden?: boolean;
+  /** Published rule: shown as not given (–), a part of a withheld count: 0 or more. */
+  notGiven?: boolean;
 }
 
 /** value (rounded to `decimals`) = scale × num / den, den a cell or a public constant (a population). */
@@ -81,7 +83,33 @@ export class Knowledge {
     /** Published rule: counts up to this are withheld (1–7), the others rounded to `base`. */
     readonly publishedMax = 7,
     readonly base = 5,
-  ) {}
+    /**
+     * Published rule: the cells (ids) withheld to protect another (lib/audit/protect.ts).
+     * The attacker is told which they are, so it knows each is more than publishedMax: a
+     * stronger attacker than any reader, who sees only `c`.
+     */
+    protective: ReadonlySet<string> = new Set(),
+  ) {
+    this.protective = new Set(protective);
+  }
+
+  /** Published rule: the cells withheld to protect another (the attacker is told which). */
+  readonly protective: Set<string>;
+
+  /** Published rule: a shown count now withheld to protect another, as if the answers had shown it `c` (lib/audit/protect.ts). */
+  withhold(id: string): void {
+    const c = this.cells.get(id);
+    if (!c) return;
+    this.protective.add(id);
+    Object.assign(c, { withheld: true, hidden: false, lo: this.publishedMax + 1, hi: Number.POSITIVE_INFINITY });
+  }
+
+  /** Published rule: a count now not given, as if the answers had shown it as null (lib/audit/protect.ts). */
+  notGive(id: string): void {
+    const c = this.cells.get(id);
+    if (!c) return;
+    Object.assign(c, { withheld: true, hidden: false, notGiven: true, lo: 0, hi: Number.POSITIVE_INFINITY });
+  }
 
   private cell(k: CellKey): Cell {
     const id = cellId(k);
@@ -95,15 +123,26 @@ export class Knowledge {
 
   /** A count as an answer showed it: a number, `c`, or null (not a figure: nothing learnt). */
   count(k: CellKey, shown: Shown | undefined): void {
-    if (shown === null || shown === undefined) return;
+    if (shown === undefined) return;
+    if (shown === null) {
+      // Published rule: a count not given (a part of a withheld count): withheld, and nothing known of it, not even that it is not 0.
+      if (this.audience === 'published') {
+        const c = this.cell(k);
+        c.hidden = false;
+        c.withheld = true;
+        c.notGiven = true;
+      }
+      return;
+    }
     const c = this.cell(k);
     c.hidden = false;
     let lo: number;
     let hi: number;
     if (shown === 'c') {
       c.withheld = true;
-      // Zero is shown as 0, so a `c` is at least 1; the published rule withholds 1–7 only.
-      [lo, hi] = this.audience === 'published' ? [1, this.publishedMax] : [1, Infinity];
+      // Zero is shown as 0, so a `c` is at least 1; the published rule withholds 1–7, and
+      // counts above 7 only to protect another (the attacker is told which).
+      [lo, hi] = this.audience !== 'published' ? [1, Infinity] : this.protective.has(c.id) ? [this.publishedMax + 1, Infinity] : [1, this.publishedMax];
     } else if (this.audience === 'published' && shown !== 0) {
       // Rounded to the nearest base, halves up: r stands for r − 2 … r + 2 (base 5); never 1–7.
       const half = Math.floor((this.base - 1) / 2);

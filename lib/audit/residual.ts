@@ -59,6 +59,16 @@ export async function readPopulations(db: Db): Promise<Populations> {
       : byCell.get(cellId({ measure: q.measure, period: q.period, area: q.area, scope: q.scope, breakdown: '', key: '' }));
 }
 
+/** Published rule: the counts withheld to protect another (lib/audit/protect.ts): the attacker is told which. */
+export async function readProtective(db: Db): Promise<Set<string>> {
+  const rows = await db.all<{ cell: string }>(
+    `SELECT cell FROM published_protected WHERE NOT not_given`,
+    undefined,
+    'reading the counts withheld to protect others',
+  );
+  return new Set(rows.map((r) => r.cell));
+}
+
 /** The latest financial year the data covers to its end; else the one holding the latest complete quarter. */
 export async function auditYear(db: Db): Promise<string | null> {
   const reach = await dataReach(db);
@@ -110,9 +120,11 @@ export async function residualRisk(db: Db, opts: { role?: Role; fy?: string; thr
   const answers = await gatherYear(db, role, periods, pause);
   const inYear = new Set(periods);
   const populations = await readPopulations(db);
+  const protective = audience === 'published' ? await readProtective(db) : undefined;
   const { figures } = await attack({ measures: answers }, audience, {
     threshold,
     populations,
+    ...(protective ? { protective } : {}),
     only: (c) => inYear.has(c.key.period),
     pause,
     // The published rule's test needs 3 values seen, not each end proven.

@@ -195,15 +195,23 @@ describe('the model’s parameters reach the SQL and the words', () => {
   it('the published rule: counts withheld up to (7 → 4)', async () => {
     const db = await rebuilt();
     const r = await read(db, 'public');
-    // 5 and 6 are within 1–7: withheld.
-    expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual(['c', 'c']);
+    // 5 and 6 are within 1–7: the partnership's episodes for ages 0-24 in 2025-Q2 (Southampton's
+    // alone: 5) and its CPI submissions for FY2025-26 (all six in May 2025) are withheld; their
+    // parts (Southampton's, ages 0-17, in 2025-Q2) are not given (null).
+    expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual([null, null]);
+    const publicRead = (period: string, scope: string) =>
+      withDb(db, { readOnly: true }, (d) => readMeasures(d, { period, area: 'all', scope, role: 'public', trend: 0 }));
+    expect((await publicRead('2025-Q2', '0-24')).measures.missing_episodes!.value).toBe('c');
+    expect((await publicRead('FY2025-26', '0-17')).measures.cpi_submissions!.value).toBe('c');
     expect(r.disclosure).toMatchObject({ rule: 'published', max_withheld: 7, rounding_base: 5 });
     expect((await page(db, 'overview', 'public')).legend).toContain('a count of 1 to 7');
     PARAMETERS.published_max_withheld = 4;
-    const after = await read(db, 'public');
+    // The protection was worked out at the refresh for 1–7: refused until the warehouse is refreshed.
+    await expect(read(db, 'public')).rejects.toThrow(/worked out for counts withheld up to 7 and rounding to 5, but the model now says up to 4 and 5: refresh/);
+    const after = await read(await rebuilt(), 'public');
     // 5 → 5; 6 → 5 (nearest 5); the tile is marked as rounded.
     expect([after.measures.missing_episodes!.value, after.measures.cpi_submissions!.value]).toEqual([5, 5]);
-    const overview = await page(db, 'overview', 'public');
+    const overview = await page(await rebuilt(), 'overview', 'public');
     expect(overview.legend).toContain('a count of 1 to 4');
     expect(overview.tiles.find((t) => t.id === 'missing_episodes')).toMatchObject({ value: 5, display: '≈ 5', rounded: true });
   });
