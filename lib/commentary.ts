@@ -32,6 +32,9 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   const label = measureWords(def, parameters).label;
   const v = m.value;
   if (v === 'c') return `${label}: withheld (c) to protect confidentiality.`;
+  // Published rule: a count not given is a part of a withheld one (lib/audit/protect.ts).
+  if (v === null && def.kind === 'count' && parameters?.published_max_withheld !== undefined)
+    return `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`;
   if (!isNum(v)) return `${label}: no figure for this period.`;
   const parts: string[] = [];
   const prev = m.previous;

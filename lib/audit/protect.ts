@@ -108,7 +108,7 @@ export function notGivenParts(k: Knowledge, cons: readonly Constraint[]): Set<st
   const out = new Set<string>();
   const withheld = (id: string) => {
     const c = k.cells.get(id);
-    return out.has(id) || (c !== undefined && c.withheld && !c.notGiven && !k.protective.has(id));
+    return out.has(id) || (c?.withheld === true && !c.notGiven && !k.protective.has(id));
   };
   let changed = true;
   while (changed) {
