@@ -103,16 +103,23 @@ export function crossingLeaks<K>(
   const out: CrossingLeak<K>[] = [];
   if (r.infeasible) return out; // cannot happen: the exact values meet every constraint
   const of = new Map<string, number[]>();
-  for (const [i, c] of constraints.entries()) for (const [t] of c.terms) of.set(t, [...(of.get(t) ?? []), i]);
+  for (const [i, c] of constraints.entries())
+    for (const [t] of c.terms) {
+      const list = of.get(t);
+      if (list) list.push(i);
+      else of.set(t, [i]);
+    }
   for (const [k, s] of ids) {
     if (!hidden.has(k)) continue;
-    if (r.bounds.get(s)!.hi < threshold) {
+    const b = r.bounds.get(s)!;
+    if (b.hi < threshold) {
       out.push({ key: k, tiers: chain(constraints, r.why, s).map((g) => [g]) });
       continue;
     }
+    if (b.lo >= threshold) continue;
     // Probing: could it be at the threshold? If that contradicts the rest, it is below.
     const probe = new Map(r.bounds);
-    probe.set(s, { lo: Math.max(threshold, r.bounds.get(s)!.lo), hi: r.bounds.get(s)!.hi });
+    probe.set(s, { lo: threshold, hi: b.hi });
     if (propagate(constraints, probe).infeasible) out.push({ key: k, tiers: around(constraints, of, hidden, ids, s) });
   }
   return out;
