@@ -7,14 +7,19 @@
 // withheld cell can be bounded through one group by what another leaves. So, after
 // the stopping rule, the table is attacked with bounds propagation (lib/audit/propagate.ts),
 // knowing what the reader knows: every group's identity, each shown cell exactly, each
-// `c` at least 1. Where a withheld cell's upper bound is below the threshold, the group
-// that last lowered it (propagate's `why`) withholds one more cell (its next smallest
-// non-zero shown cell, else its total), the stopping rule runs again over the enlarged
-// set, and the table is attacked again, until no withheld cell is bounded below the
-// threshold (or maxRounds). Only the groups given take part: nothing cascades beyond them.
+// `c` at least 1. A withheld cell leaks when its upper bound is below the threshold, or
+// when probing finds that it cannot be at the threshold without a contradiction
+// (propagation alone misses what two areas share of what `all` leaves). For each leak,
+// the nearest group that bound it and has a cell to give withholds one more (its next
+// smallest non-zero shown cell, else its total): first the group that last lowered its
+// upper bound (propagate's `why`), then the groups behind that one (for a leak found by
+// probing: the groups it is in, then their neighbours through withheld cells). The
+// stopping rule runs again over the enlarged set, and the table is attacked again, until
+// no withheld cell leaks (at most maxRounds, 50; the demo data needs 6 at most). Only
+// the groups given take part: nothing cascades beyond them.
 //
 // Exported names:
-//  crossingLeaks(groups, hidden, value, threshold, atMost?) → the withheld keys an attacker bounds below the threshold, with the group that bound each
+//  crossingLeaks(groups, hidden, value, threshold, atMost?) → the withheld keys an attacker bounds below the threshold, with the groups that bound each
 //  protectCrossing(groups, primary, value, threshold, opts) → the keys withheld (primary included)
 // Types: CrossingGroup, CrossingLeak, CrossingOptions.
 
