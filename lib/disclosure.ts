@@ -40,6 +40,7 @@
 import { PARAMETERS, checkDisclosureParameters, type DisclosureParameters } from '../model/parameters.js';
 import type { AreaOrAll, Kind, MeasureDef } from './catalogue.js';
 import { AREAS_AND_ALL } from './catalogue.js';
+import { protectCrossing } from './crossing.js';
 import { per10k, percentage, ratio, roundRatio, secondsAsHours } from './rounding.js';
 
 export { ROLES, type Role } from '../model/roles.js';
@@ -373,7 +374,14 @@ export function discloseTable(
       const [a, b, k] = key.split('\u0000') as [AreaOrAll, string, string];
       return exact(a, b, k)?.num ?? 0;
     };
-    hidden = partnerSecondary(groups, primary, value, rule.threshold);
+    // Shown together, the four areas' groups cross those of each area: the stopping rule, then more where an attacker of the table would narrow a `c` below the threshold (lib/crossing.ts).
+    hidden =
+      opts.areaSet && table.all
+        ? protectCrossing(groups, primary, value, rule.threshold, {
+            secondary: (withheld) => partnerSecondary(groups, withheld, value, rule.threshold),
+            atMost: (g) => g.total.endsWith('\u0000\u0000') && g.cells[0]?.includes('\u0000locality\u0000') === true,
+          })
+        : partnerSecondary(groups, primary, value, rule.threshold);
   }
   return show((a, b, k, c) => (hidden.has(keyOf(a, b, k)) ? 'c' : exactValue(def.kind, c)));
 }

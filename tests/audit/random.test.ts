@@ -61,12 +61,13 @@ describe('partner rule, one answer at a time, random partnerships', () => {
     );
   });
 
-  // A KNOWN LEAK (issue 9 open): where the four areas are shown beside `all` with their
-  // breakdowns, groups cross (an area's breakdown, a cell's four areas): the stopping rule,
-  // met in each group alone, does not protect them together (seed 11: Portsmouth's 1 and
-  // Hampshire's 2 and 3 come out at 1–4). No page shows that view today. `.fails` keeps the
-  // finding checked; it turns red when the rule is mended.
-  it.fails('the four areas beside all (an area-set view), breakdowns included', async () => {
+  // Where the four areas are shown beside `all` with their breakdowns, groups cross (an
+  // area's breakdown, a cell's four areas): the stopping rule, met in each group alone, did
+  // not protect them together (seed 11: Portsmouth's 1 and Hampshire's 2 and 3 came out at
+  // 1–4). Mended by lib/crossing.ts (bounds propagation over the table, then more withheld
+  // in the group that bound a `c`); the HiGHS attacker is the judge. Without it every seed
+  // of 1–5 and 11 fails; with it seeds 1–10 (25 runs) and 12–40 (50 runs) pass.
+  it.each([11, 3])('the four areas beside all (an area-set view), breakdowns included (seed %i)', async (seed) => {
     await fc.assert(
       fc.asyncProperty(fc.array(areaFigures, { minLength: 4, maxLength: 4 }), async (fs) => {
         const table: MeasureTable = {};
@@ -83,7 +84,7 @@ describe('partner rule, one answer at a time, random partnerships', () => {
         const answers = (['all', ...AREAS] as AreaOrAll[]).map((a) => shownAnswer('2025-Q3', a, shown[a]!));
         expect(await leaks(answers)).toEqual([]);
       }),
-      { numRuns: 25, seed: 11 },
+      { numRuns: 25, seed },
     );
   });
 
