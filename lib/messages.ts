@@ -228,14 +228,3 @@ export function humanMeasures(r: MeasuresResponse): string {
   lines.push(r.disclosure?.legend ?? messages.suppressedLegend(r.parameters.suppression_threshold));
   return lines.join('\n');
 }
-
-/** The warehouse has no protection for the published rule (built by an older version). */
-export function protectionMissing(): string {
-  return 'this warehouse has no protection for published figures (it was built by an older version): refresh it (met load) before giving published figures';
-}
-
-/** The warehouse's protection was worked out for another published rule (a parameter changed since the refresh). */
-export function protectionStale(built: { max_withheld: number; rounding_base: number } | null, now: { max_withheld: number; rounding_base: number }): string {
-  const was = built ? `counts withheld up to ${built.max_withheld} and rounding to ${built.rounding_base}` : 'an unknown rule';
-  return `this warehouse's protection of published figures was worked out for ${was}, but the model now says up to ${now.max_withheld} and ${now.rounding_base}: refresh the warehouse (met load) before giving published figures`;
-}

@@ -6,7 +6,6 @@
 import type { Db } from './db.js';
 import { AREAS_AND_ALL, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
 import type { DisclosureRule, ExactCell, MeasureTable } from './disclosure.js';
-import { protectionMissing, protectionStale } from './messages.js';
 import { PeriodError, previousPeriod, yearEarlier, type Period } from './periods.js';
 import { RequestError, type ParsedRequest } from './request.js';
 import { buildParameters, type BuildParameters } from '../model/parameters.js';
@@ -229,6 +228,17 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
     tables: toTables(cells),
     ...(protection ? { protection } : {}),
   };
+}
+
+/** The warehouse has no protection for the published rule (built by an older version). */
+function protectionMissing(): string {
+  return 'this warehouse has no protection for published figures (it was built by an older version): refresh it (met load) before giving published figures';
+}
+
+/** The warehouse's protection was worked out for another published rule (a parameter changed since the refresh). */
+function protectionStale(built: { max_withheld: number; rounding_base: number } | null, now: { max_withheld: number; rounding_base: number }): string {
+  const was = built ? `counts withheld up to ${built.max_withheld} and rounding to ${built.rounding_base}` : 'an unknown rule';
+  return `this warehouse's protection of published figures was worked out for ${was}, but the model now says up to ${now.max_withheld} and ${now.rounding_base}: refresh the warehouse (met load) before giving published figures`;
 }
 
 /**

@@ -3,7 +3,8 @@
 // tests check that on the analyst's exact answers), so a solver that respects all of
 // them bounds a withheld cell as tightly as anyone could from the same answers:
 //  - an additive breakdown's cells add up to the headline (model/measures.ts: additive);
-//  - the four areas add up to `all`, for every cell position;
+//  - the four areas add up to `all`, for every cell position (for people, a distinct
+//    count or a state: `all` is at least each area and at most their sum);
 //  - 0-17 and 18-24 make 0-24 (added up for events and states; for distinct people the
 //    whole is at least each part and at most their sum);
 //  - over time, as each measure declares (model/measures.ts: overTime): months to their
@@ -129,8 +130,11 @@ export function constraints(k: Knowledge): Constraint[] {
   for (const pos of positions((x) => [x.measure, x.period, x.scope, x.breakdown, x.key].join('|'))) {
     const def = measureDef(pos.measure);
     if (!def || (def.kind === 'rows' && def.id !== 'group_profile')) continue;
+    // Events belong to one area each; a person (a distinct count, or a state at a point in
+    // time) may be counted in two areas, and once in all: at least each area, at most their sum.
+    const t = overTimeOf(def, def.kind === 'rows' ? pos.breakdown : '');
     combine(
-      'sum',
+      t === 'distinct' || t === 'point' || def.id === 'group_profile' ? 'distinct' : 'sum',
       { ...pos, area: 'all' },
       FOUR.map((a) => ({ ...pos, area: a })),
       `${pos.measure}: the four areas add up to all`,

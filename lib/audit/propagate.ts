@@ -25,6 +25,8 @@ export interface Propagated {
   why: Map<string, { lo?: number; hi?: number }>;
   /** True when the constraints cannot all hold (a bound crossed): the knowledge contradicts itself. */
   infeasible: boolean;
+  /** Then: the constraint (its index) whose bound crossed, and the term. */
+  crossed?: { constraint: number; term: string };
 }
 
 const EPS = 1e-9;
@@ -74,6 +76,7 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
   let steps = 0;
   const maxSteps = opts.maxSteps ?? 200 * Math.max(1, constraints.length);
   let infeasible = false;
+  let crossed: Propagated['crossed'];
   while (head < queue.length && steps < maxSteps) {
     const ci = queue[head++]!;
     queued[ci] = 0;
@@ -107,7 +110,10 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
       why.set(id, w);
       x.lo = newLo;
       x.hi = newHi;
-      if (x.lo > x.hi) infeasible = true;
+      if (x.lo > x.hi && !infeasible) {
+        infeasible = true;
+        crossed = { constraint: ci, term: id };
+      }
       for (const other of of.get(id) ?? [])
         if (other !== ci && !queued[other]) {
           queued[other] = 1;
@@ -121,7 +127,7 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
     }
     if (infeasible) break;
   }
-  return { bounds, why, infeasible };
+  return { bounds, why, infeasible, ...(crossed ? { crossed } : {}) };
 }
 
 /** The constraints each term appears in (indices). */
