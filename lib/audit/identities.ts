@@ -59,8 +59,13 @@ export function partsOf(period: string): string[] | null {
   } catch {
     return null;
   }
-  if (p.kind === 'fy') return lastPeriods(periodContaining('quarter', p.last), 4).map((q) => q.id);
-  if (p.kind === 'quarter') return lastPeriods(periodContaining('month', p.last), 3).map((q) => q.id);
+  try {
+    if (p.kind === 'fy') return lastPeriods(periodContaining('quarter', p.last), 4).map((q) => q.id);
+    if (p.kind === 'quarter') return lastPeriods(periodContaining('month', p.last), 3).map((q) => q.id);
+  } catch {
+    // A year at the edge of the years periods may use (FY2100-01 ends in 2101): no parts to add up.
+    return null;
+  }
   return null;
 }
 
