@@ -69,11 +69,15 @@ function nationalText(p: MeasuresResponse['parameters']): string {
 }
 
 /** "up 26 on the previous quarter": only from shown figures, so it never reveals a withheld one. */
-function changeText(m: MeasureOut, id: string, periodKind: string): string {
+function changeText(m: MeasureOut, id: string, periodKind: string, published = false): string {
   const prev = m.previous;
   const word = PERIOD_WORD[periodKind] ?? 'period';
   if (!prev) return `no figure for the previous ${word}`;
   if (m.value === 'c' || prev.value === 'c') return withheldComparisonText(m.value === 'c', prev.value === 'c', word);
+  // Published rule: a count not given (a part of a withheld count).
+  const notGiven = (v: Shown | undefined) => published && v === null && kindOf(id) === 'count';
+  if (notGiven(m.value) || notGiven(prev.value))
+    return withheldComparisonText(notGiven(m.value), notGiven(prev.value), word).replace(/withheld \(c\)$/, 'not given (part of a withheld figure)');
   const diff = prev.change;
   if (diff === undefined || diff === null) return `no comparison with the previous ${word}`;
   const unit = kindOf(id) === 'pct' ? (Math.abs(diff) === 1 ? ' point' : ' points') : '';
@@ -102,6 +106,8 @@ function isRounded(r: MeasuresResponse, v: Shown | undefined, kind: string | und
 
 /** A figure's display, marked ≈ where it is rounded (the legend says to what). */
 function marked(r: MeasuresResponse, v: Shown | undefined, kind: string | undefined): string {
+  // Published rule: a count not given is a part of a withheld count, not a period with nothing to measure.
+  if (r.disclosure.rule === 'published' && kind === 'count' && v === null) return 'not given';
   return isRounded(r, v, kind) ? `≈ ${display(v, kind)}` : display(v, kind);
 }
 
@@ -127,7 +133,7 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     ...(m.year_earlier
       ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id)) } }
       : {}),
-    change_text: changeText(m, id, periodKind),
+    change_text: changeText(m, id, periodKind, r.disclosure.rule === 'published'),
     signal: spc.status === 'ok' ? spc.latest : 'none',
     signal_text: spc.summary,
     spark: { periods: trend.periods, values: trend.values },
@@ -394,7 +400,8 @@ async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extrac
         id: `${b.measure}-trend-by-${by}`,
         title: `${labelOf(b.measure, r.parameters)} by ${(BREAKDOWN_LABELS[by] ?? by).toLowerCase()}, trend`,
         valueLabel: labelOf(b.measure, r.parameters),
-        series: keys.map((k) => ({ name: k.replace(/_/g, ' '), periods, values: byPeriod.map((x) => cells(x)?.[k] ?? 0) })),
+        // A category a period does not list is 0 there; one listed as null (published rule: not given) stays null.
+        series: keys.map((k) => ({ name: k.replace(/_/g, ' '), periods, values: byPeriod.map((x) => (cells(x)?.[k] === undefined ? 0 : cells(x)![k]!)) })),
       }),
     );
   }
@@ -662,11 +669,16 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       return { tables: [figuresTable(r, [...(b.measures ?? ctx.decl.measures)], b.id, b.title)] };
     case 'gapSummary': {
       const gaps = rowsOf(r, b.measure).filter((x) => x.gap === true);
+      // A flag withheld (c) or not given may hide a gap: then "no locality" would not be true.
+      const unknown = rowsOf(r, b.measure).filter((x) => x.gap === 'c' || (r.disclosure.rule === 'published' && x.gap === null)).length;
+      const withheldGaps = unknown ? ` For ${unknown} ${unknown === 1 ? 'locality' : 'localities'} the flag is withheld with the figures it rests on.` : '';
       return {
         commentary: [
-          gaps.length
+          (gaps.length
             ? `Service gaps (prevalence above the area's and interview completion below it): ${gaps.map((x) => String(x.locality)).join(', ')}.`
-            : 'No locality has both prevalence above its area’s and interview completion below it.',
+            : unknown
+              ? 'No locality with figures shown has both prevalence above its area’s and interview completion below it.'
+              : 'No locality has both prevalence above its area’s and interview completion below it.') + withheldGaps,
         ],
       };
     }

@@ -1,10 +1,12 @@
 // Arrow IPC streams for clients that want columns rather than JSON (e.g. for their own
 // analysis). A suppressed figure is a null value with `suppressed = true`: never a
-// number, so no client can plot or add up a withheld count by accident.
+// number, so no client can plot or add up a withheld count by accident (a published
+// count not given, a part of a withheld count, is suppressed too).
 
 import { Bool, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { Request } from 'express';
 import type { MeasuresResponse } from '../lib/measures.js';
+import { measureDef } from '../lib/catalogue.js';
 
 export const ARROW_TYPE = 'application/vnd.apache.arrow.stream';
 
@@ -25,7 +27,8 @@ export function measuresToArrow(r: MeasuresResponse): Uint8Array {
     breakdown.push(b);
     key.push(k);
     value.push(typeof v === 'number' ? v : null);
-    suppressed.push(v === 'c');
+    // Published rule: a count not given (null) is a part of a withheld count, withheld too.
+    suppressed.push(v === 'c' || (v === null && r.disclosure.rule === 'published' && measureDef(m)?.kind === 'count'));
   };
   for (const [id, m] of Object.entries(r.measures)) {
     // Table-like measures have their own columns; they are served as JSON only.

@@ -31,6 +31,8 @@ export interface Constraint {
   /** For an identity of a whole and the parts that make it up (each part at most the whole): which is which. */
   whole?: string;
   parts?: string[];
+  /** The whole and its one part are the same count shown in two places (not a whole and a smaller part). */
+  same?: boolean;
 }
 
 const FOUR = AREAS as readonly string[];
@@ -211,6 +213,42 @@ export function constraints(k: Knowledge): Constraint[] {
         why: 'ranks order the hotspot totals',
       });
     }
+  }
+  // A locality's MET children in the service gaps is its cell of MET children by locality
+  // (the same children, whatever the age scope asked): the same count, given the same way.
+  for (const c of seen.filter((x) => x.key.measure === 'service_gaps' && x.key.breakdown === 'met_children')) {
+    const same: CellKey = { measure: 'met_children', period: c.key.period, area: c.key.area, scope: '*', breakdown: 'locality', key: c.key.key };
+    if (!k.determined(same)) continue;
+    const t = term(same);
+    if (!t) {
+      out.push({ terms: [[c.id, 1]], lo: 0, hi: 0, why: 'a locality’s MET children, in the service gaps and by locality' });
+      continue;
+    }
+    const why = 'a locality’s MET children, in the service gaps and by locality';
+    out.push({
+      terms: [
+        [c.id, 1],
+        [t[0], -1],
+      ],
+      lo: 0,
+      hi: 0,
+      why,
+      whole: c.id,
+      parts: [t[0]],
+      same: true,
+    });
+    out.push({
+      terms: [
+        [t[0], 1],
+        [c.id, -1],
+      ],
+      lo: 0,
+      hi: 0,
+      why,
+      whole: t[0],
+      parts: [c.id],
+      same: true,
+    });
   }
   // The service gaps' localities add up to at most their area's own figure.
   const gapFields: Record<string, string> = {

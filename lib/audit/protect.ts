@@ -116,7 +116,8 @@ export function notGivenParts(k: Knowledge, cons: readonly Constraint[]): Set<st
   while (changed) {
     changed = false;
     for (const c of cons) {
-      if (c.whole === undefined || !c.parts || !withheld(c.whole)) continue;
+      // The same count shown in two places is not given in both if in either.
+      if (c.whole === undefined || !c.parts || !(c.same ? out.has(c.whole) : withheld(c.whole))) continue;
       for (const p of c.parts)
         if (!out.has(p) && !p.startsWith('~') && k.cells.get(p)?.hidden === false) {
           out.add(p);

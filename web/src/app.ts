@@ -296,7 +296,14 @@ export function legendBlock(model: PageModel): HTMLElement {
     'div',
     { class: 'govuk-inset-text met-legend', id: 'legend-c' },
     h('p', { class: 'govuk-body-s' }, model.legend ?? 'c = withheld to protect confidentiality'),
-    h('p', { class: 'govuk-body-s' }, '– = no figure (nothing to measure in the period).'),
+    h(
+      'p',
+      { class: 'govuk-body-s' },
+      // The published legend says what – means for a count (not given); elsewhere it is a figure with nothing to measure.
+      model.legend?.includes('– = not given')
+        ? '– = no figure: nothing to measure in the period, or not given (above).'
+        : '– = no figure (nothing to measure in the period).',
+    ),
   );
 }
 
