@@ -15,8 +15,8 @@
 // is the judge (tests/audit/demo.test.ts (b), tests/audit/random.test.ts).
 
 import type { Db } from '../db.js';
-import { AREAS_AND_ALL, AGE_SCOPES } from '../catalogue.js';
-import { parseRequest } from '../request.js';
+import { AREAS_AND_ALL, AGE_SCOPES, MEASURES } from '../catalogue.js';
+import { ANALYST_ONLY_MEASURES, parseRequest } from '../request.js';
 import { toTables, type CellRow, type Figures, type Tables } from '../read.js';
 import { shownFigures, shownRows } from '../shown.js';
 import type { BuildParameters } from '../../model/parameters.js';
@@ -52,8 +52,10 @@ export function publishedAnswer(
   at: { period: string; area: string; scope: string },
   built: BuildParameters,
   protection: Protection,
+  /** Only these measures (default: every measure the public may see). */
+  ids?: readonly string[],
 ): MeasuresResponse {
-  const q = parseRequest({ period: at.period, area: at.area, scope: at.scope, role: 'public', trend: 0 });
+  const q = parseRequest({ period: at.period, area: at.area, scope: at.scope, role: 'public', trend: 0, ...(ids ? { ids: [...ids] } : {}) });
   const f: Figures = { reach: NO_REACH, built, previous: null, yearEarlier: null, trend: [], cells: [], tables, protection };
   const rowDefs = q.defs.filter((d) => d.kind === 'rows');
   const ownRows = rows.filter((r) => r.period_id === '*' || (r.period_id === at.period && r.area === at.area && (r.scope === at.scope || r.scope === '*')));
@@ -90,11 +92,19 @@ export interface YearProtection {
 export function publishedKnowledge(data: PublishedData, periods: string[], protection: Protection): Knowledge {
   const protective = new Set([...protection].filter(([, v]) => v === 'c').map(([id]) => id));
   const k = new Knowledge('published', PARAMETERS.suppression_threshold, PARAMETERS.published_max_withheld, PARAMETERS.rounding_base, protective);
+  // A measure with no count above 0 in these periods shows zeros only, which narrow nothing of
+  // another measure (zeros are known exactly): left out, so that a small or short extract is quick.
+  const inPeriods = new Set(periods);
+  const active = new Set<string>();
+  for (const c of data.cells) if (inPeriods.has(c.period_id) && (c.num ?? 0) > 0) active.add(c.measure);
+  for (const r of data.rows) if (inPeriods.has(r.period_id)) active.add(r.measure);
+  const ids = MEASURES.filter((m) => active.has(m.id) && !ANALYST_ONLY_MEASURES.has(m.id)).map((m) => m.id);
+  if (ids.length === 0) return k;
   for (const period of periods) {
     const rows = data.rows.filter((r) => r.period_id === period || r.period_id === '*');
     for (const scope of AGE_SCOPES) {
       const tables = toTables(data.cells.filter((c) => c.period_id === period && (c.scope === scope || c.scope === '*')));
-      for (const area of AREAS_AND_ALL) collectMeasures(k, publishedAnswer(tables, rows, { period, area, scope }, data.built, protection));
+      for (const area of AREAS_AND_ALL) collectMeasures(k, publishedAnswer(tables, rows, { period, area, scope }, data.built, protection, ids));
     }
   }
   return k;
