@@ -23,7 +23,7 @@
 //  protectCrossing(groups, primary, value, threshold, opts) → the keys withheld (primary included)
 // Types: CrossingGroup, CrossingLeak, CrossingOptions.
 
-import { propagate, type Interval, type LinearConstraint, type Propagated } from './audit/propagate.js';
+import { propagate, termIndex, type Interval, type LinearConstraint, type Propagated } from './audit/propagate.js';
 
 /** A group of figures shown together: its cells add up to its total (or at most to it). Structurally lib/disclosure.ts's AdditiveGroup. */
 export interface CrossingGroup<K> {
@@ -107,13 +107,7 @@ export function crossingLeaks<K>(
   const r = propagate(constraints, known);
   const out: CrossingLeak<K>[] = [];
   if (r.infeasible) return out; // cannot happen: the exact values meet every constraint
-  const of = new Map<string, number[]>();
-  for (const [i, c] of constraints.entries())
-    for (const [t] of c.terms) {
-      const list = of.get(t);
-      if (list) list.push(i);
-      else of.set(t, [i]);
-    }
+  const of = termIndex(constraints);
   for (const [k, s] of ids) {
     if (!hidden.has(k)) continue;
     const b = r.bounds.get(s)!;

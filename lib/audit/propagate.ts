@@ -61,14 +61,8 @@ function activity(c: LinearConstraint, b: Map<string, Interval>): Activity {
 export function propagate(constraints: readonly LinearConstraint[], initial: ReadonlyMap<string, Interval>, opts: { maxSteps?: number } = {}): Propagated {
   const bounds = new Map<string, Interval>();
   for (const [id, x] of initial) bounds.set(id, { lo: x.lo, hi: x.hi });
-  const of = new Map<string, number[]>();
-  for (const [i, c] of constraints.entries())
-    for (const [id] of c.terms) {
-      if (!bounds.has(id)) bounds.set(id, { lo: 0, hi: Number.POSITIVE_INFINITY });
-      const list = of.get(id);
-      if (list) list.push(i);
-      else of.set(id, [i]);
-    }
+  const of = termIndex(constraints);
+  for (const id of of.keys()) if (!bounds.has(id)) bounds.set(id, { lo: 0, hi: Number.POSITIVE_INFINITY });
   const why = new Map<string, { lo?: number; hi?: number }>();
   const queued = new Uint8Array(constraints.length).fill(1);
   const queue: number[] = constraints.map((_, i) => i);
