@@ -460,15 +460,22 @@ export class StateStore {
   }
 
   private migrate(): void {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version === SCHEMA_VERSION) return;
-    if (version > SCHEMA_VERSION) {
-      throw new StateError(`the state file is of a newer version (${version}) than this program knows (${SCHEMA_VERSION}): update the program`);
+    const seen = this.db.pragma('user_version', { simple: true }) as number;
+    if (seen === SCHEMA_VERSION) return;
+    if (seen > SCHEMA_VERSION) {
+      throw new StateError(`the state file is of a newer version (${seen}) than this program knows (${SCHEMA_VERSION}): update the program`);
     }
-    this.db.transaction(() => {
-      if (version < 1) this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    // Two processes may open a new state file at once (a server and `met user`, or two
+    // servers): the version is read again inside a write transaction (IMMEDIATE takes
+    // the write lock first, waiting up to the busy timeout), so only one makes the schema.
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version >= SCHEMA_VERSION) return;
+        if (version < 1) this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
   }
 
   /** Writes the WAL into the file (tests read the file's bytes; also done on close). */

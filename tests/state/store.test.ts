@@ -5,12 +5,15 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers.js';
 import { checkPassword, hashPassword } from '../../state/passwords.js';
 import { DEFAULT_LOCKOUT, defaultStatePath, SCHEMA_VERSION, sha256, StateError, StateStore } from '../../state/store.js';
 
+const ROOT = resolve(import.meta.dirname, '../..');
 const open: StateStore[] = [];
 afterEach(() => {
   for (const s of open.splice(0)) s.close();
@@ -46,6 +49,37 @@ describe('the state file', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     expect(() => new StateStore(path)).toThrow(/newer version/);
+  });
+
+  it('is made once when several processes open a new state file at the same moment', async () => {
+    // Two servers started together on one warehouse both found version 0 and both made
+    // the schema: the second died with "table accounts already exists". Eight processes
+    // wait on one signal file, then open the same new state file at once.
+    const dir = tempDir('met-state-race-');
+    const path = join(dir, 'met.duckdb.state.sqlite');
+    const go = join(dir, 'go');
+    const store = pathToFileURL(join(ROOT, 'dist/state/store.js')).href;
+    const script = `
+      import { existsSync } from 'node:fs';
+      const { StateStore } = await import(${JSON.stringify(store)});
+      while (!existsSync(${JSON.stringify(go)})) await new Promise((r) => setImmediate(r));
+      new StateStore(${JSON.stringify(path)}).close();`;
+    const children = Array.from({ length: 8 }, () => spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] }));
+    const ended = children.map(
+      (c) =>
+        new Promise<{ code: number | null; err: string }>((resolve) => {
+          let err = '';
+          c.stderr!.on('data', (d) => {
+            err += d;
+          });
+          c.on('exit', (code) => resolve({ code, err }));
+        }),
+    );
+    writeFileSync(go, '');
+    for (const r of await Promise.all(ended)) expect(r).toEqual({ code: 0, err: '' });
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    raw.close();
   });
 });
 
