@@ -4,6 +4,7 @@
 // server was started with. createApp only composes: sign-in in auth/, the routes are in routes/, who may ask in guards.ts, the query
 // parameters in queries.ts, uploads in upload.ts and the answers to errors in errors.ts.
 
+import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Role } from '../lib/disclosure.js';
 import type { AreaName } from '../model/areas.js';
 import { type OidcConfig, oidcOff, oidcRoutes } from './auth/oidc.js';
+import { AnswerCache, type CacheOptions } from './cache.js';
 import { errorHandler } from './errors.js';
 import { DEFAULT_LOCKOUT, type LockoutRule, type StateStore } from '../state/store.js';
 import { auditRoutes, auditViews } from './audit.js';
@@ -86,6 +88,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
   /** Single sign-on by OpenID Connect (server/auth/oidc.ts, docs/sso.md): off when absent. */
   oidc?: OidcConfig;
+  /** The answers kept per refresh and the limit on work at once (server/cache.ts). */
+  cache?: CacheOptions;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -156,6 +160,9 @@ export function createApp(opts: AppOptions): express.Express {
   // same-origin proof must refuse. Nothing leaves for another site either way.
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP }, referrerPolicy: { policy: 'same-origin' } }));
   app.use(requestContext(opts.role ?? 'public', log));
+  // gzip (or deflate) for every answer a client accepts compressed: the page models and
+  // the charting script are text that shrinks to a fifth or less.
+  app.use(compression());
   app.use(onlyOwnHosts(hostNames));
   app.use(sameOriginChanges(hostNames));
   app.use('/api', apiLimits(opts.rateLimitPerMinute ?? 6000));
@@ -181,8 +188,9 @@ export function createApp(opts: AppOptions): express.Express {
   if (state) app.use(auditViews(state, log));
 
   app.use(metaRoutes(warehouse));
-  app.use(measuresRoutes(warehouse));
-  app.use(pagesRoutes(warehouse));
+  const cache = new AnswerCache(opts.cache);
+  app.use(measuresRoutes(warehouse, cache));
+  app.use(pagesRoutes(warehouse, cache));
   app.use(quarantineRoutes(warehouse));
   app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log, state }));
   if (state) app.use(auditRoutes(state));

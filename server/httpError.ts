@@ -15,6 +15,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly closeConnection = false,
+    /** Seconds the client should wait before asking again (a 503's Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -33,6 +35,7 @@ export class Forbidden extends HttpError {
 export function sendHttpError(req: Request, res: Response, err: HttpError): void {
   if (res.headersSent) return;
   if (err.closeConnection) res.set('Connection', 'close');
+  if (err.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.retryAfterSeconds));
   res.status(err.status).json({ error: err.message });
   // Whatever of the body is still arriving is read and dropped (never kept) until the
   // connection closes.

@@ -12,6 +12,7 @@ import type { OidcConfig } from './auth/oidc.js';
 import { Warehouse } from './warehouse.js';
 
 export { createApp } from './app.js';
+import type { CacheOptions } from './cache.js';
 
 export interface StartOptions {
   db: string;
@@ -45,6 +46,8 @@ export interface StartOptions {
   webDir?: string;
   /** Request logging to stdout (default true). */
   log?: boolean;
+  /** The answers kept per refresh, and the limit on work at once (server/cache.ts). */
+  cache?: CacheOptions;
 }
 
 export interface RunningServer {
@@ -118,6 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     ...(opts.log === false ? { logger: false as const } : {}),
     ...(opts.oidc ? { oidc: opts.oidc } : {}),
     ...(opts.webDir ? { webDir: opts.webDir } : {}),
+    ...(opts.cache ? { cache: opts.cache } : {}),
   });
   let server: Server;
   try {
@@ -130,6 +134,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     warehouse.close();
     throw e;
   }
+  // An idle keep-alive connection is closed by the client first (browsers and undici keep
+  // one 4–60 s): a server that closed it first could meet a request already on its way
+  // (ECONNRESET), most of all when a busy event loop makes its timer late.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {

@@ -6,10 +6,11 @@ import { ARROW_TYPE, measuresToArrow, wantsArrow } from '../arrow.js';
 import { viewed } from '../audit.js';
 import { areaFor } from '../guards.js';
 import { measuresQuery, parse } from '../queries.js';
+import type { AnswerCache } from '../cache.js';
 import type { Warehouse } from '../warehouse.js';
-import { withLease } from './lease.js';
+import { cachedJson, withLease } from './lease.js';
 
-export function measuresRoutes(warehouse: Warehouse): Router {
+export function measuresRoutes(warehouse: Warehouse, cache: AnswerCache): Router {
   const router = Router();
   router.get(
     '/api/measures',
@@ -20,18 +21,25 @@ export function measuresRoutes(warehouse: Warehouse): Router {
       viewed(res, { ...(req.query.area === undefined ? {} : { area: q.area }), period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
       const area = areaFor(req, q.area);
       viewed(res, { area, period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
-      const r = await readMeasures(db, {
-        period,
-        area,
-        scope: q.ages,
-        role: req.met.role,
-        trend: q.trend,
-        ...(req.met.area ? { limitArea: req.met.area } : {}),
-        ...(q.ids ? { ids: q.ids } : {}),
-      });
+      const read = () =>
+        readMeasures(db, {
+          period,
+          area,
+          scope: q.ages,
+          role: req.met.role,
+          trend: q.trend,
+          ...(req.met.area ? { limitArea: req.met.area } : {}),
+          ...(q.ids ? { ids: q.ids } : {}),
+        });
       res.set('X-MET-Refresh', info.refresh_id);
-      if (wantsArrow(req)) res.type(ARROW_TYPE).send(Buffer.from(measuresToArrow(r)));
-      else res.json({ ...r, refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at } });
+      if (wantsArrow(req)) {
+        res.type(ARROW_TYPE).send(Buffer.from(measuresToArrow(await read())));
+        return;
+      }
+      const key = JSON.stringify(['measures', req.met.role, req.met.area, area, period, q.ages, q.trend, q.ids ?? null]);
+      await cachedJson(cache, info.refresh_id, key, res, async () =>
+        JSON.stringify({ ...(await read()), refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at } }),
+      );
     }),
   );
   return router;

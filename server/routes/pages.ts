@@ -6,10 +6,11 @@ import { viewed } from '../audit.js';
 import { analystOnly, areaFor } from '../guards.js';
 import { HttpError } from '../httpError.js';
 import { pageQuery, parse } from '../queries.js';
+import type { AnswerCache } from '../cache.js';
 import type { Warehouse } from '../warehouse.js';
-import { withLease } from './lease.js';
+import { cachedJson, withLease } from './lease.js';
 
-export function pagesRoutes(warehouse: Warehouse): Router {
+export function pagesRoutes(warehouse: Warehouse, cache: AnswerCache): Router {
   const router = Router();
   router.get(
     '/api/pages/:page',
@@ -24,8 +25,8 @@ export function pagesRoutes(warehouse: Warehouse): Router {
       const area = areaFor(req, q.area);
       viewed(res, { area, period, ages: q.ages });
       res.set('X-MET-Refresh', info.refresh_id);
-      res.json(
-        await buildPage(db, {
+      const build = () =>
+        buildPage(db, {
           page,
           area,
           period,
@@ -35,8 +36,14 @@ export function pagesRoutes(warehouse: Warehouse): Router {
           refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at },
           // The data page's disclosure audit is worked out in the background, once per refresh.
           warehouse: warehouse.path,
-        }),
-      );
+        });
+      // The data page says its audit is being worked out until it is: never kept.
+      if (page === 'data') {
+        res.json(await build());
+        return;
+      }
+      const key = JSON.stringify(['page', page, req.met.role, req.met.area, area, period, q.ages]);
+      await cachedJson(cache, info.refresh_id, key, res, async () => JSON.stringify(await build()));
     }),
   );
   return router;

@@ -12,12 +12,14 @@ import { startServer, type RunningServer } from '../../server/index.js';
 
 let analyst: RunningServer;
 let board: RunningServer;
+let dbPath: string;
 
 beforeAll(async () => {
   const dir = tempDir('met-server-');
   const out = join(dir, 'extracts');
   await generate({ out, seed: 3, scale: 0.05 });
   const db = join(dir, 'met.duckdb');
+  dbPath = db;
   const { report } = await load({ inDir: out, db });
   expect(report.status).toBe('loaded');
   analyst = await startServer({ db, port: 0, role: 'analyst', log: false });
@@ -224,5 +226,48 @@ describe('security headers', () => {
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('answers worked out once per refresh, compressed, and refused at once when overloaded', () => {
+  it('gives the same page model from the cache, per role and area, and says so', async () => {
+    const path = '/api/pages/risk?area=Portsmouth&period=2025-Q3';
+    const first = await fetch(board.url + path);
+    const second = await fetch(board.url + path);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    // The first of this role, area and period is worked out (or shared); the second is kept.
+    expect(['miss', 'shared']).toContain(first.headers.get('x-met-cache'));
+    expect(second.headers.get('x-met-cache')).toBe('hit');
+    expect(await second.text()).toBe(await first.text());
+    // The analyst's answer for the same page is the analyst's, not the board's kept one.
+    const exact = await fetch(analyst.url + path);
+    expect(((await exact.json()) as { role: string }).role).toBe('analyst');
+    const measures = await fetch(`${board.url}/api/measures?area=Portsmouth&period=2025-Q3&ids=missing_episodes`);
+    const again = await fetch(`${board.url}/api/measures?area=Portsmouth&period=2025-Q3&ids=missing_episodes`);
+    expect(again.headers.get('x-met-cache')).toBe('hit');
+    expect(await again.text()).toBe(await measures.text());
+  });
+
+  it('compresses answers for a client that accepts it', async () => {
+    // fetch asks for gzip and undoes it; the header says it was compressed.
+    const res = await fetch(`${board.url}/api/pages/overview`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    expect(((await res.json()) as { page: string }).page).toBe('overview');
+  });
+
+  it('answers 503 with Retry-After at once when no more work can be taken on', async () => {
+    // A server that takes no work at all: every answer not yet kept is refused.
+    const busy = await startServer({ db: dbPath, port: 0, role: 'board', log: false, cache: { maxRunning: 0, maxQueued: 0, retryAfterSeconds: 7 } });
+    try {
+      const res = await fetch(`${busy.url}/api/pages/overview`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(await res.json()).toEqual({ error: 'the server is busy: try again in 7 seconds' });
+      // What needs no working out still answers.
+      expect((await fetch(`${busy.url}/api/health`)).status).toBe(200);
+    } finally {
+      await busy.close();
+    }
   });
 });
