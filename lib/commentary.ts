@@ -40,6 +40,8 @@ const OWN_AGES: Record<string, { scope: string; words: string }> = {
 /** The scope a fixed-ages measure is read in, or null for a measure that follows the ages picker. */
 export function ownAges(id: string): { scope: string; words: string } | null {
   const def = measureDef(id);
+  // Places' figures (CPI submissions, disruptions) are about places and offenders: no ages apply ('*' cells).
+  if (def?.family === 'places' && def.kind !== 'rows') return { scope: '*', words: 'not by age' };
   if (!def?.fixedAges) return null;
   return OWN_AGES[id] ?? { scope: '0-17', words: 'ages 0–17' };
 }
@@ -51,7 +53,8 @@ export function scopedLabel(id: string, p?: Params): string {
   const label = measureWords(def, p).label;
   const own = ownAges(id);
   const chosen = p?.age_scope ?? '0-17';
-  return own && own.scope !== chosen && !label.includes(own.words.replace(/^ages /, '')) ? `${label} (${own.words} only)` : label;
+  if (!own || chosen === '0-17' || own.scope === chosen || label.includes(own.words.replace(/^ages /, ''))) return label;
+  return own.scope === '*' ? `${label} (${own.words})` : `${label} (${own.words} only)`;
 }
 
 /** The national comparator (return interviews within 72 hours) is a figure for children: it applies to ages 0–17 only. */
