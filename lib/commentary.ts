@@ -319,8 +319,8 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
     const ids = Object.keys(r.measures).filter((id) => measureDef(id)?.family === k);
     const signals = ids
       .map((id) => signalSentence(id, r.measures[id], r.parameters))
-      .filter((x) => x !== null && x.latest)
-      .map((x) => x!.text);
+      .filter((x): x is { latest: boolean; text: string } => x?.latest === true)
+      .map((x) => x.text);
     out[k] = [...(r.complete === false ? [commentaryWords.incomplete] : []), ...signals, ...out[k], ...notes(r)];
   }
   return out;
