@@ -193,6 +193,21 @@ describe.skipIf(SKIP_BROWSER)('the board in a browser', () => {
     await page.close();
   }, 300_000);
 
+  it('compares a financial year with the previous year once: on the tiles, in the figures table and in the commentary', async () => {
+    const fy = meta.periods.fy.find((p) => !meta.in_progress.includes(p))!;
+    const { page, problems } = await open(`/?period=${fy}`);
+    const compare = await page.$$eval('.met-tile__compare', (els) => els.map((e) => e.textContent ?? ''));
+    expect(compare.length).toBeGreaterThan(0);
+    for (const c of compare) {
+      expect(c).toMatch(/^Previous \(/);
+      expect(c).not.toContain('A year earlier');
+    }
+    expect(await page.$$eval('table th', (els) => els.map((e) => e.textContent ?? ''))).not.toContain('A year earlier');
+    expect((await commentary(page)).join(' ')).not.toContain('a year earlier');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 300_000);
+
   it('changes every tile with the ages picker, or the tile says its own ages; no national figure for young adults', async () => {
     const { page, problems } = await open(`/?period=${meta.default_period}`);
     const tiles = () =>
