@@ -25,16 +25,67 @@ function kindOfPeriod(id: string): string {
 
 const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 
+type Params = MeasuresResponse['parameters'];
+
+/**
+ * The ages of a measure that does not follow the ages picker (model/measures.ts
+ * fixedAges): the scope it is always read in, and the words its label gets when another
+ * scope is chosen. A fixed-ages measure not listed here is for children aged 0–17.
+ */
+const OWN_AGES: Record<string, { scope: string; words: string }> = {
+  met_children_18_24: { scope: '18-24', words: 'ages 18–24' },
+  transitions: { scope: '0-17', words: 'aged 17' },
+};
+
+/** The scope a fixed-ages measure is read in, or null for a measure that follows the ages picker. */
+export function ownAges(id: string): { scope: string; words: string } | null {
+  const def = measureDef(id);
+  // Places' figures (CPI submissions, disruptions) are about places and offenders: no ages apply ('*' cells).
+  if (def?.family === 'places' && def.kind !== 'rows') return { scope: '*', words: 'not by age' };
+  if (!def?.fixedAges) return null;
+  return OWN_AGES[id] ?? { scope: '0-17', words: 'ages 0–17' };
+}
+
+/** A measure's label; one that stays at its own ages while others are chosen says so: "MET children (ages 0–17 only)". */
+export function scopedLabel(id: string, p?: Params): string {
+  const def = measureDef(id);
+  if (!def) return id;
+  const label = measureWords(def, p).label;
+  const own = ownAges(id);
+  const chosen = p?.age_scope ?? '0-17';
+  if (!own || chosen === '0-17' || own.scope === chosen || label.includes(own.words.replace(/^ages /, ''))) return label;
+  return own.scope === '*' ? `${label} (${own.words})` : `${label} (${own.words} only)`;
+}
+
+/** The national comparator (return interviews within 72 hours) is a figure for children: it applies to ages 0–17 only. */
+export function nationalApplies(p: Params): boolean {
+  return p.age_scope === '0-17';
+}
+
+/** The commentary's sentences about signals, exceptions and withheld figures. */
+export const commentaryWords = {
+  /** The latest point is a signal (beyond a limit, a run, a trend); `detail` is the SPC reading's summary. */
+  signal: (label: string, high: boolean, higherIsBetter: boolean | undefined, detail: string) =>
+    `${label}: ${high ? 'higher' : 'lower'} than expected${higherIsBetter === undefined ? '' : high === higherIsBetter ? ' (better)' : ' (worse)'}, a signal rather than normal variation. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}`,
+  /** The latest point is normal but earlier points of the trend are signals. */
+  earlierSignal: (label: string, summary: string) => `${label}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
+  national: (side: 'at or above' | 'below', pct: number, year: string) => `That is ${side} the national figure of about ${pct}% (${year}).`,
+  withheld: (label: string) => `${label}: withheld (c) to protect confidentiality.`,
+  notGiven: (label: string) => `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`,
+  incomplete: 'Caution: this period is not complete in the extracts, so its figures are lower than they will be.',
+  ages: (scope: string, someFixed: boolean) =>
+    someFixed ? `Figures are for ages ${scope}, except those whose label names their own ages.` : `Figures are for ages ${scope}.`,
+};
+
 /** "Missing episodes rose from 38 to 51 (+34%) against the previous quarter, and from 45 a year earlier; …" */
 export function describeChange(id: string, m: MeasureOut | undefined, periodKind: string, parameters?: MeasuresResponse['parameters']): string | null {
   const def = measureDef(id);
   if (!def || !m) return null;
-  const label = measureWords(def, parameters).label;
+  const label = scopedLabel(id, parameters);
   const v = m.value;
-  if (v === 'c') return `${label}: withheld (c) to protect confidentiality.`;
+  if (v === 'c') return commentaryWords.withheld(label);
   // Published rule: a count not given is a part of a withheld one (lib/audit/protect.ts).
-  if (v === null && def.kind === 'count' && parameters?.published_max_withheld !== undefined)
-    return `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`;
+  if (v === null && def.kind === 'count' && parameters?.published_max_withheld !== undefined) return commentaryWords.notGiven(label);
   if (!isNum(v)) return `${label}: no figure for this period.`;
   const parts: string[] = [];
   const prev = m.previous;
@@ -60,18 +111,21 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
     parts.push(`${label}: ${fmt(v, def.kind)}`);
   }
   const ye = m.year_earlier;
-  if (ye && isNum(ye.value)) parts.push(`${fmt(ye.value, def.kind)} a year earlier`);
+  // A financial or calendar year: the previous period is the year earlier, compared once.
+  if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, def.kind)} a year earlier`);
   let sentence = parts.join('; ') + '.';
   const spc = m.trend?.spc;
-  if (spc?.status === 'ok') {
-    if (spc.latest === 'signal_high')
-      sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'high (better)' : 'high'}, not normal variation.`;
-    else if (spc.latest === 'signal_low')
-      sentence += ` The latest figure is a signal: unusually ${def.higherIsBetter ? 'low (worse)' : 'low'}, not normal variation.`;
-    else sentence += ' This is within normal variation.';
-  }
+  // A signal is said on its own, first (signalSentences); a normal reading is said here.
+  if (spc?.status === 'ok' && spc.latest === 'normal') sentence += ' This is within normal variation.';
   if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
   return sentence;
+}
+
+/** A figure the family describes in its own words, said to be withheld when it is (never skipped silently). */
+function withheldOf(id: string, v: Shown | undefined, r: MeasuresResponse): string | null {
+  if (v === 'c') return commentaryWords.withheld(scopedLabel(id, r.parameters));
+  if (v === null && measureDef(id)?.kind === 'count' && r.disclosure?.rule === 'published') return commentaryWords.notGiven(scopedLabel(id, r.parameters));
+  return null;
 }
 
 function missing(r: MeasuresResponse, pk: string): string[] {
@@ -85,12 +139,21 @@ function missing(r: MeasuresResponse, pk: string): string[] {
         ? `${fmt(v, 'count')} ${v === 1 ? 'child was' : 'children were'} repeat missing (${episodes} or more episodes within ${window_days} days, a local definition).`
         : v === 'c'
           ? `The number of repeat missing children is withheld (c) to protect confidentiality.`
-          : null,
+          : withheldOf('repeat_missing_children', v, r),
     );
   }
   const med = r.measures.median_missing_hours?.value;
   if (isNum(med)) out.push(`Half of returned episodes lasted ${fmt(med, 'count')} hours or less.`);
+  else out.push(withheldOf('median_missing_hours', med, r));
   return out.filter((s): s is string => !!s);
+}
+
+/** The national comparator's sentence: only for the ages it is a figure for (children 0–17). */
+export function nationalSentence(r: MeasuresResponse): string | null {
+  const v = r.measures.rhi_completed_72h_pct?.value;
+  if (!isNum(v) || !nationalApplies(r.parameters)) return null;
+  const { pct, year } = r.parameters.rhi_national;
+  return commentaryWords.national(v >= pct ? 'at or above' : 'below', pct, year);
 }
 
 function returnInterviews(r: MeasuresResponse, pk: string): string[] {
@@ -99,17 +162,18 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   if (c) {
     const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters);
     if (s) out.push(s);
-    if (isNum(c.value)) {
-      const { pct, year } = r.parameters.rhi_national;
-      const side = c.value >= pct ? 'at or above' : 'below';
-      out.push(`That is ${side} the national figure of about ${pct}% (${year}).`);
-    }
+    const n = nationalSentence(r);
+    if (n) out.push(n);
   }
   const returns = r.measures.returns?.value;
   if (isNum(returns))
     out.push(
       `${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`,
     );
+  else {
+    const w = withheldOf('returns', returns, r);
+    if (w) out.push(w);
+  }
   return out;
 }
 
@@ -117,14 +181,17 @@ function risk(r: MeasuresResponse, pk: string): string[] {
   const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk, r.parameters)];
   const high = r.measures.children_at_risk?.by?.level?.high;
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
+  else if (high === 'c') out.push('The number at high risk is withheld (c) to protect confidentiality.');
   const overdue = r.measures.risk_reviews_overdue?.value;
   if (isNum(overdue) && overdue > 0)
     out.push(
       `${fmt(overdue, 'count')} ${overdue === 1 ? 'person’s latest risk assessment is' : 'people’s latest risk assessments are'} overdue for review (older than ${r.parameters.risk_current_days} days).`,
     );
+  else out.push(withheldOf('risk_reviews_overdue', overdue, r));
   const esc = r.measures.risk_escalations?.value;
   if (isNum(esc))
     out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
+  else out.push(withheldOf('risk_escalations', esc, r));
   return out.filter((s): s is string => !!s);
 }
 
@@ -132,6 +199,7 @@ function identification(r: MeasuresResponse, pk: string): string[] {
   const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters)];
   const prev = r.measures.prevalence_per_10k?.value;
   if (isNum(prev)) out.push(`That is ${fmt(prev, 'count')} per 10,000 children aged 0–17.`);
+  else out.push(withheldOf('prevalence_per_10k', prev, r));
   out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters));
   return out.filter((s): s is string => !!s);
 }
@@ -158,9 +226,10 @@ export function roundedNote(base: number): string {
   return `Counts are rounded to the nearest ${base}; changes and percentages are worked out from the rounded counts.`;
 }
 
-export function commentary(r: MeasuresResponse): Record<Family, string[]> {
+/** Each family's own sentences, without the notes every family shares. */
+function familySentences(r: MeasuresResponse): Record<Family, string[]> {
   const pk = kindOfPeriod(r.period);
-  const out: Record<Family, string[]> = {
+  return {
     missing: missing(r, pk),
     return_interviews: returnInterviews(r, pk),
     risk: risk(r, pk),
@@ -168,19 +237,91 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
     places: places(r, pk),
     data_quality: r.role === 'analyst' ? dataQuality(r) : [],
   };
-  if (r.complete === false) {
-    for (const k of Object.keys(out) as Family[]) {
-      if (out[k].length && k !== 'data_quality')
-        out[k].unshift('Caution: this period is not complete in the extracts, so its figures are lower than they will be.');
-    }
+}
+
+/**
+ * The signal of a measure's trend, in words: its latest point a signal (beyond a limit,
+ * a run, a trend), or, when the latest is normal, the earlier points that are. Null for
+ * normal variation, or where there is no reading (withheld points, too few, incomplete).
+ */
+export function signalSentence(id: string, m: MeasureOut | undefined, p?: Params): { latest: boolean; text: string } | null {
+  const def = measureDef(id);
+  const spc = m?.trend?.spc;
+  if (!def || spc?.status !== 'ok') return null;
+  const label = scopedLabel(id, p);
+  if (spc.latest === 'signal_high' || spc.latest === 'signal_low') {
+    const detail = spc.summary.replace(/^Signal: /, '');
+    return { latest: true, text: commentaryWords.signal(label, spc.latest === 'signal_high', def.higherIsBetter, detail) };
   }
-  if (r.disclosure?.rule === 'published') {
-    // The published rule: every count is rounded, and so is what is worked out from it.
-    for (const k of Object.keys(out) as Family[])
-      if (out[k].length && k !== 'data_quality') out[k].push(roundedNote(r.disclosure.rounding_base ?? r.parameters.rounding_base ?? 5));
-  }
-  if (r.parameters.age_scope !== '0-17') {
-    for (const k of Object.keys(out) as Family[]) if (out[k].length && k !== 'data_quality') out[k].push(`Figures are for ages ${r.parameters.age_scope}.`);
+  if (spc.signals.length > 0) return { latest: false, text: commentaryWords.earlierSignal(label, spc.summary) };
+  return null;
+}
+
+/** The notes every family ends with (rounding, ages), said once. */
+function notes(r: MeasuresResponse): string[] {
+  const out: string[] = [];
+  // The published rule: every count is rounded, and so is what is worked out from it.
+  if (r.disclosure?.rule === 'published') out.push(roundedNote(r.disclosure.rounding_base ?? r.parameters.rounding_base ?? 5));
+  if (r.parameters.age_scope !== '0-17')
+    out.push(
+      commentaryWords.ages(
+        r.parameters.age_scope,
+        Object.keys(r.measures).some((id) => ownAges(id) !== null),
+      ),
+    );
+  return out;
+}
+
+/**
+ * A page's commentary, signals first:
+ *  1. the caution of a period not complete;
+ *  2. every measure on the page whose latest point is a signal, in the page's order;
+ *  3. the exceptions: earlier signals in a trend shown, a figure below its comparator (the national figure);
+ *  4. the families' sentences, then the page's blocks' own (`extra`);
+ *  5. every figure on the page that is withheld and not yet said so;
+ *  6. the notes (rounding, ages).
+ * No sentence is said twice (the first place it comes wins).
+ */
+export function pageCommentary(r: MeasuresResponse, opts: { families: readonly string[]; measures: readonly string[]; extra?: readonly string[] }): string[] {
+  const fam = familySentences(r);
+  const first: string[] = r.complete === false ? [commentaryWords.incomplete] : [];
+  const signals = opts.measures.map((id) => signalSentence(id, r.measures[id], r.parameters)).filter((x) => x !== null);
+  const exceptions = signals.filter((x) => !x.latest).map((x) => x.text);
+  const national = nationalSentence(r);
+  if (national && opts.measures.includes('rhi_completed_72h_pct') && (r.measures.rhi_completed_72h_pct?.value as number) < r.parameters.rhi_national.pct)
+    exceptions.push(national);
+  const rest = opts.families.flatMap((f) => fam[f as Family] ?? []);
+  const pk = kindOfPeriod(r.period);
+  const withheld = opts.measures
+    .filter((id) => measureDef(id)?.kind !== 'rows')
+    .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? describeChange(id, r.measures[id], pk, r.parameters) : null))
+    .filter((x): x is string => !!x);
+  // A family that says a figure is withheld in its own words is not repeated by the generic sentence.
+  const said = (x: string) => rest.some((y) => y.includes('withheld') && y.toLowerCase().includes(x.split(':')[0]!.toLowerCase()));
+  return [
+    ...new Set([
+      ...first,
+      ...signals.filter((x) => x.latest).map((x) => x.text),
+      ...exceptions,
+      ...rest,
+      ...(opts.extra ?? []),
+      ...withheld.filter((x) => !said(x)),
+      ...notes(r),
+    ]),
+  ];
+}
+
+/** Each family's commentary for /api/measures: its signals first, its sentences, then the shared notes. */
+export function commentary(r: MeasuresResponse): Record<Family, string[]> {
+  const out = familySentences(r);
+  for (const k of Object.keys(out) as Family[]) {
+    if (!out[k].length || k === 'data_quality') continue;
+    const ids = Object.keys(r.measures).filter((id) => measureDef(id)?.family === k);
+    const signals = ids
+      .map((id) => signalSentence(id, r.measures[id], r.parameters))
+      .filter((x): x is { latest: boolean; text: string } => x?.latest === true)
+      .map((x) => x.text);
+    out[k] = [...(r.complete === false ? [commentaryWords.incomplete] : []), ...signals, ...out[k], ...notes(r)];
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { parsePeriod } from './periods.js';
+import { nationalApplies, pageCommentary, scopedLabel } from './commentary.js';
 import {
   barChart,
   display,
@@ -57,10 +58,9 @@ function kindOf(id: string): string | undefined {
   return measureDef(id)?.kind;
 }
 
-/** A measure's label, naming the parameters its figures were built with. */
+/** A measure's label, naming the parameters its figures were built with (and its own ages, where it does not follow the picker). */
 function labelOf(id: string, p?: MeasuresResponse['parameters']): string {
-  const def = measureDef(id);
-  return def ? measureWords(def, p).label : id;
+  return scopedLabel(id, p);
 }
 
 /** The national comparator's words, from the parameters of the read. */
@@ -130,7 +130,8 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     ...(extra?.detail ? { detail: extra.detail } : {}),
     // Each comparison marked ≈ as the headline is, where the published rule rounded it.
     ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value, display: marked(r, m.previous.value, kindOf(id)) } } : {}),
-    ...(m.year_earlier
+    // A financial or calendar year's previous period is the year earlier: compared once.
+    ...(m.year_earlier && m.year_earlier.period !== m.previous?.period
       ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id)) } }
       : {}),
     change_text: changeText(m, id, periodKind, r.disclosure.rule === 'published'),
@@ -201,7 +202,8 @@ function figuresTable(r: MeasuresResponse, ids: string[], id = 'figures', title 
       { key: 'measure', label: 'Measure' },
       { key: 'value', label: r.period },
       { key: 'previous', label: 'Previous period' },
-      { key: 'year_earlier', label: 'A year earlier' },
+      // A financial or calendar year's previous period is the year earlier: one column.
+      ...(['fy', 'year'].includes(parsePeriod(r.period).kind) ? [] : [{ key: 'year_earlier', label: 'A year earlier' }]),
     ],
     rows: ids
       .filter((i) => r.measures[i])
@@ -360,7 +362,10 @@ const words = (text: string, r: MeasuresResponse) => fillWords(text.replace('{pe
 
 function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: string; comparator?: number } | undefined {
   if (!d) return undefined;
-  if (d.kind === 'national') return { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) };
+  if (d.kind === 'national')
+    return nationalApplies(r.parameters)
+      ? { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) }
+      : { detail: 'No national figure for these ages (it is for children aged 0–17)' };
   if (d.kind === 'cell') {
     const v = r.measures[d.measure]?.by?.[d.by]?.[d.key];
     return v === undefined ? undefined : { detail: `${marked(r, v, kindOf(d.measure))} ${d.words}` };
@@ -631,7 +636,10 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             valueLabel: b.valueLabel,
             kind: 'pct',
             series: b.series.map((x, i) => ({ name: words(x.name, r), periods: trends[i]!.periods, values: trends[i]!.values })),
-            comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` },
+            // The national figure is for children: no reference line for other ages.
+            ...(nationalApplies(r.parameters)
+              ? { comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` } }
+              : {}),
           }),
         ],
       };
@@ -751,11 +759,18 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     ages: r.parameters.age_scope,
     role: req.role,
     refresh: req.refresh,
-    commentary: [
-      ...commentaryOf(r, [...decl.commentary]),
-      ...parts.flatMap((p) => p.commentary ?? []),
-      ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title)),
-    ],
+    // Signals and exceptions first, then the families' sentences, the blocks' own, what is withheld, the notes (lib/commentary.ts).
+    commentary: pageRead
+      ? pageCommentary(pageRead, {
+          families: decl.commentary,
+          measures: decl.measures,
+          extra: [...parts.flatMap((p) => p.commentary ?? []), ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title))],
+        })
+      : [
+          ...commentaryOf(r, [...decl.commentary]),
+          ...parts.flatMap((p) => p.commentary ?? []),
+          ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title)),
+        ],
     tiles,
     charts,
     tables: parts.flatMap((p) => p.tables ?? []),

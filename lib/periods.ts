@@ -239,3 +239,52 @@ export function periodContaining(kind: PeriodKind, date: string): Period {
 export function calendarYearOfEnd(p: Period): number {
   return Number(p.last.slice(0, 4));
 }
+
+/** A period the warehouse holds, as the period listing reads it. */
+export interface HeldPeriod {
+  id: string;
+  kind: PeriodKind;
+  /** First day, `YYYY-MM-DD`. */
+  start: string;
+  /** Last day, `YYYY-MM-DD`. */
+  last: string;
+}
+
+/** The periods offered in the pickers, and the one shown when none is asked for. */
+export interface PeriodOffer {
+  /** By kind: the complete periods newest first, then those in progress (newest first). */
+  periods: Record<PeriodKind, string[]>;
+  /** The offered periods whose last day the data does not yet reach: marked "(in progress)", never the default. */
+  in_progress: string[];
+  /** The latest complete quarter (else the latest complete month, else financial year); an in-progress quarter only when nothing is complete. */
+  default_period: string | null;
+}
+
+/**
+ * What the pickers offer, from the periods held and the latest event the data reaches
+ * (lib/read.ts dataReach: the latest episode up to the refresh day).
+ *
+ * - A period that starts after the latest event has no data yet: it is not offered (a
+ *   quarter begun on the refresh day would otherwise show 0 for everything).
+ * - A period whose last day is after the latest event is in progress: offered after the
+ *   complete ones of its kind, listed in `in_progress`, and never the default.
+ * - Complete: its last day is on or before the latest event.
+ */
+export function offerPeriods(held: readonly HeldPeriod[], latestEvent: string | null): PeriodOffer {
+  const periods: Record<PeriodKind, string[]> = { month: [], quarter: [], fy: [], year: [] };
+  const in_progress: string[] = [];
+  if (!latestEvent) return { periods, in_progress, default_period: null };
+  const newestFirst = [...held].sort((a, b) => (a.start === b.start ? a.id.localeCompare(b.id) : a.start < b.start ? 1 : -1));
+  const withData = newestFirst.filter((p) => p.start <= latestEvent);
+  const complete = withData.filter((p) => p.last <= latestEvent);
+  const going = withData.filter((p) => p.last > latestEvent);
+  for (const p of complete) periods[p.kind]?.push(p.id);
+  for (const p of going) {
+    periods[p.kind]?.push(p.id);
+    in_progress.push(p.id);
+  }
+  const firstOf = (list: HeldPeriod[], kind: PeriodKind) => list.find((p) => p.kind === kind)?.id;
+  const default_period =
+    firstOf(complete, 'quarter') ?? firstOf(complete, 'month') ?? firstOf(complete, 'fy') ?? firstOf(going, 'quarter') ?? firstOf(going, 'month') ?? null;
+  return { periods, in_progress, default_period };
+}

@@ -40,6 +40,8 @@ export async function meta(db: Db | null, info: WarehouseInfo | null, role: Role
     // The published rule (public) is for quarters and financial years only (lib/request.ts); partners may ask for any period.
     periods: periodsFor(role, info?.periods ?? { month: [], quarter: [], fy: [], year: [] }),
     default_period: info?.default_period ?? null,
+    // Offered, marked "(in progress)", never the default (lib/periods.ts offerPeriods).
+    in_progress: info?.in_progress ?? [],
     measures: MEASURES.map((m) => ({
       id: m.id,
       label: m.label,

@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { openDb, type Db } from '../lib/db.js';
 import { dataReach, withinReach } from '../lib/measures.js';
+import { offerPeriods, type PeriodKind } from '../lib/periods.js';
 
 export interface WarehouseInfo {
   refresh_id: string;
@@ -15,6 +16,8 @@ export interface WarehouseInfo {
   /** Period ids by kind, newest first. */
   periods: Record<'month' | 'quarter' | 'fy' | 'year', string[]>;
   default_period: string | null;
+  /** The offered periods that the data does not yet cover to their last day (lib/periods.ts offerPeriods). */
+  in_progress: string[];
 }
 
 export interface Lease {
@@ -73,18 +76,18 @@ async function readInfo(db: Db): Promise<WarehouseInfo> {
       'reading the periods',
     )
   ).filter((r) => withinReach({ start: `${r.start_month}-01`, last: r.last_date }, reach));
-  const periods: WarehouseInfo['periods'] = { month: [], quarter: [], fy: [], year: [] };
-  for (const r of rows) periods[r.kind as keyof WarehouseInfo['periods']]?.push(r.period_id);
-  // "The latest complete quarter": the latest quarter whose last day the data reaches
-  // (the latest episode up to the refresh day); an extract taken mid-month
-  // would otherwise make a part-quarter the default.
-  const quarters = rows.filter((r) => r.kind === 'quarter');
-  const complete = reach.latestEvent ? quarters.find((q) => q.last_date <= reach.latestEvent!) : undefined;
+  // Offered: the periods with data (none that starts after the latest event), complete
+  // ones first; the default is the latest complete quarter (lib/periods.ts offerPeriods).
+  const offer = offerPeriods(
+    rows.map((r) => ({ id: r.period_id, kind: r.kind as PeriodKind, start: `${r.start_month}-01`, last: r.last_date })),
+    reach.latestEvent,
+  );
   return {
     refresh_id: refresh[0]?.refresh_id ?? 'unknown',
     finished_at: refresh[0]?.finished_at ?? null,
-    periods,
-    default_period: complete?.period_id ?? quarters[0]?.period_id ?? periods.month[0] ?? null,
+    periods: offer.periods,
+    default_period: offer.default_period,
+    in_progress: offer.in_progress,
   };
 }
 

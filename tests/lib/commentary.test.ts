@@ -4,7 +4,7 @@ import { changeOf } from '../../lib/measures.js';
 import { buildParameters, PARAMETERS } from '../../model/parameters.js';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { commentary, describeChange } from '../../lib/commentary.js';
+import { commentary, describeChange, pageCommentary } from '../../lib/commentary.js';
 import type { MeasureOut, MeasuresResponse } from '../../lib/measures.js';
 import type { SpcReading } from '../../lib/spc.js';
 import type { Shown } from '../../lib/disclosure.js';
@@ -44,9 +44,9 @@ describe('describeChange', () => {
     );
   });
 
-  it('calls a point beyond a limit a signal', () => {
-    expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toContain(
-      'against the previous month; 45 a year earlier. The latest figure is a signal: unusually high',
+  it('leaves a signal to its own sentence (said first), and does not call it normal variation', () => {
+    expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toBe(
+      'Missing episodes rose from 41 to 80 (+95.1%) against the previous month; 45 a year earlier.',
     );
   });
 
@@ -166,6 +166,89 @@ describe('table-like measures for the board', () => {
     // No warning that a period kind is withheld from the role (only that 2025 is not complete).
     expect(year.warnings).toEqual([
       '2025 runs past the latest episode in the extracts (2025-06-02): its figures are incomplete, and no trend reading is given for it',
+    ]);
+  });
+});
+
+describe("a page's commentary, signals first", () => {
+  // A run: the latest 7 quarters all above the average 85.3 (the demo's repeat missing children).
+  const run: SpcReading = {
+    ...normal,
+    mean: 85.3,
+    latest: 'signal_high',
+    signals: [5, 6, 7, 8, 9, 10, 11].map((index) => ({ index, rules: ['run_above' as const] })),
+    summary: 'Signal: the latest 7 points in a row are all above the average (85.3).',
+  };
+  // The latest point normal, an earlier one beyond the upper limit.
+  const earlier: SpcReading = {
+    ...normal,
+    signals: [{ index: 2, rules: ['beyond_limit'] }],
+    summary: 'The latest point is within the normal range (process limits 15.1 to 55.7), but earlier points show a signal: 1 point above the upper limit.',
+  };
+  const response = (measures: Record<string, MeasureOut>, age_scope = '0-17', period = '2025-Q3') =>
+    ({
+      period,
+      period_label: '',
+      area: 'all',
+      role: 'board',
+      parameters: { ...buildParameters(), age_scope, suppression_threshold: 5, rhi_national: PARAMETERS.rhi_national, trend_periods: 12 },
+      measures,
+      commentary: {},
+      warnings: [],
+      complete: true,
+      disclosure: { rule: 'partner', threshold: 5, max_withheld: 0, legend: '' },
+    }) as unknown as MeasuresResponse;
+
+  it('opens with every signal, then the exceptions, then the rest, each sentence once, a withheld figure said withheld', () => {
+    const r = response({
+      met_children: m(434, 404, 401),
+      repeat_missing_children: m(90, 91, 103, run),
+      // 58% against the national 63%: below its comparator, an exception.
+      rhi_completed_72h_pct: m(58, 61, 60),
+      risk_reviews_overdue: m('c', 410, 380),
+      disruptions: m(37, 36, 30, earlier),
+    });
+    const page = pageCommentary(r, {
+      families: ['identification', 'missing', 'return_interviews', 'risk'],
+      measures: ['met_children', 'repeat_missing_children', 'rhi_completed_72h_pct', 'risk_reviews_overdue', 'disruptions'],
+    });
+    expect(page).toEqual([
+      // 1. The signal of the latest point.
+      'Repeat missing children: higher than expected, a signal rather than normal variation. The latest 7 points in a row are all above the average (85.3).',
+      // 2. The exceptions: an earlier signal in a trend shown, a figure below the national one.
+      'Disruptions: the latest point is within the normal range (process limits 15.1 to 55.7), but earlier points show a signal: 1 point above the upper limit.',
+      'That is below the national figure of about 63% (2023-24).',
+      // 3. The families: 434 − 404 = +30, 30 / 404 = 7.4%; 58 − 61 = −3 points.
+      'MET children rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
+      '90 children were repeat missing (3 or more episodes within 90 days, a local definition).',
+      'Interviews completed within 72 hours fell from 61% to 58% (-3 points) against the previous quarter; 60% a year earlier. This is within normal variation.',
+      // The overdue reviews are withheld: said so (once, although both the family and the page list them).
+      'Risk reviews overdue: withheld (c) to protect confidentiality.',
+    ]);
+    expect(new Set(page).size).toBe(page.length);
+  });
+
+  it('gives the young adults no national comparator, and names the ages of a figure that keeps its own', () => {
+    const r = response({ met_children: m(434, 404, 401), rhi_completed_72h_pct: m(20, 25, 30) }, '18-24');
+    const page = pageCommentary(r, { families: ['identification', 'return_interviews'], measures: ['met_children', 'rhi_completed_72h_pct'] });
+    expect(page).toEqual([
+      'MET children (ages 0–17 only) rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
+      'Interviews completed within 72 hours fell from 25% to 20% (-5 points) against the previous quarter; 30% a year earlier. This is within normal variation.',
+      'Figures are for ages 18-24, except those whose label names their own ages.',
+    ]);
+    expect(page.join(' ')).not.toContain('national');
+  });
+
+  it('compares a financial year with the previous year once', () => {
+    const fy: MeasureOut = {
+      value: 2100,
+      previous: { period: 'FY2024-25', value: 2000, ...changeOf(2100, 2000) },
+      year_earlier: { period: 'FY2024-25', value: 2000, ...changeOf(2100, 2000) },
+      trend: { periods: [], values: [], spc: normal },
+    };
+    // 2100 − 2000 = +100, 100 / 2000 = +5%; no "2,000 a year earlier" after it.
+    expect(pageCommentary(response({ missing_episodes: fy }, '0-17', 'FY2025-26'), { families: ['missing'], measures: ['missing_episodes'] })).toEqual([
+      'Missing episodes rose from 2,000 to 2,100 (+5%) against the previous financial year. This is within normal variation.',
     ]);
   });
 });

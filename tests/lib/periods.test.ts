@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { calendarYearOfEnd, lastPeriods, parsePeriod, type Period, PeriodError, periodContaining, previousPeriod, yearEarlier } from '../../lib/periods.js';
+import {
+  calendarYearOfEnd,
+  type HeldPeriod,
+  lastPeriods,
+  offerPeriods,
+  parsePeriod,
+  type Period,
+  PeriodError,
+  periodContaining,
+  previousPeriod,
+  yearEarlier,
+} from '../../lib/periods.js';
 
 const ALLOWED = 'use a month (2025-07), a quarter (2025-Q3), a financial year (FY2025-26) or a calendar year (2025)';
 
@@ -253,5 +264,40 @@ describe('round trip', () => {
         expect(periodContaining(p.kind, p.last)).toEqual(p);
       }
     }
+  });
+});
+
+describe('offerPeriods: what the pickers offer', () => {
+  // As the demo: the refresh in October 2026, the latest episode on 2026-09-30.
+  const held = (ids: string[]): HeldPeriod[] => ids.map((id) => ({ id, kind: parsePeriod(id).kind, start: parsePeriod(id).start, last: parsePeriod(id).last }));
+  const all = held(['2026-10', '2026-09', '2026-08', '2026-Q4', '2026-Q3', '2026-Q2', 'FY2026-27', 'FY2025-26', '2026', '2025']);
+
+  it('offers no period that starts after the latest event, marks those in progress, and defaults to the latest complete quarter', () => {
+    const o = offerPeriods(all, '2026-09-30');
+    // 2026-10 and 2026-Q4 start 2026-10-01 > 2026-09-30: no data, not offered.
+    expect(o.periods.month).toEqual(['2026-09', '2026-08']);
+    expect(o.periods.quarter).toEqual(['2026-Q3', '2026-Q2']);
+    // FY2026-27 (to 2027-03-31) and 2026 (to 2026-12-31) have data but end after 2026-09-30: offered after the complete ones.
+    expect(o.periods.fy).toEqual(['FY2025-26', 'FY2026-27']);
+    expect(o.periods.year).toEqual(['2025', '2026']);
+    expect(o.in_progress).toEqual(['FY2026-27', '2026']);
+    expect(o.default_period).toBe('2026-Q3');
+  });
+
+  it('never defaults to a quarter in progress while a complete period exists', () => {
+    // The latest episode on 2026-09-15: 2026-Q3 (to 09-30) is in progress, 2026-Q2 complete.
+    const o = offerPeriods(all, '2026-09-15');
+    expect(o.periods.quarter).toEqual(['2026-Q2', '2026-Q3']);
+    // Newest first by start: 2026-09 (09-01), 2026-Q3 (07-01), FY2026-27 (04-01), 2026 (01-01).
+    expect(o.in_progress).toEqual(['2026-09', '2026-Q3', 'FY2026-27', '2026']);
+    expect(o.default_period).toBe('2026-Q2');
+    // Only part of one quarter: its complete month is the default, not the quarter.
+    const early = offerPeriods(held(['2026-08', '2026-07', '2026-Q3']), '2026-08-10');
+    expect(early.default_period).toBe('2026-07');
+    expect(early.in_progress).toEqual(['2026-08', '2026-Q3']);
+    // Nothing complete at all: the quarter in progress (marked), as the only one with data.
+    expect(offerPeriods(held(['2026-07', '2026-Q3']), '2026-07-10').default_period).toBe('2026-Q3');
+    // No events: nothing offered, no default.
+    expect(offerPeriods(all, null)).toEqual({ periods: { month: [], quarter: [], fy: [], year: [] }, in_progress: [], default_period: null });
   });
 });

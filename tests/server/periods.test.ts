@@ -51,12 +51,22 @@ describe('a far-future row in the warehouse', () => {
       expect(meta.status).toBe(200);
       // The latest episode up to the refresh is 2025-05-10: 2025-Q1 is the latest quarter it covers.
       expect(meta.json.default_period).toBe('2025-Q1');
-      expect(meta.json.periods.quarter).toEqual(['2025-Q3', '2025-Q2', '2025-Q1']);
-      expect(meta.json.periods.fy).toEqual(['FY2025-26', 'FY2024-25']);
+      // Offered (lib/periods.ts offerPeriods): complete periods newest first, then those in
+      // progress. 2025-Q1 ends 03-31 ≤ 05-10: complete. 2025-Q2 (04-01 to 06-30) holds the
+      // April and May episodes but ends after 05-10: in progress. 2025-Q3 starts 07-01,
+      // after the latest episode: no data yet, not offered (it would show 0 for everything).
+      expect(meta.json.periods.quarter).toEqual(['2025-Q1', '2025-Q2']);
+      // FY2024-25 ends 2025-03-31: complete; FY2025-26 began 04-01: in progress.
+      expect(meta.json.periods.fy).toEqual(['FY2024-25', 'FY2025-26']);
+      // Newest first by start: 2025-05 (05-01), 2025-Q2 and FY2025-26 (both 04-01, by id), 2025 (01-01).
+      expect(meta.json.in_progress).toEqual(['2025-05', '2025-Q2', 'FY2025-26', '2025']);
+      expect(meta.json.in_progress).not.toContain(meta.json.default_period);
     }
-    expect((await get(analyst, '/api/meta')).json.periods.month).toEqual(['2025-07', '2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01']);
+    // January to April are complete, May is in progress; June and July (up to the refresh) hold no data.
+    const months = ['2025-04', '2025-03', '2025-02', '2025-01', '2025-05'];
+    expect((await get(analyst, '/api/meta')).json.periods.month).toEqual(months);
     // Partners may ask for any period (each response is protected on its own).
-    expect((await get(board, '/api/meta')).json.periods.month).toEqual(['2025-07', '2025-06', '2025-05', '2025-04', '2025-03', '2025-02', '2025-01']);
+    expect((await get(board, '/api/meta')).json.periods.month).toEqual(months);
   });
 
   it('answers /api/measures and the overview for everyone', async () => {

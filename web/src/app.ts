@@ -137,6 +137,21 @@ export function periodLabel(id: string): string {
   return id;
 }
 
+/** A period as the picker offers it: one the data does not yet cover to its last day is marked. */
+export function offeredLabel(meta: Meta, id: string): string {
+  return meta.in_progress?.includes(id) ? `${periodLabel(id)} (in progress)` : periodLabel(id);
+}
+
+/** Every period the pickers offer (none without data). */
+function offered(meta: Meta): Set<string> {
+  return new Set(Object.values(meta.periods).flat());
+}
+
+/** Said when a link names a period that is not offered (no data yet, or none the warehouse covers). */
+export function periodReplacedText(asked: string, shown: string): string {
+  return `There are no figures for the period ${asked.slice(0, 20)} in the link (no data yet, or not one the warehouse covers): showing ${periodLabel(shown)}, the latest complete period, instead.`;
+}
+
 function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => void): void {
   const area = sel.area ?? 'all';
   const period = sel.period ?? meta.default_period;
@@ -159,7 +174,7 @@ function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => voi
       h(
         'optgroup',
         { label },
-        (meta.periods[k] ?? []).map((p) => option(p, periodLabel(p), p === period)),
+        (meta.periods[k] ?? []).map((p) => option(p, offeredLabel(meta, p), p === period)),
       ),
     ),
   );
@@ -399,6 +414,15 @@ export function start(opts: PageOptions): void {
     try {
       meta ??= await metaP;
       const m = meta;
+      // A link to a period not offered (empty, or unknown) is replaced by the default, and said so.
+      let replaced: string | null = null;
+      if (selection.period && m.default_period && !offered(m).has(selection.period)) {
+        replaced = periodReplacedText(selection.period, m.default_period);
+        selection = { ...selection, period: m.default_period };
+        const q = new URLSearchParams(location.search);
+        q.set('period', m.default_period);
+        history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+      }
       // The pickers first, so that a bad link can be put right from the page.
       drawNav(opts.page, selection, m.role);
       if (!document.getElementById('pick-area')) drawPickers(m, selection, change);
@@ -421,6 +445,7 @@ export function start(opts: PageOptions): void {
       drawStatus(m, model);
       const root = h('div', { class: 'met-page' });
       const ctx: PageContext = { meta: m, selection, track: (p) => pending.push(p) };
+      if (replaced) root.append(h('div', { class: 'govuk-inset-text', id: 'met-period-replaced', role: 'status' }, replaced));
       if (denied) root.append(h('div', { class: 'govuk-inset-text' }, denied));
       if (model) {
         if (model.title) $('page-title').textContent = model.title;

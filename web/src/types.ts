@@ -36,5 +36,7 @@ export interface Meta {
   age_scopes: string[];
   periods: { month: string[]; quarter: string[]; fy: string[]; year: string[] };
   default_period: string;
+  /** Offered periods the data does not yet cover to their last day: marked "(in progress)", never the default. */
+  in_progress?: string[];
   measures?: { id: string; label: string; family: string; kind: string; definition: string }[];
 }
