@@ -582,7 +582,7 @@ async function actionPlanPart(db: Db): Promise<Part> {
   ];
   const table = rowsTable('actions', 'The action plan', columns, rows);
   // The date an action was due by travels with its row (the page marks an overdue action with it), not as a column.
-  table.rows.forEach((r, i) => (r.due_by = rows[i]!.due_by ?? null));
+  for (const [i, r] of table.rows.entries()) r.due_by = rows[i]!.due_by ?? null;
   return { commentary, charts: [ragChart(count)], tables: [table] };
 }
 
