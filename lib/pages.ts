@@ -653,12 +653,11 @@ async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<
   const loads = rowsOf(r, 'load_summary');
   const inQuarantine = quarantine.reduce((n, q) => n + Number(q.rows), 0);
   const stale = ages.filter((a) => a.stale);
-  const commentary = [
-    ...(stale.length ? stale.map(dataWords.olderThanExpected) : ages.length ? [dataWords.allCurrent(now.toISOString().slice(0, 10))] : []),
-    dataWords.inQuarantineNow(inQuarantine),
-  ];
+  // A source older than expected is a warning at the top of the page; all current is said once in the commentary.
+  const commentary = [...(!stale.length && ages.length ? [dataWords.allCurrent(now.toISOString().slice(0, 10))] : []), dataWords.inQuarantineNow(inQuarantine)];
   return {
     commentary,
+    warnings: stale.map(dataWords.olderThanExpected),
     tables: [
       rowsTable(
         'load_summary',
@@ -906,7 +905,7 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     legend: r.disclosure.legend,
     disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),
-    warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : r.warnings,
+    warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : [...r.warnings, ...blockWarnings],
     ...(contract ? { contract } : {}),
   };
 }
