@@ -851,6 +851,9 @@ export function pageBreakdowns(decl: PageDecl): { breakdowns: Record<string, str
   return { breakdowns, trendBreakdowns };
 }
 
+/** True when no figure of the page depends on the period, area or ages (only data-quality measures, or none). */
+export const periodFree = (decl: PageDecl): boolean => decl.measures.every((id) => measureDef(id)?.family === 'data_quality');
+
 /** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const decl = pageDecl(req.page);
@@ -905,7 +908,9 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     legend: r.disclosure.legend,
     disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),
-    warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : [...r.warnings, ...blockWarnings],
+    // The read's warnings are about the period and area's figures: a page that shows none (the data
+    // page's measures are not tied to a period; the action plan reads none) says only its blocks'.
+    warnings: decl.blocks.some((b) => b.kind === 'areas') || periodFree(decl) ? blockWarnings : r.warnings,
     ...(contract ? { contract } : {}),
   };
 }
