@@ -616,7 +616,7 @@ export const dataWords = {
   quarantineTitle: 'In quarantine now, by file and reason (the extracts currently loaded)',
   olderThanExpected: (a: SourceAge) =>
     `${sourceLabel(a.source)} is older than expected: its last extract was loaded on ${longDate(a.last_extract)}, ${a.days} days ago; a new extract is expected ${a.expected}.`,
-  allCurrent: (asAt: string) => `Every source’s last extract is within its expected refresh interval (as at ${longDate(asAt)}).`,
+  allCurrent: 'Every source’s last extract is within its expected refresh interval.',
   currentCell: (a: SourceAge) =>
     a.expected === null ? 'no interval expected' : a.stale ? `Older than expected (last extract ${a.last_extract})` : 'Within its interval',
 };
@@ -629,8 +629,8 @@ function longDate(iso: string): string {
 }
 
 async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<Part> {
-  const quarantine = await db.all<{ file: string; kind: string; rows: number; refresh: string }>(
-    `SELECT q.file, q.kind, count(*) AS rows, strftime(min(r.started_at), '%Y-%m-%d %H:%M') AS refresh
+  const quarantine = await db.all<{ file: string; kind: string; rows: number; started_at: string }>(
+    `SELECT q.file, q.kind, count(*) AS rows, strftime(min(r.started_at), '%Y-%m-%d %H:%M') AS started_at
      FROM quarantine q LEFT JOIN refreshes r USING (refresh_id)
      GROUP BY q.file, q.refresh_id, q.kind ORDER BY q.file, rows DESC, q.kind`,
     undefined,
@@ -648,13 +648,14 @@ async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<
   const ageOf = new Map(ages.map((a) => [a.source, a]));
   const timeliness = rowsOf(r, 'timeliness').map((row) => {
     const a = ageOf.get(String(row.source));
-    return { ...row, expected: a?.expected ?? null, last_extract: a?.last_extract ?? null, current: a ? dataWords.currentCell(a) : null };
+    // `refreshed`: the day its last extract was loaded (source_state), as timeliness counts days to it.
+    return { ...row, refreshed: a?.last_extract ?? row.refreshed ?? null, expected: a?.expected ?? null, current: a ? dataWords.currentCell(a) : null };
   });
   const loads = rowsOf(r, 'load_summary');
   const inQuarantine = quarantine.reduce((n, q) => n + Number(q.rows), 0);
   const stale = ages.filter((a) => a.stale);
   // A source older than expected is a warning at the top of the page; all current is said once in the commentary.
-  const commentary = [...(!stale.length && ages.length ? [dataWords.allCurrent(now.toISOString().slice(0, 10))] : []), dataWords.inQuarantineNow(inQuarantine)];
+  const commentary = [...(!stale.length && ages.length ? [dataWords.allCurrent] : []), dataWords.inQuarantineNow(inQuarantine)];
   return {
     commentary,
     warnings: stale.map(dataWords.olderThanExpected),
@@ -692,7 +693,7 @@ async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<
         [
           ['source', 'Source'],
           ['latest_event', 'Latest event'],
-          ['last_extract', 'Last extract loaded'],
+          ['refreshed', 'Last extract loaded'],
           ['days_behind', 'Days from latest event to that load'],
           ['expected', 'Expected'],
           ['current', 'Current?'],
@@ -717,7 +718,7 @@ async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<
           ['file', 'File'],
           ['kind', 'Reason'],
           ['rows', 'Rows'],
-          ['refresh', 'Kept from the refresh started'],
+          ['started_at', 'Kept from the refresh started'],
         ],
         quarantine,
       ),

@@ -209,6 +209,6 @@ start({
     if (t) root.append(plan(t));
     const d = definitionsPanel(model);
     if (d) root.append(d);
-    if (JSON.stringify(model.tables ?? []).includes('"c"')) root.append(legendBlock(model));
+    root.append(legendBlock(model));
   },
 });
