@@ -509,6 +509,7 @@ export const actionWords = {
       ? `No action is overdue${asAt ? ` as at the plan’s latest update (${asAt})` : ''}.`
       : `${n} ${n === 1 ? 'action is' : 'actions are'} overdue (due by a month now past and not green) as at the plan’s latest update${asAt ? ` (${asAt})` : ''}.`,
   chartTitle: 'Actions by current RAG status',
+  chartDescription: (parts: string[]) => `Actions by current RAG status, one bar per status in its colour with its count: ${parts.join(', ')}.`,
 };
 
 /**
@@ -524,6 +525,7 @@ export function ragChart(count: (rag: string) => number): ChartModel {
     categoryLabel: 'RAG status',
     kind: 'count',
     items: RAG_COLOURS.map((r) => ({ key: r.key, label: r.label, value: count(r.key) })),
+    description: actionWords.chartDescription(RAG_COLOURS.map((r) => `${count(r.key)} ${r.key}`)),
   });
   if (chart.kind !== 'vega-lite') return chart;
   const { mark: _mark, encoding, ...rest } = chart.spec as { mark: unknown; encoding: Record<string, unknown> } & Record<string, unknown>;

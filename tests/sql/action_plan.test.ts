@@ -69,6 +69,7 @@ describe('the action plan', () => {
   it('draws the RAG chart coloured by status, labelled, with whole-number ticks', () => {
     const chart = page.charts.find((c) => c.id === 'actions-rag')!;
     expect(chart.kind).toBe('vega-lite');
+    expect(chart.description).toBe('Actions by current RAG status, one bar per status in its colour with its count: 4 red, 2 amber, 1 green.');
     const spec = (chart as { spec: Record<string, any> }).spec;
     expect(spec.data.values).toEqual([
       { category: 'Red', value: 4 },
