@@ -22,7 +22,7 @@ import {
   type HexCell,
 } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
-import { SOURCES } from '../model/contract.js';
+import { EXPECTED_REFRESH, SOURCES, type SourceName } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
@@ -47,6 +47,8 @@ export interface PageRequest {
   limitArea?: AreaName;
   /** The warehouse file's path, for work done in the background once per refresh (the data page's disclosure audit). */
   warehouse?: string;
+  /** The moment the page is as at (the data page's "older than expected" flag); now unless a test fixes it. */
+  now?: Date;
 }
 
 export type { PageModel, PageTable, Tile } from '../model/api.js';
@@ -314,14 +316,14 @@ const DIMENSION_LABELS: Record<string, string> = {
 /** The action plan as built at refresh (sql/measures/70_action_plan.sql): latest update, the one before, movement. */
 export async function actionPlan(db: Db): Promise<Record<string, Cell>[]> {
   return db.all<Record<string, Cell>>(
-    `SELECT action_id, priority, title, owner, due, rag, previous_rag, moved, updated_at, progress FROM action_plan ORDER BY ord`,
+    `SELECT action_id, priority, title, owner, due, due_by, overdue, rag, previous_rag, moved, updated_at, progress FROM action_plan ORDER BY ord`,
     undefined,
     'reading the action plan',
   );
 }
 
 /** Actions by RAG status and by movement, counted at refresh. */
-async function actionCounts(db: Db): Promise<(what: 'rag' | 'moved', key: string) => number> {
+async function actionCounts(db: Db): Promise<(what: 'rag' | 'moved' | 'overdue', key: string) => number> {
   const rows = await db.all<{ what: string; key: string; n: number }>(`SELECT what, key, n FROM action_plan_summary`, undefined, 'counting the action plan');
   return (what, key) => rows.find((r) => r.what === what && r.key === key)?.n ?? 0;
 }
@@ -494,50 +496,180 @@ async function areasPart(ctx: BlockContext, measures: readonly string[]): Promis
   return { charts, tables: [table], warnings: [...new Set(reads.flatMap((r) => r.warnings))] };
 }
 
+/** The RAG statuses in the chart's order, each with its colour (GOV.UK's red, orange and green tags' hues). */
+export const RAG_COLOURS: readonly { key: string; label: string; colour: string }[] = [
+  { key: 'red', label: 'Red', colour: '#D4351C' },
+  { key: 'amber', label: 'Amber', colour: '#F47738' },
+  { key: 'green', label: 'Green', colour: '#00703C' },
+];
+
+/** The action plan's sentences (the page's commentary), beside the part that says them. */
+export const actionWords = {
+  none: 'No action plan has been loaded (actions.csv).',
+  counts: (n: number, green: number, amber: number, red: number) => `${n} actions: ${green} green, ${amber} amber, ${red} red.`,
+  moved: (up: number, down: number, same: number, fresh: number) =>
+    `Since the previous update ${up} improved, ${down} got worse and ${same} stayed the same${fresh ? `; ${fresh} ${fresh === 1 ? 'is' : 'are'} new` : ''}.`,
+  overdue: (n: number, asAt: string | null) =>
+    n === 0
+      ? `No action is overdue${asAt ? ` as at the plan’s latest update (${asAt})` : ''}.`
+      : `${n} ${n === 1 ? 'action is' : 'actions are'} overdue (due by a month now past and not green) as at the plan’s latest update${asAt ? ` (${asAt})` : ''}.`,
+  chartTitle: 'Actions by current RAG status',
+  chartDescription: (parts: string[]) => `Actions by current RAG status, one bar per status in its colour with its count: ${parts.join(', ')}.`,
+};
+
+/**
+ * Actions by RAG status as a bar chart: each bar in its status's colour, its status named
+ * on the axis and its count written at its end (colour is never the only signal), and a
+ * count axis with whole-number ticks.
+ */
+export function ragChart(count: (rag: string) => number): ChartModel {
+  const chart = barChart({
+    id: 'actions-rag',
+    title: actionWords.chartTitle,
+    valueLabel: 'Actions',
+    categoryLabel: 'RAG status',
+    kind: 'count',
+    items: RAG_COLOURS.map((r) => ({ key: r.key, label: r.label, value: count(r.key) })),
+    description: actionWords.chartDescription(RAG_COLOURS.map((r) => `${count(r.key)} ${r.key}`)),
+  });
+  if (chart.kind !== 'vega-lite') return chart;
+  const { mark: _mark, encoding, ...rest } = chart.spec as { mark: unknown; encoding: Record<string, unknown> } & Record<string, unknown>;
+  const x = encoding.x as Record<string, unknown>;
+  const most = Math.max(0, ...RAG_COLOURS.map((r) => count(r.key)));
+  const spec = {
+    ...rest,
+    encoding: {
+      ...encoding,
+      // Whole numbers only, and at most one tick per action: no "0.5" and no "0.0".
+      x: { ...x, axis: { tickMinStep: 1, format: 'd', tickCount: Math.min(Math.max(most, 1), 10) }, scale: { domainMin: 0, nice: true } },
+      color: {
+        field: 'category',
+        type: 'nominal',
+        title: 'RAG status',
+        scale: { domain: RAG_COLOURS.map((r) => r.label), range: RAG_COLOURS.map((r) => r.colour) },
+        legend: null,
+      },
+    },
+    layer: [
+      { mark: { type: 'bar', stroke: '#0b0c0c', strokeWidth: 1 } },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, color: '#0b0c0c', fontSize: 12 },
+        encoding: { text: { field: 'value', type: 'quantitative', format: 'd' }, color: { value: '#0b0c0c' } },
+      },
+    ],
+  };
+  return { ...chart, spec };
+}
+
 async function actionPlanPart(db: Db): Promise<Part> {
   const rows = await actionPlan(db);
   const counted = await actionCounts(db);
   const count = (rag: string) => counted('rag', rag);
   const moved = (m: string) => counted('moved', m);
+  const asAt = rows.reduce<string | null>((m, r) => (typeof r.updated_at === 'string' && (!m || r.updated_at > m) ? r.updated_at : m), null);
   const commentary = rows.length
     ? [
-        `${rows.length} actions: ${count('green')} green, ${count('amber')} amber, ${count('red')} red.`,
-        `Since the previous update ${moved('up')} improved, ${moved('down')} got worse and ${moved('same')} stayed the same${moved('new') ? `; ${moved('new')} ${moved('new') === 1 ? 'is' : 'are'} new` : ''}.`,
+        actionWords.counts(rows.length, count('green'), count('amber'), count('red')),
+        actionWords.moved(moved('up'), moved('down'), moved('same'), moved('new')),
+        actionWords.overdue(counted('overdue', 'overdue'), asAt),
       ]
-    : ['No action plan has been loaded (actions.csv).'];
-  const ragChart = barChart({
-    id: 'actions-rag',
-    title: 'Actions by current RAG status',
-    valueLabel: 'Actions',
-    categoryLabel: 'RAG status',
-    items: ['red', 'amber', 'green'].map((k) => ({ key: k, label: k, value: count(k) })),
-  });
+    : [actionWords.none];
   const columns: [string, string][] = [
     ['action_id', 'Action'],
     ['priority', 'Priority'],
     ['title', 'Action'],
     ['owner', 'Owner'],
     ['due', 'Due'],
+    ['overdue', 'Overdue'],
     ['rag', 'RAG'],
     ['previous_rag', 'Previous RAG'],
     ['moved', 'Movement'],
     ['updated_at', 'Updated'],
     ['progress', 'Progress'],
   ];
-  return { commentary, charts: [ragChart], tables: [rowsTable('actions', 'The action plan', columns, rows)] };
+  const table = rowsTable('actions', 'The action plan', columns, rows);
+  // The date an action was due by travels with its row (the page marks an overdue action with it), not as a column.
+  for (const [i, r] of table.rows.entries()) r.due_by = rows[i]!.due_by ?? null;
+  return { commentary, charts: [ragChart(count)], tables: [table] };
 }
 
-async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
-  const quarantine = await db.all<{ file: string; kind: string; rows: number }>(
-    `SELECT file, kind, count(*) AS rows FROM quarantine GROUP BY file, kind ORDER BY file, rows DESC, kind`,
+/** How current one source is against its expected refresh interval (model/contract.ts EXPECTED_REFRESH). */
+export interface SourceAge {
+  source: string;
+  /** The day its last extract was loaded (YYYY-MM-DD). */
+  last_extract: string;
+  /** Whole days from that day to the day the page is as at. */
+  days: number;
+  expected: string | null;
+  stale: boolean;
+}
+
+const dayNumber = (iso: string): number => Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / 86_400_000);
+
+/** Each source's age on the day `now` falls on (UTC): older than its expected interval is stale. */
+export function sourceAges(lastExtracts: { source: string; last_extract: string }[], now: Date): SourceAge[] {
+  const today = now.toISOString().slice(0, 10);
+  return lastExtracts.map(({ source, last_extract }) => {
+    const interval = EXPECTED_REFRESH[source as SourceName];
+    const days = dayNumber(today) - dayNumber(last_extract);
+    return { source, last_extract, days, expected: interval?.words ?? null, stale: !!interval && days > interval.days };
+  });
+}
+
+/** The data page's sentences, beside the part that says them. */
+export const dataWords = {
+  inQuarantineNow: (n: number) =>
+    `${n.toLocaleString('en-GB')} ${n === 1 ? 'row is' : 'rows are'} in quarantine now: the rows of the extracts currently loaded, each kept from the refresh that loaded its source (a source the latest refresh did not replace keeps its earlier quarantine).`,
+  quarantineTitle: 'In quarantine now, by file and reason (the extracts currently loaded)',
+  olderThanExpected: (a: SourceAge) =>
+    `${sourceLabel(a.source)} is older than expected: its last extract was loaded on ${longDate(a.last_extract)}, ${a.days} days ago; a new extract is expected ${a.expected}.`,
+  allCurrent: 'Every source’s last extract is within its expected refresh interval.',
+  currentCell: (a: SourceAge) =>
+    a.expected === null ? 'no interval expected' : a.stale ? `Older than expected (last extract ${a.last_extract})` : 'Within its interval',
+};
+
+export const sourceLabel = (s: string): string => (s === 'ssda903_missing' ? 'The SSDA903 return' : s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' '));
+
+function longDate(iso: string): string {
+  const d = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+async function dataQualityPart(db: Db, r: MeasuresResponse, now: Date): Promise<Part> {
+  const quarantine = await db.all<{ file: string; kind: string; rows: number; started_at: string }>(
+    `SELECT q.file, q.kind, count(*) AS rows, strftime(min(r.started_at), '%Y-%m-%d %H:%M') AS started_at
+     FROM quarantine q LEFT JOIN refreshes r USING (refresh_id)
+     GROUP BY q.file, q.refresh_id, q.kind ORDER BY q.file, rows DESC, q.kind`,
     undefined,
     'counting quarantined rows',
   );
+  const lastExtracts = await db.all<{ source: string; last_extract: string }>(
+    `SELECT source, strftime(max(loaded_at), '%Y-%m-%d') AS last_extract FROM source_state GROUP BY source ORDER BY source`,
+    undefined,
+    'reading when each source was last loaded',
+  );
+  const ages = sourceAges(
+    lastExtracts.filter((x) => x.source in EXPECTED_REFRESH),
+    now,
+  );
+  const ageOf = new Map(ages.map((a) => [a.source, a]));
+  const timeliness = rowsOf(r, 'timeliness').map((row) => {
+    const a = ageOf.get(String(row.source));
+    // `refreshed`: the day its last extract was loaded (source_state), as timeliness counts days to it.
+    return { ...row, refreshed: a?.last_extract ?? row.refreshed ?? null, expected: a?.expected ?? null, current: a ? dataWords.currentCell(a) : null };
+  });
+  const loads = rowsOf(r, 'load_summary');
+  const inQuarantine = quarantine.reduce((n, q) => n + Number(q.rows), 0);
+  const stale = ages.filter((a) => a.stale);
+  // A source older than expected is a warning at the top of the page; all current is said once in the commentary.
+  const commentary = [...(!stale.length && ages.length ? [dataWords.allCurrent] : []), dataWords.inQuarantineNow(inQuarantine)];
   return {
+    commentary,
+    warnings: stale.map(dataWords.olderThanExpected),
     tables: [
       rowsTable(
         'load_summary',
-        'Load history',
+        'Load history: each refresh, the latest first',
         [
           ['refresh_id', 'Refresh'],
           ['started_at', 'Started'],
@@ -546,11 +678,11 @@ async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
           ['status', 'Status'],
           ['read', 'Rows read'],
           ['loaded', 'Loaded'],
-          ['quarantined', 'Quarantined'],
+          ['quarantined', 'Quarantined by this refresh'],
           ['reasons', 'Reasons'],
           ['error', 'Error'],
         ],
-        rowsOf(r, 'load_summary'),
+        loads,
       ),
       rowsTable(
         'completeness',
@@ -558,28 +690,42 @@ async function dataQualityPart(db: Db, r: MeasuresResponse): Promise<Part> {
         [
           ['source', 'Source'],
           ['column', 'Column'],
-          ['with_value_pct', '% with a value'],
+          ['with_value_pct', '% with a value as sent'],
         ],
         rowsOf(r, 'completeness'),
       ),
       rowsTable(
         'timeliness',
-        'Timeliness',
+        'Timeliness: how current each source is',
         [
           ['source', 'Source'],
           ['latest_event', 'Latest event'],
-          ['refreshed', 'Refreshed'],
-          ['days_behind', 'Days behind'],
+          ['refreshed', 'Last extract loaded'],
+          ['days_behind', 'Days from latest event to that load'],
+          ['expected', 'Expected'],
+          ['current', 'Current?'],
         ],
-        rowsOf(r, 'timeliness'),
+        timeliness,
+      ),
+      rowsTable(
+        'returns_without_interview',
+        'Returns without interview data (whole extract, every age)',
+        [
+          ['source', 'Source of the episode'],
+          ['returns', 'Returns'],
+          ['without_interview', 'With no interview record'],
+          ['without_interview_pct', '% with no interview record'],
+        ],
+        rowsOf(r, 'returns_without_interview'),
       ),
       rowsTable(
         'quarantine',
-        'Quarantined rows by file and reason',
+        dataWords.quarantineTitle,
         [
           ['file', 'File'],
           ['kind', 'Reason'],
           ['rows', 'Rows'],
+          ['started_at', 'Kept from the refresh started'],
         ],
         quarantine,
       ),
@@ -691,7 +837,7 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       };
     }
     case 'dataQuality':
-      return dataQualityPart(ctx.db, r);
+      return dataQualityPart(ctx.db, r, ctx.req.now ?? new Date());
     case 'disclosureAudit':
       return disclosureAuditPart(ctx.req);
   }
@@ -715,6 +861,9 @@ export function pageBreakdowns(decl: PageDecl): { breakdowns: Record<string, str
   }
   return { breakdowns, trendBreakdowns };
 }
+
+/** True when no figure of the page depends on the period, area or ages (only data-quality measures, or none). */
+export const periodFree = (decl: PageDecl): boolean => decl.measures.every((id) => measureDef(id)?.family === 'data_quality');
 
 /** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
@@ -777,7 +926,9 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     legend: r.disclosure.legend,
     disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),
-    warnings: decl.blocks.some((b) => b.kind === 'areas') ? blockWarnings : r.warnings,
+    // The read's warnings are about the period and area's figures: a page that shows none (the data
+    // page's measures are not tied to a period; the action plan reads none) says only its blocks'.
+    warnings: decl.blocks.some((b) => b.kind === 'areas') || periodFree(decl) ? blockWarnings : r.warnings,
     ...(contract ? { contract } : {}),
   };
 }

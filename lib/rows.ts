@@ -82,6 +82,7 @@ const FIELD_KINDS: Record<string, Record<string, Kind>> = {
   load_summary: { read: 'count', loaded: 'count', quarantined: 'count' },
   completeness: { with_value_pct: 'pct' },
   timeliness: {},
+  returns_without_interview: { returns: 'count', without_interview: 'count', without_interview_pct: 'pct' },
 };
 
 /** The row's fields as shown, before the derived ones: exact values, or 'c' where hidden. */

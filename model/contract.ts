@@ -414,3 +414,32 @@ export const QUARANTINE_REASONS = [
   'malformed line',
   'not valid UTF-8 text',
 ] as const;
+
+/** How often a partner is expected to send a source's extract, in words and as the most days between two extracts. */
+export interface RefreshInterval {
+  words: 'monthly' | 'quarterly' | 'yearly';
+  days: number;
+}
+const MONTHLY: RefreshInterval = { words: 'monthly', days: 31 };
+const QUARTERLY: RefreshInterval = { words: 'quarterly', days: 92 };
+const YEARLY: RefreshInterval = { words: 'yearly', days: 366 };
+
+/**
+ * Each source's expected refresh interval, declared once: a source whose last extract is
+ * older than this is flagged on the data page ("older than expected"). Police and
+ * social-care feeds monthly; the NRM's figures and the action plan's RAG review
+ * quarterly; the population estimates and the DfE SSDA903 return yearly. A source not
+ * named here is never flagged.
+ */
+export const EXPECTED_REFRESH: Readonly<Partial<Record<SourceName, RefreshInterval>>> = {
+  population: YEARLY,
+  missing_episodes: MONTHLY,
+  ssda903_missing: YEARLY,
+  return_interviews: MONTHLY,
+  risk_assessments: MONTHLY,
+  referrals: MONTHLY,
+  nrm_referrals: QUARTERLY,
+  intelligence: MONTHLY,
+  disruptions: MONTHLY,
+  actions: QUARTERLY,
+};

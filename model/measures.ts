@@ -345,7 +345,8 @@ export const MEASURES: readonly MeasureDef[] = [
     kind: 'rows',
     audience: 'analyst',
     label: 'Completeness',
-    definition: 'Per source and column: % of loaded rows with a value.',
+    definition:
+      'Per source and column: % of loaded rows with a value as the partner sent it (an empty list of factor codes is no value; a SERAF level derived from the score is not a level sent).',
   },
   {
     id: 'timeliness',
@@ -354,6 +355,15 @@ export const MEASURES: readonly MeasureDef[] = [
     audience: 'analyst',
     label: 'Timeliness',
     definition: 'Per source: the latest event date in the extract and the days from it to the refresh.',
+  },
+  {
+    id: 'returns_without_interview',
+    family: 'data_quality',
+    kind: 'rows',
+    audience: 'analyst',
+    label: 'Returns without interview data',
+    definition:
+      'Per source of the episode and for all: returns (episodes with a return time, every age, the whole extract) and how many of them have no row in return_interviews.csv.',
   },
 ];
 

@@ -298,7 +298,7 @@ export const PAGE_DECLS = [
     file: 'data',
     title: 'Data quality and refresh',
     audience: 'analyst',
-    measures: ['load_summary', 'completeness', 'timeliness'],
+    measures: ['load_summary', 'completeness', 'timeliness', 'returns_without_interview'],
     trend: 0,
     commentary: ['data_quality'],
     blocks: [{ kind: 'dataQuality' }, { kind: 'disclosureAudit' }],

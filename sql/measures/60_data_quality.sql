@@ -29,10 +29,18 @@ SELECT 'return_interviews', name, value, (SELECT count(*) FROM return_interviews
 FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM return_interviews) ON COLUMNS(*) INTO NAME name VALUE value);
 INSERT INTO completeness_counts
 SELECT 'risk_assessments', name, value, (SELECT count(*) FROM risk_assessments)
-FROM (UNPIVOT (SELECT count(COLUMNS(* EXCLUDE (level_derived))) FROM risk_assessments) ON COLUMNS(*) INTO NAME name VALUE value);
+FROM (UNPIVOT (SELECT count(COLUMNS(* EXCLUDE (level_derived, level))) FROM risk_assessments) ON COLUMNS(*) INTO NAME name VALUE value);
+-- A SERAF level counts as sent only where the partner sent it: a level the loader derived
+-- from the score (level_derived) is not a value of the extract's level column.
+INSERT INTO completeness_counts
+SELECT 'risk_assessments', 'level', count(*) FILTER (WHERE NOT level_derived), count(*) FROM risk_assessments;
 INSERT INTO completeness_counts
 SELECT 'referrals', name, value, (SELECT count(*) FROM referrals)
-FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM referrals) ON COLUMNS(*) INTO NAME name VALUE value);
+FROM (UNPIVOT (SELECT count(COLUMNS(* EXCLUDE (factors))) FROM referrals) ON COLUMNS(*) INTO NAME name VALUE value);
+-- factors is a list of codes: a cell that was empty, or only separators and spaces,
+-- is stored as an empty list and is no value.
+INSERT INTO completeness_counts
+SELECT 'referrals', 'factors', count(*) FILTER (WHERE len(factors) > 0), count(*) FROM referrals;
 INSERT INTO completeness_counts
 SELECT 'nrm_referrals', name, value, (SELECT count(*) FROM nrm_referrals)
 FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM nrm_referrals) ON COLUMNS(*) INTO NAME name VALUE value);
@@ -76,4 +84,24 @@ WHERE l.latest IS NOT NULL;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
 -- from one with no events (tests/sql/declared.test.ts ties these to model/measures).
-INSERT INTO measures_built VALUES ('load_summary', '60_data_quality.sql'), ('completeness', '60_data_quality.sql'), ('timeliness', '60_data_quality.sql');
+-- returns_without_interview: the contract's "how many returns have no interview data".
+-- Over every return in the warehouse (episodes with a returned_at, as the interview
+-- measures count them: an episode sent both ways once; every age): those with no row in
+-- return_interviews, per source of the episode (missing_episodes.csv, an SSDA903 return,
+-- which no interview file can name) and for both together ('all').
+INSERT INTO measure_rows
+WITH r AS (
+    SELECT CASE origin WHEN 'ssda903' THEN 'ssda903_missing' ELSE origin END AS source, interviews = 0 AS none FROM return_facts
+), g AS (
+    SELECT coalesce(source, 'all') AS source, count(*) AS returns, count(*) FILTER (WHERE none) AS without
+    FROM r GROUP BY ROLLUP (source)
+)
+SELECT 'returns_without_interview', '*', '*', '*',
+       row_number() OVER (ORDER BY source = 'all', source),
+       json_object('source', source, 'returns', json_object('n', returns),
+                   'without_interview', json_object('n', without),
+                   'without_interview_pct', json_object('n', without, 'd', returns))
+FROM g
+WHERE returns > 0;
+
+INSERT INTO measures_built VALUES ('load_summary', '60_data_quality.sql'), ('completeness', '60_data_quality.sql'), ('timeliness', '60_data_quality.sql'), ('returns_without_interview', '60_data_quality.sql');

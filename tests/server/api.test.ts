@@ -179,7 +179,14 @@ describe('GET /api/pages/:page', () => {
     const ok = await get(analyst, '/api/pages/data');
     expect(ok.status).toBe(200);
     expect(ok.body.contract.find((c: any) => c.file === 'missing_episodes.csv').required).toContain('episode_id');
-    expect(ok.body.tables.map((t: any) => t.id)).toEqual(['load_summary', 'completeness', 'timeliness', 'quarantine', 'disclosure_audit']);
+    expect(ok.body.tables.map((t: any) => t.id)).toEqual([
+      'load_summary',
+      'completeness',
+      'timeliness',
+      'returns_without_interview',
+      'quarantine',
+      'disclosure_audit',
+    ]);
     const no = await get(board, '/api/pages/data');
     expect(no.status).toBe(403);
     expect(no.body.error).toMatch(/for the analyst only/);

@@ -70,6 +70,12 @@ export interface PageOptions {
   /** Pages that need the analyst (the server answers 403 to anyone else). */
   analystOnly?: boolean;
   render(model: PageModel, root: HTMLElement, ctx: PageContext): void;
+  /**
+   * The pickers that change this page (default: area, period and ages). A page whose
+   * figures none of them change (the data page, the action plan) lists none: no picker
+   * is offered, and the selection stays in the URL for the other pages.
+   */
+  pickers?: readonly (typeof KEYS)[number][];
   /** Drawn once, below the page model (forms that do not depend on the pickers). */
   extra?(root: HTMLElement, ctx: PageContext, model: PageModel | null): void;
 }
@@ -152,7 +158,11 @@ export function periodReplacedText(asked: string, shown: string): string {
   return `There are no figures for the period ${asked.slice(0, 20)} in the link (no data yet, or not one the warehouse covers): showing ${periodLabel(shown)}, the latest complete period, instead.`;
 }
 
-function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => void): void {
+function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => void, shown: readonly (typeof KEYS)[number][] = KEYS): void {
+  if (shown.length === 0) {
+    $('met-pickers').replaceChildren();
+    return;
+  }
   const area = sel.area ?? 'all';
   const period = sel.period ?? meta.default_period;
   const ages = sel.ages ?? '0-17';
@@ -188,12 +198,17 @@ function drawPickers(meta: Meta, sel: Selection, onChange: (s: Selection) => voi
   const form = h(
     'form',
     { class: 'met-pickers', method: 'get', action: '', 'aria-label': 'Choose what to show' },
-    field('pick-area', 'Area', areaSel),
-    field('pick-period', 'Period', periodSel),
-    field('pick-ages', 'Ages', agesSel),
+    shown.includes('area') ? field('pick-area', 'Area', areaSel) : null,
+    shown.includes('period') ? field('pick-period', 'Period', periodSel) : null,
+    shown.includes('ages') ? field('pick-ages', 'Ages', agesSel) : null,
     h('div', { class: 'govuk-form-group met-picker met-picker--go' }, h('button', { type: 'submit', class: 'govuk-button govuk-button--secondary' }, 'Show')),
   );
-  const read = (): Selection => ({ area: areaSel.value, period: periodSel.value, ages: agesSel.value });
+  // A picker the page does not offer keeps the selection it came with.
+  const read = (): Selection => ({
+    area: shown.includes('area') ? areaSel.value : sel.area,
+    period: shown.includes('period') ? periodSel.value : sel.period,
+    ages: shown.includes('ages') ? agesSel.value : sel.ages,
+  });
   form.addEventListener('change', () => onChange(read()));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -400,6 +415,7 @@ export function start(opts: PageOptions): void {
   let seq = 0;
   let extraDrawn = false;
   let model0: PageModel | null = null;
+  let pickersDrawn = false;
   drawNav(opts.page, selection);
   void drawAccount();
 
@@ -425,8 +441,10 @@ export function start(opts: PageOptions): void {
       }
       // The pickers first, so that a bad link can be put right from the page.
       drawNav(opts.page, selection, m.role);
-      if (!document.getElementById('pick-area')) drawPickers(m, selection, change);
-      else setPickers(m, selection);
+      if (!pickersDrawn) {
+        drawPickers(m, selection, change, opts.pickers);
+        pickersDrawn = true;
+      } else setPickers(m, selection);
       if (!model0) drawStatus(m, null);
       let model: PageModel | null = null;
       let denied: string | null = null;

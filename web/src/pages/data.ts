@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { start, getJSON, errorSummary, ApiError, standardHead, commentaryBlock, definitionsPanel, legendBlock } from '../app.js';
 import { tableBlock } from '../charts.js';
 import { h, fmt } from '../dom.js';
-import type { ContractFile, ShownTable, TableModel } from '../types.js';
+import type { ContractFile, PageModel, ShownTable, TableModel } from '../types.js';
 import { AREAS } from '../../../model/areas.js';
 import { QUARANTINE_REASONS } from '../../../model/contract.js';
 
@@ -56,7 +56,7 @@ function quarantine(root: HTMLElement, files: string[]): void {
       const r = await getJSON<{ total: number; rows: QRow[] }>(`/api/quarantine?${q.toString()}`);
       const model: ShownTable = {
         id: 'quarantine',
-        title: `Quarantined rows: ${fmt(r.total)} found${r.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, r.total)}` : ''}`,
+        title: `In quarantine now: ${fmt(r.total)} ${r.total === 1 ? 'row' : 'rows'} found${r.total > PAGE ? `, showing ${offset + 1}–${Math.min(offset + PAGE, r.total)}` : ''}`,
         columns: [
           { key: 'file', label: 'File' },
           { key: 'line', label: 'Line' },
@@ -120,7 +120,11 @@ function quarantine(root: HTMLElement, files: string[]): void {
       'section',
       { 'aria-labelledby': 'quarantine-title' },
       h('h2', { class: 'govuk-heading-m', id: 'quarantine-title' }, 'Quarantine'),
-      h('p', { class: 'govuk-body' }, 'Rows that broke the data contract, with the file, line, column and what to fix.'),
+      h(
+        'p',
+        { class: 'govuk-body' },
+        'The rows in quarantine now: those of the extracts currently loaded that broke the data contract, with the file, line, column, what to fix and the refresh that loaded them.',
+      ),
       form,
       results,
     ),
@@ -439,7 +443,8 @@ function loadHistory(t: ShownTable): HTMLElement {
     h('h2', { class: 'govuk-heading-m', id: 'history-title' }, t.title ?? 'Load history'),
   );
   [...groups.entries()].forEach(([id, rows], i) => {
-    const caption = `Refresh ${id}, started ${String(rows[0]?.started_at ?? '')}`;
+    // Which refresh a count is about: the latest one (open), or an earlier one.
+    const caption = `${i === 0 ? 'Latest refresh' : 'Earlier refresh'} ${id}, started ${String(rows[0]?.started_at ?? '')}`;
     const block = tableBlock({ id: `load-${id}`, columns, rows }, { caption });
     section.append(
       i === 0
@@ -549,11 +554,23 @@ function disclosureAudit(t: ShownTable): HTMLElement {
 /** Long tables (completeness: a row per column) fold away behind their title. */
 const FOLDED = new Set(['completeness', 'quarantine']);
 
+/** A folded table's summary: the quarantine says how many rows are in it now, the others how many table rows. */
+function foldedSummary(t: ShownTable): string {
+  if (t.id !== 'quarantine') return `${t.title ?? t.id} (${t.rows.length} rows)`;
+  const n = t.rows.reduce((s, r) => s + (typeof r.rows === 'number' ? r.rows : 0), 0);
+  return `${t.title ?? t.id}: ${fmt(n)} ${n === 1 ? 'row' : 'rows'}`;
+}
+
+/** True when some figure of the page is withheld (c): only then is the c legend shown. */
+const anyWithheld = (model: PageModel): boolean => (model.tables ?? []).some((t) => t.rows.some((r) => Object.values(r).some((v) => v === 'c')));
+
 start({
   page: 'data',
   analystOnly: true,
+  // Nothing on this page depends on the area, period or ages: no picker is offered.
+  pickers: [],
   render(model, root) {
-    root.append(...standardHead(model));
+    root.append(...standardHead(model).filter((e) => !e.classList.contains('met-selection')));
     const c = commentaryBlock(model);
     if (c) root.append(c);
     for (const t of model.tables ?? []) {
@@ -570,11 +587,7 @@ start({
           h(
             'details',
             { class: 'govuk-details' },
-            h(
-              'summary',
-              { class: 'govuk-details__summary' },
-              h('span', { class: 'govuk-details__summary-text' }, `${t.title ?? t.id} (${t.rows.length} rows)`),
-            ),
+            h('summary', { class: 'govuk-details__summary' }, h('span', { class: 'govuk-details__summary-text' }, foldedSummary(t))),
             h('div', { class: 'govuk-details__text' }, tableBlock(t, { caption: t.title })),
           ),
         );
@@ -582,7 +595,7 @@ start({
     }
     const d = definitionsPanel(model);
     if (d) root.append(d);
-    root.append(legendBlock(model));
+    if (anyWithheld(model)) root.append(legendBlock(model));
   },
   extra(root, _ctx, model) {
     const contract = model?.contract ?? [];
