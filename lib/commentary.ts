@@ -167,6 +167,8 @@ export function commentary(r: MeasuresResponse): Record<Family, string[]> {
     identification: identification(r, pk),
     places: places(r, pk),
     data_quality: r.role === 'analyst' ? dataQuality(r) : [],
+    // Provision's words are the gaps page's provision block's own (lib/pages.ts).
+    provision: [],
   };
   if (r.complete === false) {
     for (const k of Object.keys(out) as Family[]) {
