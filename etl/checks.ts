@@ -270,7 +270,17 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
         ),
       );
       // A quarter that starts after the refresh day (plus the margin) has not happened; one before 1900 is a typing slip.
-      out.push(dateRangeProblem(name, `met_quarter_start(${typed})`, 'date'));
+      out.push(
+        problem(
+          `${typed} IS NOT NULL AND met_date_range(met_quarter_start(${typed})) IS NOT NULL`,
+          name,
+          `met_date_range(met_quarter_start(${typed}))`,
+          `${q(name + ' ')} || ${typed} || CASE met_date_range(met_quarter_start(${typed}))
+              WHEN 'date in the future' THEN ' starts in the future (after ' || strftime(met_latest_date(), '%Y-%m-%d') || ', the refresh day plus ${FUTURE_MARGIN_DAYS} day${FUTURE_MARGIN_DAYS === 1 ? '' : 's'})'
+              ELSE ' is before ${EARLIEST_DATE.slice(0, 4)}: is the year written in full (YYYY)?' END`,
+          true,
+        ),
+      );
       break;
     case 'locality': {
       const where = t.anyArea || !area ? 'any of the four areas' : null;
