@@ -418,8 +418,7 @@ export const MEASURES: readonly MeasureDef[] = [
     overTime: 'none',
     fixedAges: true,
     label: 'Waiting at the period’s end',
-    definition:
-      'Accepted referrals not yet started on the last day of the period’s last quarter (none given where that quarter has no return).',
+    definition: 'Accepted referrals not yet started on the last day of the period’s last quarter (none given where that quarter has no return).',
     breakdowns: [add('service')],
   },
 ];
