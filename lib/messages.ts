@@ -252,7 +252,11 @@ export const provisionWords = {
   monthly: 'Provision (services.csv) is reported by quarter: choose a quarter, a financial year or a year to see it beside need.',
   none: (period: string) => `No commissioned-service return (services.csv) covers ${period}.`,
   overCapacity: (period: string, items: string[]) => `Demand above capacity in ${period} (referrals received per place paid for): ${items.join('; ')}.`,
-  noneOver: (period: string) => `No service had more referrals than places paid for in ${period}.`,
+  noneOver: (period: string, someWithheld: boolean) =>
+    `No service${someWithheld ? ' with its figure shown' : ''} had more referrals than places paid for in ${period}.`,
+  compareText: (title: string, areas: string[], services: number, withheld: number) =>
+    `${title}: one bar for each of ${areas.join(', ')} for each of ${services} services; 1.00 is at capacity, above 1 more referrals than places.` +
+    (withheld ? ` ${withheld} withheld (c) ${withheld === 1 ? 'figure is' : 'figures are'} not plotted.` : ''),
   overItem: (area: string, service: string, ratio: string) => `${area} ${service} ${ratio}`,
   withheldRatios: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the demand against capacity is withheld (c), as it rests on small numbers.`,
   waitingGrew: (word: string, items: string[]) => `Waiting lists grew on the previous ${word}: ${items.join('; ')}.`,

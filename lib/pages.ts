@@ -758,13 +758,21 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
     ),
   };
 
+  const compareTitle = provisionWords.compareTitle(labelOf(b.compare, p), r.period_label);
+  const compareValues = services.map((svc) => reads.map((x) => cell(x, b.compare, svc) ?? null));
   const compare = groupedBarChart({
     id: `provision-${b.compare}`,
-    title: provisionWords.compareTitle(labelOf(b.compare, p), r.period_label),
+    title: compareTitle,
+    description: provisionWords.compareText(
+      compareTitle,
+      reads.map((x) => x.area),
+      services.length,
+      compareValues.flat().filter((v) => v === 'c').length,
+    ),
     valueLabel: labelOf(b.compare, p),
     categoryLabel: 'Service',
     seriesNames: reads.map((x) => x.area),
-    items: services.map((svc) => ({ category: serviceWords(svc), values: reads.map((x) => cell(x, b.compare, svc) ?? null) })),
+    items: services.map((svc, i) => ({ category: serviceWords(svc), values: compareValues[i]! })),
     kind: kindOf(b.compare) ?? 'ratio',
   });
   const trends = b.trends
@@ -806,7 +814,7 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
           r.period_label,
           over.sort((a, c) => c.v - a.v).map((o) => o.text),
         )
-      : provisionWords.noneOver(r.period_label),
+      : provisionWords.noneOver(r.period_label, withheldRatios > 0),
     ...(withheldRatios ? [provisionWords.withheldRatios(withheldRatios)] : []),
     ...(grew.length
       ? [
