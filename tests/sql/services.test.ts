@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { withDb } from '../../lib/db.js';
 import { readMeasures } from '../../lib/measures.js';
 import { POPULATION } from '../helpers.js';
-import { by, csv, ep, episodes, loadWarehouse, read, value } from './fixture.js';
+import { by, csv, ep, episodes, loadWarehouse, read, rows, value } from './fixture.js';
 
 const HEADER = [
   'quarter',
@@ -154,6 +154,17 @@ describe('provision measures (services.csv)', () => {
     expect(r.measures.service_waiting!.trend!.periods).toEqual(['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4']);
     expect(r.measures.service_waiting!.trend!.values).toEqual([12, 26, 41, 60]);
     expect(r.measures.service_demand_ratio!.trend!.values).toEqual([1.5, 1.38, 2.25, 2.5]);
+  });
+
+  it('the data-quality view counts services.csv like any source: completeness and timeliness', async () => {
+    const r = await read(db, '2025-Q2', 'all');
+    const filled = (column: string) => rows(r, 'completeness').find((x) => x.source === 'services' && x.column === column)?.with_value_pct;
+    // 9 rows; row 6 leaves referrals_accepted and capacity empty: 8 / 9 = 88.88…% → 88.9; every row gives a quarter.
+    expect(filled('referrals_accepted')).toBe(88.9);
+    expect(filled('capacity')).toBe(88.9);
+    expect(filled('quarter')).toBe(100);
+    // The latest quarter is 2026-Q1 (row 9): its last day, 31 March 2026.
+    expect(rows(r, 'timeliness').find((x) => x.source === 'services')?.latest_event).toBe('2026-03-31');
   });
 
   it('under the partner rule, small counts are withheld with what rests on them, and their total protected', async () => {
