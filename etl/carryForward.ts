@@ -16,6 +16,7 @@ export const TABLE_OF: Partial<Record<SourceName, string>> = {
   intelligence: 'intelligence',
   disruptions: 'disruptions',
   actions: 'actions',
+  services: 'services',
 };
 
 /** Which of the previous warehouse's rows of a table survive this refresh. */

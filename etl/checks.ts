@@ -56,6 +56,12 @@ CREATE OR REPLACE MACRO met_datetime(x) AS
     END);
 CREATE OR REPLACE MACRO met_date(x) AS
     coalesce(met_plausible(try_strptime(trim(x), ['%Y-%m-%d', '%d/%m/%Y'])), met_datetime(x))::DATE;
+-- A calendar quarter: 'YYYY-Qn' (case and spaces ignored), or NULL; met_quarter_start its first day.
+CREATE OR REPLACE MACRO met_quarter(x) AS
+    CASE WHEN regexp_full_match(upper(replace(trim(x), ' ', '')), '[0-9]{4}-?Q[1-4]')
+         THEN left(upper(replace(trim(x), ' ', '')), 4) || '-Q' || right(upper(trim(x)), 1) END;
+CREATE OR REPLACE MACRO met_quarter_start(q) AS
+    make_date(left(q, 4)::INTEGER, (right(q, 1)::INTEGER - 1) * 3 + 1, 1);
 -- met_age(dob, d) comes from sql/age.sql (CHECK_MACROS below).
 CREATE OR REPLACE MACRO met_date_problem(x) AS
     CASE
@@ -106,6 +112,9 @@ export function typedExpr(col: Column, raw: string, i: number): string {
         .join(' ')} END`;
     case 'locality':
       return `loc${i}.locality`;
+    case 'quarter':
+      // YYYY-Qn, case and spaces aside (`2025 q3` is 2025-Q3); a year before 1900 or a quarter after the refresh is caught as a date would be.
+      return `met_quarter(${raw})`;
     case 'codes':
       return `coalesce(list_filter(list_transform(string_split(coalesce(${raw}, ''), ';'), f -> upper(trim(f))), f -> f <> ''), [])`;
   }
@@ -251,6 +260,28 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
         ),
       );
       break;
+    case 'quarter':
+      out.push(
+        problem(
+          `${present} AND ${typed} IS NULL`,
+          name,
+          'not a quarter',
+          `${q(name + ' is not a calendar quarter')} || ${shape(raw)} || '; write YYYY-Qn, for example 2025-Q3 for July to September 2025'`,
+        ),
+      );
+      // A quarter that starts after the refresh day (plus the margin) has not happened; one before 1900 is a typing slip.
+      out.push(
+        problem(
+          `${typed} IS NOT NULL AND met_date_range(met_quarter_start(${typed})) IS NOT NULL`,
+          name,
+          `met_date_range(met_quarter_start(${typed}))`,
+          `${q(name + ' ')} || ${typed} || CASE met_date_range(met_quarter_start(${typed}))
+              WHEN 'date in the future' THEN ' starts in the future (after ' || strftime(met_latest_date(), '%Y-%m-%d') || ', the refresh day plus ${FUTURE_MARGIN_DAYS} day${FUTURE_MARGIN_DAYS === 1 ? '' : 's'})'
+              ELSE ' is before ${EARLIEST_DATE.slice(0, 4)}: is the year written in full (YYYY)?' END`,
+          true,
+        ),
+      );
+      break;
     case 'locality': {
       const where = t.anyArea || !area ? 'any of the four areas' : null;
       out.push(
@@ -317,6 +348,19 @@ function ruleProblems(rule: RowRule, source: Source): string[] {
           q('a SERAF assessment needs a level (none, low, medium, high or 1–4) or a score; both are empty'),
         ),
       ];
+    case 'not_more_than': {
+      const a = ident(rule.column);
+      const b = ident(rule.other);
+      return [
+        problem(
+          `${a} IS NOT NULL AND ${b} IS NOT NULL AND ${a} > ${b}`,
+          rule.column,
+          `${rule.column} more than ${rule.other}`,
+          // Both are checked whole numbers: showing them quotes nothing but a count.
+          `${q(rule.column + ' ')} || ${a} || ${q(' is more than ' + rule.other + ' ')} || ${b} || ${q(': it is a part of it')}`,
+        ),
+      ];
+    }
     case 'episode_exists':
       return [
         problem(
@@ -427,5 +471,7 @@ export function storedValueExpr(col: Column): string {
     case 'area':
     case 'locality':
       return `coalesce(${v}, ${shapeOf})`;
+    case 'quarter':
+      return `CASE WHEN ${v} IS NOT NULL AND met_date_range(met_quarter_start(${v})) IS NULL THEN ${v} ELSE ${shapeOf} END`;
   }
 }

@@ -78,6 +78,7 @@ const ORDER: SourceName[] = [
   'intelligence',
   'disruptions',
   'actions',
+  'services',
 ];
 
 type Finish = (status: 'loaded' | 'failed', error?: string) => void;

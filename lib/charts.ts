@@ -329,6 +329,8 @@ export function groupedBarChart(opts: {
   seriesNames: string[];
   items: { category: string; values: Shown[] }[];
   kind?: string;
+  /** The text alternative, where the default (series named in lower case) would not read well. */
+  description?: string;
 }): ChartModel {
   const values = opts.items.flatMap((it) =>
     it.values
@@ -336,6 +338,7 @@ export function groupedBarChart(opts: {
       .filter((p): p is { category: string; series: string; value: number } => isNum(p.value)),
   );
   const description =
+    opts.description ??
     `${opts.title}: ${opts.seriesNames.join(' against ').toLowerCase()} for ${opts.items.length} groups.` + omitted(opts.items.flatMap((i) => i.values));
   const keys = opts.seriesNames.map((_, i) => `s${i}`);
   return {

@@ -236,6 +236,8 @@ function familySentences(r: MeasuresResponse): Record<Family, string[]> {
     identification: identification(r, pk),
     places: places(r, pk),
     data_quality: r.role === 'analyst' ? dataQuality(r) : [],
+    // Provision's words are the gaps page's provision block's own (lib/pages.ts).
+    provision: [],
   };
 }
 

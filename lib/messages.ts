@@ -232,3 +232,39 @@ export function humanMeasures(r: MeasuresResponse): string {
   lines.push(r.disclosure?.legend ?? messages.suppressedLegend(r.parameters.suppression_threshold));
   return lines.join('\n');
 }
+
+/** The commissioned services of services.csv in people's words. */
+export const SERVICE_WORDS: Readonly<Record<string, string>> = {
+  return_interviews: 'Return home interviews',
+  cse_support: 'CSE support',
+  cce_support: 'CCE support',
+  missing_from_care: 'Missing from care',
+  nrm_advocacy: 'NRM advocacy',
+  other: 'Other services',
+};
+
+/** A service in people's words: a code outside the contract's list is shown with its underscores as spaces. */
+export const serviceWords = (code: string): string => SERVICE_WORDS[code] ?? code.replace(/_/g, ' ');
+
+/** What the gaps page's provision block says (lib/pages.ts, provisionPart). */
+export const provisionWords = {
+  tableTitle: (period: string) => `Need and provision by area and service, ${period}`,
+  compareTitle: (label: string, period: string) => `${label} by service and area, ${period}`,
+  trendTitle: (label: string) => `${label} by area, trend`,
+  allServices: 'All services',
+  atCapacity: 'At capacity (1.00)',
+  monthly: 'Provision (services.csv) is reported by quarter: choose a quarter, a financial year or a year to see it beside need.',
+  none: (period: string) => `No commissioned-service return (services.csv) covers ${period}.`,
+  overCapacity: (period: string, items: string[]) => `Demand above capacity in ${period} (referrals received per place paid for): ${items.join('; ')}.`,
+  noneOver: (period: string, someWithheld: boolean) =>
+    `No service${someWithheld ? ' with its figure shown' : ''} had more referrals than places paid for in ${period}.`,
+  compareText: (title: string, areas: string[], services: number, withheld: number) =>
+    `${title}: one bar for each of ${areas.join(', ')} for each of ${services} services; 1.00 is at capacity, above 1 more referrals than places.` +
+    (withheld ? ` ${withheld} withheld (c) ${withheld === 1 ? 'figure is' : 'figures are'} not plotted.` : ''),
+  overItem: (area: string, service: string, ratio: string) => `${area} ${service} ${ratio}`,
+  withheldRatios: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the demand against capacity is withheld (c), as it rests on small numbers.`,
+  waitingGrew: (word: string, items: string[]) => `Waiting lists grew on the previous ${word}: ${items.join('; ')}.`,
+  waitingItem: (area: string, service: string, from: string, to: string) => `${area} ${service} from ${from} to ${to}`,
+  withheldWaiting: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the change in the waiting list cannot be told: a figure is withheld (c).`,
+  needBeside: 'Need (MET children and prevalence) is each area’s own figure, repeated beside each of its services.',
+};

@@ -7,8 +7,9 @@ import type { Db } from './db.js';
 import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
 import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
-import { parsePeriod } from './periods.js';
+import { parsePeriod, previousPeriod } from './periods.js';
 import { nationalApplies, pageCommentary, scopedLabel } from './commentary.js';
+import { provisionWords, serviceWords } from './messages.js';
 import {
   barChart,
   display,
@@ -22,7 +23,7 @@ import {
   type HexCell,
 } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
-import { EXPECTED_REFRESH, SOURCES, type SourceName } from '../model/contract.js';
+import { EXPECTED_REFRESH, SERVICES, SOURCES, type SourceName } from '../model/contract.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
@@ -840,7 +841,147 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       return dataQualityPart(ctx.db, r, ctx.req.now ?? new Date());
     case 'disclosureAudit':
       return disclosureAuditPart(ctx.req);
+    case 'provision':
+      return provisionPart(ctx, r, b);
   }
+}
+
+/** How many quarters (or years) of provision trend the gaps page reads. */
+const PROVISION_TREND = 8;
+
+/**
+ * Need beside provision, per area: each area read on its own (the same
+ * disclosure-controlled read as any other), for the period and the one before (the
+ * waiting lists' change). Provision is quarterly: a month gets a sentence, not figures.
+ */
+async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<Block, { kind: 'provision' }>): Promise<Part> {
+  const kind = periodKindOf(r);
+  if (kind === 'month') return { commentary: [provisionWords.monthly] };
+  const limit = ctx.req.limitArea;
+  const areas: AreaName[] = limit ? [limit] : r.area === 'all' ? [...AREAS] : [r.area as AreaName];
+  const base = { scope: ctx.req.ages, role: ctx.req.role, ...(limit ? { limitArea: limit } : {}) };
+  const perService = Object.fromEntries(b.provision.map((id) => [id, ['service']]));
+  const reads: MeasuresResponse[] = [];
+  const before: (MeasuresResponse | null)[] = [];
+  const previous = previousPeriod(parsePeriod(r.period)).id;
+  for (const a of areas) {
+    reads.push(
+      await readMeasures(ctx.db, { ...base, period: r.period, area: a, trend: PROVISION_TREND, ids: [...b.need, ...b.provision], breakdowns: perService }),
+    );
+    // The period before may lie outside the data: then there is no change to tell.
+    before.push(
+      await readMeasures(ctx.db, {
+        ...base,
+        period: previous,
+        area: a,
+        trend: 0,
+        ids: ['service_waiting'],
+        breakdowns: { service_waiting: ['service'] },
+      }).catch(() => null),
+    );
+  }
+  const p = r.parameters;
+  const cell = (x: MeasuresResponse, id: string, svc: string | null): Shown | undefined =>
+    svc === null ? x.measures[id]?.value : x.measures[id]?.by?.service?.[svc];
+  // The services any area has a return for, in the contract's order (others after).
+  const present = new Set(reads.flatMap((x) => Object.keys(x.measures.service_referrals?.by?.service ?? {})));
+  const services = [...SERVICES.filter((x) => present.has(x)), ...[...present].filter((x) => !(SERVICES as readonly string[]).includes(x)).sort()];
+  const nothing = reads.every((x) => cell(x, 'service_referrals', null) === 0 && cell(x, 'service_capacity', null) === 0);
+  if (nothing || services.length === 0) return { commentary: [provisionWords.none(r.period_label)] };
+
+  const table: PageTable = {
+    id: 'provision',
+    title: provisionWords.tableTitle(r.period_label),
+    columns: [
+      { key: 'area', label: 'Area' },
+      ...b.need.map((id) => ({ key: id, label: labelOf(id, p) })),
+      { key: 'service', label: 'Service' },
+      ...b.provision.map((id) => ({ key: id, label: labelOf(id, p) })),
+    ],
+    rows: reads.flatMap((x) =>
+      [null, ...services]
+        // A service the area has no return for has no row of its own.
+        .filter((svc) => svc === null || cell(x, 'service_referrals', svc) !== undefined)
+        .map((svc) => {
+          const row: Record<string, Cell> = { area: x.area };
+          for (const id of b.need) row[id] = x.measures[id]?.value ?? null;
+          row.service = svc === null ? provisionWords.allServices : serviceWords(svc);
+          for (const id of b.provision) row[id] = cell(x, id, svc) ?? null;
+          return row;
+        }),
+    ),
+  };
+
+  const compareTitle = provisionWords.compareTitle(labelOf(b.compare, p), r.period_label);
+  const compareValues = services.map((svc) => reads.map((x) => cell(x, b.compare, svc) ?? null));
+  const compare = groupedBarChart({
+    id: `provision-${b.compare}`,
+    title: compareTitle,
+    description: provisionWords.compareText(
+      compareTitle,
+      reads.map((x) => x.area),
+      services.length,
+      compareValues.flat().filter((v) => v === 'c').length,
+    ),
+    valueLabel: labelOf(b.compare, p),
+    categoryLabel: 'Service',
+    seriesNames: reads.map((x) => x.area),
+    items: services.map((svc, i) => ({ category: serviceWords(svc), values: compareValues[i]! })),
+    kind: kindOf(b.compare) ?? 'ratio',
+  });
+  const trends = b.trends
+    .map((id) => {
+      const t = reads.map((x) => x.measures[id]?.trend);
+      if (t.some((x) => !x)) return null;
+      return multiLineChart({
+        id: `provision-trend-${id}`,
+        title: provisionWords.trendTitle(labelOf(id, p)),
+        valueLabel: labelOf(id, p),
+        kind: kindOf(id) ?? 'count',
+        series: reads.map((x, i) => ({ name: x.area, periods: t[i]!.periods, values: t[i]!.values })),
+        ...(kindOf(id) === 'ratio' ? { comparator: { value: 1, label: provisionWords.atCapacity } } : {}),
+      });
+    })
+    .filter((c) => c !== null);
+
+  // The words: shortfalls first (demand above capacity), then waiting lists that grew.
+  const over: { text: string; v: number }[] = [];
+  let withheldRatios = 0;
+  const grew: { text: string; by: number }[] = [];
+  let withheldWaiting = 0;
+  reads.forEach((x, i) => {
+    for (const svc of services) {
+      const v = cell(x, 'service_demand_ratio', svc);
+      if (v === 'c') withheldRatios++;
+      else if (typeof v === 'number' && v > 1) over.push({ text: provisionWords.overItem(x.area, serviceWords(svc), display(v, 'ratio')), v });
+      const now = cell(x, 'service_waiting', svc);
+      const then = before[i] ? cell(before[i]!, 'service_waiting', svc) : undefined;
+      if (now === undefined || then === undefined) continue;
+      if (now === 'c' || then === 'c') withheldWaiting++;
+      else if (typeof now === 'number' && typeof then === 'number' && now > then)
+        grew.push({ text: provisionWords.waitingItem(x.area, serviceWords(svc), display(then, 'count'), display(now, 'count')), by: now - then });
+    }
+  });
+  const commentary = [
+    over.length
+      ? provisionWords.overCapacity(
+          r.period_label,
+          over.sort((a, c) => c.v - a.v).map((o) => o.text),
+        )
+      : provisionWords.noneOver(r.period_label, withheldRatios > 0),
+    ...(withheldRatios ? [provisionWords.withheldRatios(withheldRatios)] : []),
+    ...(grew.length
+      ? [
+          provisionWords.waitingGrew(
+            PERIOD_WORD[kind] ?? 'period',
+            grew.sort((a, c) => c.by - a.by).map((g) => g.text),
+          ),
+        ]
+      : []),
+    ...(withheldWaiting ? [provisionWords.withheldWaiting(withheldWaiting)] : []),
+    provisionWords.needBeside,
+  ];
+  return { commentary, charts: [compare, ...trends], tables: [table], warnings: [...new Set(reads.flatMap((x) => x.warnings))] };
 }
 
 /**

@@ -21,7 +21,9 @@ export type ColumnType =
   /** A locality of the row's area (`anyArea`: of any of the four areas). */
   | { kind: 'locality'; anyArea?: boolean }
   /** Semicolon-separated assessment-factor codes. */
-  | { kind: 'codes' };
+  | { kind: 'codes' }
+  /** A calendar quarter written `YYYY-Qn` (`2025-Q3` = July–September 2025), stored as written in upper case. */
+  | { kind: 'quarter' };
 
 export interface Column {
   name: string;
@@ -34,7 +36,9 @@ export type RowRule =
   | { kind: 'not_before'; column: string; other: string }
   | { kind: 'dob_sane'; dob: string; event: string }
   | { kind: 'level_or_score' }
-  | { kind: 'episode_exists'; column: string };
+  | { kind: 'episode_exists'; column: string }
+  /** A count that is part of another count of the row: not more than it (accepted ≤ received). */
+  | { kind: 'not_more_than'; column: string; other: string };
 
 export type SourceName =
   | 'population'
@@ -47,7 +51,8 @@ export type SourceName =
   | 'nrm_referrals'
   | 'intelligence'
   | 'disruptions'
-  | 'actions';
+  | 'actions'
+  | 'services';
 
 export interface Source {
   name: SourceName;
@@ -86,6 +91,8 @@ export const SERAF_LEVEL = code(SERAF_LEVELS, {
   moderate: 'medium',
   significant: 'high',
 });
+/** The commissioned services of services.csv, in the contract's order. */
+export const SERVICES = ['return_interviews', 'cse_support', 'cce_support', 'missing_from_care', 'nrm_advocacy', 'other'] as const;
 // The factor codes that make a referral a MET referral are a parameter of the definitions: model/parameters.ts.
 
 export const SOURCES: readonly Source[] = [
@@ -341,6 +348,39 @@ export const SOURCES: readonly Source[] = [
     rules: [],
     eventColumn: 'updated_at',
   },
+  {
+    // The commissioner's contract returns: one row per quarter, area, service and provider.
+    // No child record: counts of referrals and places only.
+    name: 'services',
+    file: 'services.csv',
+    columns: [
+      { name: 'quarter', type: { kind: 'quarter' }, required: true },
+      { name: 'area', type: area, required: true },
+      {
+        name: 'service',
+        type: code(SERVICES, {
+          'return interviews': 'return_interviews',
+          'cse support': 'cse_support',
+          'cce support': 'cce_support',
+          'missing from care': 'missing_from_care',
+          'nrm advocacy': 'nrm_advocacy',
+        }),
+        required: true,
+      },
+      { name: 'provider', type: text },
+      { name: 'referrals_received', type: { kind: 'int', min: 0, max: INTEGER_MAX }, required: true },
+      { name: 'referrals_accepted', type: { kind: 'int', min: 0, max: INTEGER_MAX } },
+      { name: 'started_within_target', type: { kind: 'int', min: 0, max: INTEGER_MAX } },
+      { name: 'target_days', type: { kind: 'int', min: 1, max: 365 } },
+      { name: 'capacity', type: { kind: 'int', min: 0, max: INTEGER_MAX } },
+      { name: 'waiting_at_end', type: { kind: 'int', min: 0, max: INTEGER_MAX } },
+    ],
+    key: ['quarter', 'area', 'service', 'provider'],
+    rules: [
+      { kind: 'not_more_than', column: 'referrals_accepted', other: 'referrals_received' },
+      { kind: 'not_more_than', column: 'started_within_target', other: 'referrals_accepted' },
+    ],
+  },
 ];
 
 export function sourceByFile(fileName: string): Source | undefined {
@@ -398,6 +438,7 @@ export const QUARANTINE_REASONS = [
   'not a date',
   'date without time',
   'date in the future',
+  'not a quarter',
   'not a whole number',
   'out of range',
   'not a Y/N flag',
@@ -406,6 +447,8 @@ export const QUARANTINE_REASONS = [
   'unknown locality',
   'returned_at before reported_at',
   'mis_end before mis_start',
+  'referrals_accepted more than referrals_received',
+  'started_within_target more than referrals_accepted',
   'date of birth after the event',
   'age over 24 at the event',
   'no SERAF level or score',
@@ -442,4 +485,6 @@ export const EXPECTED_REFRESH: Readonly<Partial<Record<SourceName, RefreshInterv
   intelligence: MONTHLY,
   disruptions: MONTHLY,
   actions: QUARTERLY,
+  // The commissioner's contract returns are quarterly (services.csv).
+  services: QUARTERLY,
 };

@@ -5,7 +5,7 @@
 
 import { fillWords, PARAMETERS, wordsFor, type BuildParameters, type Parameters } from './parameters.js';
 
-export type Family = 'missing' | 'return_interviews' | 'risk' | 'identification' | 'places' | 'data_quality';
+export type Family = 'missing' | 'return_interviews' | 'risk' | 'identification' | 'places' | 'data_quality' | 'provision';
 
 /**
  * count: a number of people or events. pct: num / den as a percentage, 1 decimal.
@@ -60,6 +60,7 @@ export const FAMILY_SQL: Readonly<Record<Family, string>> = {
   identification: '40_identification.sql',
   places: '50_places.sql',
   data_quality: '60_data_quality.sql',
+  provision: '80_services.sql',
 };
 
 /** The file of sql/measures/ that builds a measure. */
@@ -364,6 +365,71 @@ export const MEASURES: readonly MeasureDef[] = [
     label: 'Returns without interview data',
     definition:
       'Per source of the episode and for all: returns (episodes with a return time, every age, the whole extract) and how many of them have no row in return_interviews.csv.',
+  },
+  // Provision (services.csv): the commissioner's quarterly returns, so quarters, financial
+  // years and years only. Not about one child: the ages do not apply. Their counts have no
+  // identity from months to quarters (there are no months), so overTime is 'none'.
+  {
+    id: 'service_referrals',
+    family: 'provision',
+    kind: 'count',
+    overTime: 'none',
+    fixedAges: true,
+    label: 'Referrals to commissioned services',
+    definition: 'Referrals received by the commissioned services in the period’s quarters (services.csv), all providers together.',
+    breakdowns: [add('service')],
+  },
+  {
+    id: 'service_accepted',
+    family: 'provision',
+    kind: 'count',
+    overTime: 'none',
+    fixedAges: true,
+    label: 'Referrals accepted by commissioned services',
+    definition: 'Referrals the commissioned services accepted in the period’s quarters.',
+    breakdowns: [add('service')],
+  },
+  {
+    id: 'service_capacity',
+    family: 'provision',
+    kind: 'count',
+    overTime: 'none',
+    fixedAges: true,
+    label: 'Commissioned capacity',
+    definition: 'Places or caseload the contracts pay for, added up over the period’s quarters.',
+    breakdowns: [add('service')],
+  },
+  {
+    id: 'service_demand_ratio',
+    basedOn: ['service_referrals', 'service_capacity'],
+    family: 'provision',
+    kind: 'ratio',
+    fixedAges: true,
+    label: 'Demand against capacity',
+    definition:
+      'Referrals received divided by the capacity paid for, over the returns that give a capacity: 1.00 is at capacity, above 1 more referrals than places.',
+    breakdowns: [notAdd('service')],
+  },
+  {
+    id: 'service_started_in_target_pct',
+    basedOn: ['service_accepted'],
+    family: 'provision',
+    kind: 'pct',
+    fixedAges: true,
+    higherIsBetter: true,
+    label: 'Started within the target',
+    definition: '% of accepted referrals whose work started within the contract’s target (target_days), over the returns that give both.',
+    breakdowns: [notAdd('service')],
+  },
+  {
+    id: 'service_waiting',
+    family: 'provision',
+    kind: 'count',
+    overTime: 'none',
+    fixedAges: true,
+    label: 'Waiting at the period’s end',
+    definition: 'Accepted referrals not yet started on the last day of the period’s last quarter (none given where that quarter has no return).',
+    breakdowns: [add('service')],
   },
 ];
 

@@ -47,7 +47,13 @@ export type Block =
   /** Loads, completeness, timeliness, the quarantine, and the contract for the upload check. */
   | { kind: 'dataQuality' }
   /** The disclosure audit's figures for the partner rule (lib/audit/): the residual risk, in words. */
-  | { kind: 'disclosureAudit' };
+  | { kind: 'disclosureAudit' }
+  /**
+   * Need beside provision, per area (each area read on its own): the need measures of the
+   * area, and the provision measures (services.csv) per commissioned service; a chart of
+   * `compare` by service and area; the trends of `trends` by area; words on shortfalls.
+   */
+  | { kind: 'provision'; need: readonly string[]; provision: readonly string[]; compare: string; trends: readonly string[] };
 
 export interface PageDecl {
   id: string;
@@ -242,7 +248,17 @@ export const PAGE_DECLS = [
     file: 'gaps',
     title: 'Service gaps',
     audience: 'everyone',
-    measures: ['service_gaps', 'prevalence_per_10k', 'rhi_completed_72h_pct'],
+    measures: [
+      'service_gaps',
+      'prevalence_per_10k',
+      'rhi_completed_72h_pct',
+      'met_children',
+      'service_referrals',
+      'service_capacity',
+      'service_demand_ratio',
+      'service_started_in_target_pct',
+      'service_waiting',
+    ],
     trend: 0,
     commentary: [],
     blocks: [
@@ -275,6 +291,13 @@ export const PAGE_DECLS = [
         ],
       },
       { kind: 'figures', measures: ['prevalence_per_10k', 'rhi_completed_72h_pct'], id: 'area-figures', title: 'The area’s own figures' },
+      {
+        kind: 'provision',
+        need: ['met_children', 'prevalence_per_10k'],
+        provision: ['service_referrals', 'service_capacity', 'service_demand_ratio', 'service_started_in_target_pct', 'service_waiting'],
+        compare: 'service_demand_ratio',
+        trends: ['service_demand_ratio', 'service_waiting'],
+      },
     ],
   },
   {

@@ -138,6 +138,22 @@ CREATE TABLE actions (
     progress    VARCHAR
 );
 
+-- Commissioned services (services.csv): one row per quarter, area, service and provider,
+-- from the commissioner's contract returns. No child record: counts only. `quarter` is
+-- 'YYYY-Qn' (calendar quarter).
+CREATE TABLE services (
+    quarter                VARCHAR NOT NULL,
+    area                   VARCHAR NOT NULL,
+    service                VARCHAR NOT NULL,
+    provider               VARCHAR,
+    referrals_received     INTEGER NOT NULL,
+    referrals_accepted     INTEGER,
+    started_within_target  INTEGER,
+    target_days            INTEGER,
+    capacity               INTEGER,
+    waiting_at_end         INTEGER
+);
+
 -- Every row a refresh could not accept, one record per row, with every problem found.
 -- `scope` is the area of an SSDA903 file ('' for the other sources), because that
 -- source is replaced one area at a time. `row_values` holds the row's contract

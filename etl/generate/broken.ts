@@ -25,6 +25,7 @@ export const BROKEN_KINDS = [
   'age_over_24',
   'seraf_no_level_or_score',
   'wrong_field_count',
+  'count_over_total',
 ] as const;
 
 export type BrokenKind = (typeof BROKEN_KINDS)[number];
@@ -46,6 +47,8 @@ export interface Roles {
   readonly seraf?: { readonly level: number; readonly score: number };
   /** Single-year-of-age column (population). */
   readonly age?: number;
+  /** A count that is part of another (services: accepted of received). */
+  readonly partOf?: { readonly part: number; readonly whole: number };
   /** Make the key of a derived row new, so that only duplicate_key rows repeat keys. */
   readonly freshKey: (fields: string[]) => void;
 }
@@ -75,6 +78,7 @@ export function kindsFor(roles: Roles): BrokenKind[] {
   if (roles.dob !== undefined && roles.event) kinds.push('dob_after_event', 'age_over_24');
   else if (roles.age !== undefined) kinds.push('age_over_24');
   if (roles.seraf) kinds.push('seraf_no_level_or_score');
+  if (roles.partOf) kinds.push('count_over_total');
   kinds.push('wrong_field_count');
   return kinds;
 }
@@ -206,6 +210,12 @@ export class Breaker {
         set(roles.seraf?.level, '');
         set(roles.seraf?.score, '');
         return;
+      case 'count_over_total': {
+        // More accepted than received: a total typed into the wrong column.
+        const whole = Number(f[roles.partOf?.whole ?? -1] ?? 0);
+        set(roles.partOf?.part, String(whole + r.int(1, 40)));
+        return;
+      }
       case 'duplicate_key':
       case 'wrong_field_count':
         throw new Error(`${kind} is not a damage to one value`);

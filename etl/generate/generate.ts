@@ -23,6 +23,7 @@ import {
   REFERRALS,
   RETURN_INTERVIEWS,
   RISK_ASSESSMENTS,
+  SERVICES,
   SSDA903_DIR,
   SSDA903_HEADER,
   SSDA903_MISSING,
@@ -34,6 +35,7 @@ import { RefMaker } from './people.js';
 import { Places } from './places.js';
 import { POPULATION_YEARS, writePopulation } from './population.js';
 import { Rng } from './rng.js';
+import { writeServices } from './services.js';
 import { type FileResult, Sink } from './sink.js';
 import type { Sinks, World } from './world.js';
 
@@ -161,6 +163,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
     for (let i = 0; i < disruptions; i++) writeDisruption(world);
     const actions = open(ACTIONS, 100);
     writeActions(actions, rActions);
+    // Forked last, so that adding services.csv left every other file's bytes as they were.
+    const rServices = base.fork();
+    const services = open(SERVICES, 4 * 6 * 18);
+    writeServices(services, rServices, scale);
 
     results.push(
       sinks.episodes.close(),
@@ -171,6 +177,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateSummary> 
       sinks.cpi.close(),
       sinks.disruptions.close(),
       actions.close(),
+      services.close(),
       sinks.ssda903.close(),
       sinks.ssda903Header.close(),
     );

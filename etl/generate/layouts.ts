@@ -31,6 +31,8 @@ export interface Layout<C extends string = string> {
   readonly episode?: C;
   readonly seraf?: { readonly level: C; readonly score: C };
   readonly age?: C;
+  /** A count that is part of another of the row (services: accepted of received): pushed above it. */
+  readonly partOf?: { readonly part: C; readonly whole: C };
   /** No broken rows at all (supplementary files). */
   readonly clean?: boolean;
 }
@@ -355,6 +357,43 @@ export const ACTIONS = layout({
   event: { column: 'updated_at', kind: 'date' },
   // Priority is an integer 1–5: a 6 there is out of range rather than an unknown code.
   codes: [{ column: 'rag', bad: ['Amber/Green', 'Blue', 'complete'] }],
+});
+
+export const SERVICES = layout({
+  file: 'services.csv',
+  columns: [
+    'quarter',
+    'area',
+    'service',
+    'provider',
+    'referrals_received',
+    'referrals_accepted',
+    'started_within_target',
+    'target_days',
+    'capacity',
+    'waiting_at_end',
+  ],
+  header: {
+    quarter: 'Quarter',
+    area: 'Area',
+    service: 'Service',
+    provider: 'Provider',
+    referrals_received: 'Referrals Received',
+    referrals_accepted: 'Referrals Accepted',
+    started_within_target: 'Started Within Target',
+    target_days: 'Target Days',
+    capacity: 'Capacity',
+    waiting_at_end: 'Waiting At End',
+  },
+  // A commissioner's spreadsheet saved as CSV UTF-8: with a BOM and CRLF.
+  csv: { bom: true, crlf: true },
+  dress: { codeCase: 0.3 },
+  // Few rows (a quarter × area × service): every kind still appears at least once.
+  brokenRate: 0.01,
+  blankable: ['quarter', 'area', 'service', 'referrals_received'],
+  codes: [{ column: 'service', bad: ['Return Interview Service', 'CSE', 'Youth Work', 'n/a'] }],
+  area: 'area',
+  partOf: { part: 'referrals_accepted', whole: 'referrals_received' },
 });
 
 export const SSDA903_DIR = 'ssda903-isle-of-wight';

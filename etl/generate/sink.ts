@@ -88,6 +88,7 @@ export class Sink<C extends string = string> {
       episode: opt(L.episode),
       seraf: L.seraf ? { level: at(L.seraf.level), score: at(L.seraf.score) } : undefined,
       age: opt(L.age),
+      partOf: L.partOf ? { part: at(L.partOf.part), whole: at(L.partOf.whole) } : undefined,
       // Files without an id column keep the key: a broken row fails its own check
       // first, and the contract dedupes only rows that pass every other check.
       freshKey:

@@ -50,6 +50,9 @@ FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM intelligence) ON COLUMNS(*) INTO NA
 INSERT INTO completeness_counts
 SELECT 'disruptions', name, value, (SELECT count(*) FROM disruptions)
 FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM disruptions) ON COLUMNS(*) INTO NAME name VALUE value);
+INSERT INTO completeness_counts
+SELECT 'services', name, value, (SELECT count(*) FROM services)
+FROM (UNPIVOT (SELECT count(COLUMNS(*)) FROM services) ON COLUMNS(*) INTO NAME name VALUE value);
 
 INSERT INTO measure_rows
 SELECT 'completeness', '*', '*', '*', row_number() OVER (ORDER BY source, "column"),
@@ -70,6 +73,8 @@ WITH latest AS (
     UNION ALL SELECT 'intelligence', max(submitted_at) FROM intelligence
     UNION ALL SELECT 'disruptions', max(action_date) FROM disruptions
     UNION ALL SELECT 'actions', max(updated_at) FROM actions
+    -- services.csv: the last day of its latest quarter.
+    UNION ALL SELECT 'services', max(make_date(left(quarter, 4)::INTEGER, (right(quarter, 1)::INTEGER - 1) * 3 + 1, 1) + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE FROM services
     UNION ALL SELECT 'population', make_date(max(year), 6, 30) FROM population
 ), loaded AS (
     SELECT source, max(loaded_at) AS loaded_at FROM source_state GROUP BY source

@@ -125,6 +125,8 @@ interface FileCheck {
   maxAge?: string;
   seraf?: boolean;
   episode?: boolean;
+  /** A count that is part of another (services: accepted of received). */
+  partOf?: { part: string; whole: string };
 }
 
 const CHECKS: FileCheck[] = [
@@ -305,6 +307,40 @@ const CHECKS: FileCheck[] = [
     event: 'updated_at',
   },
   {
+    file: 'services.csv',
+    columns: [
+      'quarter',
+      'area',
+      'service',
+      'provider',
+      'referrals_received',
+      'referrals_accepted',
+      'started_within_target',
+      'target_days',
+      'capacity',
+      'waiting_at_end',
+    ],
+    required: ['quarter', 'area', 'service', 'referrals_received'],
+    key: ['quarter', 'area', 'service', 'provider'],
+    codes: {
+      service: codes(
+        'return_interviews',
+        'return interviews',
+        'cse_support',
+        'cse support',
+        'cce_support',
+        'cce support',
+        'missing_from_care',
+        'missing from care',
+        'nrm_advocacy',
+        'nrm advocacy',
+        'other',
+      ),
+    },
+    area: 'area',
+    partOf: { part: 'referrals_accepted', whole: 'referrals_received' },
+  },
+  {
     file: 'ssda903-isle-of-wight/ssda903_missing.csv',
     columns: ['child', 'dob', 'missing', 'mis_start', 'mis_end'],
     required: ['child', 'dob', 'missing', 'mis_start'],
@@ -370,6 +406,7 @@ function problemOf(c: FileCheck, row: Record<string, string>, episodeIds: Set<st
   if (c.maxAge && Number(row[c.maxAge]) > 24) return 'age_over_24';
   if (c.seraf && (row.level ?? '').trim() === '' && (row.score ?? '').trim() === '') return 'seraf_no_level_or_score';
   if (c.episode && !episodeIds.has((row.episode_id ?? '').trim())) return 'unknown_episode';
+  if (c.partOf && Number(row[c.partOf.part]) > Number(row[c.partOf.whole])) return 'count_over_total';
   return null;
 }
 

@@ -27,6 +27,7 @@ const REASON_OF: Record<string, string> = {
   age_over_24: 'age over 24 at the event',
   seraf_no_level_or_score: 'no SERAF level or score',
   wrong_field_count: 'malformed line',
+  count_over_total: 'referrals_accepted more than referrals_received',
 };
 
 let dir: string;
@@ -63,7 +64,7 @@ describe('generated extracts at the default scale', () => {
       const written = summary.files.find((s) => s.file.endsWith(f.file))!;
       expect(f.read, f.file).toBe(written.rows);
     }
-    expect(files).toHaveLength(11);
+    expect(files).toHaveLength(12);
   });
 
   it('each broken row is quarantined under the reason it was broken for', () => {
