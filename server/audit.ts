@@ -33,8 +33,9 @@ function targetOf(req: Request): string | null {
   if (p === '/api/measures') return 'measures';
   if (p === '/api/quarantine') return 'quarantine';
   if (p === '/api/audit') return 'audit';
-  const m = /^\/api\/pages\/([a-z]{1,20})$/.exec(p);
-  return m ? `page ${m[1]}` : null;
+  if (p === '/api/quarantine.csv') return 'quarantine';
+  const m = /^\/api\/pages\/([a-z]{1,20})(\/export\.(?:csv|xlsx))?$/.exec(p);
+  return m ? `${m[2] ? 'export' : 'page'} ${m[1]}` : null;
 }
 
 /** The entry of who asked: account, role, the account's area, address. */
