@@ -61,7 +61,7 @@ export function auditViews(state: StateStore, log: Logger | null): RequestHandle
           period: v.period ?? null,
           ages: v.ages ?? null,
           status: res.statusCode,
-          detail: { format: wantsArrow(req) ? 'arrow' : 'json', ...(v.detail ?? {}) },
+          detail: { format: /\.(csv|xlsx)$/.exec(req.path)?.[1] ?? (wantsArrow(req) ? 'arrow' : 'json'), ...(v.detail ?? {}) },
         });
       } catch (e) {
         // The answer has gone: an entry that cannot be written (the state file busy past its
