@@ -272,7 +272,7 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
         expect(xl.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
         expect(xl.headers.get('content-disposition')).toMatch(/^attachment; filename="met_[A-Za-z0-9_.-]+\.xlsx"$/);
         const rows = sheetRows(await readXlsx(xl.bytes), 'Table');
-        const head = rows.findIndex((r, i) => i > 0 && rows[i - 1]!.length === 0);
+        const head = rows.findIndex((_r, i) => i > 0 && rows[i - 1]!.length === 0);
         expect(rows.slice(head)).toEqual([t.columns.map((c) => neutralise(c.label)), ...t.rows.map((r) => t.columns.map((c) => shown(r[c.key])))]);
         files += 2;
       }
