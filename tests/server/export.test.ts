@@ -4,71 +4,29 @@
 // and the definitions; a text cell a spreadsheet would run as a formula is neutralised;
 // the quarantine's file holds no person reference, raw or pseudonymised.
 //
-// The fixture, worked by hand: in 2025-Q1 Southampton (Bargate) has 10 missing episodes
-// of 10 children, Portsmouth (Fratton) 3 of 3, Hampshire and the Isle of Wight none
-// (13 in all). So the missing page's "figures" table, row "Missing episodes", value:
+// The fixture (tests/exportFiles.ts, exportFixture), worked by hand: in 2025-Q1 Southampton
+// has 10 missing episodes of 10 children, Portsmouth 3 of 3. So the missing page's
+// "figures" table, row "Missing episodes", the period's figure:
 //   Southampton: analyst 10, board 10 (5 or more is shown), public 10 (10 rounds to 10);
-//   Portsmouth:  analyst 3,  board c (1–4 withheld),      public c (1–7 withheld).
-// The action plan has one action whose title begins with '=' and owner with '@'.
-// An Isle of Wight SSDA903 return repeats one row (CHILD 'RAWCHILD77', same MIS_START):
-// its quarantine reason quotes the child's pseudonym, which no endpoint shows.
+//   Portsmouth:  analyst 3,  board c (1–4 withheld), public withheld (c, or – not given).
+// The action plan's action 1.1 has a title beginning with '=' and an owner with '@'.
+// The Isle of Wight SSDA903 return's repeated row is quarantined with the child's
+// pseudonym among its values, which no endpoint shows.
 
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvOf, exportDoc, neutralise, safeFileName, toXlsx } from '../../lib/export.js';
-import { load } from '../../etl/load.js';
 import type { PageModel } from '../../model/api.js';
 import { startServer, type RunningServer } from '../../server/index.js';
-import { episode, episodes, POPULATION, query, tempDir, writeFolder } from '../helpers.js';
+import { csvParts, exportFixture, HOSTILE_OWNER, HOSTILE_TITLE, parseCsv, readWorkbook, sheetRows, workbookTable } from '../exportFiles.js';
+import { query, tempDir } from '../helpers.js';
 
 const PERIOD = '2025-Q1';
-const HOSTILE_TITLE = '=HYPERLINK("http://evil.example/","Click here")';
-const HOSTILE_OWNER = '@SUM(1+1)';
-let dir: string;
 let db: string;
 const servers: Record<string, RunningServer> = {};
 
 beforeAll(async () => {
-  dir = tempDir('met-export-');
-  db = join(dir, 'met.duckdb');
-  const rows = [
-    ...Array.from({ length: 10 }, (_, i) =>
-      episode({
-        episode_id: `S${i + 1}`,
-        child_ref: `SC10${i}`,
-        area: 'Southampton',
-        locality: 'Bargate',
-        reported_at: `2025-0${1 + (i % 3)}-1${i % 9} 09:00`,
-        returned_at: '',
-      }),
-    ),
-    ...Array.from({ length: 3 }, (_, i) =>
-      episode({
-        episode_id: `P${i + 1}`,
-        child_ref: `PC20${i}`,
-        area: 'Portsmouth',
-        locality: 'Fratton',
-        reported_at: `2025-02-0${i + 1} 10:00`,
-        returned_at: '',
-      }),
-    ),
-  ];
-  const actions = [
-    'action_id,priority,title,owner,due,rag,updated_at,progress',
-    `1.1,1,"${HOSTILE_TITLE.replace(/"/g, '""')}",${HOSTILE_OWNER},April 2026,amber,2025-03-31,-5 days behind`,
-    '1.2,2,Return interviews offered within 72 hours,Missing team,June 2026,green,2025-03-31,On track',
-  ].join('\n');
-  const main = writeFolder(join(dir, 'in'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(...rows), 'actions.csv': actions });
-  expect((await load({ inDir: main, db })).report.status).toBe('loaded');
-  const ssda = [
-    'CHILD,DOB,MISSING,MIS_START,MIS_END',
-    'RAWCHILD77,12/03/2010,M,13/01/2025,14/01/2025',
-    'RAWCHILD77,12/03/2010,M,13/01/2025,15/01/2025',
-    'RAWCHILD88,01/05/2011,A,02/02/2025,03/02/2025',
-  ].join('\n');
-  const iow = writeFolder(join(dir, 'iow'), { 'ssda903_missing.csv': ssda });
-  expect((await load({ inDir: iow, db, area: 'Isle of Wight' })).report.status).toBe('loaded');
+  db = await exportFixture(tempDir('met-export-'));
   for (const role of ['analyst', 'board', 'public'] as const) servers[role] = await startServer({ db, port: 0, role, log: false });
 }, 240_000);
 
@@ -84,43 +42,6 @@ async function model(role: string, page: string, q = ''): Promise<PageModel> {
   const r = await get(role, `/api/pages/${page}?period=${PERIOD}${q}`);
   expect(r.status).toBe(200);
   return JSON.parse(r.bytes.toString('utf-8')) as PageModel;
-}
-
-/** A CSV parsed (RFC 4180: quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let f = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') {
-        f += '"';
-        i++;
-      } else if (ch === '"') q = false;
-      else f += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ',') {
-      row.push(f);
-      f = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(f);
-      out.push(row);
-      row = [];
-      f = '';
-      i++;
-    } else f += ch;
-  }
-  return out;
-}
-
-/** The table block of an exported CSV: the rows between the first and the second blank line. */
-function csvTable(text: string): { head: string[][]; table: string[][]; tail: string[][] } {
-  expect(text.charCodeAt(0)).toBe(0xfeff);
-  const rows = parseCsv(text.slice(1));
-  const blank = rows.map((r, i) => (r.length === 1 && r[0] === '' ? i : -1)).filter((i) => i >= 0);
-  return { head: rows.slice(0, blank[0]), table: rows.slice(blank[0]! + 1, blank[1]), tail: rows.slice(blank[1]! + 1) };
 }
 
 /**
@@ -140,19 +61,6 @@ function shown(v: unknown): number | string {
   return neutralise(s);
 }
 const asCsv = (v: unknown): string => String(shown(v));
-
-async function readXlsx(bytes: Buffer) {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as never);
-  return wb;
-}
-const sheetRows = (wb: ExcelJS.Workbook, name: string): unknown[][] => {
-  const out: unknown[][] = [];
-  wb.getWorksheet(name)!.eachRow({ includeEmpty: true }, (r) => {
-    out.push((r.values as unknown[]).slice(1));
-  });
-  return out;
-};
 
 describe('the writers (lib/export.ts)', () => {
   it('neutralise a text cell that begins with = + - @, a tab or a carriage return, and never a number', () => {
@@ -220,7 +128,7 @@ describe('the writers (lib/export.ts)', () => {
       warnings: [],
     } as PageModel;
     const doc = exportDoc(m, { table: 't' })!;
-    const wb = await readXlsx(await toXlsx(doc));
+    const wb = await readWorkbook(await toXlsx(doc));
     const rows = sheetRows(wb, 'Table');
     expect(rows[0]).toEqual(["'+Title"]);
     const head = rows.findIndex((r) => r[0] === "'@Category");
@@ -264,16 +172,17 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
         expect(csv.status).toBe(200);
         expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
         expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="met_[A-Za-z0-9_.-]+\.csv"$/);
-        const { table } = csvTable(csv.bytes.toString('utf-8'));
+        const { table } = csvParts(csv.bytes.toString('utf-8'));
         expect(table[0]).toEqual(t.columns.map((c) => neutralise(c.label)));
         expect(table.slice(1)).toEqual(t.rows.map((r) => t.columns.map((c) => asCsv(r[c.key]))));
         const xl = await get('analyst', `/api/pages/${page}/export.xlsx?period=${PERIOD}&area=Southampton&${q}`);
         expect(xl.status).toBe(200);
         expect(xl.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
         expect(xl.headers.get('content-disposition')).toMatch(/^attachment; filename="met_[A-Za-z0-9_.-]+\.xlsx"$/);
-        const rows = sheetRows(await readXlsx(xl.bytes), 'Table');
-        const head = rows.findIndex((_r, i) => i > 0 && rows[i - 1]!.length === 0);
-        expect(rows.slice(head)).toEqual([t.columns.map((c) => neutralise(c.label)), ...t.rows.map((r) => t.columns.map((c) => shown(r[c.key])))]);
+        expect(workbookTable(await readWorkbook(xl.bytes))).toEqual([
+          t.columns.map((c) => neutralise(c.label)),
+          ...t.rows.map((r) => t.columns.map((c) => shown(r[c.key]))),
+        ]);
         files += 2;
       }
     }
@@ -284,7 +193,7 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     const value = async (role: string, area: string): Promise<string> => {
       const csv = await get(role, `/api/pages/missing/export.csv?period=${PERIOD}&area=${area}&table=figures`);
       expect(csv.status).toBe(200);
-      const { table } = csvTable(csv.bytes.toString('utf-8'));
+      const { table } = csvParts(csv.bytes.toString('utf-8'));
       // The second column is the period's figure (the first names the measure).
       return table.find((r) => r[0] === 'Missing episodes')![1]!;
     };
@@ -295,14 +204,14 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     // The public never sees a count of 1 to 7 in any table of the missing page, CSV or Excel.
     const m = await model('public', 'missing', '&area=Portsmouth');
     for (const t of m.tables) {
-      const { table } = csvTable((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=${t.id}`)).bytes.toString('utf-8'));
+      const { table } = csvParts((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=${t.id}`)).bytes.toString('utf-8'));
       const counts = table
         .slice(1)
         .flatMap((r) => r.slice(1))
         .filter((v) => /^[1-7]$/.test(v));
       expect(counts).toEqual([]);
       const rows = sheetRows(
-        await readXlsx((await get('public', `/api/pages/missing/export.xlsx?period=${PERIOD}&area=Portsmouth&table=${t.id}`)).bytes),
+        await readWorkbook((await get('public', `/api/pages/missing/export.xlsx?period=${PERIOD}&area=Portsmouth&table=${t.id}`)).bytes),
         'Table',
       );
       const numbers = rows.slice(rows.findIndex((r) => r[0] === 'Measure')).flatMap((r) => r.slice(1));
@@ -315,7 +224,7 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
   it('carry the title, selection, rule, legend and definitions in both files', async () => {
     const m = await model('board', 'missing', '&area=Portsmouth');
     const csv = await get('board', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=figures`);
-    const { head, tail } = csvTable(csv.bytes.toString('utf-8'));
+    const { head, tail } = csvParts(csv.bytes.toString('utf-8'));
     expect(head[0]).toEqual([m.tables.find((t) => t.id === 'figures')!.title]);
     expect(head).toContainEqual(['Area', 'Portsmouth']);
     expect(head).toContainEqual(['Period', m.period_label]);
@@ -325,18 +234,18 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     expect(tail).toContainEqual(['Legend', '– = no figure (nothing to measure in the period).']);
     const def = m.definitions.find((d) => d.id === 'missing_episodes')!;
     expect(tail).toContainEqual([`Definition: ${def.label}`, def.definition]);
-    const wb = await readXlsx((await get('board', `/api/pages/missing/export.xlsx?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes);
+    const wb = await readWorkbook((await get('board', `/api/pages/missing/export.xlsx?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes);
     expect(sheetRows(wb, 'Table')).toContainEqual(['Area', 'Portsmouth']);
     expect(sheetRows(wb, 'Legend')[0]).toEqual([m.legend]);
     expect(sheetRows(wb, 'Definitions')).toContainEqual([def.label, def.definition]);
     // The public's legend says what – means under the published rule.
-    const pub = csvTable((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes.toString('utf-8'));
+    const pub = csvParts((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes.toString('utf-8'));
     expect(pub.head).toContainEqual(['Disclosure rule', 'published rule (the public): counts of 1 to 7 withheld as c, other counts rounded to the nearest 5']);
     expect(pub.tail).toContainEqual(['Legend', '– = no figure: nothing to measure in the period, or not given (above).']);
   });
 
   it('neutralise the hostile action title and owner of the action plan, in both files', async () => {
-    const csv = csvTable((await get('board', `/api/pages/actions/export.csv?table=actions`)).bytes.toString('utf-8'));
+    const csv = csvParts((await get('board', `/api/pages/actions/export.csv?table=actions`)).bytes.toString('utf-8'));
     const cols = (await model('board', 'actions')).tables.find((t) => t.id === 'actions')!.columns.map((c) => c.key);
     const title = cols.indexOf('title');
     const owner = cols.indexOf('owner');
@@ -346,7 +255,7 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     expect((await get('board', `/api/pages/actions/export.csv?table=actions`)).bytes.toString('utf-8')).toContain(
       `"'=HYPERLINK(""http://evil.example/"",""Click here"")"`,
     );
-    const rows = sheetRows(await readXlsx((await get('board', `/api/pages/actions/export.xlsx?table=actions`)).bytes), 'Table');
+    const rows = sheetRows(await readWorkbook((await get('board', `/api/pages/actions/export.xlsx?table=actions`)).bytes), 'Table');
     expect(rows.find((r) => r[0] === '1.1')).toEqual(expect.arrayContaining([`'${HOSTILE_TITLE}`, `'${HOSTILE_OWNER}`]));
   });
 
@@ -383,7 +292,7 @@ describe('GET /api/quarantine.csv (analyst)', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="met_quarantine_[A-Za-z0-9_.-]+\.csv"$/);
     const text = csv.bytes.toString('utf-8');
-    const { head, table } = csvTable(text);
+    const { head, table } = csvParts(text);
     expect(head).toContainEqual(['Rows', String(json.total)]);
     expect(table[0]).toEqual(['File', 'Line', 'Column', 'Kind', 'Reason', 'Refresh']);
     expect(table.slice(1)).toEqual(json.rows.map((r) => ['file', 'line', 'column', 'kind', 'reason', 'refresh_id'].map((k) => asCsv(r[k]))));
@@ -397,7 +306,7 @@ describe('GET /api/quarantine.csv (analyst)', () => {
     const repeated = table.find((r) => r[0] === 'ssda903_missing.csv')!;
     expect([repeated[1], repeated[3]]).toEqual(['3', 'repeated key']);
     // Filtered as the page filters it.
-    const one = csvTable((await get('analyst', '/api/quarantine.csv?file=ssda903_missing.csv')).bytes.toString('utf-8'));
+    const one = csvParts((await get('analyst', '/api/quarantine.csv?file=ssda903_missing.csv')).bytes.toString('utf-8'));
     expect(one.table.length).toBe(2);
     expect(one.head).toContainEqual(['Filters', 'file ssda903_missing.csv']);
   });
