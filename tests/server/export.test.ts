@@ -20,14 +20,20 @@ import type { PageModel } from '../../model/api.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import { csvParts, exportFixture, HOSTILE_OWNER, HOSTILE_TITLE, parseCsv, readWorkbook, sheetRows, workbookTable } from '../exportFiles.js';
 import { query, tempDir } from '../helpers.js';
+import { hashPassword } from '../../state/passwords.js';
+import { raw, signIn } from './http.js';
 
 const PERIOD = '2025-Q1';
+const PASSWORD = 'export test password 2026';
 let db: string;
 const servers: Record<string, RunningServer> = {};
 
 beforeAll(async () => {
   db = await exportFixture(tempDir('met-export-'));
   for (const role of ['analyst', 'board', 'public'] as const) servers[role] = await startServer({ db, port: 0, role, log: false });
+  // With sign-in: a board member limited to Southampton.
+  servers.signIn = await startServer({ db, port: 0, log: false });
+  servers.signIn.state.accounts.addLocal({ name: 'sam.board', role: 'board', area: 'Southampton', passwordHash: await hashPassword(PASSWORD) });
 }, 240_000);
 
 afterAll(async () => {
@@ -277,6 +283,27 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     expect(exports.some((e) => e.target === 'export missing' && e.status === 404 && e.detail.format === 'csv' && e.detail.table === 'nope')).toBe(true);
     expect(exports.some((e) => e.target === 'export actions' && e.status === 200 && e.detail.format === 'xlsx')).toBe(true);
     expect(entries.entries.some((e) => e.target === 'quarantine' && e.status === 403 && e.detail.format === 'csv')).toBe(true);
+  });
+});
+
+describe('exports with sign-in', () => {
+  it('need a session (401), and give an account limited to an area that area only (403 for another)', async () => {
+    const url = servers.signIn!.url;
+    const path = `/api/pages/missing/export.csv?period=${PERIOD}&table=figures`;
+    expect((await raw(url, { path })).status).toBe(401);
+    expect((await raw(url, { path: '/api/quarantine.csv' })).status).toBe(401);
+    const { cookie } = await signIn(url, 'sam.board', PASSWORD);
+    expect(cookie).not.toBeNull();
+    const own = await raw(url, { path, headers: { cookie: cookie! } });
+    expect(own.status).toBe(200);
+    // No area asked: its own, Southampton, whose 10 episodes it sees.
+    const { head, table } = csvParts(own.text);
+    expect(head).toContainEqual(['Area', 'Southampton']);
+    expect(table.find((r) => r[0] === 'Missing episodes')![1]).toBe('10');
+    const other = await raw(url, { path: `${path}&area=Portsmouth`, headers: { cookie: cookie! } });
+    expect(other.status).toBe(403);
+    expect(other.json.error).toMatch(/this account sees Southampton only/);
+    expect((await raw(url, { path: path.replace('.csv', '.xlsx') + '&area=all', headers: { cookie: cookie! } })).status).toBe(403);
   });
 });
 
