@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // A folder for what test files share in one run (tests/shared.ts).
+    globalSetup: ['tests/globalSetup.ts'],
     // Timeouts guard against a hang, not against a slow machine: a test waits on events
     // (a progress line, a job's end, a selector), and a busy machine (another npm test
     // beside this one) can take several times as long as a quiet one.

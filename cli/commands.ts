@@ -9,6 +9,7 @@ import { load } from '../etl/load.js';
 import { withDb } from '../lib/db.js';
 import { humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
 import { readMeasures, RequestError } from '../lib/measures.js';
+import { exportParquet } from '../lib/parquet.js';
 import { existsSync } from 'node:fs';
 
 /** A progress bar on a terminal; nothing when output goes to a file or another program. */
@@ -145,4 +146,15 @@ export async function runMeasures(o: {
     }
     throw e;
   }
+}
+
+export async function runExportParquet(o: { db: string; parquet: string }): Promise<number> {
+  if (!existsSync(o.db)) {
+    console.error(messages.noWarehouse(o.db));
+    return 2;
+  }
+  const done = await withDb(o.db, { readOnly: true }, (db) => exportParquet(db, o.parquet));
+  for (const t of done.tables) console.log(messages.parquetTable(t.kind, t.table, t.rows, t.files));
+  console.error(messages.parquetWritten(done.dir));
+  return 0;
 }

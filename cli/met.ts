@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
-import { runGenerate, runLoad, runMeasures } from './commands.js';
+import { runExportParquet, runGenerate, runLoad, runMeasures } from './commands.js';
 import { type OidcFlags, runServe, type ServeArgs } from './serve.js';
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
@@ -114,6 +114,15 @@ program
   .option('--json', 'print the report as one JSON object')
   .action(async (o: { db: string; role: Role; fy?: string; json?: boolean; months: boolean }) => {
     process.exitCode = await (await import('./audit.js')).runAudit(o);
+  });
+
+program
+  .command('export')
+  .description('the warehouse as files for other tools: its facts (pseudonymised) and measure cells as Parquet, by table and year (docs/scale.md)')
+  .requiredOption('--db <file>', 'the warehouse file')
+  .requiredOption('--parquet <dir>', 'the folder to write (made readable by you only; a table already there is replaced)')
+  .action(async (o: { db: string; parquet: string }) => {
+    process.exitCode = await runExportParquet(o);
   });
 
 program

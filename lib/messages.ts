@@ -24,6 +24,10 @@ export const messages = {
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
+  parquetTable: (kind: string, table: string, rows: number, files: number) =>
+    `${kind}/${table}: ${rows.toLocaleString('en-GB')} rows in ${files} ${files === 1 ? 'file' : 'files'}`,
+  parquetWritten: (dir: string) =>
+    `Written to ${dir} (readable by you only: pseudonymised personal data, to be shared only under the partnership's data sharing agreement).`,
   keyEnvShort: (n: number) =>
     `MET_SECRET_KEY is too short (${n} characters): use at least 16 characters (32 random bytes, base64, is best). ` +
     `If the warehouse was built with another key, set MET_SECRET_KEY to that key.`,

@@ -1,5 +1,5 @@
-// The demo warehouse as `npm start` makes it (seed 2026, scale 1), built in a temporary
-// folder for tests that check the acceptance points on it, with its latest complete
+// The demo warehouse as `npm start` makes it (seed 2026, scale 1), built once per test
+// run (tests/shared.ts) for the tests that check the acceptance points on it, with its latest complete
 // quarter and financial year (the extracts run to 30 September 2026: 2026-Q3, FY2025-26).
 
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { load } from '../etl/load.js';
 import { withDb } from '../lib/db.js';
 import { dataReach } from '../lib/measures.js';
 import { type Period, periodContaining, previousPeriod } from '../lib/periods.js';
-import { tempDir } from './helpers.js';
+import { shared } from './shared.js';
 
 export interface DemoWarehouse {
   db: string;
@@ -19,8 +19,12 @@ export interface DemoWarehouse {
   year: string;
 }
 
-export async function demoWarehouse(prefix: string): Promise<DemoWarehouse> {
-  const dir = tempDir(prefix);
+/** The demo warehouse, built once per test run and shared by the files that read it (tests/shared.ts): never write to it. */
+export function demoWarehouse(): Promise<DemoWarehouse> {
+  return shared('demo', buildDemo);
+}
+
+async function buildDemo(dir: string): Promise<DemoWarehouse> {
   const extracts = join(dir, 'extracts');
   const db = join(dir, 'met.duckdb');
   await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });

@@ -27,7 +27,7 @@ let dbPath: string;
 let populations: Populations;
 
 beforeAll(async () => {
-  dbPath = (await demoWarehouse('met-audit-')).db;
+  dbPath = (await demoWarehouse()).db;
   populations = await withDb(dbPath, { readOnly: true }, readPopulations);
 });
 

@@ -12,13 +12,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { withDb } from '../../lib/db.js';
 import type { Role } from '../../lib/disclosure.js';
 import { ANALYST_PAGES, buildPage, PAGES, type PageId, type PageModel } from '../../lib/pages.js';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { tempDir } from '../helpers.js';
+import { demoWarehouse } from '../demo.js';
 
 const OUT = resolve(import.meta.dirname, 'output');
 const UPDATE = process.env.MET_UPDATE_GOLDEN === '1';
@@ -29,12 +26,7 @@ const ROLES: Role[] = ['analyst', 'board', 'commissioner', 'public'];
 let db: string;
 
 beforeAll(async () => {
-  const dir = tempDir('met-golden-');
-  const extracts = join(dir, 'extracts');
-  db = join(dir, 'met.duckdb');
-  await generate({ out: extracts, seed: DEMO_SEED, scale: 1 });
-  const { report } = await load({ inDir: extracts, db });
-  expect(report.status).toBe('loaded');
+  ({ db } = await demoWarehouse());
 });
 
 const VOLATILE = [

@@ -21,7 +21,7 @@ let quarter: string;
 let year: string;
 
 beforeAll(async () => {
-  ({ db, quarter, year } = await demoWarehouse('met-audience-'));
+  ({ db, quarter, year } = await demoWarehouse());
 }, 300_000);
 
 const refresh = { refresh_id: 'acceptance', finished_at: null };

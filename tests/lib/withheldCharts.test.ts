@@ -69,7 +69,7 @@ describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s P
   let quarter: string;
   beforeAll(async () => {
     // The latest complete quarter is 2026-Q3 (the extracts run to 30 September 2026).
-    ({ db, quarter } = await demoWarehouse('met-withheld-charts-'));
+    ({ db, quarter } = await demoWarehouse());
   }, 300_000);
 
   it('draws no empty frame: "CPI submissions by theme" (every theme c) is a sentence, not a chart', async () => {

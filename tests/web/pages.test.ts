@@ -5,14 +5,11 @@
 // render time (printed, not asserted). A second server runs as the board (both with
 // sign-in off); a third has sign-in on, and the browser signs in through its form.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
+import type { Browser, Page } from 'playwright-core';
 import { PAGE_DECLS } from '../../model/pages.js';
+import { AXE, launch, ownCopy, ready, ROOT, type Running, SKIP_BROWSER, serve, watched, webWarehouse } from './browser.js';
 
 // The callbacks given to page.evaluate/$$eval run in the browser; the project compiles
 // for Node without the DOM library, so its few names are declared here, for this file only.
@@ -26,34 +23,7 @@ type HTMLButtonElement = any;
 type HTMLDetailsElement = any;
 type Document = any;
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
-// The compiled server: it serves dist/web beside it (the source server/ would look for web/).
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-// Debian's Chromium (no tool may download its own browser here). Missing, the tests
-// fail naming the fix, unless MET_SKIP_BROWSER=1 asks to skip them, which is then said.
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) {
-  console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): no page was tested in a browser.');
-} else if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
-      'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
-  );
-}
-
 const PAGES = PAGE_DECLS.map((p) => ({ file: `${p.file}.html`, page: p.id }));
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-  state: { accounts: { addLocal(a: { name: string; role: string; area: string | null; passwordHash: string }): unknown } };
-}
-type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
 
 let browser: Browser;
 let analyst: Running;
@@ -61,34 +31,6 @@ let board: Running;
 let signedIn: Running;
 const PASSWORD = 'browser test password 2026';
 let extracts: string;
-
-/** A page that records console errors, failed requests and HTTP errors. */
-async function watched(ctx: BrowserContext | Browser): Promise<{ page: Page; problems: string[] }> {
-  const page = await ctx.newPage({ viewport: { width: 1280, height: 900 } } as never);
-  // A busy machine (another test run beside this one) is slow, not broken: generous limits, events not sleeps.
-  page.setDefaultTimeout(180_000);
-  page.setDefaultNavigationTimeout(180_000);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    // A request the test's own next navigation cuts short (net::ERR_ABORTED) is not a
-    // failure of the page; every other failure is.
-    const error = r.failure()?.errorText ?? '';
-    if (!error.includes('ERR_ABORTED')) problems.push(`failed: ${r.url()} ${error}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  return { page, problems };
-}
-
-async function ready(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]', { timeout: 180_000 });
-  expect(await page.getAttribute('body', 'data-state')).toBe('ready');
-}
 
 /** Every chart container on the page has marks: vega's SVG paths/rects, or the map's hexagons. */
 async function chartMarks(page: Page): Promise<{ id: string; marks: number }[]> {
@@ -119,34 +61,17 @@ function shownNumber(text: string): number | 'c' | null {
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} does not exist: the server has not been built`);
-
-  const dir = tempDir('met-web-');
-  extracts = join(dir, 'extracts');
-  const db = join(dir, 'met.duckdb');
-  await generate({ out: extracts, seed: 2026, scale: 0.2 });
-  await load({ inDir: extracts, db });
-  const { startServer } = (await import(SERVER)) as { startServer: StartServer };
-  analyst = await startServer({ db, role: 'analyst', port: 0, log: false });
-  board = await startServer({ db, role: 'board', port: 0, log: false });
-  signedIn = await startServer({ db, port: 0, log: false });
+  const web = await webWarehouse();
+  extracts = web.extracts;
+  // The analyst's upload test refreshes the warehouse: these servers share a copy of their own.
+  const db = ownCopy(web.db);
+  analyst = await serve({ db, role: 'analyst' });
+  board = await serve({ db, role: 'board' });
+  signedIn = await serve({ db });
   const { hashPassword } = (await import(join(ROOT, 'dist/state/passwords.js'))) as { hashPassword(p: string): Promise<string> };
   signedIn.state.accounts.addLocal({ name: 'sue.board', role: 'board', area: 'Southampton', passwordHash: await hashPassword(PASSWORD) });
   signedIn.state.accounts.addLocal({ name: 'ann.analyst', role: 'analyst', area: null, passwordHash: await hashPassword(PASSWORD) });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  browser = await launch();
 });
 
 afterAll(async () => {
