@@ -6,12 +6,12 @@
 // downloads the rows it lists. Both servers have sign-in off, on the warehouse of
 // tests/exportFiles.ts (Portsmouth's 3 episodes of 2025-Q1 are c to the board).
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.js';
 import { csvParts, exportFixture, readWorkbook, workbookTable } from '../exportFiles.js';
+import { tempDir } from '../helpers.js';
+import { launch, ready, type Running, SKIP_BROWSER, serve, watched } from './browser.js';
 
 // The callbacks given to page.$$eval run in the browser; the project compiles for Node
 // without the DOM library, so its few names are declared here, for this file only.
@@ -19,41 +19,16 @@ import { csvParts, exportFixture, readWorkbook, workbookTable } from '../exportF
 declare const document: any;
 type HTMLElement = any;
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
-const SERVER = join(ROOT, 'dist/server/index.js');
-
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) {
-  console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the exports were not tested in a browser.');
-} else if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
-      'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
-  );
-}
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
-
 let browser: Browser;
 let analyst: Running;
 let board: Running;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} does not exist: the server has not been built`);
   const db = await exportFixture(tempDir('met-web-exports-'));
-  const { startServer } = (await import(SERVER)) as { startServer: StartServer };
-  analyst = await startServer({ db, role: 'analyst', port: 0, log: false });
-  board = await startServer({ db, role: 'board', port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  analyst = await serve({ db, role: 'analyst' });
+  board = await serve({ db, role: 'board' });
+  browser = await launch();
 }, 240_000);
 
 afterAll(async () => {
@@ -62,13 +37,21 @@ afterAll(async () => {
   await board?.close();
 });
 
+const problemsOf = new Map<Page, string[]>();
+
+/** A page of the dashboard, drawn (the kit's page, which records problems; downloads are accepted by default). */
 async function open(url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page.setDefaultTimeout(120_000);
+  const { page, problems } = await watched(browser);
+  problemsOf.set(page, problems);
   await page.goto(url);
-  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]');
-  expect(await page.getAttribute('body', 'data-state')).toBe('ready');
+  await ready(page);
   return page;
+}
+
+/** Closes a page that had no console error, failed request or HTTP error. */
+async function done(page: Page): Promise<void> {
+  expect(problemsOf.get(page)).toEqual([]);
+  await page.close();
 }
 
 /** Clicks a link and reads the file the browser downloads. */
@@ -118,7 +101,7 @@ describe.skipIf(SKIP_BROWSER)('downloads in a browser', () => {
     expect(xlsx.name).toMatch(/\.xlsx$/);
     expect(norm(workbookTable(await readWorkbook(xlsx.bytes)))).toEqual(norm(table));
 
-    await page.close();
+    await done(page);
   }, 120_000);
 
   it('the board downloads each chart’s data of the missing page, equal to the table behind the chart (c where the page shows c)', async () => {
@@ -134,7 +117,7 @@ describe.skipIf(SKIP_BROWSER)('downloads in a browser', () => {
     }
     // Portsmouth's trend: 6 episodes of 6 children in 2024-Q4 shown, the 3 of 2025-Q1 c (episodes, children missing).
     expect(withheld).toBeGreaterThanOrEqual(2);
-    await page.close();
+    await done(page);
   }, 120_000);
 
   it('a tile’s SPC chart, drawn when opened, has its links, and its workbook matches its table', async () => {
@@ -147,7 +130,7 @@ describe.skipIf(SKIP_BROWSER)('downloads in a browser', () => {
     const shown = await shownTable(page, `figure[id="chart-${id}"] .met-chart__table table`);
     const file = await download(page, `${links} a[data-download="xlsx"]`);
     expect(norm(workbookTable(await readWorkbook(file.bytes)))).toEqual(norm(shown));
-    await page.close();
+    await done(page);
   }, 120_000);
 
   it('the analyst downloads the quarantine search as CSV: the rows it lists, and as many as it found', async () => {
@@ -177,6 +160,6 @@ describe.skipIf(SKIP_BROWSER)('downloads in a browser', () => {
     const one = csvParts((await download(page, '#q-download')).bytes.toString('utf-8'));
     expect(one.table.slice(1).every((r) => r[0] === fileName)).toBe(true);
     expect(one.table.length - 1).toBe(parts.table.slice(1).filter((r) => r[0] === fileName).length);
-    await page.close();
+    await done(page);
   }, 120_000);
 });
