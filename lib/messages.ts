@@ -268,3 +268,43 @@ export const provisionWords = {
   withheldWaiting: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the change in the waiting list cannot be told: a figure is withheld (c).`,
   needBeside: 'Need (MET children and prevalence) is each area’s own figure, repeated beside each of its services.',
 };
+
+/** The words of an exported file, CSV or Excel (lib/export.ts, docs/api.md "Exports"). */
+export const exportWords = {
+  page: 'Page',
+  area: 'Area',
+  period: 'Period',
+  ages: 'Ages',
+  rule: 'Disclosure rule',
+  refresh: 'Data refresh',
+  about: 'About this table',
+  legend: 'Legend',
+  definition: (label: string) => `Definition: ${label}`,
+  definitionsSheet: 'Definitions',
+  legendSheet: 'Legend',
+  tableSheet: 'Table',
+  measure: 'Measure',
+  meaning: 'Definition',
+  areaName: (area: string) => (area === 'all' ? 'All four areas' : area),
+  agesName: (ages: string) => ({ '0-17': 'Children 0–17', '18-24': 'Young adults 18–24', '0-24': 'All 0–24' })[ages] ?? ages,
+  refreshed: (id: string, at: string | null) => (at ? `${at.replace('T', ' ').replace(/(:\d{2})(\.\d+)?Z$/, '$1 UTC')} (${id})` : id),
+  ruleName: (rule: string, maxWithheld: number, roundingBase?: number) =>
+    rule === 'exact'
+      ? 'exact figures (the analyst): nothing withheld; not for use outside the partnership'
+      : rule === 'partner'
+        ? `partner rule (board and commissioners): counts of 1 to ${maxWithheld} withheld as c`
+        : `published rule (the public): counts of 1 to ${maxWithheld} withheld as c, other counts rounded to the nearest ${roundingBase ?? 5}`,
+  /** What – means in the file (as the page's legend says it). */
+  noFigure: (published: boolean) =>
+    published ? '– = no figure: nothing to measure in the period, or not given (above).' : '– = no figure (nothing to measure in the period).',
+  quarantineTitle: 'Quarantined rows',
+  quarantineFilters: 'Filters',
+  quarantineAll: 'none (every quarantined row)',
+  quarantineFilter: (file: string | undefined, reason: string | undefined, words: boolean) =>
+    [file ? `file ${file}` : '', reason ? `reason ${reason}` : '', words ? 'words in the reason (as searched on the page)' : ''].filter(Boolean).join('; '),
+  quarantineRows: 'Rows',
+  quarantineFirst: (shown: number, total: number) => `the first ${shown} of ${total} (narrow the filters to export the rest)`,
+  quarantineNote:
+    'Each row that broke the data contract, as the data page lists it: file, line, column, kind and reason. A row’s values are not in this file, and a person reference a reason would quote is withheld.',
+  quarantineColumns: { file: 'File', line: 'Line', column: 'Column', kind: 'Kind', reason: 'Reason', refresh_id: 'Refresh' } as Record<string, string>,
+};

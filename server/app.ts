@@ -22,6 +22,7 @@ import { authRoutes, requireSession } from './auth/password.js';
 import { DEFAULT_ABSOLUTE_MS, DEFAULT_IDLE_MS, installAuth, readSession } from './auth/session.js';
 import { LOOPBACK_HOSTS, onlyOwnHosts, sameOriginChanges } from './guards.js';
 import { RefreshJobs } from './refreshJobs.js';
+import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
 import { measuresRoutes } from './routes/measures.js';
 import { metaRoutes } from './routes/meta.js';
@@ -192,6 +193,7 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(measuresRoutes(warehouse, cache));
   app.use(pagesRoutes(warehouse, cache));
   app.use(quarantineRoutes(warehouse));
+  app.use(exportRoutes(warehouse, cache));
   app.use(refreshRoutes({ jobs: new RefreshJobs(warehouse.path), maxUploadBytes, log, state }));
   if (state) app.use(auditRoutes(state));
   app.use('/api', (_req, res) => {

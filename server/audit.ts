@@ -33,8 +33,9 @@ function targetOf(req: Request): string | null {
   if (p === '/api/measures') return 'measures';
   if (p === '/api/quarantine') return 'quarantine';
   if (p === '/api/audit') return 'audit';
-  const m = /^\/api\/pages\/([a-z]{1,20})$/.exec(p);
-  return m ? `page ${m[1]}` : null;
+  if (p === '/api/quarantine.csv') return 'quarantine';
+  const m = /^\/api\/pages\/([a-z]{1,20})(\/export\.(?:csv|xlsx))?$/.exec(p);
+  return m ? `${m[2] ? 'export' : 'page'} ${m[1]}` : null;
 }
 
 /** The entry of who asked: account, role, the account's area, address. */
@@ -60,7 +61,7 @@ export function auditViews(state: StateStore, log: Logger | null): RequestHandle
           period: v.period ?? null,
           ages: v.ages ?? null,
           status: res.statusCode,
-          detail: { format: wantsArrow(req) ? 'arrow' : 'json', ...(v.detail ?? {}) },
+          detail: { format: /\.(csv|xlsx)$/.exec(req.path)?.[1] ?? (wantsArrow(req) ? 'arrow' : 'json'), ...(v.detail ?? {}) },
         });
       } catch (e) {
         // The answer has gone: an entry that cannot be written (the state file busy past its

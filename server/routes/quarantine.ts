@@ -6,6 +6,7 @@ import { ARROW_TYPE, quarantineToArrow, wantsArrow, type QuarantineRow } from '.
 import { viewed } from '../audit.js';
 import { analystOnly } from '../guards.js';
 import { parse, quarantineQuery } from '../queries.js';
+import type { Db } from '../../lib/db.js';
 import type { Warehouse } from '../warehouse.js';
 import { withLease } from './lease.js';
 
@@ -24,6 +25,32 @@ export function withoutPseudonyms(source: string, reason: string): string {
   return out;
 }
 
+/** The quarantine's filters (GET /api/quarantine, and its CSV in routes/export.ts). */
+export interface QuarantineFilter {
+  file?: string | undefined;
+  reason?: string | undefined;
+  q?: string | undefined;
+}
+
+/**
+ * The quarantined rows a filter finds, as the analyst sees them: file, line, column, kind
+ * and reason (a pseudonym a reason quotes withheld); never a row's values.
+ */
+export async function readQuarantine(db: Db, f: QuarantineFilter, limit: number, offset: number): Promise<{ total: number; rows: QuarantineRow[] }> {
+  // Every filter is a bound parameter; a NULL parameter switches its filter off.
+  const where = `($file IS NULL OR file = $file) AND ($kind IS NULL OR kind = $kind)
+                 AND ($q IS NULL OR contains(lower(reason), lower($q)))`;
+  const params = { file: f.file ?? null, kind: f.reason ?? null, q: f.q ?? null };
+  const total = await db.value<number>(`SELECT count(*) FROM quarantine WHERE ${where}`, params, 'counting quarantined rows');
+  const found = await db.all<QuarantineRow & { source: string } & Record<string, unknown>>(
+    `SELECT refresh_id, source, file, line, "column", kind, reason FROM quarantine WHERE ${where}
+     ORDER BY file, line LIMIT $limit OFFSET $offset`,
+    { ...params, limit, offset },
+    'reading quarantined rows',
+  );
+  return { total: Number(total), rows: found.map(({ source, ...r }) => ({ ...r, reason: withoutPseudonyms(source, r.reason) })) };
+}
+
 export function quarantineRoutes(warehouse: Warehouse): Router {
   const router = Router();
   router.get(
@@ -36,20 +63,9 @@ export function quarantineRoutes(warehouse: Warehouse): Router {
       const q = parse(quarantineQuery, req.query);
       // The filters, not the free text (which may be anything typed).
       viewed(res, { detail: { file: q.file ?? null, reason: q.reason ?? null, q: q.q === undefined ? null : 'given', limit: q.limit, offset: q.offset } });
-      // Every filter is a bound parameter; a NULL parameter switches its filter off.
-      const where = `($file IS NULL OR file = $file) AND ($kind IS NULL OR kind = $kind)
-                     AND ($q IS NULL OR contains(lower(reason), lower($q)))`;
-      const params = { file: q.file ?? null, kind: q.reason ?? null, q: q.q ?? null };
-      const total = await db.value<number>(`SELECT count(*) FROM quarantine WHERE ${where}`, params, 'counting quarantined rows');
-      const found = await db.all<QuarantineRow & { source: string } & Record<string, unknown>>(
-        `SELECT refresh_id, source, file, line, "column", kind, reason FROM quarantine WHERE ${where}
-         ORDER BY file, line LIMIT $limit OFFSET $offset`,
-        { ...params, limit: q.limit, offset: q.offset },
-        'reading quarantined rows',
-      );
-      const rows: QuarantineRow[] = found.map(({ source, ...r }) => ({ ...r, reason: withoutPseudonyms(source, r.reason) }));
+      const { total, rows } = await readQuarantine(db, q, q.limit, q.offset);
       if (wantsArrow(req)) res.type(ARROW_TYPE).send(Buffer.from(quarantineToArrow(rows)));
-      else res.json({ total: Number(total), rows });
+      else res.json({ total, rows });
     }),
   );
   return router;

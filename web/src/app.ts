@@ -6,6 +6,7 @@ import './styles.css';
 import { h, fmt } from './dom.js';
 import type { Meta, PageModel } from './types.js';
 import { chartCard, definitionsDetails, tableBlock } from './charts.js';
+import { watchDownloads } from './downloads.js';
 import { PAGE_DECLS, hrefOf } from '../../model/pages.js';
 
 export const NAV: { file: string; page: string; label: string }[] = PAGE_DECLS.map((p) => ({ file: hrefOf(p), page: p.id, label: p.title }));
@@ -468,6 +469,8 @@ export function start(opts: PageOptions): void {
       if (model) {
         if (model.title) $('page-title').textContent = model.title;
         opts.render(model, root, ctx);
+        // Download CSV / Excel under every table and chart (docs/api.md, "Exports").
+        watchDownloads(root, model);
       }
       content.replaceChildren(root);
       if (opts.extra && !denied) {

@@ -43,12 +43,19 @@ function quarantine(root: HTMLElement, files: string[]): void {
   const reasonSel = select('q-reason', 'reason', [['', 'Any reason'], ...REASONS.map((r): [string, string] => [r, r])]);
   const text = h('input', { class: 'govuk-input govuk-!-width-two-thirds', id: 'q-text', name: 'q', type: 'search', 'aria-describedby': 'q-text-hint' });
   const results = h('div', { id: 'q-results', 'aria-live': 'polite' });
+  // Every row the search finds, as the table lists them (docs/api.md, "Exports").
+  const download = h(
+    'a',
+    { class: 'govuk-link', id: 'q-download', href: '/api/quarantine.csv', download: '', 'data-download': 'csv' },
+    'Download these rows as CSV',
+  );
   let offset = 0;
   const run = async (): Promise<void> => {
     const q = new URLSearchParams();
     if (fileSel.value) q.set('file', fileSel.value);
     if (reasonSel.value) q.set('reason', reasonSel.value);
     if (text.value.trim()) q.set('q', text.value.trim());
+    download.setAttribute('href', `/api/quarantine.csv${q.size ? `?${q.toString()}` : ''}`);
     q.set('limit', String(PAGE));
     q.set('offset', String(offset));
     results.setAttribute('aria-busy', 'true');
@@ -127,6 +134,7 @@ function quarantine(root: HTMLElement, files: string[]): void {
       ),
       form,
       results,
+      h('p', { class: 'govuk-body-s met-downloads met-no-print' }, download),
     ),
   );
   void run();
