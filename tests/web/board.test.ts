@@ -4,34 +4,15 @@
 // picker changes every tile, or the tile's label says its own ages. One server (the board
 // role, sign-in off) on a small generated demo warehouse; Debian's Chromium.
 
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
+import type { Browser, Page } from 'playwright-core';
 import { parsePeriod, periodContaining } from '../../lib/periods.js';
 import { fillWords, PARAMETERS, wordsFor } from '../../model/parameters.js';
+import { launch, ready, type Running, SKIP_BROWSER, serve, webWarehouse } from './browser.js';
 
 // The callbacks given to page.$$eval run in the browser (no DOM library in the Node build).
 type HTMLElement = { textContent: string | null; dataset: Record<string, string | undefined>; querySelector(s: string): HTMLElement | null };
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the board tests did not run in a browser.');
-else if (!existsSync(CHROMIUM))
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so the board cannot be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); MET_SKIP_BROWSER=1 skips these tests instead, and says so.",
-  );
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
 interface Meta {
   periods: Record<'month' | 'quarter' | 'fy' | 'year', string[]>;
   in_progress: string[];
@@ -65,25 +46,13 @@ async function open(path: string): Promise<{ page: Page; problems: string[] }> {
   return { page, problems };
 }
 
-async function ready(page: Page): Promise<void> {
-  await page.waitForSelector('body[data-state="ready"], body[data-state="error"]');
-  expect(await page.getAttribute('body', 'data-state')).toBe('ready');
-}
-
 const commentary = (page: Page) => page.$$eval('.met-commentary p', (els) => els.map((e) => (e as unknown as HTMLElement).textContent ?? ''));
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(ROOT, 'dist/web/index.html')) || !existsSync(SERVER))
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does, in pretest)');
-  const dir = tempDir('met-board-');
-  const db = join(dir, 'met.duckdb');
-  await generate({ out: join(dir, 'extracts'), seed: 2026, scale: 0.2 });
-  await load({ inDir: join(dir, 'extracts'), db });
-  const { startServer } = (await import(SERVER)) as { startServer(o: { db: string; role: string; port: number; log: boolean }): Promise<Running> };
-  board = await startServer({ db, role: 'board', port: 0, log: false });
+  board = await serve({ db: (await webWarehouse()).db, role: 'board' });
   meta = await getJSON<Meta>(`${board.url}/api/meta`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launch();
 }, 300_000);
 
 afterAll(async () => {
