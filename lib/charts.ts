@@ -36,15 +36,14 @@ export const PALETTE = [
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**
- * A value axis: counts whole (no "0.5" or "0.0" ticks), percentages and rates with one
- * decimal (model/format.ts); `vertical` puts the title level above the axis, where it
+ * A value axis: counts whole (no "0.5" or "0.0" ticks; model/format.ts); `vertical` puts the title level above the axis, where it
  * reads across the chart rather than up its side (and is not cut off by a short chart).
  */
 function valueAxis(kind: string | undefined, vertical = false): Record<string, unknown> {
-  const format = axisFormat(kind);
+  // Ticks are a scale, not figures: a rate's or percentage's run 0, 5, 10 (not 0.0, 5.0); its tooltip has the one decimal.
+  const whole = kind === 'count' || kind === 'rows';
   const axis: Record<string, unknown> = {
-    ...(kind === 'count' || kind === 'rows' ? { tickMinStep: 1 } : {}),
-    ...(format ? { format } : {}),
+    ...(whole ? { tickMinStep: 1, format: axisFormat(kind) } : {}),
     ...(vertical ? { titleAngle: 0, titleAlign: 'left', titleAnchor: 'start', titleBaseline: 'bottom', titleX: 0, titleY: -10, titlePadding: 0 } : {}),
   };
   return Object.keys(axis).length ? { axis } : {};

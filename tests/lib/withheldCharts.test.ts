@@ -171,7 +171,7 @@ describe('SPC limit lines, axes and units', () => {
     if (small.kind !== 'vega-lite') throw new Error('not vega-lite');
     const svg = await renderSvg(small.spec);
     expect(svg).not.toMatch(/>\d+\.\d+</);
-    // A percentage trend: axis and tooltip with one decimal, the title with "%".
+    // A percentage trend: its tooltip with one decimal (its ticks a plain scale), the title with "%".
     const pct = multiLineChart({
       id: 'm',
       title: 't',
@@ -181,7 +181,8 @@ describe('SPC limit lines, axes and units', () => {
     });
     if (pct.kind !== 'vega-lite') throw new Error('not vega-lite');
     const enc = (pct.spec.layer as { encoding: Record<string, any> }[])[0]!.encoding;
-    expect(enc.y.axis.format).toBe(',.1f');
+    expect(enc.y.axis.format).toBeUndefined();
+    expect(enc.tooltip.find((t: { field: string }) => t.field === 'value').format).toBe(',.1f');
     expect(enc.y.title).toBe('Interviews within 72 hours (%)');
     expect(pct.table.columns[1]!.kind).toBe('pct');
   });
