@@ -108,13 +108,13 @@ function listed(names: string[]): string {
   return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** The categories a bar chart does not draw, by name: "Not plotted: Southampton and Portsmouth, withheld (c)." */
+/** The categories a bar chart does not draw, by name: "Not plotted: Southampton and Portsmouth, withheld (c); Isle of Wight, no figure given (–)." */
 function omittedNamed(items: { name: string; value: Shown }[]): string {
   const c = items.filter((i) => i.value === 'c').map((i) => i.name);
   const n = items.filter((i) => i.value === null).map((i) => i.name);
   const parts: string[] = [];
   if (c.length) parts.push(`${listed(c)}, withheld (c)`);
-  if (n.length) parts.push(`${listed(n)}, no figure`);
+  if (n.length) parts.push(`${listed(n)}, no figure given (–)`);
   return parts.length ? ` Not plotted: ${parts.join('; ')}.` : '';
 }
 

@@ -110,7 +110,7 @@ describe('a chart with nothing to plot (every figure withheld, not given or with
     });
     expect(chart.description).toBe(
       'NRM referrals per 10,000: nrm referrals per 10,000 by area for 4 categories; the largest is Hampshire with 2.4. ' +
-        'Not plotted: Southampton and Portsmouth, withheld (c); Isle of Wight, no figure.',
+        'Not plotted: Southampton and Portsmouth, withheld (c); Isle of Wight, no figure given (–).',
     );
   });
 });
