@@ -7,6 +7,7 @@
 
 import type { Shown } from './disclosure.js';
 import type { SpcReading } from './spc.js';
+import { axisFormat, formatFigure } from '../model/format.js';
 
 export const OKABE_ITO = {
   orange: '#E69F00',
@@ -34,10 +35,38 @@ export const PALETTE = [
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Counts are whole numbers: no "0.5" ticks on their axes. */
-function valueAxis(kind: string | undefined): Record<string, unknown> {
-  return kind === 'count' ? { axis: { tickMinStep: 1, format: ',d' } } : {};
+/**
+ * A value axis: counts whole (no "0.5" or "0.0" ticks; model/format.ts); `vertical` puts the title level above the axis, where it
+ * reads across the chart rather than up its side (and is not cut off by a short chart).
+ */
+function valueAxis(kind: string | undefined, vertical = false): Record<string, unknown> {
+  // Ticks are a scale, not figures: a rate's or percentage's run 0, 5, 10 (not 0.0, 5.0); its tooltip has the one decimal.
+  const whole = kind === 'count' || kind === 'rows';
+  const axis: Record<string, unknown> = {
+    ...(whole ? { tickMinStep: 1, format: axisFormat(kind) } : {}),
+    ...(vertical ? { titleAngle: 0, titleAlign: 'left', titleAnchor: 'start', titleBaseline: 'bottom', titleX: 0, titleY: -10, titlePadding: 0 } : {}),
+  };
+  return Object.keys(axis).length ? { axis } : {};
 }
+
+/** A tooltip's value field, written as the axis writes it. */
+function tipValue(title: string, kind: string | undefined): Record<string, unknown> {
+  const format = axisFormat(kind);
+  return { field: 'value', title, ...(format ? { format } : {}) };
+}
+
+/** A value axis's title says its unit: "Interviews completed within 72 hours (%)"; a label that names it stays. */
+export function unitTitle(label: string, kind: string | undefined): string {
+  if (kind === 'pct' && !label.includes('%')) return `${label} (%)`;
+  if (kind === 'per10k' && !/per 10,000/i.test(label)) return `${label} (per 10,000)`;
+  return label;
+}
+
+/**
+ * The period axis: labels level (never turned on their side), every other one left
+ * out where they would overlap (a phone's narrow chart), none cut at the edge.
+ */
+const PERIOD_AXIS = { labelAngle: 0, labelOverlap: 'parity', labelSeparation: 6, labelFlush: true, labelBound: true } as const;
 
 export type { Cell, ChartModel, HexCell, TableModel } from '../model/api.js';
 import type { Cell, ChartModel } from '../model/api.js';
@@ -48,8 +77,7 @@ const isNum = (v: Shown | undefined): v is number => typeof v === 'number';
 export function display(v: Shown | undefined, kind?: string): string {
   if (v === 'c') return 'c';
   if (v === null || v === undefined) return 'no figure';
-  const s = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
-  return kind === 'pct' ? `${s}%` : s;
+  return formatFigure(v, kind);
 }
 
 const base = (title: string, description: string) => ({
@@ -58,7 +86,12 @@ const base = (title: string, description: string) => ({
   description,
   width: 'container',
   height: 220,
-  config: { font: 'Arial, sans-serif', axis: { labelFontSize: 12, titleFontSize: 12 }, legend: { labelFontSize: 12 } },
+  // Legends below the plot (a phone's chart keeps its width), their names never cut short.
+  config: {
+    font: 'Arial, sans-serif',
+    axis: { labelFontSize: 12, titleFontSize: 12 },
+    legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, orient: 'bottom', direction: 'vertical' },
+  },
 });
 
 function omitted(values: Shown[]): string {
@@ -68,6 +101,21 @@ function omitted(values: Shown[]): string {
   if (c) parts.push(`${c} withheld (c) ${c === 1 ? 'figure is' : 'figures are'} not plotted`);
   if (n) parts.push(`${n} ${n === 1 ? 'period has' : 'periods have'} no figure`);
   return parts.length ? ` ${parts.join('; ')}.` : '';
+}
+
+/** "Southampton", "Southampton and Portsmouth", "A, B and C". */
+function listed(names: string[]): string {
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** The categories a bar chart does not draw, by name: "Not plotted: Southampton and Portsmouth, withheld (c); Isle of Wight, no figure given (–)." */
+function omittedNamed(items: { name: string; value: Shown }[]): string {
+  const c = items.filter((i) => i.value === 'c').map((i) => i.name);
+  const n = items.filter((i) => i.value === null).map((i) => i.name);
+  const parts: string[] = [];
+  if (c.length) parts.push(`${listed(c)}, withheld (c)`);
+  if (n.length) parts.push(`${listed(n)}, no figure given (–)`);
+  return parts.length ? ` Not plotted: ${parts.join('; ')}.` : '';
 }
 
 /**
@@ -89,6 +137,63 @@ export function everyFigureWithheld(chart: ChartModel): boolean {
 /** The sentence a page shows instead of a chart whose every figure is withheld. */
 export function withheldChartText(title: string): string {
   return `${title}: no chart is drawn, as every figure in it is withheld (c).`;
+}
+
+/** The figures of a chart's table (its first column is the category or period; `reading` is words). */
+function chartFigures(chart: ChartModel): Cell[] {
+  const keys = chart.table.columns
+    .slice(1)
+    .map((c) => c.key)
+    .filter((k) => k !== 'reading');
+  return chart.table.rows.flatMap((r) => keys.map((k) => r[k] ?? null));
+}
+
+/**
+ * True when a chart has nothing to plot: not one figure in it is shown (each withheld,
+ * not given, or with nothing to measure). It would be an empty frame, so the page shows
+ * no chart but a sentence saying why (emptyChartText). A hex map is always drawn.
+ */
+export function nothingToDraw(chart: ChartModel): boolean {
+  if (chart.kind !== 'vega-lite') return false;
+  return !chartFigures(chart).some((v) => typeof v === 'number');
+}
+
+/**
+ * The sentence instead of a chart with nothing to plot, saying what is withheld. Under
+ * the published rule (`published`) a count with no figure is not given (a part of a
+ * withheld count); otherwise there was nothing to measure.
+ */
+export function emptyChartText(chart: ChartModel, published: boolean): string {
+  const values = chartFigures(chart);
+  const c = values.filter((v) => v === 'c').length;
+  const none = values.length - c;
+  const figures = (n: number) => `${n} ${n === 1 ? 'figure' : 'figures'}`;
+  if (c && !none) return withheldChartText(chart.title);
+  if (c && published) return `${chart.title}: no chart is drawn, as ${figures(c)} in it ${c === 1 ? 'is' : 'are'} withheld (c) and ${none} not given (–).`;
+  if (c) return `${chart.title}: no chart is drawn, as ${figures(c)} in it ${c === 1 ? 'is' : 'are'} withheld (c) and ${none} with nothing to measure.`;
+  if (published)
+    return `${chart.title}: no chart is drawn, as none of its ${figures(none)} is given (–): each is withheld, or worked out from a withheld count.`;
+  return `${chart.title}: no chart is drawn, as there is nothing to measure in the period.`;
+}
+
+/**
+ * The SPC chart's lines, each with its own dash pattern, named in the legend: the mean
+ * solid, the upper process limit long dashes, the lower short dashes; a comparator dash-dot.
+ */
+export const SPC_LINES = {
+  mean: { name: 'Mean', dash: [1, 0] },
+  upper: { name: 'Upper process limit', dash: [8, 4] },
+  lower: { name: 'Lower process limit', dash: [2, 3] },
+} as const;
+const COMPARATOR_LINE = { dash: [8, 3, 2, 3] };
+/** The lines' colour: dark enough against white (6.9:1), not the series' blue. */
+const RULE_COLOUR = '#505a5f';
+
+/** "A reference line marks the national figure (63.0%)": the value once, written by its kind. */
+function comparatorText(c: { value: number; label: string } | undefined, kind: string | undefined): string {
+  if (!c) return '';
+  const v = formatFigure(c.value, kind);
+  return ` A reference line marks ${c.label.toLowerCase()}${c.label.includes(v) ? '' : ` (${v})`}.`;
 }
 
 /**
@@ -121,8 +226,8 @@ export function spcChart(opts: {
       mark: { type: 'line', color: OKABE_ITO.blue },
       encoding: {
         detail: { field: 'segment', type: 'nominal' },
-        x: { field: 'period', type: 'ordinal', title: 'Period', sort: trend.periods },
-        y: { field: 'value', type: 'quantitative', title: opts.unit ?? label, ...valueAxis(opts.kind) },
+        x: { field: 'period', type: 'ordinal', title: 'Period', sort: trend.periods, axis: PERIOD_AXIS },
+        y: { field: 'value', type: 'quantitative', title: opts.unit ?? unitTitle(label, opts.kind), ...valueAxis(opts.kind, true) },
       },
     },
     {
@@ -137,11 +242,7 @@ export function spcChart(opts: {
           title: 'Point',
           scale: { domain: ['Normal variation', 'Signal'], range: [OKABE_ITO.blue, OKABE_ITO.vermillion] },
         },
-        tooltip: [
-          { field: 'period', title: 'Period' },
-          { field: 'value', title: label },
-          { field: 'point', title: 'Reading' },
-        ],
+        tooltip: [{ field: 'period', title: 'Period' }, tipValue(label, opts.kind), { field: 'point', title: 'Reading' }],
       },
     },
   ];
@@ -149,36 +250,39 @@ export function spcChart(opts: {
   const reading = trend.spc.summary;
   if (trend.spc.status === 'ok') {
     rules.push(
-      { value: trend.spc.mean, line: 'Mean' },
-      { value: trend.spc.upper_limit, line: 'Upper limit' },
-      { value: trend.spc.lower_limit, line: 'Lower limit' },
+      { value: trend.spc.mean, line: SPC_LINES.mean.name },
+      { value: trend.spc.upper_limit, line: SPC_LINES.upper.name },
+      { value: trend.spc.lower_limit, line: SPC_LINES.lower.name },
     );
   }
   if (opts.comparator) rules.push({ value: opts.comparator.value, line: opts.comparator.label });
   if (rules.length) {
+    // Each line has its own dash pattern (and shade), named in the legend: told apart without colour.
+    const style = (line: string) => Object.values(SPC_LINES).find((l) => l.name === line) ?? COMPARATOR_LINE;
+    const lineScale = { domain: rules.map((r) => r.line) };
     layers.push({
       data: { values: rules },
-      mark: { type: 'rule', strokeWidth: 1.5 },
+      mark: { type: 'rule', strokeWidth: 2 },
       encoding: {
         y: { field: 'value', type: 'quantitative' },
         strokeDash: {
           field: 'line',
           type: 'nominal',
           title: 'Line',
-          scale: { domain: rules.map((r) => r.line), range: rules.map((r) => (r.line === 'Mean' ? [1, 0] : r.line.includes('limit') ? [6, 4] : [2, 2])) },
+          scale: { ...lineScale, range: rules.map((r) => style(r.line).dash) },
+          // A legend swatch long enough to show its dashes.
+          legend: { symbolType: 'stroke', symbolSize: 600, symbolStrokeWidth: 2, symbolStrokeColor: RULE_COLOUR },
         },
-        color: { value: OKABE_ITO.grey },
-        tooltip: [
-          { field: 'line', title: 'Line' },
-          { field: 'value', title: 'Value' },
-        ],
+        // One colour for every line (the points' colour scale is theirs alone): the dash tells them apart.
+        color: { value: RULE_COLOUR },
+        tooltip: [{ field: 'line', title: 'Line' }, tipValue('Value', opts.kind)],
       },
     });
   }
   const latest = trend.values[trend.values.length - 1];
   const description =
     `${label} for each of the last ${trend.periods.length} periods (${trend.periods[0] ?? '–'} to ${trend.periods[trend.periods.length - 1] ?? '–'}), ` +
-    `latest ${latest === 'c' ? 'withheld (c)' : display(latest, opts.kind)}. ${reading}${opts.comparator ? ` A reference line marks ${opts.comparator.label.toLowerCase()} (${opts.comparator.value}).` : ''}${omitted(trend.values)}`;
+    `latest ${latest === 'c' ? 'withheld (c)' : display(latest, opts.kind)}. ${reading}${comparatorText(opts.comparator, opts.kind)}${omitted(trend.values)}`;
   return {
     id,
     title: `${label}: trend and variation`,
@@ -188,7 +292,7 @@ export function spcChart(opts: {
     table: {
       columns: [
         { key: 'period', label: 'Period' },
-        { key: 'value', label },
+        { key: 'value', label, ...(opts.kind ? { kind: opts.kind } : {}) },
         { key: 'reading', label: 'Reading' },
       ],
       rows: trend.periods.map((period, i) => ({
@@ -216,7 +320,7 @@ export function barChart(opts: {
   const description =
     opts.description ??
     `${opts.title}: ${opts.valueLabel.toLowerCase()} by ${opts.categoryLabel.toLowerCase()} for ${opts.items.length} ${opts.items.length === 1 ? 'category' : 'categories'}` +
-      `${top ? `; the largest is ${top.category} with ${display(top.value, opts.kind)}` : ''}.${omitted(opts.items.map((i) => i.value))}`;
+      `${top ? `; the largest is ${top.category} with ${display(top.value, opts.kind)}` : ''}.${omittedNamed(opts.items.map((i) => ({ name: i.label ?? i.key, value: i.value })))}`;
   return {
     id: opts.id,
     title: opts.title,
@@ -228,17 +332,14 @@ export function barChart(opts: {
       mark: { type: 'bar', color: OKABE_ITO.blue },
       encoding: {
         y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: order },
-        x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
-        tooltip: [
-          { field: 'category', title: opts.categoryLabel },
-          { field: 'value', title: opts.valueLabel },
-        ],
+        x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
+        tooltip: [{ field: 'category', title: opts.categoryLabel }, tipValue(opts.valueLabel, opts.kind)],
       },
     },
     table: {
       columns: [
         { key: 'category', label: opts.categoryLabel },
-        { key: 'value', label: opts.valueLabel },
+        { key: 'value', label: opts.valueLabel, ...(opts.kind ? { kind: opts.kind } : {}) },
       ],
       rows: opts.items.map((i) => ({ category: i.label ?? i.key, value: i.value })),
     },
@@ -265,8 +366,8 @@ export function multiLineChart(opts: {
     {
       mark: { type: 'line', point: { filled: true, size: 60 } },
       encoding: {
-        x: { field: 'period', type: 'ordinal', title: 'Period', sort: periods },
-        y: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
+        x: { field: 'period', type: 'ordinal', title: 'Period', sort: periods, axis: PERIOD_AXIS },
+        y: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind, true) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: names, range: PALETTE.slice(0, names.length) } },
         shape: {
           field: 'series',
@@ -274,11 +375,7 @@ export function multiLineChart(opts: {
           title: 'Series',
           scale: { domain: names, range: ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'].slice(0, names.length) },
         },
-        tooltip: [
-          { field: 'period', title: 'Period' },
-          { field: 'series', title: 'Series' },
-          { field: 'value', title: opts.valueLabel },
-        ],
+        tooltip: [{ field: 'period', title: 'Period' }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
       },
     },
   ];
@@ -288,10 +385,7 @@ export function multiLineChart(opts: {
       mark: { type: 'rule', strokeDash: [2, 2], color: OKABE_ITO.grey, strokeWidth: 1.5 },
       encoding: {
         y: { field: 'value', type: 'quantitative' },
-        tooltip: [
-          { field: 'line', title: 'Line' },
-          { field: 'value', title: 'Value' },
-        ],
+        tooltip: [{ field: 'line', title: 'Line' }, tipValue('Value', opts.kind)],
       },
     });
   }
@@ -299,7 +393,7 @@ export function multiLineChart(opts: {
   const latest = opts.series.map((s) => `${s.name} ${display(s.values[s.values.length - 1], opts.kind)}`).join(', ');
   const description =
     `${opts.title} over ${periods.length} periods (${periods[0] ?? '–'} to ${periods[periods.length - 1] ?? '–'}); latest: ${latest}.` +
-    `${opts.comparator ? ` A reference line marks ${opts.comparator.label.toLowerCase()} (${opts.comparator.value}).` : ''}${omitted(all)}`;
+    `${comparatorText(opts.comparator, opts.kind)}${omitted(all)}`;
   const keys = opts.series.map((_, i) => `s${i}`);
   return {
     id: opts.id,
@@ -308,7 +402,10 @@ export function multiLineChart(opts: {
     kind: 'vega-lite',
     spec: { ...base(opts.title, description), data: { values }, layer: layers },
     table: {
-      columns: [{ key: 'period', label: 'Period' }, ...opts.series.map((s, i) => ({ key: keys[i]!, label: s.name }))],
+      columns: [
+        { key: 'period', label: 'Period' },
+        ...opts.series.map((s, i) => ({ key: keys[i]!, label: s.name, ...(opts.kind ? { kind: opts.kind } : {}) })),
+      ],
       rows: periods.map((period, pi) => {
         const row: Record<string, Cell> = { period };
         opts.series.forEach((s, i) => {
@@ -353,17 +450,16 @@ export function groupedBarChart(opts: {
       encoding: {
         y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
         yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
-        x: { field: 'value', type: 'quantitative', title: opts.valueLabel, ...valueAxis(opts.kind) },
+        x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
         color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
-        tooltip: [
-          { field: 'category', title: opts.categoryLabel },
-          { field: 'series', title: 'Series' },
-          { field: 'value', title: opts.valueLabel },
-        ],
+        tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
       },
     },
     table: {
-      columns: [{ key: 'category', label: opts.categoryLabel }, ...opts.seriesNames.map((s, i) => ({ key: keys[i]!, label: s }))],
+      columns: [
+        { key: 'category', label: opts.categoryLabel },
+        ...opts.seriesNames.map((s, i) => ({ key: keys[i]!, label: s, ...(opts.kind ? { kind: opts.kind } : {}) })),
+      ],
       rows: opts.items.map((it) => {
         const row: Record<string, Cell> = { category: it.category };
         it.values.forEach((v, i) => {

@@ -13,17 +13,18 @@ import { provisionWords, serviceWords } from './messages.js';
 import {
   barChart,
   display,
-  everyFigureWithheld,
+  emptyChartText,
   groupedBarChart,
   multiLineChart,
+  nothingToDraw,
   spcChart,
-  withheldChartText,
   type Cell,
   type ChartModel,
   type HexCell,
 } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
 import { EXPECTED_REFRESH, SERVICES, SOURCES, type SourceName } from '../model/contract.js';
+import { formatChangeSize, formatFigure } from '../model/format.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
@@ -68,7 +69,7 @@ function labelOf(id: string, p?: MeasuresResponse['parameters']): string {
 
 /** The national comparator's words, from the parameters of the read. */
 function nationalText(p: MeasuresResponse['parameters']): string {
-  return `National figure about ${p.rhi_national.pct}% (${p.rhi_national.year})`;
+  return `National figure about ${formatFigure(p.rhi_national.pct, 'pct')} (${p.rhi_national.year})`;
 }
 
 /** "up 26 on the previous quarter": only from shown figures, so it never reveals a withheld one. */
@@ -83,9 +84,8 @@ function changeText(m: MeasureOut, id: string, periodKind: string, published = f
     return withheldComparisonText(notGiven(m.value), notGiven(prev.value), word).replace(/withheld \(c\)$/, 'not given (part of a withheld figure)');
   const diff = prev.change;
   if (diff === undefined || diff === null) return `no comparison with the previous ${word}`;
-  const unit = kindOf(id) === 'pct' ? (Math.abs(diff) === 1 ? ' point' : ' points') : '';
   if (diff === 0) return `the same as the previous ${word}`;
-  return `${diff > 0 ? 'up' : 'down'} ${Math.abs(diff).toLocaleString('en-GB')}${unit} on the previous ${word}`;
+  return `${diff > 0 ? 'up' : 'down'} ${formatChangeSize(diff, kindOf(id))} on the previous ${word}`;
 }
 
 /**
@@ -149,7 +149,9 @@ function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { det
     label: labelOf(id, r.parameters),
     trend,
     ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
-    ...(extra?.comparator !== undefined ? { comparator: { value: extra.comparator, label: `National figure (${extra.comparator}%)` } } : {}),
+    ...(extra?.comparator !== undefined
+      ? { comparator: { value: extra.comparator, label: `National figure (${formatFigure(extra.comparator, 'pct')})` } }
+      : {}),
   });
   return { tile: t, chart };
 }
@@ -162,7 +164,7 @@ function trendChart(r: MeasuresResponse, id: string, comparator?: number): Chart
     label: labelOf(id, r.parameters),
     trend: m.trend,
     ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
-    ...(comparator !== undefined ? { comparator: { value: comparator, label: `National figure (${comparator}%)` } } : {}),
+    ...(comparator !== undefined ? { comparator: { value: comparator, label: `National figure (${formatFigure(comparator, 'pct')})` } } : {}),
   });
 }
 
@@ -203,16 +205,22 @@ function figuresTable(r: MeasuresResponse, ids: string[], id = 'figures', title 
     title,
     columns: [
       { key: 'measure', label: 'Measure' },
-      { key: 'value', label: r.period },
-      { key: 'previous', label: 'Previous period' },
+      { key: 'value', label: r.period, kindKey: 'kind' },
+      { key: 'previous', label: 'Previous period', kindKey: 'kind' },
       // A financial or calendar year's previous period is the year earlier: one column.
-      ...(['fy', 'year'].includes(parsePeriod(r.period).kind) ? [] : [{ key: 'year_earlier', label: 'A year earlier' }]),
+      ...(['fy', 'year'].includes(parsePeriod(r.period).kind) ? [] : [{ key: 'year_earlier', label: 'A year earlier', kindKey: 'kind' }]),
     ],
     rows: ids
       .filter((i) => r.measures[i])
       .map((i) => {
         const m = r.measures[i]!;
-        return { measure: labelOf(i, r.parameters), value: m.value ?? null, previous: m.previous?.value ?? null, year_earlier: m.year_earlier?.value ?? null };
+        return {
+          measure: labelOf(i, r.parameters),
+          value: m.value ?? null,
+          previous: m.previous?.value ?? null,
+          year_earlier: m.year_earlier?.value ?? null,
+          kind: kindOf(i) ?? null,
+        };
       }),
   };
 }
@@ -1006,6 +1014,11 @@ export function pageBreakdowns(decl: PageDecl): { breakdowns: Record<string, str
 /** True when no figure of the page depends on the period, area or ages (only data-quality measures, or none). */
 export const periodFree = (decl: PageDecl): boolean => decl.measures.every((id) => measureDef(id)?.family === 'data_quality');
 
+/** A table's columns named by a measure's id say its kind, so that "69.6" is written "69.6%" (model/format.ts). */
+function withKinds(t: PageTable): PageTable {
+  return { ...t, columns: t.columns.map((c) => (c.kind || c.kindKey || !measureDef(c.key) ? c : { ...c, kind: measureDef(c.key)!.kind })) };
+}
+
 /** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
 export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const decl = pageDecl(req.page);
@@ -1029,9 +1042,10 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
   const r = pageRead ?? (await read(['met_children'], 0));
   const blockWarnings = parts.flatMap((p) => p.warnings ?? []);
   const contract = parts.find((p) => p.contract)?.contract;
-  // A chart whose every figure is withheld would be an empty frame: none, and a sentence instead.
+  // A chart with no figure to plot (each withheld, not given or with nothing to measure)
+  // would be an empty frame: none, and a sentence saying what is withheld instead.
   const built = parts.flatMap((p) => p.charts ?? []).filter((c): c is ChartModel => !!c);
-  const empty = new Set(built.filter(everyFigureWithheld).map((c) => c.id));
+  const empty = new Set(built.filter(nothingToDraw).map((c) => c.id));
   const charts = built.filter((c) => !empty.has(c.id));
   const tiles = parts
     .flatMap((p) => p.tiles ?? [])
@@ -1054,16 +1068,19 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
       ? pageCommentary(pageRead, {
           families: decl.commentary,
           measures: decl.measures,
-          extra: [...parts.flatMap((p) => p.commentary ?? []), ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title))],
+          extra: [
+            ...parts.flatMap((p) => p.commentary ?? []),
+            ...built.filter((c) => empty.has(c.id)).map((c) => emptyChartText(c, r.disclosure.rule === 'published')),
+          ],
         })
       : [
           ...commentaryOf(r, [...decl.commentary]),
           ...parts.flatMap((p) => p.commentary ?? []),
-          ...built.filter((c) => empty.has(c.id)).map((c) => withheldChartText(c.title)),
+          ...built.filter((c) => empty.has(c.id)).map((c) => emptyChartText(c, r.disclosure.rule === 'published')),
         ],
     tiles,
     charts,
-    tables: parts.flatMap((p) => p.tables ?? []),
+    tables: parts.flatMap((p) => p.tables ?? []).map(withKinds),
     legend: r.disclosure.legend,
     disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),

@@ -112,6 +112,10 @@ export type Cell = string | number | boolean | null;
 export interface Column {
   key: string;
   label: string;
+  /** The kind of figure in the column ('pct', 'per10k', 'count' …: model/format.ts writes it so, "69.6%"). */
+  kind?: string;
+  /** Where each row's figure is of its own kind (a table of several measures): the row's key that names the kind. */
+  kindKey?: string;
 }
 
 export interface TableModel {

@@ -251,7 +251,7 @@ describe('the model’s parameters reach the SQL and the words', () => {
     const r = await read(db);
     expect(r.commentary.return_interviews).toContain('That is at or above the national figure of about 50% (2024-25).');
     const overview = await page(db, 'overview');
-    expect(overview.tiles.find((t) => t.id === 'rhi_completed_72h_pct')?.detail).toBe('National figure about 50% (2024-25)');
+    expect(overview.tiles.find((t) => t.id === 'rhi_completed_72h_pct')?.detail).toBe('National figure about 50.0% (2024-25)');
   });
 
   it('a parameter out of its range fails the build with its name', async () => {

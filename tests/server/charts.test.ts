@@ -30,7 +30,8 @@ describe('charts', () => {
     if (chart.kind !== 'vega-lite') throw new Error('not vega-lite');
     const text = JSON.stringify(chart.spec);
     expect(text).toContain('triangle-up');
-    expect(text).toContain('Upper limit');
+    expect(text).toContain('Upper process limit');
+    expect(text).toContain('Lower process limit');
     expect(text).toContain('Mean');
     expect(chart.table.rows[11]!.reading).toBe('signal');
   });

@@ -113,7 +113,7 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     for (const text of await page.$$eval('.met-signal', (els) => els.map((e) => e.textContent ?? ''))) {
       expect(text).toMatch(/Signal|Normal variation|No SPC reading/);
     }
-    expect(await page.textContent('.met-tile[data-measure="rhi_completed_72h_pct"]')).toMatch(/63%/);
+    expect(await page.textContent('.met-tile[data-measure="rhi_completed_72h_pct"]')).toMatch(/63\.0%/);
     // Every tile opens its SPC chart, with the keyboard too.
     const buttons = await page.$$('.met-tile__open');
     expect(buttons.length).toBe(tiles.length);

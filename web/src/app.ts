@@ -8,6 +8,7 @@ import type { Meta, PageModel } from './types.js';
 import { chartCard, definitionsDetails, tableBlock } from './charts.js';
 import { watchDownloads } from './downloads.js';
 import { PAGE_DECLS, hrefOf } from '../../model/pages.js';
+import { formatDateTime } from '../../model/format.js';
 
 export const NAV: { file: string; page: string; label: string }[] = PAGE_DECLS.map((p) => ({ file: hrefOf(p), page: p.id, label: p.title }));
 
@@ -83,15 +84,53 @@ export interface PageOptions {
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 
-function when(iso: string | null | undefined): string {
-  if (!iso) return 'unknown';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** "Data refreshed 1 December 2026 at 01:11.": when, in words; the refresh's technical id is for the data page. */
+export function refreshedText(finishedAt: string | null | undefined): string {
+  const at = formatDateTime(finishedAt);
+  return at ? `Data refreshed ${at}.` : 'Data refreshed (time not recorded).';
+}
+
+/**
+ * The navigation's menu button (a phone's narrow screen, styles.css): a real button,
+ * aria-expanded saying whether the list is shown, aria-controls naming it; Escape closes
+ * the list and gives the button the focus back.
+ */
+function navToggle(list: HTMLElement): HTMLButtonElement {
+  const btn = h(
+    'button',
+    { type: 'button', class: 'govuk-service-navigation__toggle met-nav__toggle', 'aria-controls': list.id, 'aria-expanded': 'false' },
+    'Menu',
+  );
+  const set = (open: boolean) => btn.setAttribute('aria-expanded', String(open));
+  btn.addEventListener('click', () => set(btn.getAttribute('aria-expanded') !== 'true'));
+  list.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && btn.getAttribute('aria-expanded') === 'true') {
+      set(false);
+      btn.focus();
+    }
+  });
+  return btn;
 }
 
 function drawNav(current: string, sel: Selection, role?: string): void {
   const items = NAV.filter((n) => n.page !== 'data' || !role || role === 'analyst');
+  const open = document.querySelector('.met-nav__toggle')?.getAttribute('aria-expanded') === 'true';
+  const list = h(
+    'ul',
+    { class: 'govuk-service-navigation__list', id: 'met-nav-list' },
+    items.map((n) => {
+      const active = n.page === current;
+      const a = h(
+        'a',
+        { class: 'govuk-service-navigation__link', href: n.file + query(sel), 'aria-current': active ? 'page' : null, 'data-nav': n.page },
+        active ? h('strong', { class: 'govuk-service-navigation__active-fallback' }, n.label) : n.label,
+      );
+      return h('li', { class: `govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}` }, a);
+    }),
+  );
+  const toggle = navToggle(list);
+  // Drawn again when the pickers change: an open menu stays open.
+  toggle.setAttribute('aria-expanded', String(open));
   const nav = h(
     'section',
     { class: 'govuk-service-navigation met-nav', 'aria-label': 'Pages' },
@@ -101,23 +140,7 @@ function drawNav(current: string, sel: Selection, role?: string): void {
       h(
         'div',
         { class: 'govuk-service-navigation__container' },
-        h(
-          'nav',
-          { 'aria-label': 'Dashboard pages', class: 'govuk-service-navigation__wrapper' },
-          h(
-            'ul',
-            { class: 'govuk-service-navigation__list' },
-            items.map((n) => {
-              const active = n.page === current;
-              const a = h(
-                'a',
-                { class: 'govuk-service-navigation__link', href: n.file + query(sel), 'aria-current': active ? 'page' : null, 'data-nav': n.page },
-                active ? h('strong', { class: 'govuk-service-navigation__active-fallback' }, n.label) : n.label,
-              );
-              return h('li', { class: `govuk-service-navigation__item${active ? ' govuk-service-navigation__item--active' : ''}` }, a);
-            }),
-          ),
-        ),
+        h('nav', { 'aria-label': 'Dashboard pages', class: 'govuk-service-navigation__wrapper' }, toggle, list),
       ),
     ),
   );
@@ -237,7 +260,7 @@ function drawStatus(meta: Meta, model: PageModel | null): void {
       { class: 'govuk-body-s met-status__line' },
       h('strong', { class: 'govuk-tag govuk-tag--grey met-role', 'data-role': role }, `Viewing as: ${role}`),
       ' ',
-      refresh ? h('span', { 'data-refresh': refresh.refresh_id }, `Data refresh ${refresh.refresh_id}, ${when(refresh.finished_at)}.`) : 'No refresh yet.',
+      refresh ? h('span', { class: 'met-refreshed', 'data-refreshed': refresh.finished_at ?? '' }, refreshedText(refresh.finished_at)) : 'No refresh yet.',
       ' ',
       h('span', { class: 'met-version' }, `Version ${meta.version}.`),
     ),

@@ -76,7 +76,9 @@ export function renderCell(col: Column, row: Record<string, Cell>): Node {
       /* plain text */
     }
   }
-  return document.createTextNode(fmt(v));
+  // A figure by its column's kind, or its row's where each row is a measure of its own ("69.6%").
+  const kind = col.kind ?? (col.kindKey ? (row[col.kindKey] as string | null | undefined) : undefined) ?? undefined;
+  return document.createTextNode(fmt(v, kind));
 }
 
 /** A govuk table. */

@@ -1,4 +1,5 @@
 // A tiny element builder: text always goes in as text, never as HTML.
+import { formatCell } from '../../model/format.js';
 
 type Attrs = Record<string, string | number | boolean | null | undefined>;
 type Child = Node | string | number | null | undefined | false;
@@ -31,12 +32,9 @@ export function uid(hint: string): string {
   return `${hint.replace(/[^A-Za-z0-9_-]/g, '-')}-${seq}`;
 }
 
-/** Numbers as the UK writes them; 'c' stays 'c'; null is a dash. */
-export function fmt(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '–';
-  if (typeof v === 'number') return v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
-  if (typeof v === 'boolean') return v ? 'Yes' : 'No';
-  return String(v);
+/** Numbers as the UK writes them, by their kind where known ("69.6%", "−3": model/format.ts); 'c' stays 'c'; null is a dash. */
+export function fmt(v: unknown, kind?: string): string {
+  return formatCell(v, kind);
 }
 
 /** A label inside a sentence: "Missing episodes" → "missing episodes", "CPI submissions" stays. */

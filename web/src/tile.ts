@@ -1,7 +1,11 @@
 // A tile's sparkline and its comparison line. No DOM here: tests/web/tile.test.ts runs it in Node.
 import type { Shown, Tile } from '../../model/api.js';
 
-const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : v === null || v === undefined ? '–' : String(v));
+import { formatCell } from '../../model/format.js';
+import { measureDef } from '../../model/measures.js';
+
+/** A tile's figure as every other place writes it (model/format.ts): "69.6%", "−3". */
+const num = (v: unknown, id?: string) => formatCell(v, id ? measureDef(id)?.kind : undefined);
 
 /**
  * The sparkline: every period of the trend, a withheld or missing figure as a gap
@@ -17,7 +21,7 @@ export function sparkSpec(tile: Tile): Record<string, unknown> | null {
   const gaps = all.length - values.length;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    description: `${tile.label}: trend over ${all.length} periods, from ${num(values[0]!.value)} to ${num(values[values.length - 1]!.value)}${gaps ? `; ${gaps} withheld or with no figure, where the line breaks` : ''}.`,
+    description: `${tile.label}: trend over ${all.length} periods, from ${num(values[0]!.value, tile.id)} to ${num(values[values.length - 1]!.value, tile.id)}${gaps ? `; ${gaps} withheld or with no figure, where the line breaks` : ''}.`,
     data: { values: all },
     height: 44,
     padding: 2,
@@ -46,6 +50,6 @@ export function sparkSpec(tile: Tile): Record<string, unknown> | null {
 /** "Previous (…): ≈ 50. A year earlier (…): ≈ 70.": each figure as the model displays it (marked ≈ where rounded). */
 export function compareText(tile: Tile, periodLabel: (p: string) => string): string {
   const one = (label: string, c: { period: string; value: Shown; display?: string } | undefined) =>
-    c ? `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${c.display ?? num(c.value)}` : null;
+    c ? `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${c.display ?? num(c.value, tile.id)}` : null;
   return `${[one('Previous', tile.previous), one('A year earlier', tile.year_earlier)].filter(Boolean).join('. ')}.`;
 }

@@ -111,13 +111,14 @@ start({
       h(
         'div',
         { class: 'met-overview' },
+        // The commentary (signals first) comes before the tiles; a wide screen puts it to their right (styles.css).
+        side,
         h(
           'section',
           { class: 'met-overview__tiles', 'aria-labelledby': 'tiles-title' },
           h('h2', { class: 'govuk-heading-m', id: 'tiles-title' }, 'Headline figures'),
           tiles,
         ),
-        side,
       ),
       panel,
     );
