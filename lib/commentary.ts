@@ -6,13 +6,14 @@
 import type { Family } from './catalogue.js';
 import { measureDef, measureWords } from './catalogue.js';
 import type { Shown } from '../model/api.js';
+import { formatChange, formatFigure, formatNumber, MINUS } from '../model/format.js';
 import type { MeasureOut, MeasuresResponse } from '../model/api.js';
 
-function fmt(v: number, kind: string | undefined): string {
-  const s = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
-  if (kind === 'pct') return `${s}%`;
-  return s;
-}
+/** A figure as every page writes it (model/format.ts): "69.6%", "10.8", "1,234", "−3". */
+const fmt = (v: number, kind: string | undefined): string => formatFigure(v, kind);
+
+/** A change as a percentage of the earlier figure, signed, one decimal: "+7.4%", "−8.3%". */
+const signedPct = (x: number): string => `${x > 0 ? '+' : x < 0 ? MINUS : ''}${formatNumber(Math.abs(x), 1, 1)}%`;
 
 const periodWord: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
 
@@ -98,9 +99,9 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
       diff === 0
         ? ''
         : def.kind === 'pct'
-          ? ` (${diff > 0 ? '+' : ''}${diff} points)`
+          ? ` (${formatChange(diff, 'pct')})`
           : prev.change_pct !== undefined && prev.change_pct !== null
-            ? ` (${diff > 0 ? '+' : ''}${prev.change_pct}%)`
+            ? ` (${signedPct(prev.change_pct)})`
             : '';
     parts.push(
       diff === 0
@@ -143,7 +144,7 @@ function missing(r: MeasuresResponse, pk: string): string[] {
     );
   }
   const med = r.measures.median_missing_hours?.value;
-  if (isNum(med)) out.push(`Half of returned episodes lasted ${fmt(med, 'count')} hours or less.`);
+  if (isNum(med)) out.push(`Half of returned episodes lasted ${fmt(med, 'median')} hours or less.`);
   else out.push(withheldOf('median_missing_hours', med, r));
   return out.filter((s): s is string => !!s);
 }
@@ -198,7 +199,7 @@ function risk(r: MeasuresResponse, pk: string): string[] {
 function identification(r: MeasuresResponse, pk: string): string[] {
   const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters)];
   const prev = r.measures.prevalence_per_10k?.value;
-  if (isNum(prev)) out.push(`That is ${fmt(prev, 'count')} per 10,000 children aged 0–17.`);
+  if (isNum(prev)) out.push(`That is ${fmt(prev, 'per10k')} per 10,000 children aged 0–17.`);
   else out.push(withheldOf('prevalence_per_10k', prev, r));
   out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters));
   return out.filter((s): s is string => !!s);

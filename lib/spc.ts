@@ -50,6 +50,7 @@
 export type SpcValue = number | null | 'c'; // null = undefined value (e.g. a % of nothing), 'c' = suppressed
 
 export type { SpcPointSignal, SpcReading, SpcRule } from '../model/api.js';
+import { formatNumber } from '../model/format.js';
 import type { SpcPointSignal, SpcReading, SpcRule } from '../model/api.js';
 
 /** XmR constant: 3 / d2 with d2 = 1.128 for moving ranges of 2 points. */
@@ -58,13 +59,8 @@ const XMR_CONSTANT = 2.66;
 const RUN_LENGTH = 7;
 const TREND_LENGTH = 7;
 
-/** Round half away from zero to 1 decimal and format for a sentence ("1,234.5", "0.0"). */
-function fmt(x: number): string {
-  const scaled = Number((Math.abs(x) * 10).toPrecision(15)); // 2.25 * 10 → 22.5, not 22.499…
-  let r = (Math.sign(x) * Math.round(scaled)) / 10;
-  if (Object.is(r, -0)) r = 0;
-  return r.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-}
+/** One decimal, half away from zero, a true minus sign, for a sentence ("1,234.5", "0.0", "−2.5"): model/format.ts. */
+const fmt = (x: number): string => formatNumber(x, 1, 1);
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

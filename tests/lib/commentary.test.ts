@@ -54,7 +54,7 @@ describe('describeChange', () => {
     // 69.4% → 66.1%: −3.3 points.
     const s = describeChange('rhi_completed_72h_pct', m(66.1, 69.4, 67.9), 'quarter');
     expect(s).toBe(
-      'Interviews completed within 72 hours fell from 69.4% to 66.1% (-3.3 points) against the previous quarter; 67.9% a year earlier. This is within normal variation.',
+      'Interviews completed within 72 hours fell from 69.4% to 66.1% (−3.3 points) against the previous quarter; 67.9% a year earlier. This is within normal variation.',
     );
   });
 
@@ -221,7 +221,7 @@ describe("a page's commentary, signals first", () => {
       // 3. The families: 434 − 404 = +30, 30 / 404 = 7.4%; 58 − 61 = −3 points.
       'MET children rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
       '90 children were repeat missing (3 or more episodes within 90 days, a local definition).',
-      'Interviews completed within 72 hours fell from 61% to 58% (-3 points) against the previous quarter; 60% a year earlier. This is within normal variation.',
+      'Interviews completed within 72 hours fell from 61.0% to 58.0% (−3.0 points) against the previous quarter; 60.0% a year earlier. This is within normal variation.',
       // The overdue reviews are withheld: said so (once, although both the family and the page list them).
       'Risk reviews overdue: withheld (c) to protect confidentiality.',
     ]);
@@ -233,7 +233,7 @@ describe("a page's commentary, signals first", () => {
     const page = pageCommentary(r, { families: ['identification', 'return_interviews'], measures: ['met_children', 'rhi_completed_72h_pct'] });
     expect(page).toEqual([
       'MET children (ages 0–17 only) rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
-      'Interviews completed within 72 hours fell from 25% to 20% (-5 points) against the previous quarter; 30% a year earlier. This is within normal variation.',
+      'Interviews completed within 72 hours fell from 25.0% to 20.0% (−5.0 points) against the previous quarter; 30.0% a year earlier. This is within normal variation.',
       'Figures are for ages 18-24, except those whose label names their own ages.',
     ]);
     expect(page.join(' ')).not.toContain('national');
@@ -248,7 +248,7 @@ describe("a page's commentary, signals first", () => {
     };
     // 2100 − 2000 = +100, 100 / 2000 = +5%; no "2,000 a year earlier" after it.
     expect(pageCommentary(response({ missing_episodes: fy }, '0-17', 'FY2025-26'), { families: ['missing'], measures: ['missing_episodes'] })).toEqual([
-      'Missing episodes rose from 2,000 to 2,100 (+5%) against the previous financial year. This is within normal variation.',
+      'Missing episodes rose from 2,000 to 2,100 (+5.0%) against the previous financial year. This is within normal variation.',
     ]);
   });
 });
