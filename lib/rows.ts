@@ -346,6 +346,8 @@ function withIntervals(measure: string, raw: Record<string, unknown>[], shown: S
     const p = raw[i]!.prevalence_per_10k;
     const c = raw[i]!.rhi_completed_72h_pct;
     if (isCell(p)) {
+      // The locality's 0–17 population: public (population.csv), for the funnel plot.
+      out.population = p.d ?? null;
       const n = count(p.n);
       out.prevalence_interval = n === 'c' ? 'c' : p.d ? (({ lower, upper }) => intervalText(lower, upper, ''))(rateInterval(n, p.d, 10_000)) : null;
     }

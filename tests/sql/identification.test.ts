@@ -473,6 +473,7 @@ describe('service_gaps (Southampton, 2025-Q1)', () => {
         children_at_risk: 1, // I2 (medium, Bargate)
         risk_reviews_overdue: 1, // I8 (high, August 2024, Bargate)
         // Byar for 1: 0.013072 to 5.563756 (tests/lib/intervals.test.ts) per 1,000 → 0.1–55.6.
+        population: 1000,
         prevalence_interval: '0.1–55.6',
         // Wilson 0 of 2: upper = 2z² / 2(2 + z²) = 7.682918 / 11.682918 = 0.657620 → 65.8%.
         rhi_interval: '0.0%–65.8%',
@@ -494,6 +495,7 @@ describe('service_gaps (Southampton, 2025-Q1)', () => {
         risk_reviews_overdue: 0,
         // Byar for 2: 2 × (1 − 1/18 − z/(3√2))³ = 0.224625 and 3 × (1 − 1/27 + z/(3√3))³ = 7.220869,
         // per 4,000 × 10,000 → 0.56 and 18.05 → 0.6–18.1.
+        population: 4000,
         prevalence_interval: '0.6–18.1',
         // Wilson 1 of 1: lower = 2 / 2(1 + z²) = 2 / 9.682918 = 0.206549 → 20.7%.
         rhi_interval: '20.7%–100.0%',
@@ -580,6 +582,7 @@ describe('an area with no population at all', () => {
         rhi_completed_72h_pct: 100,
         children_at_risk: 0,
         risk_reviews_overdue: 0,
+        population: 1000,
         prevalence_interval: '0.1–55.6',
         rhi_interval: '20.7%–100.0%',
         area_prevalence_per_10k: 10,
