@@ -117,7 +117,8 @@ function exactRows(measure: string, rows: Record<string, unknown>[], hidden: (i:
 function withDerived(measure: string, raw: Record<string, unknown>[], shown: ShownRow[]): ShownRow[] {
   return shown.map((out, i) => {
     for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
-      if (!(f in raw[i]!)) continue;
+      // A field of the stored row, or one worked out when read (service_gaps' intervals).
+      if (!(f in raw[i]!) && !(f in out)) continue;
       if (on.some((x) => out[x] === 'c')) out[f] = 'c';
       // A count not given (published rule) takes what rests on it with it.
       else if (on.some((x) => out[x] === null && FIELD_KINDS[measure]?.[x] === 'count')) out[f] = null;

@@ -6,6 +6,8 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rebuildMeasures } from '../../etl/buildMeasures.js';
+import { withDb } from '../../lib/db.js';
+import { readMeasures } from '../../lib/measures.js';
 import { buildParameters } from '../../model/parameters.js';
 import { tempDir } from '../helpers.js';
 import {
@@ -830,6 +832,31 @@ describe('service_gaps: a gap beyond chance, against the locality’s own area',
       Fratton: [false, 'prevalence_not_higher'],
       Eastleigh: [false, 'undefined'],
       Ryde: [false, 'undefined'],
+    });
+  });
+
+  it('for the board (threshold 5), an interval and a flag go with a withheld figure', async () => {
+    const board = await withDb(gaps, { readOnly: true }, (d) => readMeasures(d, { period: '2025-Q1', area: 'Southampton', role: 'board', trend: 0 }));
+    const got = rows(board, 'service_gaps').map(pick);
+    // Shirley: 3 MET children (1–4) → its prevalence, its interval, the flag and its reason are c;
+    // 1 of 3 interviews (numerator 1) → the percentage and its interval are c.
+    expect(got.find((r) => r.locality === 'Shirley')).toMatchObject({
+      met_children: 'c',
+      prevalence_per_10k: 'c',
+      prevalence_interval: 'c',
+      rhi_completed_72h_pct: 'c',
+      rhi_interval: 'c',
+      gap: 'c',
+      gap_reason: 'c',
+    });
+    // Bargate: 2 of 20 interviews (numerator 2) → c, with its interval and the flag; the prevalence (21) stays.
+    expect(got.find((r) => r.locality === 'Bargate')).toMatchObject({
+      prevalence_per_10k: 210,
+      prevalence_interval: '129.9–321.0',
+      rhi_completed_72h_pct: 'c',
+      rhi_interval: 'c',
+      gap: 'c',
+      gap_reason: 'c',
     });
   });
 
