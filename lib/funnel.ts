@@ -40,7 +40,7 @@ function steps(lo: number, hi: number, n = 60): number[] {
   return Array.from({ length: n + 1 }, (_, i) => Math.exp(a + ((b - a) * i) / n));
 }
 
-export function funnelChart(opts: { id: string; title: string; target: Shown; targetLabel: string; points: FunnelPoint[] }): ChartModel {
+export function funnelChart(opts: { id: string; title: string; target: Shown; targetLabel: string; lineLabel: string; points: FunnelPoint[] }): ChartModel {
   const plotted = opts.points.filter(
     (p): p is FunnelPoint & { population: number; prevalence: number } =>
       typeof p.prevalence === 'number' && typeof p.population === 'number' && p.population > 0,
@@ -50,8 +50,9 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
   const target = typeof opts.target === 'number' ? opts.target : null;
   const position = (p: { prevalence: number; population: number }) => (target === null ? null : funnelPosition(p.prevalence, target, p.population));
   const pops = plotted.map((p) => p.population);
-  const lo = Math.max(1, Math.min(...pops, 1000) / 2);
-  const hi = Math.max(...pops, 1000) * 1.2;
+  const lo = Math.max(1, Math.floor((pops.length ? Math.min(...pops) : 1000) * 0.8));
+  const hi = Math.ceil((pops.length ? Math.max(...pops) : 1000) * 1.25);
+  const line = opts.lineLabel;
   const lines =
     target === null
       ? []
@@ -63,6 +64,7 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
             { population: n, limit: '95% limits', side: 'upper', value: l95.upper },
             { population: n, limit: '99.8% limits', side: 'lower', value: l998.lower },
             { population: n, limit: '99.8% limits', side: 'upper', value: l998.upper },
+            { population: n, limit: line, side: 'target', value: target },
           ];
         });
   const points = plotted.map((p) => ({
@@ -82,43 +84,42 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
     above: points.filter((p) => p.position.startsWith('above')).map((p) => p.locality),
     below: points.filter((p) => p.position.startsWith('below')).map((p) => p.locality),
   });
-  const x = { field: 'population', type: 'quantitative', title: 'Children aged 0–17 (population)', scale: { type: 'log' }, axis: { format: ',d' } };
+  const x = {
+    field: 'population',
+    type: 'quantitative',
+    title: 'Children aged 0–17 (population)',
+    scale: { type: 'log', domain: [lo, hi], nice: false },
+    axis: { format: ',d', tickCount: 6 },
+  };
   const layers: Record<string, unknown>[] = [];
   if (target !== null) {
-    layers.push(
-      {
-        data: { values: lines },
-        mark: { type: 'line', color: OKABE_ITO.grey, strokeWidth: 1.5 },
-        encoding: {
-          x,
-          y: { field: 'value', type: 'quantitative', title: 'MET prevalence per 10,000' },
-          detail: { field: 'side', type: 'nominal' },
-          strokeDash: {
-            field: 'limit',
-            type: 'nominal',
-            title: 'Control limits',
-            scale: {
-              domain: ['95% limits', '99.8% limits'],
-              range: [
-                [6, 3],
-                [2, 2],
-              ],
-            },
+    layers.push({
+      data: { values: lines },
+      mark: { type: 'line', color: OKABE_ITO.black, strokeWidth: 1.2, clip: true },
+      encoding: {
+        x,
+        y: { field: 'value', type: 'quantitative', title: 'MET prevalence per 10,000' },
+        detail: { field: 'side', type: 'nominal' },
+        strokeDash: {
+          field: 'limit',
+          type: 'nominal',
+          title: 'Lines',
+          scale: {
+            domain: [line, '95% limits', '99.8% limits'],
+            range: [
+              [1, 0],
+              [6, 3],
+              [2, 2],
+            ],
           },
         },
+        tooltip: [
+          { field: 'limit', title: 'Line' },
+          { field: 'population', title: 'Children aged 0–17', format: ',d' },
+          { field: 'value', title: 'Per 10,000', format: '.1f' },
+        ],
       },
-      {
-        data: { values: [{ value: target, line: opts.targetLabel }] },
-        mark: { type: 'rule', color: OKABE_ITO.black, strokeWidth: 1.5 },
-        encoding: {
-          y: { field: 'value', type: 'quantitative' },
-          tooltip: [
-            { field: 'line', title: 'Target' },
-            { field: 'value', title: 'Per 10,000' },
-          ],
-        },
-      },
-    );
+    });
   }
   layers.push({
     data: { values: points },

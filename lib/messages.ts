@@ -243,8 +243,10 @@ export const funnelWords = {
       : ''),
   withheldRow: 'withheld (c): not plotted',
   noFigureRow: 'no figure: not plotted',
+  /** The target line's name in the legend (short). */
+  line: (area: string) => (area === 'all' ? 'Partnership’s prevalence' : `${area}’s prevalence`),
   /** Whose prevalence the funnel is drawn around. */
-  target: (area: string) => (area === 'all' ? 'the partnership’s prevalence (all four areas)' : `${area}’s prevalence`),
+  target: (area: string) => (area === 'all' ? 'the partnership’s prevalence across the four areas' : `${area}’s prevalence`),
 };
 
 /** Why a locality is, or is not, a service gap (lib/rows.ts, GapReason); a withheld reason stays c. */

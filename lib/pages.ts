@@ -687,6 +687,7 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             title: words(b.title, r),
             target,
             targetLabel: funnelWords.target(r.area),
+            lineLabel: funnelWords.line(r.area),
             points: rowsOf(r, b.measure).map((x) => ({
               locality: String(x.locality),
               area: String(x.area),
