@@ -265,6 +265,17 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
     });
   }
   if (measure === 'service_gaps') {
+    // The area's own figures as its headline is published: where the row's area is the
+    // area read (its exact cells are ctx.areaCells), a headline count withheld to protect
+    // another (lib/audit/protect.ts) is withheld here too.
+    const same = (a: unknown, b: ExactCell | undefined) => isCell(a) && b !== undefined && a.n === b.num && (a.d ?? null) === (b.den ?? null);
+    shown.forEach((out, i) => {
+      const r = rows[i]!;
+      if (same(r.area_prevalence_per_10k, ctx?.areaCells?.prevalence_per_10k) && protect('met_children') !== undefined)
+        out.area_prevalence_per_10k = protect('met_children') ?? null;
+      if (same(r.area_rhi_completed_72h_pct, ctx?.areaCells?.rhi_completed_72h_pct) && protect('returns') !== undefined)
+        out.area_rhi_completed_72h_pct = protect('returns') ?? null;
+    });
     // The public see the flag worked out from the figures they are shown (the rounded
     // counts, the public population, the area's published figures) by the same test, so
     // that it tells nothing those figures do not (docs/definitions.md, "service_gaps gap").
@@ -278,7 +289,7 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
       const apN = pub(cell('area_prevalence_per_10k').n);
       const arN = pub(cell('area_rhi_completed_72h_pct').n);
       const arD = pub(cell('area_rhi_completed_72h_pct').d);
-      if ([m, rN, rD, apN, arN, arD].some((x) => x === 'c') || m === null) {
+      if ([m, rN, rD, apN, arN, arD, out.area_prevalence_per_10k, out.area_rhi_completed_72h_pct].some((x) => x === 'c') || m === null) {
         out.gap = 'c';
         out.gap_reason = 'c';
         return;
