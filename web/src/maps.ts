@@ -19,6 +19,8 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
   const numeric = t.columns.filter(
     (c) =>
       !['rank', 'change'].includes(c.key) &&
+      // The area's own figure beside each locality (service gaps) is one value per area: not a shading.
+      !c.key.startsWith('area_') &&
       c.key !== map.measure &&
       t.rows.some((r) => typeof r[c.key] === 'number') &&
       t.rows.every((r) => r[c.key] === null || r[c.key] === 'c' || typeof r[c.key] === 'number'),
