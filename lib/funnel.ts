@@ -45,7 +45,9 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
     (p): p is FunnelPoint & { population: number; prevalence: number } =>
       typeof p.prevalence === 'number' && typeof p.population === 'number' && p.population > 0,
   );
-  const withheld = opts.points.filter((p) => p.prevalence === 'c').length;
+  // Withheld: c, or (the public) not given — a locality with a population always has a rate otherwise.
+  const isWithheld = (p: FunnelPoint) => p.prevalence === 'c' || (p.prevalence === null && typeof p.population === 'number' && p.population > 0);
+  const withheld = opts.points.filter(isWithheld).length;
   const noFigure = opts.points.length - plotted.length - withheld;
   const target = typeof opts.target === 'number' ? opts.target : null;
   const position = (p: { prevalence: number; population: number }) => (target === null ? null : funnelPosition(p.prevalence, target, p.population));
@@ -183,12 +185,11 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
           prevalence: p.prevalence,
           limits95: l95 ? `${one(l95.lower).toFixed(1)}–${one(l95.upper).toFixed(1)}` : null,
           limits998: l998 ? `${one(l998.lower).toFixed(1)}–${one(l998.upper).toFixed(1)}` : null,
-          position:
-            p.prevalence === 'c'
-              ? funnelWords.withheldRow
-              : shown && target !== null
-                ? funnelPosition(p.prevalence as number, target, p.population as number)
-                : funnelWords.noFigureRow,
+          position: isWithheld(p)
+            ? funnelWords.withheldRow
+            : shown && target !== null
+              ? funnelPosition(p.prevalence as number, target, p.population as number)
+              : funnelWords.noFigureRow,
         };
       }),
     },

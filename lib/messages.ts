@@ -237,11 +237,11 @@ export const funnelWords = {
       ? `; ${x.targetLabel} is withheld or has no figure, so no control limits are drawn.`
       : `, with 95% and 99.8% control limits around ${x.targetLabel} (${x.target.toLocaleString('en-GB', { maximumFractionDigits: 1 })} per 10,000). ` +
         `Above the 95% upper limit: ${x.above.join(', ') || 'none'}; below the 95% lower limit: ${x.below.join(', ') || 'none'}.`) +
-    ` ${x.withheld === 0 ? 'No locality is withheld.' : `${x.withheld} ${x.withheld === 1 ? 'locality is' : 'localities are'} withheld (c) and not plotted.`}` +
+    ` ${x.withheld === 0 ? 'No locality is withheld.' : `${x.withheld} ${x.withheld === 1 ? 'locality is' : 'localities are'} withheld under the disclosure rule and not plotted.`}` +
     (x.noFigure
       ? ` ${x.noFigure} ${x.noFigure === 1 ? 'locality has' : 'localities have'} no figure (no population) and ${x.noFigure === 1 ? 'is' : 'are'} not plotted.`
       : ''),
-  withheldRow: 'withheld (c): not plotted',
+  withheldRow: 'withheld: not plotted',
   noFigureRow: 'no figure: not plotted',
   /** The target line's name in the legend (short). */
   line: (area: string) => (area === 'all' ? 'Partnership’s prevalence' : `${area}’s prevalence`),

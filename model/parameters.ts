@@ -15,7 +15,7 @@ export interface Parameters {
   risk_current_days: number;
   /** A hotspot ranks within the top `top_pct`% of its area's localities with a total of at least `min_total`. */
   hotspot: { top_pct: number; min_total: number };
-  /** A service gap is judged only where the locality has at least this many MET children and this many returns (the interview percentage's denominator); fewer is "too few to judge". */
+  /** A service gap is judged only where the locality has at least this many MET children and this many returns (the interview percentage's denominator); fewer is "too few to judge". 5, as the partner rule's threshold: a smaller count is withheld from partners anyway. */
   gap_min_count: number;
   /** Children in Need assessment-factor codes that make a referral a MET referral. */
   met_factor_codes: readonly string[];
@@ -37,7 +37,7 @@ export const PARAMETERS: Parameters = {
   rhi_window_hours: 72,
   risk_current_days: 183,
   hotspot: { top_pct: 10, min_total: 5 },
-  gap_min_count: 10,
+  gap_min_count: 5,
   met_factor_codes: ['10A', '11A', '12A', '13A', '24A'],
   suppression_threshold: 5,
   published_max_withheld: 7,

@@ -483,7 +483,7 @@ describe('service_gaps (Southampton, 2025-Q1)', () => {
         area_prevalence_per_10k: 8,
         area_rhi_completed_72h_pct: 25,
         // 10.0 > 8.0 and 0.0 < 25.0 (a gap under the old rule), but 1 child and 2 returns
-        // are fewer than 10: too few to judge.
+        // are fewer than 5: too few to judge.
         gap: false,
         gap_reason: 'too_few',
       },
@@ -653,14 +653,14 @@ describe('an area whose population has no one in the age range', () => {
 //   Portsmouth: 20 + Z = 21 of 1,000 → 210.0; returns 20, done 1 → 5.0%.
 //   all (the partnership): 54 of 16,100 → 33.54; returns 53, done 14 → 26.42%.
 //
-// The tests, locality by locality (the minimum count is 10 MET children and 10 returns):
+// The tests, locality by locality (the minimum count, gap_min_count, is 5 MET children and 5 returns):
 //   Bargate (own area, Southampton): 21 children. Byar's lower limit for 21:
 //     21 × (1 − 1/189 − 1.959964/(3√21))³ = 21 × (1 − 0.005291 − 0.142566)³
 //     = 21 × 0.852143³ = 21 × 0.618783 = 12.99440 → 12.99440 / 1,000 × 10,000 = 129.9
 //     > 33.66: prevalence significantly higher. Completion 2 of 20: Wilson upper limit
 //     (2×2 + 3.841459 + 1.959964 × √(3.841459 + 4 × 2 × 0.9)) / (2 × (20 + 3.841459))
 //     = (7.841459 + 1.959964 × 3.322869) / 47.682918 = (7.841459 + 6.512704) / 47.682918
-//     = 0.301034 → 30.1% < 39.39%: significantly lower. 21 ≥ 10 and 20 ≥ 10 → a GAP.
+//     = 0.301034 → 30.1% < 39.39%: significantly lower. 21 ≥ 5 and 20 ≥ 5 → a GAP.
 //     Its shown interval under Southampton: Byar for 21 → 12.99440 and 32.10224 per 1,000
 //     → 129.9–321.0; under all (20 children there: Z is in Fratton) Byar for 20 →
 //     12.21143 and 30.88988 → 122.1–308.9. The flag is the same: the test is the
@@ -668,7 +668,7 @@ describe('an area whose population has no one in the age range', () => {
 //   Portswood: 10 children of 9,000 → 11.1; Byar's lower for 10 = 4.78745 → 5.3 ≤ 33.66:
 //     prevalence not significantly higher. Not a gap.
 //   Shirley: 3 children of 100 → 300.0 and 1 of 3 interviews (33.3%): under the old rule
-//     (above and below, no interval) a gap; now 3 < 10 and 3 < 10: too few to judge.
+//     (above and below, no interval) a gap; now 3 < 5 and 3 < 5: too few to judge.
 //     Its intervals: Byar for 3 = 0.60297 to 8.76536 → 60.3–876.5; Wilson 1 of 3 =
 //     6.1%–79.2% (tests/lib/intervals.test.ts).
 //   Fratton (own area Portsmouth, which is Fratton alone): 21 children → Byar lower 129.9
@@ -809,7 +809,7 @@ describe('service_gaps: a gap beyond chance, against the locality’s own area',
     });
   });
 
-  it('gap_min_count (10 → 3): Shirley is judged, and 1 of 3 interviews is still not significantly lower (79.2% ≥ 39.4%)', async () => {
+  it('gap_min_count (5 → 3): Shirley is judged, and 1 of 3 interviews is still not significantly lower (79.2% ≥ 39.4%)', async () => {
     const db = join(tempDir('met-gaps-'), 'met.duckdb');
     copyFileSync(gaps, db);
     await rebuildMeasures(db, { ...buildParameters(), gap_min_count: 3 });

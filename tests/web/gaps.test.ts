@@ -131,7 +131,7 @@ describe.skipIf(SKIP_BROWSER)('the Service gaps page', () => {
     expect(rows.find((r) => r.Locality === 'Shirley')).toMatchObject({
       'Service gap': 'No',
       '% interviews, 95% interval': '6.1%–79.2%',
-      Why: 'Too few to judge: fewer than 10 MET children or 10 returns',
+      Why: 'Too few to judge: fewer than 5 MET children or 5 returns',
     });
     // The opening sentence names the gap and how it is judged.
     expect(await page.textContent('main')).toContain('Service gaps (prevalence significantly higher than their own area’s');
@@ -163,7 +163,7 @@ describe.skipIf(SKIP_BROWSER)('the Service gaps page', () => {
     const f = await funnelMarks(page);
     // Shirley (3, primary) and Portswood (10, secondary) withheld: Bargate alone plotted.
     expect(f.points).toBe(1);
-    expect(f.description).toContain('2 localities are withheld (c) and not plotted.');
+    expect(f.description).toContain('2 localities are withheld under the disclosure rule and not plotted.');
     const rows = await gapsTable(page);
     // A withheld prevalence takes its interval with it; the flag and its reason are c.
     for (const r of rows.filter((x) => x['Prevalence per 10,000'] === 'c')) {
