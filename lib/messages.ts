@@ -308,3 +308,54 @@ export const exportWords = {
     'Each row that broke the data contract, as the data page lists it: file, line, column, kind and reason. A row’s values are not in this file, and a person reference a reason would quote is withheld.',
   quarantineColumns: { file: 'File', line: 'Line', column: 'Column', kind: 'Kind', reason: 'Reason', refresh_id: 'Refresh' } as Record<string, string>,
 };
+
+/** The service gaps' funnel plot (lib/funnel.ts), in words. */
+export const funnelWords = {
+  description: (x: { plotted: number; withheld: number; noFigure: number; target: number | null; targetLabel: string; above: string[]; below: string[] }) =>
+    `A funnel plot of MET prevalence per 10,000 against the number of children aged 0–17, one point per locality (${x.plotted} plotted)` +
+    (x.target === null
+      ? `; ${x.targetLabel} is withheld or has no figure, so no control limits are drawn.`
+      : `, with 95% and 99.8% control limits around ${x.targetLabel} (${x.target.toLocaleString('en-GB', { maximumFractionDigits: 1 })} per 10,000). ` +
+        `Above the 95% upper limit: ${x.above.join(', ') || 'none'}; below the 95% lower limit: ${x.below.join(', ') || 'none'}.`) +
+    ` ${x.withheld === 0 ? 'No locality is withheld.' : `${x.withheld} ${x.withheld === 1 ? 'locality is' : 'localities are'} withheld under the disclosure rule and not plotted.`}` +
+    (x.noFigure
+      ? ` ${x.noFigure} ${x.noFigure === 1 ? 'locality has' : 'localities have'} no figure (no population) and ${x.noFigure === 1 ? 'is' : 'are'} not plotted.`
+      : ''),
+  withheldRow: 'withheld: not plotted',
+  noFigureRow: 'no figure: not plotted',
+  /** The target line's name in the legend (short). */
+  line: (area: string) => (area === 'all' ? 'Partnership’s prevalence' : `${area}’s prevalence`),
+  /** Whose prevalence the funnel is drawn around. */
+  target: (area: string) => (area === 'all' ? 'the partnership’s prevalence across the four areas' : `${area}’s prevalence`),
+};
+
+/** Why a locality is, or is not, a service gap (lib/rows.ts, GapReason); a withheld reason stays c. */
+export function gapReasonWords(reason: unknown, area: string, minCount: number): string | null {
+  switch (reason) {
+    case 'c':
+      return 'c';
+    case 'gap':
+      return `Prevalence significantly higher and interview completion significantly lower than ${area}’s (95% intervals)`;
+    case 'too_few':
+      return `Too few to judge: fewer than ${minCount} MET children or ${minCount} returns`;
+    case 'prevalence_not_higher':
+      return `Prevalence not significantly higher than ${area}’s`;
+    case 'completion_not_lower':
+      return `Interview completion not significantly lower than ${area}’s`;
+    case 'undefined':
+      return `No figure to compare with ${area}’s`;
+    default:
+      return null;
+  }
+}
+
+/** The gaps page's opening sentence: which localities are service gaps, and how they are judged. */
+export function gapSummaryText(gaps: string[], withheld: number, minCount: number): string {
+  const rule = `prevalence significantly higher than their own area’s and interview completion significantly lower, on 95% intervals, with at least ${minCount} MET children and ${minCount} returns`;
+  const head = gaps.length
+    ? `Service gaps (${rule}): ${gaps.join(', ')}.`
+    : withheld
+      ? `No locality with figures shown is a service gap (${rule}).`
+      : `No locality is a service gap (${rule}).`;
+  return head + (withheld ? ` For ${withheld} ${withheld === 1 ? 'locality' : 'localities'} the flag is withheld with the figures it rests on.` : '');
+}

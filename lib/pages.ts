@@ -30,6 +30,9 @@ import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
 import { residualFor } from './audit/cache.js';
 import { auditWords } from './audit/words.js';
+import { funnelChart } from './funnel.js';
+import { funnelWords, gapReasonWords, gapSummaryText } from './messages.js';
+import { PARAMETERS } from '../model/parameters.js';
 
 export type { PageId } from '../model/pages.js';
 export const PAGES = PAGE_IDS;
@@ -275,9 +278,11 @@ function hexmap(opts: {
     const value = (row?.[opts.field] ?? null) as Shown;
     // The rank the API gives (hotspots), when the map is shaded by the figure it ranks.
     const rank = opts.rankField === opts.field && row && 'rank' in row ? { rank: row.rank as Shown } : {};
-    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: row?.[opts.flag] === true };
+    // A flag withheld with the figures it rests on is carried as c (gaps), never as false.
+    const flag = row?.[opts.flag] === 'c' && opts.flag === 'gap' ? 'c' : row?.[opts.flag] === true;
+    return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: flag };
   });
-  const flagged = hexes.filter((h) => h[opts.flag]).map((h) => h.locality);
+  const flagged = hexes.filter((h) => h[opts.flag] === true).map((h) => h.locality);
   const description =
     `A tile map with one hexagon per locality (${hexes.length}), shaded by ${opts.measureLabel.toLowerCase()}; ` +
     (flagged.length
@@ -303,7 +308,7 @@ function hexmap(opts: {
         locality: h.locality,
         area: h.area,
         value: h.value,
-        [opts.flag]: h[opts.flag] ? 'yes' : byLocality.get(h.locality.toLowerCase())?.[opts.flag] === 'c' ? 'c' : 'no',
+        [opts.flag]: h[opts.flag] === true ? 'yes' : byLocality.get(h.locality.toLowerCase())?.[opts.flag] === 'c' ? 'c' : 'no',
       })),
     },
   };
@@ -443,6 +448,16 @@ function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
       })),
     });
   });
+}
+
+/** The service gap test's minimum count, as the figures were built (older warehouses: the model's). */
+function gapMinCount(r: MeasuresResponse): number {
+  return r.parameters.gap_min_count ?? PARAMETERS.gap_min_count;
+}
+
+/** Service gaps' rows with the flag's reason in words, against each locality's own area. */
+function withGapWords(rows: Record<string, unknown>[], r: MeasuresResponse): Record<string, unknown>[] {
+  return rows.map((x) => ({ ...x, gap_reason: gapReasonWords(x.gap_reason, String(x.area), gapMinCount(r)) }));
 }
 
 /** Rows in the order a block asks: by rank, or service gaps first then by prevalence. */
@@ -822,10 +837,30 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             b.measure,
             b.title,
             b.columns.map(([k, l]) => [k, words(l, r)]),
-            ordered(rowsOf(r, b.measure), b.order),
+            b.measure === 'service_gaps' ? withGapWords(ordered(rowsOf(r, b.measure), b.order), r) : ordered(rowsOf(r, b.measure), b.order),
           ),
         ],
       };
+    case 'funnel': {
+      const target = r.measures[b.target]?.value ?? null;
+      return {
+        charts: [
+          funnelChart({
+            id: b.id,
+            title: words(b.title, r),
+            target,
+            targetLabel: funnelWords.target(r.area),
+            lineLabel: funnelWords.line(r.area),
+            points: rowsOf(r, b.measure).map((x) => ({
+              locality: String(x.locality),
+              area: String(x.area),
+              population: typeof x.population === 'number' ? x.population : null,
+              prevalence: (x[b.field] ?? null) as Shown,
+            })),
+          }),
+        ],
+      };
+    }
     case 'groups':
       return { charts: groupCharts(r, b.measure) };
     case 'figures':
@@ -834,14 +869,13 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       const gaps = rowsOf(r, b.measure).filter((x) => x.gap === true);
       // A flag withheld (c) or not given may hide a gap: then "no locality" would not be true.
       const unknown = rowsOf(r, b.measure).filter((x) => x.gap === 'c' || (r.disclosure.rule === 'published' && x.gap === null)).length;
-      const withheldGaps = unknown ? ` For ${unknown} ${unknown === 1 ? 'locality' : 'localities'} the flag is withheld with the figures it rests on.` : '';
       return {
         commentary: [
-          (gaps.length
-            ? `Service gaps (prevalence above the area's and interview completion below it): ${gaps.map((x) => String(x.locality)).join(', ')}.`
-            : unknown
-              ? 'No locality with figures shown has both prevalence above its area’s and interview completion below it.'
-              : 'No locality has both prevalence above its area’s and interview completion below it.') + withheldGaps,
+          gapSummaryText(
+            gaps.map((x) => String(x.locality)),
+            unknown,
+            gapMinCount(r),
+          ),
         ],
       };
     }

@@ -12,7 +12,8 @@
 
 import { partnerSecondary, primarySuppressed, publishedCount, type DisclosureRule, type ExactCell, type Shown } from './disclosure.js';
 import { per10k, percentage, roundRatio } from './rounding.js';
-import type { BuildParameters } from '../model/parameters.js';
+import { rateInterval, wilson } from './intervals.js';
+import { PARAMETERS, type BuildParameters } from '../model/parameters.js';
 
 export type { ShownRow } from '../model/api.js';
 import type { ShownRow } from '../model/api.js';
@@ -31,6 +32,8 @@ export interface RowContext {
   areaCells?: { prevalence_per_10k: ExactCell; rhi_completed_72h_pct: ExactCell };
   /** The hotspot rule's parameters (the build's). */
   hotspot?: BuildParameters['hotspot'];
+  /** The service gap's minimum count (the build's; the model's where not given). */
+  gapMinCount?: BuildParameters['gap_min_count'];
   /**
    * Published rule: `c` for a count withheld to protect another, null for one not given
    * (lib/audit/protect.ts), undefined for one the rule shows as it is: a row's field (previous_total: the row's total in the period before), or with no row
@@ -62,7 +65,14 @@ const DERIVED: Record<string, Record<string, string[]>> = {
   hotspots: { change: ['total', 'previous_total'], rank: ['total'], hotspot: ['total'] },
   group_profile: { share_pct: ['children'], ratio: ['share_pct', 'population_share_pct'] },
   // A gap flag on a withheld figure would say which side of the area's figure it lies.
-  service_gaps: { prevalence_per_10k: ['met_children'], gap: ['prevalence_per_10k', 'rhi_completed_72h_pct'] },
+  // Its reason and the intervals likewise; the flag also rests on its area's figures.
+  service_gaps: {
+    prevalence_per_10k: ['met_children'],
+    prevalence_interval: ['prevalence_per_10k'],
+    rhi_interval: ['rhi_completed_72h_pct'],
+    gap: ['prevalence_per_10k', 'rhi_completed_72h_pct', 'area_prevalence_per_10k', 'area_rhi_completed_72h_pct'],
+    gap_reason: ['prevalence_per_10k', 'rhi_completed_72h_pct', 'area_prevalence_per_10k', 'area_rhi_completed_72h_pct'],
+  },
 };
 
 const PRIMARY: ReadonlySet<Kind> = new Set(['count', 'pct', 'per10k']);
@@ -78,6 +88,9 @@ const FIELD_KINDS: Record<string, Record<string, Kind>> = {
     rhi_completed_72h_pct: 'pct',
     children_at_risk: 'count',
     risk_reviews_overdue: 'count',
+    // The locality's own area's figures (headline figures of that area), which the gap flag compares with.
+    area_prevalence_per_10k: 'per10k',
+    area_rhi_completed_72h_pct: 'pct',
   },
   load_summary: { read: 'count', loaded: 'count', quarantined: 'count' },
   completeness: { with_value_pct: 'pct' },
@@ -105,7 +118,8 @@ function exactRows(measure: string, rows: Record<string, unknown>[], hidden: (i:
 function withDerived(measure: string, raw: Record<string, unknown>[], shown: ShownRow[]): ShownRow[] {
   return shown.map((out, i) => {
     for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
-      if (!(f in raw[i]!)) continue;
+      // A field of the stored row, or one worked out when read (service_gaps' intervals).
+      if (!(f in raw[i]!) && !(f in out)) continue;
       if (on.some((x) => out[x] === 'c')) out[f] = 'c';
       // A count not given (published rule) takes what rests on it with it.
       else if (on.some((x) => out[x] === null && FIELD_KINDS[measure]?.[x] === 'count')) out[f] = null;
@@ -179,7 +193,12 @@ function partnerRows(measure: string, rows: Record<string, unknown>[], threshold
   return withDerived(
     measure,
     rows,
-    exactRows(measure, rows, (i, f) => all.has(key(i, f))),
+    withIntervals(
+      measure,
+      rows,
+      exactRows(measure, rows, (i, f) => all.has(key(i, f))),
+      (n) => n ?? 0,
+    ),
   );
 }
 
@@ -246,23 +265,113 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
             : null;
     });
   }
-  if (measure === 'service_gaps' && ctx?.areaCells) {
-    const areaPrev = count('met_children', { n: ctx.areaCells.prevalence_per_10k.num });
-    const areaPrevalence = areaPrev === 'c' || areaPrev === null ? null : per10k(areaPrev, ctx.areaCells.prevalence_per_10k.den);
-    const rn = publishedCount(ctx.areaCells.rhi_completed_72h_pct.num, rule);
-    const rd = count('returns', { n: ctx.areaCells.rhi_completed_72h_pct.den });
-    const areaRhi = rn === 'c' || rd === 'c' || rd === null || rd === 0 ? null : roundRatio(100 * rn, rd, 0);
-    // The gap flag compares the figures shown with the area's figures shown.
-    for (const out of shown) {
-      const p = num(out.prevalence_per_10k);
-      const c = num(out.rhi_completed_72h_pct);
-      out.gap =
-        out.prevalence_per_10k === 'c' || out.rhi_completed_72h_pct === 'c'
-          ? 'c'
-          : p !== null && c !== null && areaPrevalence !== null && areaRhi !== null && p > areaPrevalence && c < areaRhi;
-    }
+  if (measure === 'service_gaps') {
+    // The area's own figures as its headline is published: where the row's area is the
+    // area read (its exact cells are ctx.areaCells), a headline count withheld to protect
+    // another (lib/audit/protect.ts) is withheld here too.
+    const same = (a: unknown, b: ExactCell | undefined) => isCell(a) && b !== undefined && a.n === b.num && (a.d ?? null) === (b.den ?? null);
+    shown.forEach((out, i) => {
+      const r = rows[i]!;
+      if (same(r.area_prevalence_per_10k, ctx?.areaCells?.prevalence_per_10k) && protect('met_children') !== undefined)
+        out.area_prevalence_per_10k = protect('met_children') ?? null;
+      if (same(r.area_rhi_completed_72h_pct, ctx?.areaCells?.rhi_completed_72h_pct) && protect('returns') !== undefined)
+        out.area_rhi_completed_72h_pct = protect('returns') ?? null;
+    });
+    // The public see the flag worked out from the figures they are shown (the rounded
+    // counts, the public population, the area's published figures) by the same test, so
+    // that it tells nothing those figures do not (docs/definitions.md, "service_gaps gap").
+    shown.forEach((out, i) => {
+      const r = rows[i]!;
+      const cell = (f: string): Cell => (isCell(r[f]) ? (r[f] as Cell) : { n: null, d: null });
+      const pub = (v: number | null | undefined) => publishedCount(v, rule);
+      const m = out.met_children;
+      const rN = pub(cell('rhi_completed_72h_pct').n);
+      const rD = pub(cell('rhi_completed_72h_pct').d);
+      const apN = pub(cell('area_prevalence_per_10k').n);
+      const arN = pub(cell('area_rhi_completed_72h_pct').n);
+      const arD = pub(cell('area_rhi_completed_72h_pct').d);
+      if ([m, rN, rD, apN, arN, arD, out.area_prevalence_per_10k, out.area_rhi_completed_72h_pct].some((x) => x === 'c') || m === null) {
+        out.gap = 'c';
+        out.gap_reason = 'c';
+        return;
+      }
+      const reason = gapReason(
+        {
+          m: m as number,
+          pop: cell('prevalence_per_10k').d ?? null,
+          apN: apN as number,
+          apD: cell('area_prevalence_per_10k').d ?? null,
+          rN: rN as number,
+          rD: rD as number,
+          arN: arN as number,
+          arD: arD as number,
+        },
+        ctx?.gapMinCount ?? PARAMETERS.gap_min_count,
+      );
+      out.gap = reason === 'gap';
+      out.gap_reason = reason;
+    });
   }
-  return withDerived(measure, rows, shown);
+  return withDerived(
+    measure,
+    rows,
+    withIntervals(measure, rows, shown, (n) => publishedCount(n, rule)),
+  );
+}
+
+/** Why a locality is, or is not, a service gap: the first test that decides (sql/measures/40_identification.sql). */
+export type GapReason = 'undefined' | 'too_few' | 'prevalence_not_higher' | 'completion_not_lower' | 'gap';
+
+/**
+ * The service gap test, as the SQL makes it on the exact figures (40_identification.sql):
+ * m MET children of a 0–17 population `pop`, against the area's apN / apD; rN of rD
+ * returns interviewed in time, against the area's arN / arD. A gap where the locality has
+ * at least `min` MET children and `min` returns, the lower limit of Byar's 95% interval of
+ * its rate is above the area's rate, and the upper limit of the Wilson 95% interval of its
+ * completion is below the area's completion (both sides multiplied out).
+ */
+export function gapReason(
+  x: { m: number; pop: number | null; apN: number | null; apD: number | null; rN: number; rD: number; arN: number | null; arD: number | null },
+  min: number,
+): GapReason {
+  if (!x.pop || !x.apD || !x.rD || !x.arD || x.apN === null || x.arN === null) return 'undefined';
+  if (x.m < min || x.rD < min) return 'too_few';
+  const prevalenceLower = rateInterval(x.m, x.pop, 1).lower; // O_L / pop
+  if (!(prevalenceLower * x.apD > x.apN)) return 'prevalence_not_higher';
+  if (!(wilson(x.rN, x.rD).upper * x.arD < x.arN)) return 'completion_not_lower';
+  return 'gap';
+}
+
+/** An interval as shown: one decimal each end, en dash between ("41.0–66.5", "6.1%–79.2%"). */
+function intervalText(lower: number, upper: number, unit: string): string {
+  const one = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
+  return `${one(lower)}${unit}–${one(upper)}${unit}`;
+}
+
+/**
+ * service_gaps' 95% intervals, beside the figures they go with: Byar's for the rate per
+ * 10,000, Wilson's for the interview percentage (lib/intervals.ts), from the counts the
+ * rule shows (exact, or the published rounded counts); withheld with their figure (DERIVED).
+ */
+function withIntervals(measure: string, raw: Record<string, unknown>[], shown: ShownRow[], count: (n: number | null | undefined) => number | 'c'): ShownRow[] {
+  if (measure !== 'service_gaps') return shown;
+  shown.forEach((out, i) => {
+    const p = raw[i]!.prevalence_per_10k;
+    const c = raw[i]!.rhi_completed_72h_pct;
+    if (isCell(p)) {
+      // The locality's 0–17 population: public (population.csv), for the funnel plot.
+      out.population = p.d ?? null;
+      const n = count(p.n);
+      out.prevalence_interval = n === 'c' ? 'c' : p.d ? (({ lower, upper }) => intervalText(lower, upper, ''))(rateInterval(n, p.d, 10_000)) : null;
+    }
+    if (isCell(c)) {
+      const n = count(c.n);
+      const d = count(c.d);
+      out.rhi_interval =
+        n === 'c' || d === 'c' ? 'c' : d > 0 && n <= d ? (({ lower, upper }) => intervalText(100 * lower, 100 * upper, '%'))(wilson(n, d)) : null;
+    }
+  });
+  return shown;
 }
 
 /**
@@ -288,11 +397,17 @@ export function discloseRows(
   ctx?: RowContext,
   withheldTotals?: Set<string>,
 ): ShownRow[] {
+  const exactCount = (n: number | null | undefined) => n ?? 0;
   if (rule.rule === 'exact')
     return withDerived(
       measure,
       rows,
-      exactRows(measure, rows, () => false),
+      withIntervals(
+        measure,
+        rows,
+        exactRows(measure, rows, () => false),
+        exactCount,
+      ),
     );
   if (rule.rule === 'published') return inShownOrder(measure, publishedRows(measure, rows, rule, ctx));
   return inShownOrder(measure, partnerRows(measure, rows, rule.threshold, ctx, withheldTotals));

@@ -102,6 +102,7 @@ function rowContext(tables: Tables, q: ParsedRequest, built: BuildParameters): R
     },
     areaCells: { prevalence_per_10k: headline('prevalence_per_10k'), rhi_completed_72h_pct: headline('rhi_completed_72h_pct') },
     hotspot: built.hotspot,
+    gapMinCount: built.gap_min_count,
   };
 }
 

@@ -133,7 +133,8 @@ export interface HexCell {
   /** The locality's rank as the API gives it (hotspots: by total, within its area; 'c' where withheld); absent where the rows carry none. */
   rank?: Shown;
   hotspot?: boolean;
-  gap?: boolean;
+  /** A service gap; 'c' where the flag is withheld with the figures it rests on. */
+  gap?: boolean | 'c';
 }
 
 export type ChartModel =

@@ -271,7 +271,8 @@ export const MEASURES: readonly MeasureDef[] = [
     kind: 'rows',
     overTime: { met_children: 'distinct', missing_episodes: 'sum', children_at_risk: 'point', risk_reviews_overdue: 'point' },
     label: 'Service gaps by locality',
-    definition: 'Need against provision by locality: a gap where prevalence is above the area’s and interview completion below it.',
+    definition:
+      'Need against provision by locality: a gap where, beyond chance, prevalence is higher than the locality’s own area’s (the lower end of its 95% interval, Byar’s, is above the area’s exact rate) and interview completion lower (the upper end of its 95% Wilson interval is below the area’s exact percentage), with at least {gap_min_count} MET children and {gap_min_count} returns; always against its own area, whatever the view.',
   },
   {
     id: 'missing_children_per_10k',

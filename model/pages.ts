@@ -40,6 +40,8 @@ export type Block =
   | { kind: 'figures'; measures?: readonly string[]; id?: string; title?: string }
   /** Which localities are service gaps, in words. */
   | { kind: 'gapSummary'; measure: string }
+  /** A funnel plot of a rows measure's rate per 10,000 against its population, with 95% and 99.8% limits around the area's (all: the partnership's) figure. */
+  | { kind: 'funnel'; id: string; title: string; measure: string; field: string; target: string }
   /** The four areas side by side, each read on its own. */
   | { kind: 'areas'; measures: readonly string[] }
   /** The action plan: RAG counts, movement, the plan itself. */
@@ -283,12 +285,25 @@ export const PAGE_DECLS = [
           ['area', 'Area'],
           ['met_children', 'MET children'],
           ['prevalence_per_10k', 'Prevalence per 10,000'],
+          ['prevalence_interval', 'Prevalence, 95% interval'],
+          ['area_prevalence_per_10k', 'Its area’s prevalence'],
           ['missing_episodes', 'Missing episodes'],
           ['rhi_completed_72h_pct', '% interviews within {rhi_window_hours} hours'],
+          ['rhi_interval', '% interviews, 95% interval'],
+          ['area_rhi_completed_72h_pct', 'Its area’s % interviews'],
           ['children_at_risk', 'Children at risk'],
           ['risk_reviews_overdue', 'Reviews overdue'],
           ['gap', 'Service gap'],
+          ['gap_reason', 'Why'],
         ],
+      },
+      {
+        kind: 'funnel',
+        id: 'funnel-prevalence',
+        title: 'MET prevalence against child population by locality, {period}',
+        measure: 'service_gaps',
+        field: 'prevalence_per_10k',
+        target: 'prevalence_per_10k',
       },
       { kind: 'figures', measures: ['prevalence_per_10k', 'rhi_completed_72h_pct'], id: 'area-figures', title: 'The area’s own figures' },
       {

@@ -15,6 +15,8 @@ export interface Parameters {
   risk_current_days: number;
   /** A hotspot ranks within the top `top_pct`% of its area's localities with a total of at least `min_total`. */
   hotspot: { top_pct: number; min_total: number };
+  /** A service gap is judged only where the locality has at least this many MET children and this many returns (the interview percentage's denominator); fewer is "too few to judge". 5, as the partner rule's threshold: a smaller count is withheld from partners anyway. */
+  gap_min_count: number;
   /** Children in Need assessment-factor codes that make a referral a MET referral. */
   met_factor_codes: readonly string[];
   /** The partner rule (board, commissioners): counts from 1 to threshold − 1 are withheld. */
@@ -35,6 +37,7 @@ export const PARAMETERS: Parameters = {
   rhi_window_hours: 72,
   risk_current_days: 183,
   hotspot: { top_pct: 10, min_total: 5 },
+  gap_min_count: 5,
   met_factor_codes: ['10A', '11A', '12A', '13A', '24A'],
   suppression_threshold: 5,
   published_max_withheld: 7,
@@ -53,7 +56,7 @@ export const MET_FACTOR_NAMES: Readonly<Record<string, string>> = {
 };
 
 /** The parameters the measures are built with (the rest apply when figures are read). */
-export type BuildParameters = Pick<Parameters, 'repeat_missing' | 'rhi_window_hours' | 'risk_current_days' | 'hotspot' | 'met_factor_codes'>;
+export type BuildParameters = Pick<Parameters, 'repeat_missing' | 'rhi_window_hours' | 'risk_current_days' | 'hotspot' | 'gap_min_count' | 'met_factor_codes'>;
 
 export function buildParameters(p: Parameters = PARAMETERS): BuildParameters {
   return {
@@ -61,6 +64,7 @@ export function buildParameters(p: Parameters = PARAMETERS): BuildParameters {
     rhi_window_hours: p.rhi_window_hours,
     risk_current_days: p.risk_current_days,
     hotspot: { ...p.hotspot },
+    gap_min_count: p.gap_min_count,
     met_factor_codes: [...p.met_factor_codes],
   };
 }
@@ -72,6 +76,7 @@ export function withParameters(over: DeepPartial<Parameters>, base: Parameters =
     rhi_window_hours: over.rhi_window_hours ?? base.rhi_window_hours,
     risk_current_days: over.risk_current_days ?? base.risk_current_days,
     hotspot: { ...base.hotspot, ...over.hotspot },
+    gap_min_count: over.gap_min_count ?? base.gap_min_count,
     met_factor_codes: (over.met_factor_codes as readonly string[] | undefined) ?? base.met_factor_codes,
     suppression_threshold: over.suppression_threshold ?? base.suppression_threshold,
     published_max_withheld: over.published_max_withheld ?? base.published_max_withheld,
@@ -94,6 +99,7 @@ export function checkParameters(p: BuildParameters): void {
   whole('risk_current_days', p.risk_current_days, 1, 3660);
   whole('hotspot.top_pct', p.hotspot.top_pct, 1, 100);
   whole('hotspot.min_total', p.hotspot.min_total, 0, 1_000_000);
+  whole('gap_min_count', p.gap_min_count, 1, 1_000_000);
   if (p.met_factor_codes.length === 0 || p.met_factor_codes.some((c) => !/^[0-9]{1,2}[A-Z]$/.test(c))) {
     throw new Error('parameter met_factor_codes must list codes such as 10A');
   }
@@ -126,6 +132,7 @@ export function sqlVariables(p: BuildParameters): string {
       `SET VARIABLE met_risk_current_days = ${p.risk_current_days}`,
       `SET VARIABLE met_hotspot_top_pct = ${p.hotspot.top_pct}`,
       `SET VARIABLE met_hotspot_min_total = ${p.hotspot.min_total}`,
+      `SET VARIABLE met_gap_min_count = ${p.gap_min_count}`,
       `SET VARIABLE met_factor_codes = [${codes}]::VARCHAR[]`,
       `SET VARIABLE met_parameters = '${json}'`,
     ].join(';\n') + ';\n'
@@ -153,6 +160,7 @@ export function wordsFor(p: BuildParameters & Partial<Pick<Parameters, 'rhi_nati
     risk_current_days: String(p.risk_current_days),
     hotspot_top_pct: String(p.hotspot.top_pct),
     hotspot_min_total: String(p.hotspot.min_total),
+    gap_min_count: String(p.gap_min_count ?? PARAMETERS.gap_min_count),
     met_factor_codes: p.met_factor_codes.map((c) => (MET_FACTOR_NAMES[c] ? `${c} ${MET_FACTOR_NAMES[c]}` : c)).join(', '),
     rhi_national_pct: String(p.rhi_national?.pct ?? PARAMETERS.rhi_national.pct),
     rhi_national_year: p.rhi_national?.year ?? PARAMETERS.rhi_national.year,

@@ -200,7 +200,29 @@ LEFT JOIN pop_total pt ON pt.period_id = g.period_id AND pt.area_x = g.area_x;
 
 -- service_gaps: one row per locality of the area (for 'all', of every area), with the
 -- measures computed for the children whose locality on the record is that locality.
--- `gap` is prevalence above the area's and interview completion below the area's.
+--
+-- `gap` (docs/definitions.md, "service_gaps gap"): a locality is a service gap when, beyond
+-- chance, its prevalence is HIGHER than its own area's and its interview completion LOWER
+-- than its own area's, as the public-health profiles (Fingertips) compare a figure with its
+-- benchmark: the locality's 95% interval lies wholly on one side of the area's exact figure.
+--   prevalence: Byar's 95% interval of the locality's MET children (its lower limit over the
+--     locality's 0–17 population) above the area's prevalence: O_L / pop > num / den;
+--   completion: the Wilson 95% interval of completed / returns (its upper limit) below the
+--     area's completion: W_U < num / den;
+--   and at least getvariable('met_gap_min_count') MET children and as many returns.
+-- Always against the locality's OWN area (never 'all'), from the figures of the locality
+-- under its own area, so the flag is the same under every view; exact figures throughout
+-- (both sides multiplied out, never rounded). `gap_reason` says which test decided:
+-- 'undefined' (a figure has no denominator), 'too_few', 'prevalence_not_higher',
+-- 'completion_not_lower', or 'gap'. The formulas are lib/intervals.ts's (`byar`, `wilson`,
+-- APHO Technical Briefing 3, §3.2–3.3), z = 1.959963984540054 (95%).
+CREATE OR REPLACE MACRO met_byar_lower(o) AS
+    CASE WHEN o = 0 THEN 0.0
+         ELSE greatest(0.0, o * pow(1 - 1 / (9 * o) - 1.959963984540054 / (3 * sqrt(o)), 3)) END;
+CREATE OR REPLACE MACRO met_wilson_upper(k, n) AS
+    least(1.0, (2 * k + 1.959963984540054 ^ 2
+                + 1.959963984540054 * sqrt(1.959963984540054 ^ 2 + 4 * k * (1 - k / n))) / (2 * (n + 1.959963984540054 ^ 2)));
+
 CREATE OR REPLACE TEMP TABLE loc_list AS
 SELECT l.area, l.locality, unnest([l.area, 'all']) AS area_x FROM localities l;
 
@@ -213,7 +235,32 @@ WITH mc AS (SELECT period_id, area_x, locality, count(*) AS n FROM met_people WH
                    coalesce(sum(n) FILTER (WHERE is_current), 0) AS at_risk,
                    coalesce(sum(n) FILTER (WHERE NOT is_current), 0) AS overdue
             FROM risk_px GROUP BY ALL),
-     s AS (SELECT unnest(['0-17', '18-24', '0-24']) AS scope)
+     s AS (SELECT unnest(['0-17', '18-24', '0-24']) AS scope),
+     -- The test, once per locality, period and scope, from the locality under its own area.
+     t AS (
+        SELECT p.period_id, ll.area, ll.locality, s.scope,
+               coalesce(mc.n, 0) AS m, lp.population AS pop, ap.num AS ap_n, ap.den AS ap_d,
+               coalesce(rc.n, 0) AS r_n, coalesce(rc.d, 0) AS r_d, ar.num AS ar_n, ar.den AS ar_d
+        FROM periods p
+        CROSS JOIN (SELECT DISTINCT area, locality FROM loc_list) ll
+        CROSS JOIN s
+        LEFT JOIN measure_cells ap ON ap.measure = 'prevalence_per_10k' AND ap.period_id = p.period_id AND ap.area = ll.area AND ap.breakdown = ''
+        LEFT JOIN measure_cells ar ON ar.measure = 'rhi_completed_72h_pct' AND ar.period_id = p.period_id AND ar.area = ll.area AND ar.scope = s.scope AND ar.breakdown = ''
+        LEFT JOIN mc ON mc.period_id = p.period_id AND mc.area_x = ll.area AND mc.locality = ll.locality
+        LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
+        LEFT JOIN rc ON rc.period_id = p.period_id AND rc.area_x = ll.area AND rc.scope = s.scope AND rc.locality = ll.locality
+     ),
+     g AS (
+        SELECT *,
+               CASE WHEN coalesce(pop, 0) = 0 OR coalesce(ap_d, 0) = 0 OR r_d = 0 OR coalesce(ar_d, 0) = 0 THEN 'undefined'
+                    WHEN m < getvariable('met_gap_min_count') OR r_d < getvariable('met_gap_min_count') THEN 'too_few'
+                    -- O_L / pop > ap_n / ap_d, multiplied out
+                    WHEN NOT (met_byar_lower(m) * ap_d > ap_n * pop) THEN 'prevalence_not_higher'
+                    -- W_U < ar_n / ar_d, multiplied out
+                    WHEN NOT (met_wilson_upper(r_n, r_d) * ar_d < ar_n) THEN 'completion_not_lower'
+                    ELSE 'gap' END AS reason
+        FROM t
+     )
 SELECT 'service_gaps', p.period_id, ll.area_x, s.scope,
        row_number() OVER (PARTITION BY p.period_id, ll.area_x, s.scope ORDER BY ll.area, ll.locality),
        json_object(
@@ -224,16 +271,15 @@ SELECT 'service_gaps', p.period_id, ll.area_x, s.scope,
            'rhi_completed_72h_pct', json_object('n', coalesce(rc.n, 0), 'd', coalesce(rc.d, 0)),
            'children_at_risk', json_object('n', coalesce(rk.at_risk, 0)),
            'risk_reviews_overdue', json_object('n', coalesce(rk.overdue, 0)),
-           -- gap: prevalence above the area's and interview completion below the area's,
-           -- compared exactly (a/b > c/d as a·d > c·b); false where any of the four is undefined.
-           'gap', coalesce(lp.population > 0 AND ap.den > 0 AND rc.d > 0 AND ar.den > 0
-                           AND coalesce(mc.n, 0) * ap.den > ap.num * lp.population
-                           AND rc.n * ar.den < ar.num * rc.d, false))
+           -- The locality's own area's figures, which the flag compares with.
+           'area_prevalence_per_10k', json_object('n', g.ap_n, 'd', g.ap_d),
+           'area_rhi_completed_72h_pct', json_object('n', g.ar_n, 'd', g.ar_d),
+           'gap', g.reason = 'gap',
+           'gap_reason', g.reason)
 FROM periods p
 CROSS JOIN loc_list ll
 CROSS JOIN s
-LEFT JOIN measure_cells ap ON ap.measure = 'prevalence_per_10k' AND ap.period_id = p.period_id AND ap.area = ll.area_x AND ap.breakdown = ''
-LEFT JOIN measure_cells ar ON ar.measure = 'rhi_completed_72h_pct' AND ar.period_id = p.period_id AND ar.area = ll.area_x AND ar.scope = s.scope AND ar.breakdown = ''
+JOIN g ON g.period_id = p.period_id AND g.area = ll.area AND g.locality = ll.locality AND g.scope = s.scope
 LEFT JOIN mc ON mc.period_id = p.period_id AND mc.area_x = ll.area_x AND mc.locality = ll.locality
 LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
 LEFT JOIN me ON me.period_id = p.period_id AND me.area_x = ll.area_x AND me.scope = s.scope AND me.locality = ll.locality

@@ -254,6 +254,19 @@ describe('the model’s parameters reach the SQL and the words', () => {
     expect(overview.tiles.find((t) => t.id === 'rhi_completed_72h_pct')?.detail).toBe('National figure about 50.0% (2024-25)');
   });
 
+  it('the service gap’s minimum count (5 → 2)', async () => {
+    // Bargate, 2025-Q2: MET children A and B (2) of 100 + 110 = 210 children; returns E1–E5 (5).
+    // With 5: 2 < 5 → too few to judge. With 2: judged — Byar's lower limit for 2,
+    // 2 × (1 − 1/18 − 1.959964/(3√2))³ = 0.224625, over 210 × 10,000 = 10.7, is not above
+    // Southampton's 3 (A, B, D) of 295 × 10,000 = 101.7 → prevalence not significantly higher.
+    const gapOf = (r: MeasuresResponse) => (r.measures.service_gaps!.rows as Record<string, unknown>[]).find((x) => x.locality === 'Bargate')?.gap_reason;
+    expect(gapOf(await read(await rebuilt()))).toBe('too_few');
+    PARAMETERS.gap_min_count = 2;
+    const db = await rebuilt();
+    expect(gapOf(await read(db))).toBe('prevalence_not_higher');
+    expect(definitionOf(await page(db, 'gaps'), 'service_gaps')?.definition).toContain('with at least 2 MET children and 2 returns');
+  });
+
   it('a parameter out of its range fails the build with its name', async () => {
     PARAMETERS.repeat_missing = { episodes: 0, window_days: 90 };
     await expect(rebuilt()).rejects.toThrow(/repeat_missing\.episodes must be a whole number from 2/);

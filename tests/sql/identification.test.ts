@@ -2,7 +2,15 @@
 // met_children, prevalence and its population years, referrals, NRM, the group
 // profile, transitions, service gaps and the _per_10k companions.
 
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rebuildMeasures } from '../../etl/buildMeasures.js';
+import { withDb } from '../../lib/db.js';
+import { readMeasures } from '../../lib/measures.js';
+import { buildParameters } from '../../model/parameters.js';
+import { tempDir } from '../helpers.js';
+import { gapsFiles } from './gapsFixture.js';
 import {
   NRM_HEADER,
   REFERRAL_HEADER,
@@ -455,7 +463,7 @@ describe('group_profile (Southampton, 2025-Q1)', () => {
 describe('service_gaps (Southampton, 2025-Q1)', () => {
   // Area: prevalence 8.0 (above); returns of 0–17s in Q1: IE1, IE2 (Bargate), IE4
   // (Portswood), IE16 (no locality) = 4, of which IE4 was completed in 72 h: 25.0.
-  it('one row per locality; gap where prevalence is above the area’s and completion below', async () => {
+  it('one row per locality, with its intervals and its area’s figures; too few to judge a gap', async () => {
     const got = rows(await read(db, '2025-Q1', 'Southampton'), 'service_gaps');
     expect(got).toEqual([
       {
@@ -467,7 +475,17 @@ describe('service_gaps (Southampton, 2025-Q1)', () => {
         rhi_completed_72h_pct: 0, // 0 / 2
         children_at_risk: 1, // I2 (medium, Bargate)
         risk_reviews_overdue: 1, // I8 (high, August 2024, Bargate)
-        gap: true, // 10.0 > 8.0 and 0.0 < 25.0
+        // Byar for 1: 0.013072 to 5.563756 (tests/lib/intervals.test.ts) per 1,000 → 0.1–55.6.
+        population: 1000,
+        prevalence_interval: '0.1–55.6',
+        // Wilson 0 of 2: upper = 2z² / 2(2 + z²) = 7.682918 / 11.682918 = 0.657620 → 65.8%.
+        rhi_interval: '0.0%–65.8%',
+        area_prevalence_per_10k: 8,
+        area_rhi_completed_72h_pct: 25,
+        // 10.0 > 8.0 and 0.0 < 25.0 (a gap under the old rule), but 1 child and 2 returns
+        // are fewer than 5: too few to judge.
+        gap: false,
+        gap_reason: 'too_few',
       },
       {
         locality: 'Portswood',
@@ -478,7 +496,16 @@ describe('service_gaps (Southampton, 2025-Q1)', () => {
         rhi_completed_72h_pct: 100, // 1 / 1
         children_at_risk: 1, // I1 (low, Portswood)
         risk_reviews_overdue: 0,
-        gap: false, // 5.0 is not above 8.0
+        // Byar for 2: 2 × (1 − 1/18 − z/(3√2))³ = 0.224625 and 3 × (1 − 1/27 + z/(3√3))³ = 7.220869,
+        // per 4,000 × 10,000 → 0.56 and 18.05 → 0.6–18.1.
+        population: 4000,
+        prevalence_interval: '0.6–18.1',
+        // Wilson 1 of 1: lower = 2 / 2(1 + z²) = 2 / 9.682918 = 0.206549 → 20.7%.
+        rhi_interval: '20.7%–100.0%',
+        area_prevalence_per_10k: 8,
+        area_rhi_completed_72h_pct: 25,
+        gap: false,
+        gap_reason: 'too_few',
       },
     ]);
   });
@@ -558,7 +585,13 @@ describe('an area with no population at all', () => {
         rhi_completed_72h_pct: 100,
         children_at_risk: 0,
         risk_reviews_overdue: 0,
+        population: 1000,
+        prevalence_interval: '0.1–55.6',
+        rhi_interval: '20.7%–100.0%',
+        area_prevalence_per_10k: 10,
+        area_rhi_completed_72h_pct: 100,
         gap: false,
+        gap_reason: 'too_few',
       },
     ]);
   });
@@ -597,5 +630,193 @@ describe('an area whose population has no one in the age range', () => {
     expect(pompey.warnings.filter(notIncomplete)).toEqual([
       'prevalence for Portsmouth in 2025-Q1 has no population denominator: the population.csv estimate used for 2025-Q1 has no one aged 0-17 in Portsmouth',
     ]);
+  });
+});
+
+// ── service_gaps: gaps beyond chance, against the locality's own area ─────────────────────
+//
+// The fixture (2025-Q1; population 2024, every child aged 14, one episode each, returned the
+// same day; an interview "done" is completed 2 hours after the return, within 72 h):
+//   Southampton: Bargate 1,000 children — G1…G20, 2 of 20 interviewed (BG1, BG2);
+//                Portswood 9,000 — P1…P10, 10 of 10 interviewed;
+//                Shirley 100 — S1…S3, 1 of 3 interviewed (SH1).
+//   Portsmouth:  Fratton 1,000 — F1…F20, 1 of 20 interviewed (FR1).
+//   Hampshire (Eastleigh 4,000) and Isle of Wight (Ryde 1,000): no events.
+//   Z, who moved: a SERAF assessment in Bargate (5 January), then one in Fratton (5 February).
+//     Under Southampton Z's locality is Bargate (Z's Southampton events only); under all it
+//     is Fratton (Z's latest event).
+//
+// The areas' exact figures:
+//   Southampton: MET children 20 + Z + 10 + 3 = 34 of 1,000 + 9,000 + 100 = 10,100
+//     → 34 / 10,100 × 10,000 = 33.66 (shown 33.7); returns 20 + 10 + 3 = 33, done 2 + 10 + 1
+//     = 13 → 39.39% (39.4).
+//   Portsmouth: 20 + Z = 21 of 1,000 → 210.0; returns 20, done 1 → 5.0%.
+//   all (the partnership): 54 of 16,100 → 33.54; returns 53, done 14 → 26.42%.
+//
+// The tests, locality by locality (the minimum count, gap_min_count, is 5 MET children and 5 returns):
+//   Bargate (own area, Southampton): 21 children. Byar's lower limit for 21:
+//     21 × (1 − 1/189 − 1.959964/(3√21))³ = 21 × (1 − 0.005291 − 0.142566)³
+//     = 21 × 0.852143³ = 21 × 0.618783 = 12.99440 → 12.99440 / 1,000 × 10,000 = 129.9
+//     > 33.66: prevalence significantly higher. Completion 2 of 20: Wilson upper limit
+//     (2×2 + 3.841459 + 1.959964 × √(3.841459 + 4 × 2 × 0.9)) / (2 × (20 + 3.841459))
+//     = (7.841459 + 1.959964 × 3.322869) / 47.682918 = (7.841459 + 6.512704) / 47.682918
+//     = 0.301034 → 30.1% < 39.39%: significantly lower. 21 ≥ 5 and 20 ≥ 5 → a GAP.
+//     Its shown interval under Southampton: Byar for 21 → 12.99440 and 32.10224 per 1,000
+//     → 129.9–321.0; under all (20 children there: Z is in Fratton) Byar for 20 →
+//     12.21143 and 30.88988 → 122.1–308.9. The flag is the same: the test is the
+//     locality's own area's.
+//   Portswood: 10 children of 9,000 → 11.1; Byar's lower for 10 = 4.78745 → 5.3 ≤ 33.66:
+//     prevalence not significantly higher. Not a gap.
+//   Shirley: 3 children of 100 → 300.0 and 1 of 3 interviews (33.3%): under the old rule
+//     (above and below, no interval) a gap; now 3 < 5 and 3 < 5: too few to judge.
+//     Its intervals: Byar for 3 = 0.60297 to 8.76536 → 60.3–876.5; Wilson 1 of 3 =
+//     6.1%–79.2% (tests/lib/intervals.test.ts).
+//   Fratton (own area Portsmouth, which is Fratton alone): 21 children → Byar lower 129.9
+//     ≤ 210.0: not higher than its own area → not a gap, under Portsmouth and under all.
+//     Against the partnership it would have been one: 129.9 > 33.54, and the Wilson upper
+//     limit of 1 of 20, (2 + 3.841459 + 1.959964 × √(3.841459 + 4 × 0.95)) / 47.682918
+//     = (5.841459 + 1.959964 × 2.764319) / 47.682918 = 11.259426 / 47.682918 = 23.6%
+//     < 26.42%. Its intervals: 129.9–321.0; Wilson 1 of 20 = 0.9%–23.6%.
+//   Eastleigh, Ryde: no returns in their areas → no completion to compare: 'undefined'.
+describe('service_gaps: a gap beyond chance, against the locality’s own area', () => {
+  let gaps: string;
+  beforeAll(async () => {
+    gaps = await loadWarehouse({ files: gapsFiles() });
+  });
+
+  const FIELDS = [
+    'locality',
+    'met_children',
+    'prevalence_per_10k',
+    'prevalence_interval',
+    'rhi_completed_72h_pct',
+    'rhi_interval',
+    'area_prevalence_per_10k',
+    'area_rhi_completed_72h_pct',
+    'gap',
+    'gap_reason',
+  ];
+  const pick = (r: Record<string, unknown>) => Object.fromEntries(FIELDS.map((f) => [f, r[f]]));
+  const of = async (area: string) => rows(await read(gaps, '2025-Q1', area), 'service_gaps').map(pick);
+
+  it('a locality beyond its intervals is a gap; 1 of 3 interviews is not (too few); each row states its intervals and its area’s figures', async () => {
+    expect(await of('Southampton')).toEqual([
+      {
+        locality: 'Bargate',
+        met_children: 21,
+        prevalence_per_10k: 210,
+        prevalence_interval: '129.9–321.0',
+        rhi_completed_72h_pct: 10,
+        rhi_interval: '2.8%–30.1%',
+        area_prevalence_per_10k: 33.7,
+        area_rhi_completed_72h_pct: 39.4,
+        gap: true,
+        gap_reason: 'gap',
+      },
+      {
+        locality: 'Portswood',
+        met_children: 10,
+        prevalence_per_10k: 11.1,
+        prevalence_interval: '5.3–20.4',
+        rhi_completed_72h_pct: 100,
+        rhi_interval: '72.2%–100.0%',
+        area_prevalence_per_10k: 33.7,
+        area_rhi_completed_72h_pct: 39.4,
+        gap: false,
+        gap_reason: 'prevalence_not_higher',
+      },
+      {
+        locality: 'Shirley',
+        met_children: 3,
+        prevalence_per_10k: 300,
+        prevalence_interval: '60.3–876.5',
+        rhi_completed_72h_pct: 33.3,
+        rhi_interval: '6.1%–79.2%',
+        area_prevalence_per_10k: 33.7,
+        area_rhi_completed_72h_pct: 39.4,
+        gap: false,
+        gap_reason: 'too_few',
+      },
+    ]);
+  });
+
+  it('the flag is the same under all as under the locality’s own area (compared with its own area, not the partnership)', async () => {
+    const everywhere = await of('all');
+    const at = (loc: string) => everywhere.find((r) => r.locality === loc)!;
+    // Bargate under all: 20 children (Z's latest event is in Fratton), its own interval; the same flag.
+    expect(at('Bargate')).toEqual({
+      locality: 'Bargate',
+      met_children: 20,
+      prevalence_per_10k: 200,
+      prevalence_interval: '122.1–308.9',
+      rhi_completed_72h_pct: 10,
+      rhi_interval: '2.8%–30.1%',
+      area_prevalence_per_10k: 33.7,
+      area_rhi_completed_72h_pct: 39.4,
+      gap: true,
+      gap_reason: 'gap',
+    });
+    const fratton = {
+      locality: 'Fratton',
+      met_children: 21,
+      prevalence_per_10k: 210,
+      prevalence_interval: '129.9–321.0',
+      rhi_completed_72h_pct: 5,
+      rhi_interval: '0.9%–23.6%',
+      area_prevalence_per_10k: 210,
+      area_rhi_completed_72h_pct: 5,
+      gap: false,
+      gap_reason: 'prevalence_not_higher',
+    };
+    expect(at('Fratton')).toEqual(fratton);
+    expect(await of('Portsmouth')).toEqual([fratton]);
+    // Every locality's flag and reason, under all and under its own area, alike.
+    const own = [...(await of('Southampton')), ...(await of('Portsmouth')), ...(await of('Hampshire')), ...(await of('Isle of Wight'))];
+    const flags = (list: Record<string, unknown>[]) => Object.fromEntries(list.map((r) => [r.locality, [r.gap, r.gap_reason]]));
+    expect(flags(everywhere)).toEqual(flags(own));
+    expect(flags(own)).toEqual({
+      Bargate: [true, 'gap'],
+      Portswood: [false, 'prevalence_not_higher'],
+      Shirley: [false, 'too_few'],
+      Fratton: [false, 'prevalence_not_higher'],
+      Eastleigh: [false, 'undefined'],
+      Ryde: [false, 'undefined'],
+    });
+  });
+
+  it('for the board (threshold 5), an interval and a flag go with a withheld figure', async () => {
+    const board = await withDb(gaps, { readOnly: true }, (d) => readMeasures(d, { period: '2025-Q1', area: 'Southampton', role: 'board', trend: 0 }));
+    const got = rows(board, 'service_gaps').map(pick);
+    // Shirley: 3 MET children (1–4) → its prevalence, its interval, the flag and its reason are c;
+    // 1 of 3 interviews (numerator 1) → the percentage and its interval are c.
+    expect(got.find((r) => r.locality === 'Shirley')).toMatchObject({
+      met_children: 'c',
+      prevalence_per_10k: 'c',
+      prevalence_interval: 'c',
+      rhi_completed_72h_pct: 'c',
+      rhi_interval: 'c',
+      gap: 'c',
+      gap_reason: 'c',
+    });
+    // Bargate: 2 of 20 interviews (numerator 2) → c, with its interval and the flag; the prevalence (21) stays.
+    expect(got.find((r) => r.locality === 'Bargate')).toMatchObject({
+      prevalence_per_10k: 210,
+      prevalence_interval: '129.9–321.0',
+      rhi_completed_72h_pct: 'c',
+      rhi_interval: 'c',
+      gap: 'c',
+      gap_reason: 'c',
+    });
+  });
+
+  it('gap_min_count (5 → 3): Shirley is judged, and 1 of 3 interviews is still not significantly lower (79.2% ≥ 39.4%)', async () => {
+    const db = join(tempDir('met-gaps-'), 'met.duckdb');
+    copyFileSync(gaps, db);
+    await rebuildMeasures(db, { ...buildParameters(), gap_min_count: 3 });
+    const got = rows(await read(db, '2025-Q1', 'Southampton'), 'service_gaps').map(pick);
+    // Byar's lower for 3 over 100: 60.3 > 33.66 (higher); Wilson's upper for 1 of 3: 79.2% ≥ 39.39%.
+    expect(got.find((r) => r.locality === 'Shirley')).toMatchObject({ gap: false, gap_reason: 'completion_not_lower' });
+    // Portswood (10 children, 10 returns) and Bargate unchanged.
+    expect(got.map((r) => r.gap_reason)).toEqual(['gap', 'prevalence_not_higher', 'completion_not_lower']);
   });
 });

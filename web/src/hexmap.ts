@@ -117,7 +117,10 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .join('g')
     .attr('class', (d) => `met-hex${flagOf(d) ? ` met-hex--${flagOf(d)}` : ''}`)
     .attr('data-locality', (d) => d.locality);
-  g.append('title').text((d) => `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : ''}`);
+  g.append('title').text(
+    (d) =>
+      `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : d.gap === 'c' ? ' – service gap: c (withheld)' : ''}`,
+  );
   g.append('path')
     .attr('class', 'met-hex__shape')
     .attr('d', (d) => hexPath(...at(d), SIZE - 1))
@@ -146,7 +149,7 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .attr('y', (d) => at(d)[1] + 10)
     .attr('text-anchor', 'middle')
     .attr('fill', (d) => (dark(d) ? '#fff' : '#0b0c0c'))
-    .text((d) => `${d.display ?? fmt(d.value)}${d.hotspot ? ' H' : d.gap ? ' G' : ''}`);
+    .text((d) => `${d.display ?? fmt(d.value)}${d.hotspot ? ' H' : d.gap === true ? ' G' : ''}`);
 }
 
 /** The key under a map: the ramp's ends and what the outline means. */

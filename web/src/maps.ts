@@ -19,6 +19,8 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
   const numeric = t.columns.filter(
     (c) =>
       !['rank', 'change'].includes(c.key) &&
+      // The area's own figure beside each locality (service gaps) is one value per area: not a shading.
+      !c.key.startsWith('area_') &&
       c.key !== map.measure &&
       t.rows.some((r) => typeof r[c.key] === 'number') &&
       t.rows.every((r) => r[c.key] === null || r[c.key] === 'c' || typeof r[c.key] === 'number'),
@@ -32,7 +34,7 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
       const { rank: _rank, ...rest } = x;
       return { ...rest, value, display: fmt(value) };
     });
-    const flagged = hexes.filter((x) => x.hotspot || x.gap).map((x) => x.locality);
+    const flagged = hexes.filter((x) => x.hotspot || x.gap === true).map((x) => x.locality);
     const top = [...hexes].filter((x) => typeof x.value === 'number').sort((a, b) => (b.value as number) - (a.value as number))[0];
     return {
       ...map,

@@ -8,7 +8,7 @@ const inSentence = (label: string) => (/^[A-Z0-9]{2}/.test(label) ? label : labe
 /** A hotspot or a gap: what the map outlines and letters. */
 export function flagOf(x: Hex): 'hotspot' | 'gap' | null {
   if (x.hotspot) return 'hotspot';
-  if (x.gap) return 'gap';
+  if (x.gap === true) return 'gap';
   return null;
 }
 

@@ -1,0 +1,197 @@
+// The service gaps' funnel plot: each locality's MET prevalence per 10,000 against its
+// child (0–17) population, with the 95% and 99.8% control limits around a target rate
+// (lib/intervals.ts, funnelLimits: Byar on the expected count, as the public-health
+// profiles draw them). Built only from the rows as shown to the role: a locality whose
+// prevalence is withheld ('c') is not plotted, and the description and the table say how
+// many are withheld. The target is the area's own prevalence as shown, or for all four
+// areas the partnership's (docs/definitions.md, "Funnel plot").
+
+import { funnelLimits, Z95, Z998 } from './intervals.js';
+import { OKABE_ITO, type ChartModel } from './charts.js';
+import type { Shown } from './disclosure.js';
+import { funnelWords } from './messages.js';
+
+export interface FunnelPoint {
+  locality: string;
+  area: string;
+  population: number | null;
+  prevalence: Shown;
+}
+
+/** Where a rate lies against the limits at its population. */
+export type FunnelPosition = 'above 99.8%' | 'above 95%' | 'within' | 'below 95%' | 'below 99.8%';
+
+export function funnelPosition(rate: number, target: number, population: number): FunnelPosition {
+  const l95 = funnelLimits(target, population, 10_000, Z95);
+  const l998 = funnelLimits(target, population, 10_000, Z998);
+  if (rate > l998.upper) return 'above 99.8%';
+  if (rate > l95.upper) return 'above 95%';
+  if (rate < l998.lower) return 'below 99.8%';
+  if (rate < l95.lower) return 'below 95%';
+  return 'within';
+}
+
+const one = (v: number) => Math.round(v * 10) / 10;
+
+/** Populations from lo to hi, spaced evenly on a log scale, for the limit lines. */
+function steps(lo: number, hi: number, n = 60): number[] {
+  const a = Math.log(lo);
+  const b = Math.log(hi);
+  return Array.from({ length: n + 1 }, (_, i) => Math.exp(a + ((b - a) * i) / n));
+}
+
+export function funnelChart(opts: { id: string; title: string; target: Shown; targetLabel: string; lineLabel: string; points: FunnelPoint[] }): ChartModel {
+  const plotted = opts.points.filter(
+    (p): p is FunnelPoint & { population: number; prevalence: number } =>
+      typeof p.prevalence === 'number' && typeof p.population === 'number' && p.population > 0,
+  );
+  // Withheld: c, or (the public) not given — a locality with a population always has a rate otherwise.
+  const isWithheld = (p: FunnelPoint) => p.prevalence === 'c' || (p.prevalence === null && typeof p.population === 'number' && p.population > 0);
+  const withheld = opts.points.filter(isWithheld).length;
+  const noFigure = opts.points.length - plotted.length - withheld;
+  const target = typeof opts.target === 'number' ? opts.target : null;
+  const position = (p: { prevalence: number; population: number }) => (target === null ? null : funnelPosition(p.prevalence, target, p.population));
+  const pops = plotted.map((p) => p.population);
+  const lo = Math.max(1, Math.floor((pops.length ? Math.min(...pops) : 1000) * 0.8));
+  const hi = Math.ceil((pops.length ? Math.max(...pops) : 1000) * 1.25);
+  const line = opts.lineLabel;
+  const lines =
+    target === null
+      ? []
+      : steps(lo, hi).flatMap((n) => {
+          const l95 = funnelLimits(target, n, 10_000, Z95);
+          const l998 = funnelLimits(target, n, 10_000, Z998);
+          return [
+            { population: n, limit: '95% limits', side: 'lower', value: l95.lower },
+            { population: n, limit: '95% limits', side: 'upper', value: l95.upper },
+            { population: n, limit: '99.8% limits', side: 'lower', value: l998.lower },
+            { population: n, limit: '99.8% limits', side: 'upper', value: l998.upper },
+            { population: n, limit: line, side: 'target', value: target },
+          ];
+        });
+  const points = plotted.map((p) => ({
+    locality: p.locality,
+    area: p.area,
+    population: p.population,
+    prevalence: p.prevalence,
+    position: position(p) ?? 'no target',
+    outside: position(p) !== null && position(p) !== 'within' ? 'Outside the 95% limits' : 'Within the 95% limits',
+  }));
+  const description = funnelWords.description({
+    plotted: points.length,
+    withheld,
+    noFigure,
+    target,
+    targetLabel: opts.targetLabel,
+    above: points.filter((p) => p.position.startsWith('above')).map((p) => p.locality),
+    below: points.filter((p) => p.position.startsWith('below')).map((p) => p.locality),
+  });
+  const x = {
+    field: 'population',
+    type: 'quantitative',
+    title: 'Children aged 0–17 (population)',
+    scale: { type: 'log', domain: [lo, hi], nice: false },
+    axis: { format: ',d', tickCount: 6 },
+  };
+  const layers: Record<string, unknown>[] = [];
+  if (target !== null) {
+    layers.push({
+      data: { values: lines },
+      mark: { type: 'line', color: OKABE_ITO.black, strokeWidth: 1.2, clip: true },
+      encoding: {
+        x,
+        y: { field: 'value', type: 'quantitative', title: 'MET prevalence per 10,000' },
+        detail: { field: 'side', type: 'nominal' },
+        strokeDash: {
+          field: 'limit',
+          type: 'nominal',
+          title: 'Lines',
+          scale: {
+            domain: [line, '95% limits', '99.8% limits'],
+            range: [
+              [1, 0],
+              [6, 3],
+              [2, 2],
+            ],
+          },
+        },
+        tooltip: [
+          { field: 'limit', title: 'Line' },
+          { field: 'population', title: 'Children aged 0–17', format: ',d' },
+          { field: 'value', title: 'Per 10,000', format: '.1f' },
+        ],
+      },
+    });
+  }
+  layers.push({
+    data: { values: points },
+    mark: { type: 'point', filled: true, size: 80 },
+    encoding: {
+      x,
+      y: { field: 'prevalence', type: 'quantitative', title: 'MET prevalence per 10,000' },
+      shape: {
+        field: 'outside',
+        type: 'nominal',
+        title: 'Locality',
+        scale: { domain: ['Within the 95% limits', 'Outside the 95% limits'], range: ['circle', 'triangle-up'] },
+      },
+      color: {
+        field: 'outside',
+        type: 'nominal',
+        title: 'Locality',
+        scale: { domain: ['Within the 95% limits', 'Outside the 95% limits'], range: [OKABE_ITO.blue, OKABE_ITO.vermillion] },
+      },
+      tooltip: [
+        { field: 'locality', title: 'Locality' },
+        { field: 'area', title: 'Area' },
+        { field: 'population', title: 'Children aged 0–17', format: ',d' },
+        { field: 'prevalence', title: 'Per 10,000' },
+        { field: 'position', title: 'Against the limits' },
+      ],
+    },
+  });
+  return {
+    id: opts.id,
+    title: opts.title,
+    description,
+    kind: 'vega-lite',
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: opts.title,
+      description,
+      width: 'container',
+      height: 300,
+      config: { font: 'Arial, sans-serif', axis: { labelFontSize: 12, titleFontSize: 12 }, legend: { labelFontSize: 12 } },
+      layer: layers,
+    },
+    table: {
+      columns: [
+        { key: 'locality', label: 'Locality' },
+        { key: 'area', label: 'Area' },
+        { key: 'population', label: 'Children aged 0–17' },
+        { key: 'prevalence', label: 'MET prevalence per 10,000' },
+        { key: 'limits95', label: '95% limits' },
+        { key: 'limits998', label: '99.8% limits' },
+        { key: 'position', label: 'Against the limits' },
+      ],
+      rows: opts.points.map((p) => {
+        const shown = typeof p.prevalence === 'number' && typeof p.population === 'number' && p.population > 0;
+        const l95 = target !== null && p.population ? funnelLimits(target, p.population, 10_000, Z95) : null;
+        const l998 = target !== null && p.population ? funnelLimits(target, p.population, 10_000, Z998) : null;
+        return {
+          locality: p.locality,
+          area: p.area,
+          population: p.population,
+          prevalence: p.prevalence,
+          limits95: l95 ? `${one(l95.lower).toFixed(1)}–${one(l95.upper).toFixed(1)}` : null,
+          limits998: l998 ? `${one(l998.lower).toFixed(1)}–${one(l998.upper).toFixed(1)}` : null,
+          position: isWithheld(p)
+            ? funnelWords.withheldRow
+            : shown && target !== null
+              ? funnelPosition(p.prevalence as number, target, p.population as number)
+              : funnelWords.noFigureRow,
+        };
+      }),
+    },
+  };
+}
