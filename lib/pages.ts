@@ -429,12 +429,15 @@ function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
   });
 }
 
-/** Rows in the order a block asks: by rank, or service gaps first then by prevalence. */
+/** Rows in the order a block asks: by area then rank, or service gaps first then by prevalence. */
 function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefined): Record<string, unknown>[] {
   const num = (v: unknown) => (typeof v === 'number' ? v : -1);
   // A withheld rank ('c') goes last: the order says no more than the ranks shown.
   const rank = (v: unknown) => (typeof v === 'number' ? v : 1e9);
-  if (order === 'rank') return [...rows].sort((a, b) => rank(a.rank) - rank(b.rank) || String(a.locality).localeCompare(String(b.locality)));
+  // By area (in the partnership's order, as the maps are), then rank within it: a rank is the locality's place in its own area.
+  const area = (v: unknown) => (AREAS as readonly unknown[]).indexOf(v) + 1 || AREAS.length + 1;
+  if (order === 'rank')
+    return [...rows].sort((a, b) => area(a.area) - area(b.area) || rank(a.rank) - rank(b.rank) || String(a.locality).localeCompare(String(b.locality)));
   if (order === 'gap')
     return [...rows].sort(
       (a, b) =>

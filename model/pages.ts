@@ -195,12 +195,12 @@ export const PAGE_DECLS = [
       {
         kind: 'rows',
         measure: 'hotspots',
-        title: 'Localities ranked by total',
+        title: 'Localities ranked by total within each area',
         order: 'rank',
         columns: [
-          ['rank', 'Rank'],
-          ['locality', 'Locality'],
           ['area', 'Area'],
+          ['rank', 'Rank in the area'],
+          ['locality', 'Locality'],
           ['found', 'Episodes found there'],
           ['cpi', 'CPI submissions'],
           ['disruptions', 'Disruptions'],
