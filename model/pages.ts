@@ -221,20 +221,8 @@ export const PAGE_DECLS = [
     trend: 0,
     commentary: ['identification'],
     blocks: [
+      // Charts, the table (in words, with intervals) and the commentary on who is over- or under-represented.
       { kind: 'groups', measure: 'group_profile' },
-      {
-        kind: 'rows',
-        measure: 'group_profile',
-        title: 'MET children by group',
-        columns: [
-          ['dimension', 'Dimension'],
-          ['group', 'Group'],
-          ['children', 'Children'],
-          ['share_pct', '% of MET children'],
-          ['population_share_pct', '% of the population'],
-          ['ratio', 'Representation ratio'],
-        ],
-      },
     ],
   },
   {
