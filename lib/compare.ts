@@ -86,6 +86,7 @@ export const compareWords = {
   onlyOne: (label: string, one: string) => `${label}: ${one}.`,
   noneShown: (label: string) => `${label}: no area's figure can be shown.`,
   partnership: (v: string) => ` All four areas together: ${v}.`,
+  partnershipWithheld: ' All four areas together: withheld (c) to protect confidentiality, so no area is compared with it.',
   againstPartnership: (above: string[], below: string[]) => {
     const parts: string[] = [];
     if (above.length) parts.push(`${list(above)} ${above.length === 1 ? 'is' : 'are'} above the four areas' figure by more than chance`);
@@ -142,6 +143,7 @@ export function areasCommentary(c: AreaComparison): string {
       s += compareWords.chosenWithin(chosen.area, compareWords.withInterval(chosen.value, chosen.interval, c.kind));
   }
   const p = c.partnership;
+  if (p?.value === 'c') s += compareWords.partnershipWithheld;
   if (p && isNum(p.value) && shown.length) {
     s += compareWords.partnership(compareWords.withInterval(p.value, p.interval, c.kind));
     const judged = shown.filter((a) => a.interval);
@@ -202,6 +204,7 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
           title: 'Area',
           sort: order,
           axis: {
+            labelLimit: 0,
             labelFontWeight: c.chosen
               ? { condition: { test: `datum.value === ${JSON.stringify(label(c.chosen))}`, value: 'bold' }, value: 'normal' }
               : 'normal',
@@ -258,7 +261,7 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
       lines.map((l) => l.line),
     ) +
     (c.chosen && chosenShown ? compareWords.chosenDescription(c.chosen) : '') +
-    ` ${areasCommentary(c)}`;
+    (c.areas.some((a) => a.value === 'c') ? compareWords.withheld(c.areas.filter((a) => a.value === 'c').map((a) => a.area)) : '');
   const partnershipSide = (a: AreaFigure) =>
     a.interval && c.partnership && isNum(c.partnership.value) ? compareWords.sideWords[sideOf(a.interval, c.partnership.value)] : '';
   const rows: Record<string, Cell>[] = [...c.areas, ...(c.partnership ? [{ ...c.partnership, area: 'All four areas' }] : [])].map((a) => ({
@@ -282,7 +285,7 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
       config: {
         font: 'Arial, sans-serif',
         axis: { labelFontSize: 12, titleFontSize: 12 },
-        legend: { labelFontSize: 12, orient: 'bottom', direction: 'vertical' },
+        legend: { labelFontSize: 12, labelLimit: 0, orient: 'bottom', direction: 'vertical' },
       },
       data: { values: drawn },
       layer: layers,

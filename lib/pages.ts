@@ -536,7 +536,10 @@ async function areasPart(ctx: BlockContext, measures: readonly string[]): Promis
       : {}),
     ...(chosen ? { chosen } : {}),
   }));
-  const charts = comparisons.map((c) => areaComparisonChart(c, `${c.label}, ${first.period_label}`));
+  // A measure with no area's figure shown has no chart (an empty frame): its sentence says why.
+  const charts = comparisons
+    .filter((c) => c.areas.some((a) => typeof a.value === 'number'))
+    .map((c) => areaComparisonChart(c, `${c.label}, ${first.period_label}`));
   const table: PageTable = {
     id: 'areas',
     title: 'The four areas as rates',
