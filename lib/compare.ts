@@ -217,7 +217,8 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
           title: 'Bar',
           scale: { domain: which, range: chosenShown ? [OKABE_ITO.orange, OKABE_ITO.skyBlue] : [OKABE_ITO.skyBlue] },
         },
-        strokeWidth: { field: 'which', type: 'nominal', scale: { domain: which, range: chosenShown ? [3, 0] : [0] }, legend: null },
+        // A scale of one value would draw NaN: with no chosen area drawn, no outline at all.
+        strokeWidth: chosenShown ? { field: 'which', type: 'nominal', scale: { domain: which, range: [3, 0] }, legend: null } : { value: 0 },
         tooltip: [
           { field: 'area', title: 'Area' },
           { field: 'value', title: c.label },

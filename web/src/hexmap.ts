@@ -153,7 +153,8 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .data(hexes)
     .join('g')
     .attr('class', (d) => `met-hex${flagOf(d) ? ` met-hex--${flagOf(d)}` : ''}`)
-    .attr('data-locality', (d) => d.locality);
+    .attr('data-locality', (d) => d.locality)
+    .attr('data-area', (d) => d.area);
   g.append('title').text((d) => `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : ''}`);
   g.append('path')
     .attr('class', 'met-hex__shape')
