@@ -5,7 +5,7 @@
 // Places map shades each area on its own scale and writes every locality's full name;
 // the localities table runs by area, then rank.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -20,10 +20,12 @@ import { GROUP_WORDS } from '../../model/measures.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Element = any;
 declare const document: any;
+declare const window: any;
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB = join(ROOT, 'dist/web');
 const SERVER = join(ROOT, 'dist/server/index.js');
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
 const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
 if (!SKIP_BROWSER && !existsSync(CHROMIUM)) {
@@ -81,6 +83,19 @@ async function open(path: string, charts: string): Promise<{ page: Page; problem
   return { page, problems };
 }
 
+/** No serious or critical axe violation, with every table and definition opened. */
+async function axeClean(page: Page): Promise<void> {
+  await page.$$eval('button.met-toggle', (els: Element[]) => {
+    for (const b of els) b.click();
+  });
+  await page.evaluate(AXE);
+  const violations: { id: string; impact: string }[] = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v: { id: string; impact: string }) => ({ id: v.id, impact: v.impact }));
+  });
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+}
+
 describe.skipIf(SKIP_BROWSER)("the commissioners' comparisons in a browser", () => {
   it('Four areas: every chart draws its intervals and the four areas’ reference line, and highlights the chosen area in bold and outline', async () => {
     const { page, problems } = await open('/areas.html?area=Hampshire', '[data-chart^="areas-"]');
@@ -130,6 +145,7 @@ describe.skipIf(SKIP_BROWSER)("the commissioners' comparisons in a browser", () 
     const commentary = await page.textContent('.met-commentary');
     expect(commentary).toMatch(/MET prevalence per 10,000 children: highest in /);
     expect(commentary).toMatch(/95% interval/);
+    await axeClean(page);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -149,6 +165,7 @@ describe.skipIf(SKIP_BROWSER)("the commissioners' comparisons in a browser", () 
     expect(await page.textContent('.met-commentary')).toMatch(
       /Over-represented among MET children .*Aged 1[46]–1[57] \(\d+\.\d% of MET children, 95% interval/,
     );
+    await axeClean(page);
     expect(problems).toEqual([]);
     await page.close();
   });
@@ -202,6 +219,7 @@ describe.skipIf(SKIP_BROWSER)("the commissioners' comparisons in a browser", () 
     const keys = rows.map(key2);
     expect(keys.every((k) => k[0] >= 0)).toBe(true);
     expect(keys).toEqual([...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    await axeClean(page);
     expect(problems).toEqual([]);
     await page.close();
   });
