@@ -59,6 +59,8 @@ export interface AreaFigure {
   area: string;
   value: Shown;
   interval?: Interval;
+  /** Published rule: a figure not given, as part of a withheld count (rather than one with nothing to measure). */
+  notGiven?: boolean;
 }
 
 export interface AreaComparison {
@@ -87,9 +89,10 @@ export const compareWords = {
   noneShown: (label: string) => `${label}: no area's figure can be shown.`,
   partnership: (v: string) => ` All four areas together: ${v}.`,
   partnershipWithheld: ' All four areas together: withheld (c) to protect confidentiality, so no area is compared with it.',
+  partnershipNotGiven: ' All four areas together: not given, as part of a figure withheld (c).',
   againstPartnership: (above: string[], below: string[]) => {
     const parts: string[] = [];
-    if (above.length) parts.push(`${list(above)} ${above.length === 1 ? 'is' : 'are'} above the four areas' figure by more than chance`);
+    if (above.length) parts.push(`${list(above)} ${above.length === 1 ? 'is' : 'are'} above the four areas’ figure by more than chance`);
     if (below.length) parts.push(`${list(below)} ${below.length === 1 ? 'is' : 'are'} below it by more than chance`);
     return parts.length
       ? ` ${cap(parts.join('; '))} (the 95% interval lies wholly to one side); for the rest the difference is within chance.`
@@ -103,6 +106,7 @@ export const compareWords = {
   },
   withheld: (areas: string[]) => ` ${list(areas)}: withheld (c) to protect confidentiality, so not drawn or compared.`,
   noFigure: (areas: string[]) => ` ${list(areas)}: no figure for this period.`,
+  notGiven: (areas: string[]) => ` ${list(areas)}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   chosenWithin: (area: string, v: string) => ` ${area}, the chosen area: ${v}.`,
   chartDescription: (title: string, shown: number, kind: string, lines: string[]) =>
     `${title}: one bar per area (${shown} drawn), each with its 95% interval as an error bar (${kind === 'pct' ? 'Wilson' : 'Byar'}’s method)` +
@@ -144,6 +148,7 @@ export function areasCommentary(c: AreaComparison): string {
   }
   const p = c.partnership;
   if (p?.value === 'c') s += compareWords.partnershipWithheld;
+  else if (p?.notGiven && (p.value === null || p.value === undefined)) s += compareWords.partnershipNotGiven;
   if (p && isNum(p.value) && shown.length) {
     s += compareWords.partnership(compareWords.withInterval(p.value, p.interval, c.kind));
     const judged = shown.filter((a) => a.interval);
@@ -165,7 +170,9 @@ export function areasCommentary(c: AreaComparison): string {
   }
   const withheld = c.areas.filter((a) => a.value === 'c').map((a) => a.area);
   if (withheld.length) s += compareWords.withheld(withheld);
-  const none = c.areas.filter((a) => a.value === null || a.value === undefined).map((a) => a.area);
+  const notGiven = c.areas.filter((a) => (a.value === null || a.value === undefined) && a.notGiven).map((a) => a.area);
+  if (notGiven.length) s += compareWords.notGiven(notGiven);
+  const none = c.areas.filter((a) => (a.value === null || a.value === undefined) && !a.notGiven).map((a) => a.area);
   if (none.length) s += compareWords.noFigure(none);
   return s;
 }

@@ -521,8 +521,11 @@ async function areasPart(ctx: BlockContext, measures: readonly string[]): Promis
   const figureOf = (r: MeasuresResponse, id: string): AreaFigure => {
     const value = r.measures[id]?.value ?? null;
     const base = baseOf(id);
-    const interval = intervalOf(kindOf(id) ?? '', value, base ? r.measures[base]?.value : undefined, pops.get(`${id}|${r.area}`));
-    return { area: r.area, value, ...(interval ? { interval } : {}) };
+    const baseValue = base ? r.measures[base]?.value : undefined;
+    const interval = intervalOf(kindOf(id) ?? '', value, baseValue, pops.get(`${id}|${r.area}`));
+    // Published rule: a rate or percentage on a count not given is not given either (not "no figure").
+    const notGiven = r.disclosure.rule === 'published' && value === null && baseValue === null;
+    return { area: r.area, value, ...(interval ? { interval } : {}), ...(notGiven ? { notGiven } : {}) };
   };
   const comparisons: AreaComparison[] = measures.map((id) => ({
     id: `areas-${id}`,

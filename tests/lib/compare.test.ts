@@ -75,7 +75,7 @@ describe('the four areas compared', () => {
       'MET prevalence per 10,000 children: highest in Southampton 19.7 (95% interval 16.1 to 24.0), lowest in Hampshire 9.1 (95% interval 8.1 to 10.3).' +
         ' All four areas together: 10.8 (95% interval 9.8 to 11.9).' +
         // 16.1 > 10.8: above; 10.3 < 10.8: below; Portsmouth's 8.5–15.3 includes 10.8.
-        " Southampton is above the four areas' figure by more than chance; Hampshire is below it by more than chance (the 95% interval lies wholly to one side); for the rest the difference is within chance." +
+        ' Southampton is above the four areas’ figure by more than chance; Hampshire is below it by more than chance (the 95% interval lies wholly to one side); for the rest the difference is within chance.' +
         ' Isle of Wight: withheld (c) to protect confidentiality, so not drawn or compared.',
     );
   });
@@ -134,6 +134,23 @@ describe('the four areas compared', () => {
     expect(svg).toMatch(/font-weight="bold"[^>]*>Southampton \(chosen\)</);
     expect(svg).toMatch(/font-weight="normal"[^>]*>Portsmouth</);
     expect(svg).not.toContain('Isle of Wight');
+  });
+
+  it('says a published figure not given is not given (part of a withheld one), and one with nothing to measure has no figure', () => {
+    const c: AreaComparison = {
+      id: 'areas-nrm',
+      label: 'NRM referrals per 10,000',
+      kind: 'per10k',
+      areas: [
+        { area: 'Southampton', value: null, notGiven: true },
+        { area: 'Portsmouth', value: null },
+      ],
+      partnership: { area: 'all', value: 'c' },
+    };
+    expect(areasCommentary(c)).toBe(
+      "NRM referrals per 10,000: no area's figure can be shown. All four areas together: withheld (c) to protect confidentiality, so no area is compared with it." +
+        ' Southampton: not given, as part of a figure withheld (c) to protect confidentiality. Portsmouth: no figure for this period.',
+    );
   });
 
   it('highlights nothing when all four areas are chosen', () => {
