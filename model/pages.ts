@@ -34,7 +34,7 @@ export type Block =
   | { kind: 'map'; id: string; title: string; measure: string; field: string; flag: 'hotspot' | 'gap'; label: string; valueKind?: string }
   /** A table-like measure's rows, in the order given. */
   | { kind: 'rows'; measure: string; title: string; columns: readonly (readonly [string, string])[]; order?: 'rank' | 'gap' }
-  /** The group profile: one chart per dimension, the group's share against the population's. */
+  /** The group profile in words: one chart per dimension, the group's share against the population's; the table with each share's 95% interval; the over- and under-represented groups in the commentary. */
   | { kind: 'groups'; measure: string }
   /** The measures as a table: this period, the previous one and a year earlier. */
   | { kind: 'figures'; measures?: readonly string[]; id?: string; title?: string }
