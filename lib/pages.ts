@@ -23,8 +23,20 @@ import {
   type HexCell,
 } from './charts.js';
 import { HEX_LAYOUT } from './hexLayout.js';
+import {
+  areaComparisonChart,
+  areasCommentary,
+  groupsCommentary,
+  groupsTable,
+  intervalOf,
+  inWordsOrder,
+  judgeGroups,
+  type AreaComparison,
+  type AreaFigure,
+} from './compare.js';
 import { EXPECTED_REFRESH, SERVICES, SOURCES, type SourceName } from '../model/contract.js';
 import { formatChangeSize, formatFigure } from '../model/format.js';
+import { GROUP_DIMENSION_WORDS, groupWords } from '../model/measures.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
 import { fillWords, wordsFor } from '../model/parameters.js';
@@ -319,13 +331,7 @@ function commentaryOf(r: MeasuresResponse, families: string[]): string[] {
   return [...new Set(families.flatMap((f) => r.commentary[f] ?? []))];
 }
 
-const DIMENSION_LABELS: Record<string, string> = {
-  sex: 'Sex',
-  age_band: 'Age band',
-  ethnicity: 'Ethnicity',
-  looked_after: 'Looked after',
-  disability: 'Disability',
-};
+const DIMENSION_LABELS = GROUP_DIMENSION_WORDS;
 
 /** The action plan as built at refresh (sql/measures/70_action_plan.sql): latest update, the one before, movement. */
 export async function actionPlan(db: Db): Promise<Record<string, Cell>[]> {
@@ -429,8 +435,22 @@ async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extrac
   return { charts };
 }
 
-function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
-  const rows = rowsOf(r, measure);
+/**
+ * The group profile: a chart per dimension, the table and the commentary, every group in
+ * people's words (model/measures.ts GROUP_WORDS), each share with its 95% interval and
+ * judged against the population share (lib/compare.ts).
+ */
+function groupsPart(r: MeasuresResponse, measure: string): Part {
+  const rows = inWordsOrder(rowsOf(r, measure));
+  const judged = judgeGroups(rows, r.measures.met_children?.value ?? null);
+  return {
+    charts: groupCharts(r, rows),
+    tables: [{ id: measure, title: 'MET children by group', ...groupsTable(judged, rows) }],
+    commentary: groupsCommentary(judged),
+  };
+}
+
+function groupCharts(r: MeasuresResponse, rows: Record<string, unknown>[]): ChartModel[] {
   const dims = [...new Set(rows.map((x) => String(x.dimension)))];
   return dims.map((dim) => {
     const items = rows.filter((x) => x.dimension === dim);
@@ -443,7 +463,7 @@ function groupCharts(r: MeasuresResponse, measure: string): ChartModel[] {
       kind: 'pct',
       seriesNames: withPopulation ? ['Share of MET children', 'Share of the population'] : ['Share of MET children'],
       items: items.map((x) => ({
-        category: String(x.group),
+        category: groupWords(dim, String(x.group)),
         values: withPopulation ? [x.share_pct as Shown, (x.population_share_pct ?? null) as Shown] : [x.share_pct as Shown],
       })),
     });
@@ -460,12 +480,15 @@ function withGapWords(rows: Record<string, unknown>[], r: MeasuresResponse): Rec
   return rows.map((x) => ({ ...x, gap_reason: gapReasonWords(x.gap_reason, String(x.area), gapMinCount(r)) }));
 }
 
-/** Rows in the order a block asks: by rank, or service gaps first then by prevalence. */
+/** Rows in the order a block asks: by area then rank, or service gaps first then by prevalence. */
 function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefined): Record<string, unknown>[] {
   const num = (v: unknown) => (typeof v === 'number' ? v : -1);
   // A withheld rank ('c') goes last: the order says no more than the ranks shown.
   const rank = (v: unknown) => (typeof v === 'number' ? v : 1e9);
-  if (order === 'rank') return [...rows].sort((a, b) => rank(a.rank) - rank(b.rank) || String(a.locality).localeCompare(String(b.locality)));
+  // By area (in the partnership's order, as the maps are), then rank within it: a rank is the locality's place in its own area.
+  const area = (v: unknown) => (AREAS as readonly unknown[]).indexOf(v) + 1 || AREAS.length + 1;
+  if (order === 'rank')
+    return [...rows].sort((a, b) => area(a.area) - area(b.area) || rank(a.rank) - rank(b.rank) || String(a.locality).localeCompare(String(b.locality)));
   if (order === 'gap')
     return [...rows].sort(
       (a, b) =>
@@ -477,47 +500,96 @@ function ordered(rows: Record<string, unknown>[], order: 'rank' | 'gap' | undefi
 }
 
 /**
+ * The population (public: population.csv) a rate per 10,000 is over, per area, for the
+ * period and ages read: the denominator of Byar's interval. No figure about children is
+ * read here; the counts come from the disclosure-controlled reads.
+ */
+async function populations(db: Db, measures: readonly string[], period: string, scope: string): Promise<Map<string, number>> {
+  const rates = measures.filter((id) => kindOf(id) === 'per10k');
+  if (!rates.length) return new Map();
+  const rows = await db.all<{ measure: string; area: string; den: number | null }>(
+    `SELECT measure, area, den FROM measure_cells
+     WHERE breakdown = '' AND period_id = $period AND scope IN ($scope, '*') AND measure IN (${rates.map((_, i) => `$m${i}`).join(', ')})`,
+    { period, scope, ...Object.fromEntries(rates.map((m, i) => [`m${i}`, m])) },
+    'reading the population of each area',
+  );
+  return new Map(rows.filter((r) => r.den !== null).map((r) => [`${r.measure}|${r.area}`, Number(r.den)]));
+}
+
+/** The count a rate per 10,000 counts, or the denominator of a percentage: what its interval rests on. */
+const baseOf = (id: string): string | undefined => measureDef(id)?.basedOn?.[0];
+
+/**
  * The four areas side by side: one read per area, each the same disclosure-controlled
- * read as any other page. An account limited to one area sees that area alone.
+ * read as any other page, and one of all four together (the partnership's reference
+ * line). Each figure has its 95% interval, worked out from figures as shown (Byar's for
+ * a rate per 10,000, Wilson's for a percentage); the national comparator is a reference
+ * line where one exists and applies to the ages read. An account limited to one area
+ * sees that area alone, with no partnership figure.
  */
 async function areasPart(ctx: BlockContext, measures: readonly string[]): Promise<Part> {
-  const reads: MeasuresResponse[] = [];
   const limit = ctx.req.limitArea;
-  for (const a of limit ? [limit] : AREAS)
-    reads.push(
-      await readMeasures(ctx.db, {
-        period: ctx.req.period,
-        area: a,
-        scope: ctx.req.ages,
-        role: ctx.req.role,
-        trend: 0,
-        ids: [...measures],
-        breakdowns: {},
-        ...(limit ? { limitArea: limit } : {}),
-      }),
-    );
-  const p = reads[0]?.parameters;
-  const charts = measures.map((id) =>
-    barChart({
-      id: `areas-${id}`,
-      title: `${labelOf(id, p)}, ${reads[0]?.period_label ?? ctx.req.period}`,
-      valueLabel: labelOf(id, p),
-      categoryLabel: 'Area',
-      kind: kindOf(id) ?? 'count',
-      items: reads.map((r) => ({ key: r.area, value: r.measures[id]?.value ?? null })),
-    }),
-  );
+  const bases = [...new Set(measures.map(baseOf).filter((b): b is string => !!b))];
+  const readArea = (a: AreaName | 'all') =>
+    readMeasures(ctx.db, {
+      period: ctx.req.period,
+      area: a,
+      scope: ctx.req.ages,
+      role: ctx.req.role,
+      trend: 0,
+      ids: [...new Set([...measures, ...bases])],
+      breakdowns: {},
+      // The four areas are shown beside all four together: the partner rule protects them as one group too.
+      ...(limit ? { limitArea: limit } : { areaSet: true }),
+    });
+  const reads: MeasuresResponse[] = [];
+  for (const a of limit ? [limit] : AREAS) reads.push(await readArea(a));
+  const all = limit ? undefined : await readArea('all');
+  const first = reads[0]!;
+  const p = first.parameters;
+  const pops = await populations(ctx.db, measures, first.period, first.parameters.age_scope);
+  const chosen = ctx.req.area !== 'all' && (AREAS as readonly string[]).includes(ctx.req.area) ? ctx.req.area : undefined;
+  const figureOf = (r: MeasuresResponse, id: string): AreaFigure => {
+    const value = r.measures[id]?.value ?? null;
+    const base = baseOf(id);
+    const baseValue = base ? r.measures[base]?.value : undefined;
+    const interval = intervalOf(kindOf(id) ?? '', value, baseValue, pops.get(`${id}|${r.area}`));
+    // Published rule: a rate or percentage on a count not given is not given either (not "no figure").
+    const notGiven = r.disclosure.rule === 'published' && value === null && baseValue === null;
+    return { area: r.area, value, ...(interval ? { interval } : {}), ...(notGiven ? { notGiven } : {}) };
+  };
+  const comparisons: AreaComparison[] = measures.map((id) => ({
+    id: `areas-${id}`,
+    label: labelOf(id, p),
+    kind: kindOf(id) ?? 'count',
+    areas: reads.map((r) => figureOf(r, id)),
+    ...(all ? { partnership: figureOf(all, id) } : {}),
+    // The national figure is for children: a comparator only where the ages read are 0–17.
+    ...(id === 'rhi_completed_72h_pct' && p.age_scope === '0-17'
+      ? { national: { value: p.rhi_national.pct, words: `National figure (England, ${p.rhi_national.year})` } }
+      : {}),
+    ...(chosen ? { chosen } : {}),
+  }));
+  // A measure with no area's figure shown has no chart (an empty frame): its sentence says why.
+  const charts = comparisons
+    .filter((c) => c.areas.some((a) => typeof a.value === 'number'))
+    .map((c) => areaComparisonChart(c, `${c.label}, ${first.period_label}`));
   const table: PageTable = {
     id: 'areas',
     title: 'The four areas as rates',
     columns: [{ key: 'area', label: 'Area' }, ...measures.map((id) => ({ key: id, label: labelOf(id, p) }))],
-    rows: reads.map((r) => {
-      const row: Record<string, Cell> = { area: r.area };
+    rows: [...reads, ...(all ? [all] : [])].map((r) => {
+      const row: Record<string, Cell> = { area: r.area === 'all' ? 'All four areas' : r.area === chosen ? `${r.area} (chosen)` : r.area };
       for (const id of measures) row[id] = r.measures[id]?.value ?? null;
       return row;
     }),
   };
-  return { charts, tables: [table], warnings: [...new Set(reads.flatMap((r) => r.warnings))] };
+  return {
+    commentary: comparisons.map(areasCommentary),
+    charts,
+    tables: [table],
+    warnings: [...new Set([...reads, ...(all ? [all] : [])].flatMap((r) => r.warnings))],
+  };
 }
 
 /** The RAG statuses in the chart's order, each with its colour (GOV.UK's red, orange and green tags' hues). */
@@ -862,7 +934,7 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       };
     }
     case 'groups':
-      return { charts: groupCharts(r, b.measure) };
+      return groupsPart(r, b.measure);
     case 'figures':
       return { tables: [figuresTable(r, [...(b.measures ?? ctx.decl.measures)], b.id, b.title)] };
     case 'gapSummary': {

@@ -456,3 +456,32 @@ export function measureWords(
   const words = wordsFor(p);
   return { label: fillWords(def.label, words), definition: fillWords(def.definition, words) };
 }
+
+/** group_profile's dimensions as people name them (a heading, a chart's axis). */
+export const GROUP_DIMENSION_WORDS: Readonly<Record<string, string>> = {
+  sex: 'Sex',
+  age_band: 'Age band',
+  ethnicity: 'Ethnicity',
+  looked_after: 'Looked-after status',
+  disability: 'Disability',
+};
+
+/**
+ * group_profile's groups as people say them, by dimension: the codes the warehouse
+ * stores (the contract's F/M/X/U, the age bands, yes/no/not known) never reach a page.
+ */
+export const GROUP_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  sex: { F: 'Female', M: 'Male', X: 'Another sex', U: 'Sex not known' },
+  age_band: { '0-9': 'Aged 0–9', '10-13': 'Aged 10–13', '14-15': 'Aged 14–15', '16-17': 'Aged 16–17' },
+  ethnicity: { White: 'White', Mixed: 'Mixed', Asian: 'Asian', Black: 'Black', Other: 'Other ethnic group', 'Not known': 'Ethnicity not known' },
+  looked_after: { yes: 'Looked after', no: 'Not looked after', 'not known': 'Looked-after status not known' },
+  disability: { yes: 'Disabled', no: 'Not disabled', 'not known': 'Disability not known' },
+};
+
+/** A group in words; a group the model does not name (a new code) in its dimension's words, never a bare code. */
+export function groupWords(dimension: string, group: string): string {
+  const named = GROUP_WORDS[dimension]?.[group];
+  if (named) return named;
+  const dim = GROUP_DIMENSION_WORDS[dimension] ?? dimension.replace(/_/g, ' ');
+  return `${dim}: ${group.replace(/_/g, ' ').replace(/-/g, '–')}`;
+}

@@ -34,7 +34,7 @@ export type Block =
   | { kind: 'map'; id: string; title: string; measure: string; field: string; flag: 'hotspot' | 'gap'; label: string; valueKind?: string }
   /** A table-like measure's rows, in the order given. */
   | { kind: 'rows'; measure: string; title: string; columns: readonly (readonly [string, string])[]; order?: 'rank' | 'gap' }
-  /** The group profile: one chart per dimension, the group's share against the population's. */
+  /** The group profile in words: one chart per dimension, the group's share against the population's; the table with each share's 95% interval; the over- and under-represented groups in the commentary. */
   | { kind: 'groups'; measure: string }
   /** The measures as a table: this period, the previous one and a year earlier. */
   | { kind: 'figures'; measures?: readonly string[]; id?: string; title?: string }
@@ -203,12 +203,12 @@ export const PAGE_DECLS = [
       {
         kind: 'rows',
         measure: 'hotspots',
-        title: 'Localities ranked by total',
+        title: 'Localities ranked by total within each area',
         order: 'rank',
         columns: [
-          ['rank', 'Rank'],
-          ['locality', 'Locality'],
           ['area', 'Area'],
+          ['rank', 'Rank in the area'],
+          ['locality', 'Locality'],
           ['found', 'Episodes found there'],
           ['cpi', 'CPI submissions'],
           ['disruptions', 'Disruptions'],
@@ -229,20 +229,8 @@ export const PAGE_DECLS = [
     trend: 0,
     commentary: ['identification'],
     blocks: [
+      // Charts, the table (in words, with intervals) and the commentary on who is over- or under-represented.
       { kind: 'groups', measure: 'group_profile' },
-      {
-        kind: 'rows',
-        measure: 'group_profile',
-        title: 'MET children by group',
-        columns: [
-          ['dimension', 'Dimension'],
-          ['group', 'Group'],
-          ['children', 'Children'],
-          ['share_pct', '% of MET children'],
-          ['population_share_pct', '% of the population'],
-          ['ratio', 'Representation ratio'],
-        ],
-      },
     ],
   },
   {

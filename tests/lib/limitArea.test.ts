@@ -63,11 +63,18 @@ describe('an account limited to one area', () => {
     await withDb(db, { readOnly: true }, async (d) => {
       const build = (page: 'areas' | 'places' | 'gaps', limitArea?: 'Southampton') =>
         buildPage(d, { page, area: limitArea ?? 'Southampton', period: '2025-Q1', ages: '0-17', role: 'board', refresh, ...(limitArea ? { limitArea } : {}) });
-      // Unlimited, the areas page compares the four areas; limited, Southampton alone.
-      expect((await build('areas')).tables[0]!.rows.map((r) => r.area)).toEqual(['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight']);
+      // Unlimited, the areas page compares the four areas, with all four together; limited, Southampton alone (chosen), and no partnership figure.
+      expect((await build('areas')).tables[0]!.rows.map((r) => r.area)).toEqual([
+        'Southampton (chosen)',
+        'Portsmouth',
+        'Hampshire',
+        'Isle of Wight',
+        'All four areas',
+      ]);
       const areas = await build('areas', 'Southampton');
-      expect(areas.tables[0]!.rows.map((r) => r.area)).toEqual(['Southampton']);
-      for (const c of areas.charts) expect(c.table.rows.map((r) => r.category)).toEqual(['Southampton']);
+      expect(areas.tables[0]!.rows.map((r) => r.area)).toEqual(['Southampton (chosen)']);
+      for (const c of areas.charts) expect(c.table.rows.map((r) => r.area)).toEqual(['Southampton (chosen)']);
+      expect(areas.commentary.join(' ')).not.toMatch(/All four areas|Portsmouth|Hampshire|Isle of Wight/);
       // Places and gaps: Southampton's three localities only, on the map and in the tables.
       for (const id of ['places', 'gaps'] as const) {
         const p = await build(id, 'Southampton');

@@ -155,9 +155,15 @@ describe('GET /api/pages/:page', () => {
       if (t.chart) expect(body.charts.some((c: any) => c.id === t.chart)).toBe(true);
       else {
         // (Every point withheld, or with nothing to measure: the sentence says which.)
-        expect(t.spark.values.every((v: unknown) => v === 'c' || v === null), t.id).toBe(true);
+        expect(
+          t.spark.values.every((v: unknown) => v === 'c' || v === null),
+          t.id,
+        ).toBe(true);
         const why = t.spark.values.includes('c') ? 'withheld (c)' : 'nothing to measure';
-        expect(body.commentary.some((s: string) => s.includes('no chart is drawn') && s.includes(why)), `${t.id}: ${body.commentary.join(' ')}`).toBe(true);
+        expect(
+          body.commentary.some((s: string) => s.includes('no chart is drawn') && s.includes(why)),
+          `${t.id}: ${body.commentary.join(' ')}`,
+        ).toBe(true);
       }
       if (['met_children', 'missing_episodes', 'repeat_missing_children', 'children_at_risk', 'nrm_referrals', 'disruptions'].includes(t.id)) {
         for (const v of [t.value, ...t.spark.values]) expect(typeof v === 'number' && v >= 1 && v <= 4, `${t.id} ${v}`).toBe(false);

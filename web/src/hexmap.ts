@@ -1,14 +1,17 @@
 // The hex tile map of an area's localities, drawn with d3 as SVG hexagons from the
 // page model's `hexes` (axial q, r; pointy-top). Shaded by the measure on a
 // single-hue blue ramp; hotspots and gaps are outlined in black and lettered (H, G), so
-// colour is never the only sign. Withheld values ('c') are hatched grey.
+// colour is never the only sign. Withheld values ('c') are hatched grey. Counts are
+// shaded on each area's own scale (a county's districts would otherwise make every city
+// ward look pale); rates and percentages, comparable across areas, on one scale. Every
+// locality's name is written in full, over as many lines as it needs.
 import { interpolateRgb, scaleSequential, select } from 'd3';
 import type { Hex } from './types.js';
 import { fmt, uid } from './dom.js';
 import { flagOf } from './charts.js';
 import { AREAS } from '../../model/areas.js';
 
-const SIZE = 30;
+const SIZE = 34;
 const SQ3 = Math.sqrt(3);
 
 function centre(q: number, r: number): [number, number] {
@@ -27,8 +30,38 @@ function hexPath(cx: number, cy: number, s: number): string {
 /** Where each area's small map goes when the four are shown together (west to east, then the rest). */
 const AREA_ORDER: readonly string[] = AREAS;
 
-function shortName(name: string): string {
-  return name.length <= 9 ? name : `${name.slice(0, 8)}…`;
+/** The longest line of a name, in characters, that fits across a tile at the name's font size. */
+const LINE_CHARS = 11;
+/** The width a name's line may take inside a tile (its flat-to-flat width less a margin). */
+const LINE_WIDTH = SIZE * SQ3 - 8;
+
+/** A locality's full name in lines of at most LINE_CHARS characters, broken between words (a longer word is a line of its own). */
+export function nameLines(name: string, max = LINE_CHARS): string[] {
+  const lines: string[] = [];
+  for (const word of name.split(/\s+/).filter(Boolean)) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= max) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** Rates and percentages compare across areas: one scale. Anything else (counts) is shaded on each area's own scale. */
+export function sharedScale(measureLabel: string): boolean {
+  return /per 10,000|%|percent|\brate\b/i.test(measureLabel);
+}
+
+/** The lightest and darkest figure of each scale: per area, or one for every area ('*'). */
+export function scaleRanges(hexes: Hex[], measureLabel: string): Map<string, { lo: number; hi: number }> {
+  const keyOf = (x: Hex) => (sharedScale(measureLabel) ? '*' : x.area);
+  const out = new Map<string, { lo: number; hi: number }>();
+  for (const x of hexes) {
+    if (typeof x.value !== 'number') continue;
+    const k = keyOf(x);
+    const r = out.get(k);
+    out.set(k, r ? { lo: Math.min(r.lo, x.value), hi: Math.max(r.hi, x.value) } : { lo: x.value, hi: x.value });
+  }
+  return out;
 }
 
 export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string; description: string; measureLabel: string }): void {
@@ -67,10 +100,14 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
   );
   const width = cellW * cols;
   const height = rowH.reduce((a, v) => a + v, 0);
-  const nums = hexes.map((x) => x.value).filter((v): v is number => typeof v === 'number');
-  const lo = nums.length ? Math.min(...nums) : 0;
-  const hi = nums.length ? Math.max(...nums) : 1;
-  const colour = scaleSequential(interpolateRgb('#e6f1f8', '#0b4f7c')).domain([lo, hi === lo ? lo + 1 : hi]);
+  const ranges = scaleRanges(hexes, opts.measureLabel);
+  const rangeOf = (d: Hex) => ranges.get(sharedScale(opts.measureLabel) ? '*' : d.area) ?? { lo: 0, hi: 1 };
+  const ramp = scaleSequential(interpolateRgb('#e6f1f8', '#0b4f7c')).domain([0, 1]);
+  /** A figure's shade on its scale: an area whose figures are all equal is shaded at the scale's middle. */
+  const colour = (d: Hex, v: number): string => {
+    const { lo, hi } = rangeOf(d);
+    return ramp(hi === lo ? 0.5 : (v - lo) / (hi - lo));
+  };
   const titleId = uid('hexmap-title');
   const descId = uid('hexmap-desc');
   const grey = uid('withheld');
@@ -116,7 +153,8 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .data(hexes)
     .join('g')
     .attr('class', (d) => `met-hex${flagOf(d) ? ` met-hex--${flagOf(d)}` : ''}`)
-    .attr('data-locality', (d) => d.locality);
+    .attr('data-locality', (d) => d.locality)
+    .attr('data-area', (d) => d.area);
   g.append('title').text(
     (d) =>
       `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : d.gap === 'c' ? ' – service gap: c (withheld)' : ''}`,
@@ -124,7 +162,7 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
   g.append('path')
     .attr('class', 'met-hex__shape')
     .attr('d', (d) => hexPath(...at(d), SIZE - 1))
-    .attr('fill', (d) => (typeof d.value === 'number' ? colour(d.value) : `url(#${grey})`))
+    .attr('fill', (d) => (typeof d.value === 'number' ? colour(d, d.value) : `url(#${grey})`))
     .attr('stroke', '#fff')
     .attr('stroke-width', 1.5);
   // A hotspot or gap: a thick black outline inside the tile, and a letter after its value.
@@ -135,18 +173,37 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .attr('fill', 'none')
     .attr('stroke', '#0b0c0c')
     .attr('stroke-width', 4);
-  const dark = (d: Hex): boolean => typeof d.value === 'number' && (d.value - lo) / (hi - lo || 1) > 0.5;
-  g.append('text')
+  const dark = (d: Hex): boolean => {
+    if (typeof d.value !== 'number') return false;
+    const { lo, hi } = rangeOf(d);
+    return (hi === lo ? 0.5 : (d.value - lo) / (hi - lo)) > 0.5;
+  };
+  // The full name, one tspan a line; a line wider than the tile is squeezed to fit, never cut.
+  const names = g
+    .append('text')
     .attr('class', 'met-hex__name')
-    .attr('x', (d) => at(d)[0])
-    .attr('y', (d) => at(d)[1] - 5)
+    .attr('data-name', (d) => d.locality)
     .attr('text-anchor', 'middle')
-    .attr('fill', (d) => (dark(d) ? '#fff' : '#0b0c0c'))
-    .text((d) => shortName(d.locality));
+    .attr('fill', (d) => (dark(d) ? '#fff' : '#0b0c0c'));
+  names.each(function (d) {
+    const lines = nameLines(d.locality);
+    const [x, y] = at(d);
+    const top = y - 6 - (lines.length - 1) * 9;
+    const text = select(this);
+    lines.forEach((line, i) => {
+      const t = text
+        .append('tspan')
+        .attr('x', x)
+        .attr('y', top + i * 9)
+        .text(line);
+      // About 0.52 em a character at the name's 8.5px: squeezed only where that would overflow.
+      if (line.length * 8.5 * 0.52 > LINE_WIDTH) t.attr('textLength', LINE_WIDTH.toFixed(1)).attr('lengthAdjust', 'spacingAndGlyphs');
+    });
+  });
   g.append('text')
     .attr('class', 'met-hex__value')
     .attr('x', (d) => at(d)[0])
-    .attr('y', (d) => at(d)[1] + 10)
+    .attr('y', (d) => at(d)[1] + 13)
     .attr('text-anchor', 'middle')
     .attr('fill', (d) => (dark(d) ? '#fff' : '#0b0c0c'))
     .text((d) => `${d.display ?? fmt(d.value)}${d.hotspot ? ' H' : d.gap === true ? ' G' : ''}`);
@@ -154,7 +211,8 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
 
 /** The key under a map: the ramp's ends and what the outline means. */
 export function hexLegend(hexes: Hex[], measureLabel: string, flag: 'hotspot' | 'gap'): HTMLElement {
-  const nums = hexes.map((h) => h.value).filter((v): v is number => typeof v === 'number');
+  const ranges = scaleRanges(hexes, measureLabel);
+  const areas = [...new Set(hexes.map((x) => x.area))];
   const wrap = document.createElement('div');
   wrap.className = 'met-hexmap__legend govuk-body-s';
   const ramp = document.createElement('p');
@@ -162,11 +220,19 @@ export function hexLegend(hexes: Hex[], measureLabel: string, flag: 'hotspot' | 
   const sw = document.createElement('span');
   sw.className = 'met-ramp';
   sw.setAttribute('aria-hidden', 'true');
-  ramp.append(
-    `Shading: ${measureLabel}, from ${nums.length ? fmt(Math.min(...nums)) : '–'} (lightest) `,
-    sw,
-    ` to ${nums.length ? fmt(Math.max(...nums)) : '–'} (darkest).`,
-  );
+  const ends = (r: { lo: number; hi: number } | undefined) => (r ? `from ${fmt(r.lo)} to ${fmt(r.hi)}` : 'no figure shown');
+  if (sharedScale(measureLabel) || areas.length < 2) {
+    const r = ranges.get(sharedScale(measureLabel) ? '*' : (areas[0] ?? ''));
+    ramp.append(`Shading: ${measureLabel}, from ${r ? fmt(r.lo) : '–'} (lightest) `, sw, ` to ${r ? fmt(r.hi) : '–'} (darkest).`);
+  } else {
+    // Each area on its own scale: its lightest and darkest figures, said for each.
+    ramp.setAttribute('data-scales', String(areas.length));
+    ramp.append(
+      `Shading: ${measureLabel}, each area on its own scale, lightest `,
+      sw,
+      ` darkest: ${areas.map((a) => `${a} ${ends(ranges.get(a))}`).join('; ')}.`,
+    );
+  }
   const mark = document.createElement('p');
   mark.className = 'govuk-body-s';
   const box = document.createElement('span');
