@@ -7,15 +7,11 @@
 // header says when the data was refreshed (no refresh id) and axe-core finds no serious
 // or critical violation.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
+import type { Browser, Page } from 'playwright-core';
 import { PAGE_DECLS } from '../../model/pages.js';
 import type { PageModel } from '../../model/api.js';
+import { AXE, launch, type Running, SKIP_BROWSER, serve, webWarehouse } from './browser.js';
 
 // The callbacks given to page.evaluate/$$eval run in the browser; the project compiles
 // for Node without the DOM library, so its few names are declared here, for this file only.
@@ -23,26 +19,6 @@ declare const document: any;
 declare const window: any;
 type HTMLElement = any;
 type Document = any;
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) {
-  console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the charts and the phone layout were not tested in a browser.');
-} else if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.",
-  );
-}
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
 
 let browser: Browser;
 const servers: Record<'analyst' | 'board' | 'public', Running> = {} as never;
@@ -71,15 +47,9 @@ async function vegaFrames(page: Page): Promise<{ id: string; marks: number }[]> 
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(ROOT, 'dist/web/index.html')) || !existsSync(SERVER))
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does, in pretest)');
-  const dir = tempDir('met-web-charts-');
-  const db = join(dir, 'met.duckdb');
-  await generate({ out: join(dir, 'extracts'), seed: 2026, scale: 0.2 });
-  await load({ inDir: join(dir, 'extracts'), db });
-  const { startServer } = (await import(SERVER)) as { startServer: StartServer };
-  for (const role of ['analyst', 'board', 'public'] as const) servers[role] = await startServer({ db, role, port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const { db } = await webWarehouse();
+  for (const role of ['analyst', 'board', 'public'] as const) servers[role] = await serve({ db, role });
+  browser = await launch();
 }, 300_000);
 
 afterAll(async () => {

@@ -5,15 +5,11 @@
 // Places map shades each area on its own scale and writes every locality's full name;
 // the localities table runs by area, then rank.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
+import type { Browser, Page } from 'playwright-core';
 import { AREAS } from '../../model/areas.js';
 import { GROUP_WORDS } from '../../model/measures.js';
+import { AXE, launch, type Running, SKIP_BROWSER, serve, webWarehouse } from './browser.js';
 
 // The callbacks given to page.$$eval run in the browser; the project compiles for Node
 // without the DOM library, so its few names are declared here, for this file only.
@@ -22,41 +18,14 @@ type Element = any;
 declare const document: any;
 declare const window: any;
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (!SKIP_BROWSER && !existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
-      'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
-  );
-}
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-
 let browser: Browser;
 let board: Running;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
-  if (!existsSync(SERVER)) throw new Error(`${SERVER} does not exist: the server has not been built`);
-  const dir = tempDir('met-web-compare-');
-  const extracts = join(dir, 'extracts');
-  const db = join(dir, 'met.duckdb');
-  await generate({ out: extracts, seed: 2026, scale: 0.2 });
-  await load({ inDir: extracts, db });
-  const { startServer } = (await import(SERVER)) as { startServer: (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running> };
-  board = await startServer({ db, role: 'board', port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
-}, 240_000);
+  board = await serve({ db: (await webWarehouse()).db, role: 'board' });
+  browser = await launch();
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
