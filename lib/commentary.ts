@@ -70,7 +70,7 @@ export const commentaryWords = {
     `${label}: ${high ? 'higher' : 'lower'} than expected${higherIsBetter === undefined ? '' : high === higherIsBetter ? ' (better)' : ' (worse)'}, a signal rather than normal variation. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}`,
   /** The latest point is normal but earlier points of the trend are signals. */
   earlierSignal: (label: string, summary: string) => `${label}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
-  national: (side: 'at or above' | 'below', pct: number, year: string) => `That is ${side} the national figure of about ${pct}% (${year}).`,
+  national: (side: 'at or above' | 'below', pct: number, year: string) => `That is ${side} the national figure of about ${formatFigure(pct, 'pct')} (${year}).`,
   withheld: (label: string) => `${label}: withheld (c) to protect confidentiality.`,
   notGiven: (label: string) => `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   incomplete: 'Caution: this period is not complete in the extracts, so its figures are lower than they will be.',

@@ -246,10 +246,10 @@ describe('the model’s parameters reach the SQL and the words', () => {
 
   it('the national comparator (63% → 50%)', async () => {
     const db = await rebuilt();
-    expect((await read(db)).commentary.return_interviews).toContain('That is below the national figure of about 63% (2023-24).');
+    expect((await read(db)).commentary.return_interviews).toContain('That is below the national figure of about 63.0% (2023-24).');
     PARAMETERS.rhi_national = { pct: 50, year: '2024-25' };
     const r = await read(db);
-    expect(r.commentary.return_interviews).toContain('That is at or above the national figure of about 50% (2024-25).');
+    expect(r.commentary.return_interviews).toContain('That is at or above the national figure of about 50.0% (2024-25).');
     const overview = await page(db, 'overview');
     expect(overview.tiles.find((t) => t.id === 'rhi_completed_72h_pct')?.detail).toBe('National figure about 50.0% (2024-25)');
   });

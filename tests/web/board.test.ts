@@ -189,7 +189,7 @@ describe.skipIf(SKIP_BROWSER)('the board in a browser', () => {
         })),
       );
     const children = await tiles();
-    expect(children.find((t) => t.id === 'rhi_completed_72h_pct')!.detail).toMatch(/^National figure about 63%/);
+    expect(children.find((t) => t.id === 'rhi_completed_72h_pct')!.detail).toMatch(/^National figure about 63\.0%/);
     expect(children.every((t) => !/only\)|not by age/.test(t.label))).toBe(true);
     await page.selectOption('#pick-ages', '18-24');
     await page.waitForSelector(`[data-selection="all|${meta.default_period}|18-24"]`);
