@@ -8,7 +8,7 @@ import type { AreaName } from '../etl/contract.js';
 import { load } from '../etl/load.js';
 import { withDb } from '../lib/db.js';
 import { humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
-import { readMeasures, RequestError } from '../lib/measures.js';
+import { MeasureNotBuilt, ProtectionNotBuilt, readMeasures, RequestError } from '../lib/measures.js';
 import { exportParquet } from '../lib/parquet.js';
 import { existsSync } from 'node:fs';
 
@@ -140,7 +140,7 @@ export async function runMeasures(o: {
     if (process.env.MET_TIMING) console.error(`measures read in ${(performance.now() - t0).toFixed(0)} ms`);
     return 0;
   } catch (e) {
-    if (e instanceof RequestError) {
+    if (e instanceof RequestError || e instanceof MeasureNotBuilt || e instanceof ProtectionNotBuilt) {
       console.error(`met measures: ${e.message}`);
       return 2;
     }

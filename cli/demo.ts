@@ -5,12 +5,15 @@
 // until Ctrl-C.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AreaName } from '../model/areas.js';
 import type { Role } from '../model/roles.js';
 import { hashPassword } from '../state/passwords.js';
 import { defaultStatePath, StateStore } from '../state/store.js';
+import { MEASURES } from '../lib/catalogue.js';
+import { withDb } from '../lib/db.js';
+import { measuresNotBuilt } from '../lib/measures.js';
 import { messages } from '../lib/messages.js';
 import { runGenerate, runLoad } from './commands.js';
 import { runServe } from './serve.js';
@@ -83,8 +86,16 @@ export async function prepareDemo(dir: string): Promise<number> {
   const extracts = join(root, 'extracts');
   const db = join(root, 'met.duckdb');
   if (existsSync(db)) {
-    console.error(messages.demoReusing(db));
-    return 0;
+    // A demo warehouse of an older version lacks measures this one reads: made again,
+    // with its extracts (the generator may write more files now); accounts are kept.
+    const missing = await withDb(db, { readOnly: true }, (d) => measuresNotBuilt(d, MEASURES));
+    if (missing.length === 0) {
+      console.error(messages.demoReusing(db));
+      return 0;
+    }
+    console.error(messages.demoStale(db, missing.length));
+    rmSync(db);
+    rmSync(extracts, { recursive: true, force: true });
   }
   if (!existsSync(join(extracts, 'missing_episodes.csv'))) {
     console.error(messages.demoGenerating(extracts));

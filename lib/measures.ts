@@ -17,7 +17,7 @@ import type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 
 export type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 export { ANALYST_ONLY_MEASURES, ForbiddenError, parseArea, parseRole, parseScope, RequestError, type MeasuresRequest } from './request.js';
-export { builtParameters, dataReach, MeasureNotBuilt, ProtectionNotBuilt, withinReach, type DataReach } from './read.js';
+export { builtParameters, dataReach, MeasureNotBuilt, measuresNotBuilt, ProtectionNotBuilt, withinReach, type DataReach } from './read.js';
 
 /**
  * The one place a change is worked out, for every output (tiles, commentary, API):

@@ -1,6 +1,7 @@
 // Every sentence the `met` command says to a person, in one place, so wording stays
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
+import { formatCell } from '../model/format.js';
 import type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 import { MEASURES, measureWords } from './catalogue.js';
 import type { MeasuresResponse } from './measures.js';
@@ -13,6 +14,8 @@ export const messages = {
   keyFrom: (notes: LoadNotes) =>
     notes.key.origin === 'environment' ? 'Pseudonyms made with the key in MET_SECRET_KEY.' : `Pseudonyms made with the key file ${notes.key.path}.`,
   demoReusing: (db: string) => `Using the demo warehouse already at ${db} (delete the data/ folder to start again).`,
+  demoStale: (db: string, missing: number) =>
+    `The demo warehouse at ${db} was made by an older version (${missing} ${missing === 1 ? 'measure' : 'measures'} of this one missing): making it again.`,
   demoGenerating: (dir: string) => `Generating the demo partner extracts in ${dir} …`,
   demoLoading: (db: string) => `Loading them into ${db} …`,
   generated: (dir: string, files: number, seconds: number) => `Wrote ${files} files to ${dir} in ${seconds.toFixed(1)} s.`,
@@ -187,11 +190,8 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
   return lines.join('\n');
 }
 
-function shown(v: unknown, kind?: string): string {
-  if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') return v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) + (kind === 'pct' ? '%' : '');
-  return String(v);
-}
+/** A shown figure as every page writes it (model/format.ts): "69.6%", "−3", c, "–". */
+const shown = (v: unknown, kind?: string): string => formatCell(v, kind);
 
 /** The readable table of `met measures` without --json. */
 export function humanMeasures(r: MeasuresResponse): string {

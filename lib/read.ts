@@ -28,13 +28,20 @@ export async function builtParameters(db: Db): Promise<BuildParameters> {
   return json ? { ...buildParameters(), ...(JSON.parse(json) as BuildParameters) } : buildParameters();
 }
 
+/**
+ * The measures of `defs` this warehouse's refresh did not build (a warehouse of an older
+ * version); none for a warehouse built before measures_built existed, which cannot say.
+ */
+export async function measuresNotBuilt(db: Db, defs: readonly MeasureDef[]): Promise<string[]> {
+  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measures_built' AND database_name = current_database()`);
+  if (!has) return [];
+  const built = new Set((await db.all<{ measure: string }>(`SELECT measure FROM measures_built`)).map((r) => r.measure));
+  return defs.filter((d) => !built.has(d.id)).map((d) => d.id);
+}
+
 /** Refuses to read a measure that was never built, so that it cannot read as 0. */
 async function checkBuilt(db: Db, defs: MeasureDef[]): Promise<void> {
-  const has = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'measures_built' AND database_name = current_database()`);
-  // A warehouse built before measures_built existed cannot say; its next refresh will.
-  if (!has) return;
-  const built = new Set((await db.all<{ measure: string }>(`SELECT measure FROM measures_built`)).map((r) => r.measure));
-  const missing = defs.filter((d) => !built.has(d.id)).map((d) => d.id);
+  const missing = await measuresNotBuilt(db, defs);
   if (missing.length > 0) throw new MeasureNotBuilt(missing);
 }
 

@@ -7,7 +7,7 @@ import { DbError } from '../lib/db.js';
 import type { ErrorRequestHandler } from 'express';
 import multer from 'multer';
 import type { Logger } from 'pino';
-import { ForbiddenError, ProtectionNotBuilt, RequestError } from '../lib/measures.js';
+import { ForbiddenError, MeasureNotBuilt, ProtectionNotBuilt, RequestError } from '../lib/measures.js';
 import { HttpError, sendHttpError } from './httpError.js';
 import { multerRule, UploadRefused, UploadTooLarge } from './upload.js';
 import { NoWarehouse } from './warehouse.js';
@@ -21,7 +21,7 @@ function clientStatus(err: unknown): number | null {
 /**
  * The map from an error to its answer, or null for a fault of the server's (500):
  * - an HttpError: its own status (Forbidden 403, UploadRefused 400, UploadTooLarge 413, …);
- * - lib's ForbiddenError 403, RequestError 400; NoWarehouse 503; ProtectionNotBuilt 503 (refresh the warehouse);
+ * - lib's ForbiddenError 403, RequestError 400; NoWarehouse 503; ProtectionNotBuilt and MeasureNotBuilt 503 (refresh the warehouse);
  * - multer's errors: a file over the cap 413, any other limit 400;
  * - express's own client errors (e.g. a malformed body): their status.
  */
@@ -31,6 +31,8 @@ export function httpErrorOf(err: unknown, maxUploadBytes: number): HttpError | n
   if (err instanceof RequestError) return new HttpError(400, err.message);
   if (err instanceof NoWarehouse) return new HttpError(503, err.message);
   if (err instanceof ProtectionNotBuilt) return new HttpError(503, err.message);
+  // A warehouse of an older version: its next refresh builds what this version reads.
+  if (err instanceof MeasureNotBuilt) return new HttpError(503, err.message);
   if (err instanceof multer.MulterError) {
     return err.code === 'LIMIT_FILE_SIZE' ? new UploadTooLarge(maxUploadBytes) : new UploadRefused(`the upload was refused: ${multerRule(err)}`);
   }

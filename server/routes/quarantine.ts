@@ -20,7 +20,10 @@ const REF_COLUMNS = new Map(SOURCES.map((s) => [s.name as string, s.columns.filt
 export function withoutPseudonyms(source: string, reason: string): string {
   let out = reason;
   for (const col of REF_COLUMNS.get(source) ?? []) {
-    out = out.replace(new RegExp(`(^|, )${col} (.*?)(?=, | repeats |$)`), `$1${col} (pseudonym withheld)`);
+    // Reasons of older refreshes quoted the values ("child 3Hob…, mis_start 30/04/2022
+    // repeats …"); today's name the columns only ("child and mis_start together repeat …"),
+    // which are left as they are.
+    out = out.replace(new RegExp(`(^|, )${col} (?!and |repeats |together repeat)(.+?)(?=, | repeats )`), `$1${col} (pseudonym withheld)`);
   }
   return out;
 }

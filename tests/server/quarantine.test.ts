@@ -12,6 +12,13 @@ describe('quarantine reasons', () => {
     expect(withoutPseudonyms('ssda903_header', 'child abc repeats an earlier row (line 3); the first row is kept')).toBe(
       'child (pseudonym withheld) repeats an earlier row (line 3); the first row is kept',
     );
+    // Today's reasons name the key's columns, never its values: left whole.
+    for (const reason of [
+      'child and mis_start together repeat an earlier row (line 68); the first row is kept',
+      'child repeats an earlier row (line 3); the first row is kept',
+    ]) {
+      expect(withoutPseudonyms('ssda903_missing', reason)).toBe(reason);
+    }
     expect(withoutPseudonyms('population', 'year 2021, area Portsmouth repeats an earlier row (line 1)')).toBe(
       'year 2021, area Portsmouth repeats an earlier row (line 1)',
     );

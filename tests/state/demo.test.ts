@@ -1,12 +1,18 @@
 // `npm start`'s demo accounts: one per role and a board member limited to Southampton,
 // made on the first start with random passwords printed once (only hashes kept); a
-// later start says they exist and how to set a new password.
+// later start says they exist and how to set a new password. A demo warehouse left by an
+// older version is made again.
 
-import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../helpers.js';
-import { DEMO_ACCOUNTS, demoAccounts } from '../../cli/demo.js';
+import { tempDir, TEST_KEY } from '../helpers.js';
+import { DEMO_ACCOUNTS, demoAccounts, prepareDemo } from '../../cli/demo.js';
+import { withDb } from '../../lib/db.js';
+import { demoWarehouse } from '../demo.js';
+
+const BIN = join(import.meta.dirname, '../../bin/met.js');
 import { checkPassword } from '../../state/passwords.js';
 import { StateStore } from '../../state/store.js';
 
@@ -42,5 +48,34 @@ describe('the demo accounts', () => {
     expect(second).toEqual([
       `The demo accounts exist (analyst, board, commissioner, public, board-southampton): to set a new password,  npx met user reset NAME --db ${db}`,
     ]);
+  });
+});
+
+describe('a demo warehouse of an older version', () => {
+  it('is refused by met measures with the fix (exit 2), and made again by the next npm start', async () => {
+    // The shared demo warehouse, copied, with one measure unbuilt: what an older version left.
+    const dir = tempDir('met-demo-stale-');
+    const db = join(dir, 'met.duckdb');
+    copyFileSync((await demoWarehouse()).db, db);
+    await withDb(db, {}, (d) => d.run(`DELETE FROM measures_built WHERE measure = 'service_waiting'`));
+    const r = spawnSync(process.execPath, [BIN, 'measures', '--db', db, '--period', '2026-Q3'], {
+      encoding: 'utf-8',
+      env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'met measures: the warehouse has no measure service_waiting: the SQL that builds it did not run or does not write it; refresh the warehouse (met load) with this version\n',
+    );
+    const said: string[] = [];
+    const error = vi.spyOn(console, 'error').mockImplementation((l: string) => said.push(l));
+    try {
+      expect(await prepareDemo(dir)).toBe(0);
+    } finally {
+      error.mockRestore();
+    }
+    expect(said[0]).toBe(`The demo warehouse at ${db} was made by an older version (1 measure of this one missing): making it again.`);
+    expect(await withDb(db, { readOnly: true }, (d) => d.value<number>(`SELECT count(*) FROM measures_built WHERE measure = 'service_waiting'`))).toBe(1);
+    // Made again from new extracts, with the files this version's generator writes.
+    expect(existsSync(join(dir, 'extracts', 'services.csv'))).toBe(true);
   });
 });
