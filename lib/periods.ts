@@ -16,6 +16,8 @@
 // (financial or calendar year) months, so a period is fully described by its kind and
 // the month number of its first month.
 
+import { asked } from './asked.js';
+
 export type PeriodKind = 'month' | 'quarter' | 'fy' | 'year';
 
 export interface Period {
@@ -136,7 +138,7 @@ function startMonthNo(p: Period): number {
  */
 export function parsePeriod(text: string): Period {
   const t = String(text).trim();
-  const bad = (why?: string): PeriodError => new PeriodError(`period '${t}' is not valid: ${why ? `${why}; ` : ''}${ALLOWED}`);
+  const bad = (why?: string): PeriodError => new PeriodError(`period ${asked(t)} is not valid: ${why ? `${why}; ` : ''}${ALLOWED}`);
   let kind: PeriodKind;
   let year: number;
   let month: number; // first month, 1–12

@@ -2,11 +2,14 @@
 // area, age scope, role, measures and trend length, the periods the role may see,
 // and the measures that are for the analyst only.
 
+import { asked } from './asked.js';
 import { AGE_SCOPES, AREAS_AND_ALL, MEASURES, measureDef, type AgeScope, type AreaOrAll, type MeasureDef } from './catalogue.js';
 import { ROLES, ruleFor, seesExactFigures, type DisclosureRule, type Role } from './disclosure.js';
 import { parsePeriod, PeriodError, type Period } from './periods.js';
 import { PARAMETERS, type Parameters } from '../model/parameters.js';
 import type { AreaName as Area } from '../model/areas.js';
+
+export { asked };
 
 export class RequestError extends Error {
   constructor(message: string) {
@@ -81,19 +84,19 @@ export interface ParsedRequest {
 export function parseArea(text: string): AreaOrAll {
   const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '');
   const found = AREAS_AND_ALL.find((a) => norm(a) === norm(text));
-  if (!found) throw new RequestError(`area '${text}' is not known: use one of ${AREAS_AND_ALL.join(', ')}`);
+  if (!found) throw new RequestError(`area ${asked(text)} is not known: use one of ${AREAS_AND_ALL.join(', ')}`);
   return found;
 }
 
 export function parseScope(text: string | undefined): AgeScope {
   const s = (text ?? '0-17').trim();
-  if (!(AGE_SCOPES as readonly string[]).includes(s)) throw new RequestError(`age scope '${s}' is not known: use one of ${AGE_SCOPES.join(', ')}`);
+  if (!(AGE_SCOPES as readonly string[]).includes(s)) throw new RequestError(`age scope ${asked(s)} is not known: use one of ${AGE_SCOPES.join(', ')}`);
   return s as AgeScope;
 }
 
 export function parseRole(text: string | undefined): Role {
   const r = (text ?? 'analyst').trim().toLowerCase();
-  if (!(ROLES as readonly string[]).includes(r)) throw new RequestError(`role '${text}' is not known: use one of ${ROLES.join(', ')}`);
+  if (!(ROLES as readonly string[]).includes(r)) throw new RequestError(`role ${asked(text ?? '')} is not known: use one of ${ROLES.join(', ')}`);
   return r as Role;
 }
 
@@ -110,7 +113,7 @@ function parseIds(ids: string[] | undefined): MeasureDef[] {
   if (!ids || ids.length === 0) return [...MEASURES];
   return ids.map((id) => {
     const def = measureDef(id.trim());
-    if (!def) throw new RequestError(`measure '${id}' is not known: use one of ${MEASURES.map((m) => m.id).join(', ')}`);
+    if (!def) throw new RequestError(`measure ${asked(id)} is not known: use one of ${MEASURES.map((m) => m.id).join(', ')}`);
     return def;
   });
 }

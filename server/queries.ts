@@ -4,9 +4,10 @@
 
 import { AUDIT_EVENTS } from '../model/api.js';
 import { z } from 'zod';
-import { AREAS, type AreaName } from '../etl/contract.js';
+import { AREAS, type AreaName, SOURCES, sourceByFile } from '../etl/contract.js';
 import { MEASURES } from '../lib/catalogue.js';
 import { parseArea, parseScope, RequestError } from '../lib/measures.js';
+import { asked } from '../lib/request.js';
 import { parsePeriod, PeriodError } from '../lib/periods.js';
 
 /** A parameter check that reuses the messages of lib/measures.ts and lib/periods.ts. */
@@ -46,7 +47,7 @@ const intParam = (name: string, min: number, max: number, dflt: number) =>
     .transform((s, ctx) => {
       const n = Number(s);
       if (!/^\s*\d+\s*$/.test(s) || !Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, not '${s}'` });
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, not ${asked(s)}` });
         return z.NEVER;
       }
       return n;
@@ -68,7 +69,7 @@ export const measuresQuery = z.object({
         .filter(Boolean);
       const bad = ids.filter((id) => !MEASURE_IDS.has(id));
       if (bad.length) {
-        ctx.addIssue({ code: 'custom', message: `measure '${bad[0]}' is not known: use one of ${[...MEASURE_IDS].join(', ')}` });
+        ctx.addIssue({ code: 'custom', message: `measure ${asked(bad[0]!)} is not known: use one of ${[...MEASURE_IDS].join(', ')}` });
         return z.NEVER;
       }
       return ids;
@@ -80,9 +81,14 @@ export const pageQuery = z.object(common);
 
 /** GET /api/quarantine: file, reason, q, limit, offset. */
 export const quarantineQuery = z.object({
-  file: one('file').max(200).optional(),
-  reason: one('reason').max(200).optional(),
-  q: one('q').max(200).optional(),
+  // A file of the contract (the quarantine holds no other), a reason of the contract's list.
+  file: one('file')
+    .optional()
+    .refine((f) => f === undefined || f === '' || sourceByFile(f) !== undefined, {
+      error: `file is not a file of the data contract: use one of ${SOURCES.map((x) => x.file).join(', ')}`,
+    }),
+  reason: one('reason').max(200, { error: 'reason is too long (at most 200 characters)' }).optional(),
+  q: one('q').max(200, { error: 'q is too long (at most 200 characters)' }).optional(),
   limit: intParam('limit', 1, 1000, 100),
   offset: intParam('offset', 0, 100_000_000, 0),
 });
@@ -96,7 +102,7 @@ export const uploadFields = z.object({
       if (s === undefined || s.trim() === '') return undefined;
       const found = AREAS.find((a) => a.toLowerCase().replace(/[\s_-]+/g, '') === s.toLowerCase().replace(/[\s_-]+/g, ''));
       if (!found) {
-        ctx.addIssue({ code: 'custom', message: `area '${s}' is not known: an SSDA903 return belongs to one of ${AREAS.join(', ')}` });
+        ctx.addIssue({ code: 'custom', message: `area ${asked(s)} is not known: an SSDA903 return belongs to one of ${AREAS.join(', ')}` });
         return z.NEVER;
       }
       return found as AreaName;

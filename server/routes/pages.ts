@@ -8,6 +8,7 @@ import { viewed } from '../audit.js';
 import { analystOnly, areaFor } from '../guards.js';
 import { HttpError } from '../httpError.js';
 import { pageQuery, parse } from '../queries.js';
+import { asked } from '../../lib/request.js';
 import type { AnswerCache } from '../cache.js';
 import type { Lease, Warehouse } from '../warehouse.js';
 import { cachedJson, withLease } from './lease.js';
@@ -20,7 +21,7 @@ import { cachedJson, withLease } from './lease.js';
  */
 function pageRequest({ db, info }: Lease, req: Request, res: Response, warehouse: Warehouse, detail?: Record<string, unknown>) {
   const page = String(req.params.page);
-  if (!isPage(page)) throw new HttpError(404, `there is no page '${page}': use one of ${PAGES.join(', ')}`);
+  if (!isPage(page)) throw new HttpError(404, `there is no page ${asked(page)}: use one of ${PAGES.join(', ')}`);
   if (ANALYST_PAGES.has(page)) analystOnly(req, `the ${page} page`);
   const q = parse(pageQuery, req.query);
   const period = q.period ?? info.default_period ?? '';

@@ -286,3 +286,27 @@ describe('answers worked out once per refresh, compressed, and refused at once w
     }
   });
 });
+
+describe('hostile query strings', () => {
+  it('are refused without being sent back: a long or marked-up value is named by its length only', async () => {
+    const long = 'Q'.repeat(3000);
+    const cases: [string, number, string][] = [
+      [`/api/pages/overview?period=${long}`, 400, 'period a value of 3000 characters is not valid'],
+      [`/api/pages/overview?area=${encodeURIComponent('<img src=x onerror=alert(1)>')}`, 400, 'area a value of 28 characters is not known'],
+      [`/api/measures?ages=${encodeURIComponent('<script>x</script>')}`, 400, 'age scope a value of 18 characters is not known'],
+      [`/api/measures?ids=${'a'.repeat(500)}`, 400, 'measure a value of 500 characters is not known'],
+      [`/api/pages/${'p'.repeat(400)}`, 404, 'there is no page a value of 400 characters'],
+      [`/api/quarantine?file=${encodeURIComponent('<b>')}`, 400, 'file is not a file of the data contract'],
+      [`/api/quarantine?q=${'x'.repeat(201)}`, 400, 'q is too long (at most 200 characters)'],
+      // A short plain value is quoted, so that a typing slip can be seen.
+      ['/api/pages/overview?area=Narnia', 400, "area 'Narnia' is not known"],
+    ];
+    for (const [path, status, says] of cases) {
+      const res = await fetch(analyst.url + path);
+      const text = await res.text();
+      expect(res.status, path.slice(0, 60)).toBe(status);
+      expect(text, path.slice(0, 60)).toContain(says);
+      for (const bad of [long, '<img', '<script', 'a'.repeat(500), 'p'.repeat(400), '<b>', 'x'.repeat(201)]) expect(text).not.toContain(bad);
+    }
+  });
+});
