@@ -5,7 +5,7 @@
 // control. Text cells that a spreadsheet would run as a formula are neutralised.
 
 import ExcelJS from 'exceljs';
-import type { Cell, Definition, PageModel, TableModel } from '../model/api.js';
+import type { Cell, Column, Definition, PageModel, TableModel } from '../model/api.js';
 import { exportWords as w } from './messages.js';
 
 /** A cell of an exported file: a number stays a number (a true negative too); everything else is text. */
@@ -17,9 +17,15 @@ export interface ExportDoc {
   title: string;
   /** Label–value lines above the table: page, area, period, ages, rule, refresh (and a chart's description). */
   about: [string, string][];
-  /** The column labels, as the page's table heads them. */
+  /**
+   * The column labels, as the page's table heads them, with the unit where a column's
+   * figures are percentages or rates ("… (%)"); a table whose rows are of several kinds
+   * (the figures table) ends with a "Unit" column naming each row's kind.
+   */
   columns: string[];
   rows: FileCell[][];
+  /** Each cell's kind (model/format.ts: pct, per10k, ratio, count …), or null: the workbook formats its numbers by it. */
+  kinds: (string | null)[][];
   /** The legend's lines: c (the rule's legend) and –. */
   legend: string[];
   definitions: Definition[];
@@ -57,6 +63,34 @@ export function fileCell(v: Cell | undefined): FileCell {
 /** Which table of a page: a table by its id, or a chart's data by the chart's id. */
 export type ExportTarget = { table: string } | { chart: string };
 
+/** The action plan's filters, as its page keeps them in the URL (?priority=2&rag=red&overdue=yes). */
+export interface ActionFilters {
+  priority?: string;
+  rag?: string;
+  overdue?: 'yes' | 'no';
+}
+
+/** The action plan's table (page `actions`, table `actions`): the one table the filters apply to. */
+export const isActionPlan = (page: string, target: ExportTarget): boolean => page === 'actions' && 'table' in target && target.table === 'actions';
+
+/** An action's row kept by the filters, as the page keeps it (web/src/pages/actions.ts, matches). */
+export function keepsAction(r: Record<string, Cell>, f: ActionFilters): boolean {
+  if (f.priority && String(r.priority ?? '') !== f.priority) return false;
+  if (f.rag && String(r.rag ?? '').toLowerCase() !== f.rag.toLowerCase()) return false;
+  if (f.overdue === 'yes' && r.overdue !== true) return false;
+  if (f.overdue === 'no' && r.overdue === true) return false;
+  return true;
+}
+
+/** The Excel number format of a kind (model/format.ts): 69.6 shown "69.6%", a rate 10.0, a ratio 1.97, a count 1,234. */
+export function numFmtOf(kind: string | null | undefined): string | undefined {
+  if (kind === 'pct') return '0.0"%"';
+  if (kind === 'per10k') return '0.0';
+  if (kind === 'ratio') return '0.00';
+  if (kind === 'count' || kind === 'rows') return '#,##0';
+  return undefined;
+}
+
 /** The definitions that belong to a table: those whose measure it names (by id or label); all of the page's when it names none. */
 function definitionsOf(id: string, t: TableModel, defs: Definition[]): Definition[] {
   const texts = new Set<string>();
@@ -67,7 +101,7 @@ function definitionsOf(id: string, t: TableModel, defs: Definition[]): Definitio
 }
 
 /** The table a target names, with what a file says about it; null when the page has no such table or chart. */
-export function exportDoc(model: PageModel, target: ExportTarget): ExportDoc | null {
+export function exportDoc(model: PageModel, target: ExportTarget, actions?: ActionFilters): ExportDoc | null {
   let id: string;
   let title: string;
   let table: TableModel;
@@ -93,11 +127,24 @@ export function exportDoc(model: PageModel, target: ExportTarget): ExportDoc | n
     [w.refresh, w.refreshed(model.refresh.refresh_id, model.refresh.finished_at)],
   ];
   if (description) about.push([w.about, description]);
+  let rows = table.rows;
+  if (actions && isActionPlan(model.page, target)) {
+    rows = rows.filter((r) => keepsAction(r, actions));
+    about.push([w.actionFilters, w.actionFilter(actions)], [w.actionRows, w.actionShown(rows.length, table.rows.length)]);
+  }
+  const kindOf = (c: Column, r: Record<string, Cell>): string | null => {
+    const k = c.kind ?? (c.kindKey ? r[c.kindKey] : null);
+    return typeof k === 'string' && k ? k : null;
+  };
+  // A table whose rows are of several kinds says each row's unit in a last column.
+  const unitKey = table.columns.find((c) => c.kindKey)?.kindKey;
+  const unit = (r: Record<string, Cell>): FileCell[] => (unitKey ? [w.unitName(typeof r[unitKey] === 'string' ? (r[unitKey] as string) : null) || '–'] : []);
   return {
     title,
     about,
-    columns: table.columns.map((c) => c.label),
-    rows: table.rows.map((r) => table.columns.map((c) => fileCell(r[c.key]))),
+    columns: [...table.columns.map((c) => w.headedUnit(c.label, c.kind)), ...(unitKey ? [w.unitColumn] : [])],
+    rows: rows.map((r) => [...table.columns.map((c) => fileCell(r[c.key])), ...unit(r)]),
+    kinds: rows.map((r) => [...table.columns.map((c) => kindOf(c, r)), ...(unitKey ? [null] : [])]),
     legend: [model.legend || d.legend, w.noFigure(d.rule === 'published')],
     definitions: definitionsOf(id, table, model.definitions),
   };
@@ -150,7 +197,14 @@ export async function toXlsx(doc: ExportDoc): Promise<Buffer> {
   for (const a of doc.about) sheet.addRow(a.map(xlsxValue)).getCell(1).font = { bold: true };
   sheet.addRow([]);
   sheet.addRow(doc.columns.map(xlsxValue)).font = { bold: true };
-  for (const r of doc.rows) sheet.addRow(r.map(xlsxValue));
+  doc.rows.forEach((r, i) => {
+    const row = sheet.addRow(r.map(xlsxValue));
+    // A number keeps its value and is shown as the page writes its kind: 69.6 as 69.6%, 10 as 10.0.
+    r.forEach((v, j) => {
+      const fmt = numFmtOf(doc.kinds[i]?.[j]);
+      if (typeof v === 'number' && fmt) row.getCell(j + 1).numFmt = fmt;
+    });
+  });
   doc.columns.forEach((c, i) => {
     sheet.getColumn(i + 1).width = Math.min(60, Math.max(10, c.length + 2));
   });

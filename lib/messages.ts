@@ -297,6 +297,20 @@ export const exportWords = {
   /** What – means in the file (as the page's legend says it). */
   noFigure: (published: boolean) =>
     published ? '– = no figure: nothing to measure in the period, or not given (above).' : '– = no figure (nothing to measure in the period).',
+  /** The unit column of a table whose rows are of several kinds (the figures table): each row's kind in words. */
+  unitColumn: 'Unit',
+  unitName: (kind: string | null | undefined) =>
+    ({ pct: 'percentage (%)', per10k: 'rate per 10,000', ratio: 'ratio', count: 'count', rows: 'rows', median: 'median' })[kind ?? ''] ?? '',
+  /** A column's header with its unit, where its figures are percentages or rates: "Within 72 hours (%)". */
+  headedUnit: (label: string, kind: string | undefined) => (kind === 'pct' ? `${label} (%)` : kind === 'per10k' ? `${label} (per 10,000)` : label),
+  /** The action plan's filters, as the file's table follows them. */
+  actionFilters: 'Filters',
+  actionFilter: (f: { priority?: string; rag?: string; overdue?: string }) =>
+    [f.priority ? `priority ${f.priority}` : '', f.rag ?? '', f.overdue === 'yes' ? 'overdue' : f.overdue === 'no' ? 'not overdue' : '']
+      .filter(Boolean)
+      .join(', ') || 'none (all actions)',
+  actionRows: 'Actions',
+  actionShown: (shown: number, all: number) => `${shown} of ${all}`,
   quarantineTitle: 'Quarantined rows',
   quarantineFilters: 'Filters',
   quarantineAll: 'none (every quarantined row)',

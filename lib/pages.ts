@@ -671,7 +671,7 @@ async function actionPlanPart(db: Db): Promise<Part> {
       ]
     : [actionWords.none];
   const columns: [string, string][] = [
-    ['action_id', 'Action'],
+    ['action_id', 'Action id'],
     ['priority', 'Priority'],
     ['title', 'Action'],
     ['owner', 'Owner'],

@@ -6,7 +6,7 @@
 
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import { csvOf, exportDoc, type ExportTarget, fileCell, safeFileName, toCsv, toXlsx } from '../../lib/export.js';
+import { type ActionFilters, csvOf, exportDoc, type ExportTarget, isActionPlan, fileCell, safeFileName, toCsv, toXlsx } from '../../lib/export.js';
 import { exportWords as w } from '../../lib/messages.js';
 import { viewed } from '../audit.js';
 import { analystOnly } from '../guards.js';
@@ -31,9 +31,22 @@ const idParam = (name: string) =>
     .regex(ID, { error: `${name} must be a table's or chart's id (letters, digits, _ . -)` })
     .optional();
 
-/** Which table: `table=ID` (a table of the page) or `chart=ID` (a chart's data), exactly one. */
+/**
+ * Which table: `table=ID` (a table of the page) or `chart=ID` (a chart's data), exactly one;
+ * for the action plan's table, the page's filters too (priority, rag, overdue), so that the
+ * file holds the actions the page shows.
+ */
 const exportQuery = z
-  .object({ table: idParam('table'), chart: idParam('chart') })
+  .object({
+    table: idParam('table'),
+    chart: idParam('chart'),
+    priority: z
+      .string({ error: 'give priority once' })
+      .regex(/^\d{1,3}$/, { error: 'priority must be a whole number' })
+      .optional(),
+    rag: z.enum(['red', 'amber', 'green'], { error: 'rag must be red, amber or green' }).optional(),
+    overdue: z.enum(['yes', 'no'], { error: 'overdue must be yes or no' }).optional(),
+  })
   .refine((q) => (q.table === undefined) !== (q.chart === undefined), { error: 'give either table=ID or chart=ID (one of the page’s tables or charts)' });
 
 /** Sends a file as a download under a safe name. */
@@ -51,8 +64,12 @@ export function exportRoutes(warehouse: Warehouse, cache: AnswerCache): Router {
       withLease(warehouse, async (lease, req, res) => {
         const q = parse(exportQuery, req.query);
         const target: ExportTarget = q.table !== undefined ? { table: q.table } : { chart: q.chart! };
-        const model = await pageFor(lease, req, res, warehouse, cache, { format, ...target });
-        const doc = exportDoc(model, target);
+        const filters: ActionFilters = { priority: q.priority, rag: q.rag, overdue: q.overdue };
+        const filtered = Object.values(filters).some((v) => v !== undefined);
+        if (filtered && !isActionPlan(String(req.params.page), target))
+          throw new HttpError(400, 'priority, rag and overdue filter the action plan’s table only (actions page, table=actions)');
+        const model = await pageFor(lease, req, res, warehouse, cache, { format, ...target, ...(filtered ? filters : {}) });
+        const doc = exportDoc(model, target, filtered ? filters : undefined);
         if (!doc) {
           const what = 'table' in target ? `table '${target.table}'` : `chart '${target.chart}'`;
           const ids = 'table' in target ? model.tables.map((t) => t.id) : model.charts.map((c) => c.id);

@@ -15,8 +15,8 @@
 
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvOf, exportDoc, neutralise, safeFileName, toXlsx } from '../../lib/export.js';
-import type { PageModel } from '../../model/api.js';
+import { csvOf, exportDoc, neutralise, safeFileName, toCsv, toXlsx } from '../../lib/export.js';
+import type { PageModel, TableModel } from '../../model/api.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import { csvParts, exportFixture, HOSTILE_OWNER, HOSTILE_TITLE, parseCsv, readWorkbook, sheetRows, workbookTable } from '../exportFiles.js';
 import { query, tempDir } from '../helpers.js';
@@ -67,6 +67,32 @@ function shown(v: unknown): number | string {
   return neutralise(s);
 }
 const asCsv = (v: unknown): string => String(shown(v));
+
+/** A row's kind in words, as the "Unit" column of a table of several kinds says it (written out apart from lib/messages.ts). */
+const UNITS: Record<string, string> = { pct: 'percentage (%)', per10k: 'rate per 10,000', ratio: 'ratio', count: 'count', rows: 'rows', median: 'median' };
+/** The header a file gives a table: a percentage column "… (%)", a rate "… (per 10,000)", and "Unit" last where rows are of several kinds. */
+function fileHead(t: TableModel): string[] {
+  const unit = t.columns.some((c) => c.kindKey);
+  return [
+    ...t.columns.map((c) => neutralise(c.kind === 'pct' ? `${c.label} (%)` : c.kind === 'per10k' ? `${c.label} (per 10,000)` : c.label)),
+    ...(unit ? ['Unit'] : []),
+  ];
+}
+/** A row as a file gives it: each cell as shown, and its unit where the table says each row's kind. */
+function fileRow(t: TableModel, r: Record<string, unknown>, cell: (v: unknown) => number | string): (number | string)[] {
+  const key = t.columns.find((c) => c.kindKey)?.kindKey;
+  return [...t.columns.map((c) => cell(r[c.key])), ...(key ? [UNITS[String(r[key])] ?? '–'] : [])];
+}
+
+/** The number format and value of a workbook's "Table" cell: the row whose first cell is `label`, column `col` (1-based). */
+function xlCell(wb: ExcelJS.Workbook, label: string, col: number): { value: unknown; numFmt: string | undefined } {
+  let found: { value: unknown; numFmt: string | undefined } | null = null;
+  wb.getWorksheet('Table')!.eachRow((r) => {
+    if (r.getCell(1).value === label) found = { value: r.getCell(col).value, numFmt: r.getCell(col).numFmt };
+  });
+  if (!found) throw new Error(`no row '${label}' in the workbook`);
+  return found;
+}
 
 describe('the writers (lib/export.ts)', () => {
   it('neutralise a text cell that begins with = + - @, a tab or a carriage return, and never a number', () => {
@@ -158,6 +184,85 @@ describe('the writers (lib/export.ts)', () => {
     expect(exportDoc(m, { chart: 't' })).toBeNull();
   });
 
+  it('say what the numbers are: a number format by kind in the workbook, the unit in the CSV (figures table: Unit column; a percentage column: "(%)")', async () => {
+    // The page writes these "69.6%", "0.0%", "10.0" (per 10,000), "1.97" (ratio), "1,234": the files keep the numbers.
+    const m = {
+      page: 'overview',
+      title: 'Overview',
+      area: 'all',
+      period: PERIOD,
+      period_label: 'January–March 2025',
+      ages: '0-17',
+      role: 'board',
+      refresh: { refresh_id: 'r1', finished_at: null },
+      commentary: [],
+      tiles: [],
+      charts: [],
+      tables: [
+        {
+          id: 'figures',
+          title: 'The figures',
+          columns: [
+            { key: 'measure', label: 'Measure' },
+            { key: 'value', label: '2025-Q1', kindKey: 'kind' },
+            { key: 'previous', label: 'Previous period', kindKey: 'kind' },
+          ],
+          rows: [
+            { measure: 'Interviews completed within 72 hours', value: 69.6, previous: 0, kind: 'pct' },
+            { measure: 'Children missing per 10,000', value: 10, previous: 'c', kind: 'per10k' },
+            { measure: 'Episodes per child', value: 1.97, previous: null, kind: 'ratio' },
+            { measure: 'Missing episodes', value: 1234, previous: 5, kind: 'count' },
+          ],
+        },
+        {
+          id: 'localities',
+          title: 'Localities',
+          columns: [
+            { key: 'locality', label: 'Locality' },
+            { key: 'interviews', label: 'Interviews completed within 72 hours', kind: 'pct' },
+            { key: 'rate', label: 'Children missing per 10,000', kind: 'per10k' },
+            { key: 'episodes', label: 'Missing episodes', kind: 'count' },
+          ],
+          rows: [{ locality: 'Bargate', interviews: 69, rate: 10, episodes: 15 }],
+        },
+      ],
+      legend: 'c = withheld',
+      disclosure: { rule: 'partner', threshold: 5, max_withheld: 4, legend: 'c = withheld' },
+      definitions: [],
+      warnings: [],
+    } as unknown as PageModel;
+    const fig = exportDoc(m, { table: 'figures' })!;
+    const wb = await readWorkbook(await toXlsx(fig));
+    expect(xlCell(wb, 'Interviews completed within 72 hours', 2)).toEqual({ value: 69.6, numFmt: '0.0"%"' });
+    expect(xlCell(wb, 'Interviews completed within 72 hours', 3)).toEqual({ value: 0, numFmt: '0.0"%"' });
+    expect(xlCell(wb, 'Children missing per 10,000', 2)).toEqual({ value: 10, numFmt: '0.0' });
+    // A withheld figure stays the text c, with no number format.
+    expect(xlCell(wb, 'Children missing per 10,000', 3).value).toBe('c');
+    expect(xlCell(wb, 'Episodes per child', 2)).toEqual({ value: 1.97, numFmt: '0.00' });
+    expect(xlCell(wb, 'Missing episodes', 2)).toEqual({ value: 1234, numFmt: '#,##0' });
+    // The CSV: plain numbers, and a Unit column naming each row's kind.
+    const { table } = csvParts(toCsv(fig));
+    expect(table).toEqual([
+      ['Measure', '2025-Q1', 'Previous period', 'Unit'],
+      ['Interviews completed within 72 hours', '69.6', '0', 'percentage (%)'],
+      ['Children missing per 10,000', '10', 'c', 'rate per 10,000'],
+      ['Episodes per child', '1.97', '–', 'ratio'],
+      ['Missing episodes', '1234', '5', 'count'],
+    ]);
+    // A table of one kind per column: the header says a percentage's and a rate's unit; the workbook formats by the column.
+    const loc = exportDoc(m, { table: 'localities' })!;
+    expect(csvParts(toCsv(loc)).table).toEqual([
+      ['Locality', 'Interviews completed within 72 hours (%)', 'Children missing per 10,000 (per 10,000)', 'Missing episodes'],
+      ['Bargate', '69', '10', '15'],
+    ]);
+    const lwb = await readWorkbook(await toXlsx(loc));
+    expect([2, 3, 4].map((c) => xlCell(lwb, 'Bargate', c))).toEqual([
+      { value: 69, numFmt: '0.0"%"' },
+      { value: 10, numFmt: '0.0' },
+      { value: 15, numFmt: '#,##0' },
+    ]);
+  });
+
   it('make file names of safe characters only', () => {
     expect(safeFileName(['met', 'places', 'hexmap-hotspots', 'Isle of Wight', '2025-Q1', '0-17'], 'csv')).toBe(
       'met_places_hexmap-hotspots_Isle-of-Wight_2025-Q1_0-17.csv',
@@ -179,16 +284,13 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
         expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
         expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="met_[A-Za-z0-9_.-]+\.csv"$/);
         const { table } = csvParts(csv.bytes.toString('utf-8'));
-        expect(table[0]).toEqual(t.columns.map((c) => neutralise(c.label)));
-        expect(table.slice(1)).toEqual(t.rows.map((r) => t.columns.map((c) => asCsv(r[c.key]))));
+        expect(table[0]).toEqual(fileHead(t));
+        expect(table.slice(1)).toEqual(t.rows.map((r) => fileRow(t, r, asCsv)));
         const xl = await get('analyst', `/api/pages/${page}/export.xlsx?period=${PERIOD}&area=Southampton&${q}`);
         expect(xl.status).toBe(200);
         expect(xl.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
         expect(xl.headers.get('content-disposition')).toMatch(/^attachment; filename="met_[A-Za-z0-9_.-]+\.xlsx"$/);
-        expect(workbookTable(await readWorkbook(xl.bytes))).toEqual([
-          t.columns.map((c) => neutralise(c.label)),
-          ...t.rows.map((r) => t.columns.map((c) => shown(r[c.key]))),
-        ]);
+        expect(workbookTable(await readWorkbook(xl.bytes))).toEqual([fileHead(t), ...t.rows.map((r) => fileRow(t, r, shown))]);
         files += 2;
       }
     }
@@ -248,6 +350,64 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     const pub = csvParts((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes.toString('utf-8'));
     expect(pub.head).toContainEqual(['Disclosure rule', 'published rule (the public): counts of 1 to 7 withheld as c, other counts rounded to the nearest 5']);
     expect(pub.tail).toContainEqual(['Legend', '– = no figure: nothing to measure in the period, or not given (above).']);
+  });
+
+  it('say the units of the overview’s figures: Southampton’s prevalence 253.2 per 10,000 as 0.0, its 10 MET children as #,##0, and which row is a percentage', async () => {
+    // Southampton's 0–17 population (2024): 100 + 110 + 90 + 95 = 395; 10 MET children / 395 × 10,000 = 253.16… → 253.2.
+    const q = `period=${PERIOD}&area=Southampton&table=figures`;
+    const wb = await readWorkbook((await get('board', `/api/pages/overview/export.xlsx?${q}`)).bytes);
+    expect(xlCell(wb, 'MET prevalence per 10,000 children', 2)).toEqual({ value: 253.2, numFmt: '0.0' });
+    expect(xlCell(wb, 'MET children', 2)).toEqual({ value: 10, numFmt: '#,##0' });
+    // No interview in the fixture: – (text, no format), and its unit says it is a percentage.
+    expect(xlCell(wb, 'Interviews completed within 72 hours', 2).value).toBe('–');
+    const { table } = csvParts((await get('board', `/api/pages/overview/export.csv?${q}`)).bytes.toString('utf-8'));
+    expect(table[0]).toEqual(['Measure', PERIOD, 'Previous period', 'A year earlier', 'Unit']);
+    expect(table.find((r) => r[0] === 'Interviews completed within 72 hours')).toEqual([
+      'Interviews completed within 72 hours',
+      '–',
+      '–',
+      '–',
+      'percentage (%)',
+    ]);
+    expect(
+      table
+        .find((r) => r[0] === 'MET prevalence per 10,000 children')!
+        .slice(1, 2)
+        .concat(table.find((r) => r[0] === 'MET prevalence per 10,000 children')!.slice(-1)),
+    ).toEqual(['253.2', 'rate per 10,000']);
+    // The missing page: Southampton's 10 episodes of 10 children, 1 episode per child, a ratio as 0.00.
+    const mw = await readWorkbook((await get('board', `/api/pages/missing/export.xlsx?${q}`)).bytes);
+    expect(xlCell(mw, 'Episodes per child', 2)).toEqual({ value: 1, numFmt: '0.00' });
+  });
+
+  it('head the action plan’s id and title apart, and follow the page’s filters (priority, RAG, overdue)', async () => {
+    const ids = async (q: string) => {
+      const res = await get('board', `/api/pages/actions/export.csv?table=actions${q}`);
+      expect(res.status).toBe(200);
+      return csvParts(res.bytes.toString('utf-8'));
+    };
+    const all = await ids('');
+    expect(all.table[0]!.slice(0, 3)).toEqual(['Action id', 'Priority', 'Action']);
+    expect(new Set(all.table[0]).size).toBe(all.table[0]!.length);
+    // The fixture's plan, by hand: 1.1 priority 1 amber, 1.2 priority 2 green; both due in 2026 at an update of
+    // 31 March 2025, so neither is overdue.
+    expect(all.table.slice(1).map((r) => r[0])).toEqual(['1.1', '1.2']);
+    const p2 = await ids('&priority=2');
+    expect(p2.table.slice(1).map((r) => r[0])).toEqual(['1.2']);
+    expect(p2.head).toContainEqual(['Filters', 'priority 2']);
+    expect(p2.head).toContainEqual(['Actions', '1 of 2']);
+    expect((await ids('&rag=amber')).table.slice(1).map((r) => r[0])).toEqual(['1.1']);
+    expect((await ids('&overdue=no')).table.slice(1).map((r) => r[0])).toEqual(['1.1', '1.2']);
+    const none = await ids('&priority=1&rag=green&overdue=no');
+    expect(none.table.slice(1)).toEqual([]);
+    expect(none.head).toContainEqual(['Actions', '0 of 2']);
+    expect((await ids('&overdue=yes')).table.slice(1)).toEqual([]);
+    const xl = workbookTable(await readWorkbook((await get('board', `/api/pages/actions/export.xlsx?table=actions&rag=green`)).bytes));
+    expect(xl.slice(1).map((r) => r[0])).toEqual(['1.2']);
+    // The filters belong to the plan's table only, and take the page's values only.
+    expect((await get('board', `/api/pages/missing/export.csv?table=figures&rag=red`)).status).toBe(400);
+    expect((await get('board', `/api/pages/actions/export.csv?table=actions&rag=purple`)).status).toBe(400);
+    expect((await get('board', `/api/pages/actions/export.csv?table=actions&priority=x`)).status).toBe(400);
   });
 
   it('neutralise the hostile action title and owner of the action plan, in both files', async () => {

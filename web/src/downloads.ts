@@ -4,10 +4,27 @@
 import { h } from './dom.js';
 import type { PageModel } from './types.js';
 
-/** The export's address for one table or chart of the page as shown. */
+/**
+ * Filters a page's own controls apply to one table's rows (the action plan's priority, RAG
+ * and overdue), by the links' key ("table:actions"): the file holds the rows the page shows.
+ */
+const filtersFor = new Map<string, Record<string, string>>();
+
+/** The export's address for one table or chart of the page as shown (with the filters its rows follow, if any). */
 export function exportHref(model: PageModel, kind: 'table' | 'chart', id: string, format: 'csv' | 'xlsx'): string {
   const q = new URLSearchParams({ area: model.area, period: model.period, ages: model.ages, [kind]: id });
+  for (const [k, v] of Object.entries(filtersFor.get(`${kind}:${id}`) ?? {})) if (v) q.set(k, v);
   return `/api/pages/${encodeURIComponent(model.page)}/export.${format}?${q.toString()}`;
+}
+
+/**
+ * Sets the filters one table's rows follow on the page (empty values: none) and points its
+ * links, drawn or yet to be drawn under `root`, at the file of those rows only.
+ */
+export function setDownloadFilters(root: HTMLElement, model: PageModel, kind: 'table' | 'chart', id: string, filters: Record<string, string>): void {
+  filtersFor.set(`${kind}:${id}`, filters);
+  for (const a of root.querySelectorAll<HTMLAnchorElement>(`[data-download-for="${CSS.escape(`${kind}:${id}`)}"] a[data-download]`))
+    a.href = exportHref(model, kind, id, a.dataset.download as 'csv' | 'xlsx');
 }
 
 function links(model: PageModel, kind: 'table' | 'chart', id: string, title: string): HTMLElement {

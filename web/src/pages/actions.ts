@@ -4,6 +4,7 @@
 import { start, standardHead, commentaryBlock, chartsAndTables, definitionsPanel, legendBlock } from '../app.js';
 import { renderCell, tableBlock, tableToggle } from '../charts.js';
 import { h, uid } from '../dom.js';
+import { setDownloadFilters } from '../downloads.js';
 import type { Cell, ShownTable } from '../types.js';
 
 const TITLE_KEYS = ['action_id', 'title'];
@@ -129,9 +130,11 @@ function countText(shown: number, total: number, f: Filters): string {
   return `Showing ${shown} of ${total} ${total === 1 ? 'action' : 'actions'}${what.length ? `: ${what.join(', ')}` : ''}.`;
 }
 
-function plan(t: ShownTable): HTMLElement {
+/** The plan's cards and table with their filters; `onFilters` hears the filters now and on each change (the download links follow them). */
+function plan(t: ShownTable, onFilters: (f: Filters) => void): HTMLElement {
   const all = t.rows as Record<string, Cell>[];
   let f = readFilters();
+  onFilters(f);
   const priorities = [...new Set(all.map((r) => String(r.priority ?? '')).filter(Boolean))].sort((a, b) => Number(a) - Number(b));
   const prioritySel = select(
     'filter-priority',
@@ -166,6 +169,7 @@ function plan(t: ShownTable): HTMLElement {
     f = { priority: prioritySel.value, rag: ragSel.value, overdue: overdueSel.value };
     writeFilters(f);
     draw();
+    onFilters(f);
   };
   form.addEventListener('change', apply);
   form.addEventListener('submit', (e) => {
@@ -206,7 +210,8 @@ start({
     if (c) root.append(c);
     const t = model.tables?.[0];
     root.append(...chartsAndTables(model, ctx, { skipTables: new Set(t ? [t.id ?? '0'] : []) }));
-    if (t) root.append(plan(t));
+    // The plan's download holds the actions the filters show (docs/api.md, "Exports").
+    if (t) root.append(plan(t, (f) => setDownloadFilters(root, model, 'table', t.id ?? 'actions', { ...f })));
     const d = definitionsPanel(model);
     if (d) root.append(d);
     root.append(legendBlock(model));
