@@ -5,6 +5,7 @@
 
 import type { Family } from './catalogue.js';
 import { measureDef, measureWords } from './catalogue.js';
+import { scopeHolds } from '../model/measures.js';
 import type { Shown } from '../model/api.js';
 import { formatChange, formatFigure, formatNumber, MINUS } from '../model/format.js';
 import type { MeasureOut, MeasuresResponse } from '../model/api.js';
@@ -38,11 +39,33 @@ const OWN_AGES: Record<string, { scope: string; words: string }> = {
   transitions: { scope: '0-17', words: 'aged 17' },
 };
 
+/** An age scope as people read it, with an en dash: "18–24". */
+export function agesWords(scope: string): string {
+  return scope.replace('-', '–');
+}
+
+/** Who a scope's people are, for the commentary: children (0–17), young adults (18–24), children and young people (0–24). */
+export function peopleWords(scope: string, n: number): string {
+  if (scope === '18-24') return n === 1 ? 'young adult' : 'young adults';
+  if (scope === '0-24') return n === 1 ? 'person' : 'people';
+  return n === 1 ? 'child' : 'children';
+}
+
+/** True where a measure has no figure for the ages chosen (return interviews for young adults, model/measures.ts onlyAges). */
+export function notApplicable(id: string, p?: Params): boolean {
+  const only = measureDef(id)?.onlyAges;
+  return !!only && !scopeHolds(p?.age_scope ?? '0-17', only);
+}
+
 /** The scope a fixed-ages measure is read in, or null for a measure that follows the ages picker. */
 export function ownAges(id: string): { scope: string; words: string } | null {
   const def = measureDef(id);
   // Places' figures (CPI submissions, disruptions) are about places and offenders: no ages apply ('*' cells).
   if (def?.family === 'places' && def.kind !== 'rows') return { scope: '*', words: 'not by age' };
+  // Provision (services.csv) is about commissioned services, not one child: no ages apply.
+  if (def?.family === 'provision') return { scope: '*', words: 'not by age' };
+  // Return interviews are for children: read at 0–17 (model/measures.ts onlyAges).
+  if (def?.onlyAges) return { scope: def.onlyAges, words: `ages ${agesWords(def.onlyAges)}` };
   if (!def?.fixedAges) return null;
   return OWN_AGES[id] ?? { scope: '0-17', words: 'ages 0–17' };
 }
@@ -58,9 +81,12 @@ export function scopedLabel(id: string, p?: Params): string {
   return own.scope === '*' ? `${label} (${own.words})` : `${label} (${own.words} only)`;
 }
 
-/** The national comparator (return interviews within 72 hours) is a figure for children: it applies to ages 0–17 only. */
+/**
+ * The national comparator (return interviews within 72 hours) is a figure for children: it
+ * applies where interviews are read at 0–17 (0–17, and 0–24, where they are read at 0–17).
+ */
 export function nationalApplies(p: Params): boolean {
-  return p.age_scope === '0-17';
+  return scopeHolds(p.age_scope, '0-17');
 }
 
 /** The commentary's sentences about signals, exceptions and withheld figures. */
@@ -75,7 +101,13 @@ export const commentaryWords = {
   notGiven: (label: string) => `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   incomplete: 'Caution: this period is not complete in the extracts, so its figures are lower than they will be.',
   ages: (scope: string, someFixed: boolean) =>
-    someFixed ? `Figures are for ages ${scope}, except those whose label names their own ages.` : `Figures are for ages ${scope}.`,
+    someFixed ? `Figures are for ages ${agesWords(scope)}, except those whose label names their own ages.` : `Figures are for ages ${agesWords(scope)}.`,
+  notApplicable: (label: string) => `${label}: not applicable to the ages chosen.`,
+  /** Return interviews under a scope without children (18–24). */
+  noInterviews: 'Return interviews are for children aged 0–17: there are no interview figures for young adults.',
+  /** A page whose every figure is for children, whatever ages are chosen (lib/pages.ts, model/pages.ts `ages`). */
+  pageAges: (chosen: string, notByAge: boolean) =>
+    `Every figure on this page is for children aged 0–17, whatever ages are chosen (${agesWords(chosen)} chosen)${notByAge ? ', except provision, which is not by age' : ''}.`,
 };
 
 /** "Missing episodes rose from 38 to 51 (+34%) against the previous quarter, and from 45 a year earlier; …" */
@@ -85,6 +117,7 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   const label = scopedLabel(id, parameters);
   const v = m.value;
   if (v === 'c') return commentaryWords.withheld(label);
+  if (notApplicable(id, parameters)) return commentaryWords.notApplicable(label);
   // Published rule: a count not given is a part of a withheld one (lib/audit/protect.ts).
   if (v === null && def.kind === 'count' && parameters?.published_max_withheld !== undefined) return commentaryWords.notGiven(label);
   if (!isNum(v)) return `${label}: no figure for this period.`;
@@ -124,6 +157,7 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
 
 /** A figure the family describes in its own words, said to be withheld when it is (never skipped silently). */
 function withheldOf(id: string, v: Shown | undefined, r: MeasuresResponse): string | null {
+  if (notApplicable(id, r.parameters)) return null;
   if (v === 'c') return commentaryWords.withheld(scopedLabel(id, r.parameters));
   if (v === null && measureDef(id)?.kind === 'count' && r.disclosure?.rule === 'published') return commentaryWords.notGiven(scopedLabel(id, r.parameters));
   return null;
@@ -137,9 +171,9 @@ function missing(r: MeasuresResponse, pk: string): string[] {
     const v = rep.value;
     out.push(
       isNum(v)
-        ? `${fmt(v, 'count')} ${v === 1 ? 'child was' : 'children were'} repeat missing (${episodes} or more episodes within ${window_days} days, a local definition).`
+        ? `${fmt(v, 'count')} ${peopleWords(r.parameters.age_scope, v)} ${v === 1 ? 'was' : 'were'} repeat missing (${episodes} or more episodes within ${window_days} days, a local definition).`
         : v === 'c'
-          ? `The number of repeat missing children is withheld (c) to protect confidentiality.`
+          ? `The number of repeat missing ${peopleWords(r.parameters.age_scope, 2)} is withheld (c) to protect confidentiality.`
           : withheldOf('repeat_missing_children', v, r),
     );
   }
@@ -160,16 +194,21 @@ export function nationalSentence(r: MeasuresResponse): string | null {
 function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   const out: string[] = [];
   const c = r.measures.rhi_completed_72h_pct;
-  if (c) {
+  if (c && scopeHolds(r.parameters.age_scope, '0-17')) {
     const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters);
     if (s) out.push(s);
     const n = nationalSentence(r);
     if (n) out.push(n);
   }
+  // Young adults have no return interviews (model/measures.ts onlyAges): said once, instead of figures.
+  const children = r.parameters.age_scope === '0-17';
+  if (!scopeHolds(r.parameters.age_scope, '0-17') && Object.keys(r.measures).some((id) => measureDef(id)?.onlyAges)) out.push(commentaryWords.noInterviews);
   const returns = r.measures.returns?.value;
   if (isNum(returns))
     out.push(
-      `${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`,
+      children
+        ? `${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing ${returns === 1 ? 'was' : 'were'} due an interview offer within ${r.parameters.rhi_window_hours} hours.`
+        : `${fmt(returns, 'count')} ${returns === 1 ? 'return' : 'returns'} from missing (ages ${agesWords(r.parameters.age_scope)}).`,
     );
   else {
     const w = withheldOf('returns', returns, r);
@@ -191,7 +230,9 @@ function risk(r: MeasuresResponse, pk: string): string[] {
   else out.push(withheldOf('risk_reviews_overdue', overdue, r));
   const esc = r.measures.risk_escalations?.value;
   if (isNum(esc))
-    out.push(`${fmt(esc, 'count')} ${esc === 1 ? 'child' : 'children'} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`);
+    out.push(
+      `${fmt(esc, 'count')} ${peopleWords(r.parameters.age_scope, esc)} moved to a higher risk level than at the end of the previous ${periodWord[pk]}.`,
+    );
   else out.push(withheldOf('risk_escalations', esc, r));
   return out.filter((s): s is string => !!s);
 }

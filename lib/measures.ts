@@ -13,6 +13,7 @@ import { parseRequest, type MeasuresRequest, type ParsedRequest } from './reques
 import { readFigures, readRows, type DataReach, type Figures } from './read.js';
 import { shownFigures, shownRows, type ShownByArea } from './shown.js';
 import { PARAMETERS } from '../model/parameters.js';
+import { scopeHolds } from '../model/measures.js';
 import type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
 
 export type { Comparison, MeasureOut, MeasuresResponse } from '../model/api.js';
@@ -109,6 +110,18 @@ export async function readMeasures(db: Db, req: MeasuresRequest): Promise<Measur
   }
   const shownFor = shownFigures(q, f, withheld);
   for (const def of q.defs) if (def.kind !== 'rows') measures[def.id] = measureOut(def, shownFor, q, f, incomplete !== null);
+  // A measure only for some ages (return interviews are for children, model/measures.ts
+  // onlyAges): read at those ages under a scope that holds them (0-24), the same
+  // disclosure-controlled read; none under one that does not (18-24): no figure, no trend.
+  const only = q.defs.filter((d) => d.onlyAges && d.onlyAges !== q.scope && d.kind !== 'rows');
+  for (const def of only) {
+    if (!scopeHolds(q.scope, def.onlyAges!)) measures[def.id] = { value: null };
+  }
+  const held = only.filter((d) => scopeHolds(q.scope, d.onlyAges!));
+  if (held.length > 0) {
+    const own = await readMeasures(db, { ...req, scope: held[0]!.onlyAges!, ids: held.map((d) => d.id) });
+    for (const def of held) if (own.measures[def.id]) measures[def.id] = own.measures[def.id]!;
+  }
   const prevalence = prevalenceWarning(q, f);
   if (prevalence) warnings.push(prevalence);
   const ordered: Record<string, MeasureOut> = {};

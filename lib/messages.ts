@@ -197,7 +197,7 @@ const shown = (v: unknown, kind?: string): string => formatCell(v, kind);
 export function humanMeasures(r: MeasuresResponse): string {
   const lines: string[] = [];
   lines.push(
-    `MET dataset — ${r.area === 'all' ? 'all four areas' : r.area}, ${r.period_label} (${r.period}), ages ${r.parameters.age_scope}, as seen by: ${r.role}`,
+    `MET dataset — ${r.area === 'all' ? 'all four areas' : r.area}, ${r.period_label} (${r.period}), ages ${r.parameters.age_scope.replace('-', '–')}, as seen by: ${r.role}`,
   );
   lines.push(
     `Repeat missing = ${r.parameters.repeat_missing.episodes}+ episodes in ${r.parameters.repeat_missing.window_days} days; ` +

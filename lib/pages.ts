@@ -6,9 +6,9 @@
 import type { Db } from './db.js';
 import { measureDef, measureWords, type AreaOrAll } from './catalogue.js';
 import type { Role, Shown } from './disclosure.js';
-import { readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
+import { parseScope, readMeasures, type MeasureOut, type MeasuresResponse } from './measures.js';
 import { parsePeriod, previousPeriod } from './periods.js';
-import { nationalApplies, pageCommentary, scopedLabel } from './commentary.js';
+import { commentaryWords, nationalApplies, notApplicable, ownAges, pageCommentary, scopedLabel } from './commentary.js';
 import { provisionWords, serviceWords } from './messages.js';
 import {
   barChart,
@@ -129,9 +129,31 @@ function marked(r: MeasuresResponse, v: Shown | undefined, kind: string | undefi
   return isRounded(r, v, kind) ? `≈ ${display(v, kind)}` : display(v, kind);
 }
 
-function tile(r: MeasuresResponse, id: string, periodKind: string, extra?: { detail?: string; comparator?: number }): { tile: Tile; chart: ChartModel } | null {
+function tile(
+  r: MeasuresResponse,
+  id: string,
+  periodKind: string,
+  extra?: { detail?: string; comparator?: number },
+): { tile: Tile; chart: ChartModel | null } | null {
   const m = r.measures[id];
   if (!m) return null;
+  // No figure for the ages chosen (return interviews for young adults): said, with no chart of nothing.
+  if (notApplicable(id, r.parameters))
+    return {
+      tile: {
+        id,
+        label: labelOf(id, r.parameters),
+        value: null,
+        display: 'not applicable',
+        detail: commentaryWords.noInterviews,
+        change_text: 'not applicable to the ages chosen',
+        signal: 'none',
+        signal_text: commentaryWords.noInterviews,
+        spark: { periods: [], values: [] },
+        definition: measureDef(id) ? measureWords(measureDef(id)!, r.parameters).definition : '',
+      },
+      chart: null,
+    };
   const trend = m.trend ?? {
     periods: [r.period],
     values: [m.value ?? null],
@@ -874,7 +896,8 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
         charts: [
           multiLineChart({
             id: b.id,
-            title: words(b.title, r),
+            // Return interviews read at 0–17 under 0–24 (model/measures.ts onlyAges) say so.
+            title: `${words(b.title, r)}${b.series.some((x) => ownAges(x.measure)?.scope === '0-17') && r.parameters.age_scope !== '0-17' ? ' (ages 0–17 only)' : ''}`,
             valueLabel: b.valueLabel,
             kind: 'pct',
             series: b.series.map((x, i) => ({ name: words(x.name, r), periods: trends[i]!.periods, values: trends[i]!.values })),
@@ -1125,9 +1148,42 @@ function withKinds(t: PageTable): PageTable {
   return { ...t, columns: t.columns.map((c) => (c.kind || c.kindKey || !measureDef(c.key) ? c : { ...c, kind: measureDef(c.key)!.kind })) };
 }
 
+/** A column of a children-only page that holds children's figures (a measure with ages, or the groups' counts). */
+const childColumn = (key: string): boolean =>
+  key === 'children' || (!!measureDef(key) && measureDef(key)!.family !== 'provision' && ownAges(key)?.scope !== '*');
+
+/**
+ * A block of a page read at ages 0–17 whatever the picker (model/pages.ts `ages`), when
+ * other ages are chosen: every title and every column of children's figures says
+ * "(ages 0–17 only)"; provision's charts and columns say "(not by age)".
+ */
+function withOwnAges(part: Part, provision: boolean): Part {
+  const only = ' (ages 0–17 only)';
+  const notByAge = ' (not by age)';
+  return {
+    ...part,
+    charts: part.charts?.map((c) => (c ? { ...c, title: `${c.title}${provision ? notByAge : only}` } : c)),
+    tables: part.tables?.map((t) => ({
+      ...t,
+      title: provision ? t.title : `${t.title}${only}`,
+      columns: t.columns.map((c) =>
+        childColumn(c.key)
+          ? { ...c, label: `${c.label}${only}` }
+          : provision && measureDef(c.key)?.family === 'provision'
+            ? { ...c, label: `${c.label}${notByAge}` }
+            : c,
+      ),
+    })),
+  };
+}
+
 /** Builds a page model from the page's declaration. Bad parameters throw readMeasures' RequestError (a 400 for the API). */
-export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
-  const decl = pageDecl(req.page);
+export async function buildPage(db: Db, chosen: PageRequest): Promise<PageModel> {
+  const decl = pageDecl(chosen.page);
+  // A page about children (model/pages.ts `ages`) reads those ages whatever the picker, and says so.
+  const ownAgesOfPage = (decl as PageDecl).ages;
+  const req: PageRequest = ownAgesOfPage ? { ...chosen, ages: ownAgesOfPage } : chosen;
+  const relabel = ownAgesOfPage && parseScope(chosen.ages) !== ownAgesOfPage ? ownAgesOfPage : null;
   const trend = decl.trend === 0 ? 0 : (req.trend ?? decl.trend);
   const shows = pageBreakdowns(decl);
   const read = (ids: string[], t: number) =>
@@ -1143,7 +1199,19 @@ export async function buildPage(db: Db, req: PageRequest): Promise<PageModel> {
     });
   const pageRead = decl.measures.length ? await read([...decl.measures], trend) : undefined;
   const parts: Part[] = [];
-  for (const b of decl.blocks) parts.push(await buildBlock({ db, req, r: pageRead, decl }, b));
+  for (const b of decl.blocks) {
+    const part = await buildBlock({ db, req, r: pageRead, decl }, b);
+    parts.push(relabel ? withOwnAges(part, b.kind === 'provision') : part);
+  }
+  if (relabel)
+    parts.unshift({
+      commentary: [
+        commentaryWords.pageAges(
+          parseScope(chosen.ages),
+          decl.blocks.some((b) => b.kind === 'provision'),
+        ),
+      ],
+    });
   // A page that reads no measures (actions) still validates and describes the period and area.
   const r = pageRead ?? (await read(['met_children'], 0));
   const blockWarnings = parts.flatMap((p) => p.warnings ?? []);

@@ -40,6 +40,12 @@ export interface MeasureDef {
   breakdowns?: Breakdown[];
   /** True where the measure names its own ages, so the age-scope setting does not change it. */
   fixedAges?: boolean;
+  /**
+   * Only for these ages (return interviews are for children): under a scope that holds them
+   * (0-24) the measure is read at these ages and its label names them; under one that does
+   * not (18-24) it has no figure. Its cells are still built for every scope.
+   */
+  onlyAges?: '0-17';
   /** True where a higher value is better (commentary says "improved" rather than "rose"). */
   higherIsBetter?: boolean;
   /** Counts this figure is built on: where one of them is suppressed, so is this. */
@@ -132,6 +138,7 @@ export const MEASURES: readonly MeasureDef[] = [
   },
   {
     id: 'rhi_offered_72h_pct',
+    onlyAges: '0-17',
     basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
@@ -141,6 +148,7 @@ export const MEASURES: readonly MeasureDef[] = [
   },
   {
     id: 'rhi_completed_72h_pct',
+    onlyAges: '0-17',
     basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
@@ -151,6 +159,7 @@ export const MEASURES: readonly MeasureDef[] = [
   },
   {
     id: 'rhi_declined_pct',
+    onlyAges: '0-17',
     basedOn: ['returns'],
     family: 'return_interviews',
     kind: 'pct',
@@ -159,6 +168,7 @@ export const MEASURES: readonly MeasureDef[] = [
   },
   {
     id: 'rhi_disclosure_count',
+    onlyAges: '0-17',
     family: 'return_interviews',
     kind: 'count',
     overTime: 'sum',
@@ -441,6 +451,11 @@ export function measureDef(id: string): MeasureDef | undefined {
 }
 
 export { AGE_SCOPES, type AgeScope } from './ages.js';
+
+/** True where the age scope `scope` holds every age of `only` (0-24 holds 0-17; 18-24 does not). */
+export function scopeHolds(scope: string, only: string): boolean {
+  return scope === only || scope === '0-24';
+}
 export { AREAS_AND_ALL, type AreaOrAll } from './areas.js';
 
 export { PARAMETERS } from './parameters.js';

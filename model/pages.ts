@@ -70,6 +70,11 @@ export interface PageDecl {
   /** Commentary families, in order, before any block's own words. */
   commentary: readonly Family[];
   blocks: readonly Block[];
+  /**
+   * The ages every figure of the page is for, whatever the ages picker (service gaps and
+   * who MET children are: children); its titles and labels say so when other ages are chosen.
+   */
+  ages?: '0-17';
 }
 
 const YNK = ['yes', 'no', 'not known'] as const;
@@ -225,6 +230,7 @@ export const PAGE_DECLS = [
     file: 'groups',
     title: 'Who MET children are',
     audience: 'everyone',
+    ages: '0-17',
     measures: ['group_profile', 'met_children'],
     trend: 0,
     commentary: ['identification'],
@@ -238,6 +244,7 @@ export const PAGE_DECLS = [
     file: 'gaps',
     title: 'Service gaps',
     audience: 'everyone',
+    ages: '0-17',
     measures: [
       'service_gaps',
       'prevalence_per_10k',

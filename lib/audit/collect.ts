@@ -8,6 +8,7 @@ import { measureDef, measureWords, MEASURES, type MeasureDef } from '../catalogu
 import { parsePeriod, previousPeriod, yearEarlier } from '../periods.js';
 import type { MeasuresResponse, PageModel, Shown } from '../../model/api.js';
 import type { CellKey, Knowledge } from './knowledge.js';
+import { scopeHolds } from '../../model/measures.js';
 
 /** The public population behind a rate per 10,000 (ONS estimates: the attacker has them). */
 export type Populations = (q: { measure: string; period: string; area: string; scope: string; locality?: string }) => number | undefined;
@@ -17,6 +18,8 @@ const AGELESS = new Set(['cpi_submissions', 'disruptions', 'offenders_disrupted'
 
 /** The scope a measure's cells are stored under for an answer in age scope `scope`. */
 export function scopeOf(def: MeasureDef | undefined, scope: string): string {
+  // Return interviews under 0–24 are read at 0–17 (model/measures.ts onlyAges, lib/measures.ts).
+  if (def?.onlyAges && scopeHolds(scope, def.onlyAges)) return def.onlyAges;
   return !def || def.fixedAges || AGELESS.has(def.id) ? '*' : scope;
 }
 
@@ -72,6 +75,8 @@ function statistic(k: Knowledge, def: MeasureDef, at: Omit<CellKey, 'measure' | 
 
 /** One figure-like measure's value in one period: a count cell, or a statistic. */
 function figure(k: Knowledge, def: MeasureDef, period: string, area: string, scope: string, value: Shown | undefined, pop?: Populations): void {
+  // No figure for ages it is not for (return interviews for 18–24): nothing is shown, nothing learnt.
+  if (def.onlyAges && !scopeHolds(scope, def.onlyAges)) return;
   const at = { period, area, scope: scopeOf(def, scope) };
   if (def.kind === 'count') k.count({ measure: def.id, ...at, breakdown: '', key: '' }, value);
   else statistic(k, def, at, value, pop);

@@ -114,7 +114,7 @@ describe('commentary for a role, from a warehouse', () => {
     } as MeasuresResponse;
     expect(commentary(r).missing).toEqual([
       'Missing episodes rose from 38 to 51 (+34.2%) against the previous quarter; 45 a year earlier. This is within normal variation.',
-      'Figures are for ages 18-24.',
+      'Figures are for ages 18–24.',
     ]);
   });
 });
@@ -229,12 +229,13 @@ describe("a page's commentary, signals first", () => {
   });
 
   it('gives the young adults no national comparator, and names the ages of a figure that keeps its own', () => {
-    const r = response({ met_children: m(434, 404, 401), rhi_completed_72h_pct: m(20, 25, 30) }, '18-24');
+    // Return interviews are for children: the reader gives young adults none (lib/measures.ts, onlyAges).
+    const r = response({ met_children: m(434, 404, 401), rhi_completed_72h_pct: { value: null } }, '18-24');
     const page = pageCommentary(r, { families: ['identification', 'return_interviews'], measures: ['met_children', 'rhi_completed_72h_pct'] });
     expect(page).toEqual([
       'MET children (ages 0–17 only) rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
-      'Interviews completed within 72 hours fell from 25.0% to 20.0% (−5.0 points) against the previous quarter; 30.0% a year earlier. This is within normal variation.',
-      'Figures are for ages 18-24, except those whose label names their own ages.',
+      'Return interviews are for children aged 0–17: there are no interview figures for young adults.',
+      'Figures are for ages 18–24, except those whose label names their own ages.',
     ]);
     expect(page.join(' ')).not.toContain('national');
   });

@@ -209,7 +209,8 @@ describe.skipIf(SKIP_BROWSER)('the board in a browser', () => {
     expect(adults.find((t) => t.id === 'rhi_completed_72h_pct')!.detail).not.toMatch(/National figure about/);
     const said = (await commentary(page)).join(' ');
     expect(said).not.toMatch(/national figure/);
-    expect(said).toContain('Figures are for ages 18-24, except those whose label names their own ages.');
+    expect(said).toContain('Figures are for ages 18–24, except those whose label names their own ages.');
+    expect(said).not.toMatch(/\d-\d/);
     expect(problems).toEqual([]);
     await page.close();
   }, 300_000);
