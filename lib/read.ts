@@ -215,13 +215,6 @@ export interface Figures extends Compared {
 export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
   const reach = await dataReach(db);
   if (!withinReach(q.period, reach)) throw new RequestError(`there is no data for ${q.period.id}: ${coverage(reach)}`);
-  // A period that starts after the latest missing episode has no figures yet, only zeros
-  // (the periods offered stop there too: lib/periods.ts offerPeriods).
-  if (reach.latestEvent && q.period.start > reach.latestEvent) {
-    throw new RequestError(
-      `there is no data for ${q.period.id} yet: the latest missing episode in the extracts is on ${reach.latestEvent}; choose a period that starts by then`,
-    );
-  }
   const compared = comparedPeriods(q.period, q.trendN);
   const wanted = periodIds(q.period, compared);
   await checkBuilt(db, q.defs);
