@@ -6,7 +6,7 @@
 // many are withheld. The target is the area's own prevalence as shown, or for all four
 // areas the partnership's (docs/definitions.md, "Funnel plot").
 
-import { funnelLimits, Z95, Z998 } from './intervals.js';
+import { funnelLimits, poissonAtLeast, poissonAtMost, Z95, Z998 } from './intervals.js';
 import { OKABE_ITO, type ChartModel } from './charts.js';
 import type { Shown } from './disclosure.js';
 import { funnelWords } from './messages.js';
@@ -22,12 +22,19 @@ export interface FunnelPoint {
 export type FunnelPosition = 'above 99.8%' | 'above 95%' | 'within' | 'below 95%' | 'below 99.8%';
 
 export function funnelPosition(rate: number, target: number, population: number): FunnelPosition {
-  const l95 = funnelLimits(target, population, 10_000, Z95);
-  const l998 = funnelLimits(target, population, 10_000, Z998);
-  if (rate > l998.upper) return 'above 99.8%';
-  if (rate > l95.upper) return 'above 95%';
-  if (rate < l998.lower) return 'below 99.8%';
-  if (rate < l95.lower) return 'below 95%';
+  // The exact Poisson tails of the observed count against the expected count at the target
+  // (docs/definitions.md, "Funnel plot"): below the 95% limit iff P(X ≤ o | E) < 0.025, below
+  // the 99.8% limit iff < 0.001; above likewise with P(X ≥ o | E). Byar's drawn limits only
+  // approximate these, and for a small E put a lower limit just above 0 that a count of 0
+  // (the likeliest count) would fall below.
+  const expected = (target / 10_000) * population;
+  const observed = Math.round((rate / 10_000) * population);
+  const atMost = poissonAtMost(observed, expected);
+  const atLeast = poissonAtLeast(observed, expected);
+  if (atLeast < 0.001) return 'above 99.8%';
+  if (atLeast < 0.025) return 'above 95%';
+  if (atMost < 0.001) return 'below 99.8%';
+  if (atMost < 0.025) return 'below 95%';
   return 'within';
 }
 
