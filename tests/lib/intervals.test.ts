@@ -1,4 +1,4 @@
-import { funnelPosition } from '../../lib/funnel.js';
+import { exactFunnelLimits, funnelPosition } from '../../lib/funnel.js';
 // Hand-worked checks of lib/intervals.ts: the Wilson score interval, Byar's interval for a
 // count, a rate with Byar's interval and funnel plot control limits. Every expected figure is
 // worked below from the formula (APHO Technical Briefing 3, §3.2 and §3.3) to 4+ significant
@@ -181,5 +181,23 @@ describe('funnelPosition: the exact Poisson tails of the observed count at the e
     // o = 18 at E = 10: P(X ≥ 18 | 10) = 0.0143 (1 − 0.98572) → above 95%; o = 10 → within.
     expect(funnelPosition(90, 50, 2000)).toBe('above 95%');
     expect(funnelPosition(50, 50, 2000)).toBe('within');
+  });
+
+  it('the drawn limits agree with the positions: E = 10 → 95% 17.5–87.5, 99.8% 7.5–107.5 per 10,000', () => {
+    // 95% lower: P(X ≤ 3 | 10) = e^−10 (1 + 10 + 50 + 166.67) = 0.01034 < 0.025, P(X ≤ 4 | 10) = 0.02925 ≥ 0.025
+    //   → 3 is the largest count below; the line at 3.5 / 2000 × 10000 = 17.5.
+    // 95% upper: P(X ≥ 17 | 10) = 0.02704 ≥ 0.025, P(X ≥ 18 | 10) = 0.01428 < 0.025 → 18 is the first above; 17.5 → 87.5.
+    // 99.8%: P(X ≤ 1) = 11e^−10 = 0.000499 < 0.001, P(X ≤ 2) = 0.00277 → 1.5 → 7.5; P(X ≥ 22) < 0.001 ≤ P(X ≥ 21) → 21.5 → 107.5.
+    const l95 = exactFunnelLimits(50, 2000, 0.025);
+    expect(l95.lower).toBeCloseTo(17.5, 9);
+    expect(l95.upper).toBeCloseTo(87.5, 9);
+    const l998 = exactFunnelLimits(50, 2000, 0.001);
+    expect(l998.lower).toBeCloseTo(7.5, 9);
+    expect(l998.upper).toBeCloseTo(107.5, 9);
+    // Godshill (E = 0.80288): no count is below (P(X = 0) = 0.448), so the lower line is 0 and a 0 lies on it, within;
+    // upper: P(X ≥ 3) = 1 − e^−E (1 + E + E²/2) = 0.0478, P(X ≥ 4) = 0.0478 − e^−E E³/6 = 0.0092 → 3.5 / 772 × 10000 = 45.34.
+    const g = exactFunnelLimits(10.4, 772, 0.025);
+    expect(g.lower).toBe(0);
+    expect(g.upper).toBeCloseTo(45.3368, 3);
   });
 });
