@@ -428,6 +428,8 @@ export function groupedBarChart(opts: {
   kind?: string;
   /** The text alternative, where the default (series named in lower case) would not read well. */
   description?: string;
+  /** A dashed reference line across the bars at this value (demand against capacity: 1.00, at capacity). */
+  reference?: { value: number; label: string };
 }): ChartModel {
   const values = opts.items.flatMap((it) =>
     it.values
@@ -438,23 +440,34 @@ export function groupedBarChart(opts: {
     opts.description ??
     `${opts.title}: ${opts.seriesNames.join(' against ').toLowerCase()} for ${opts.items.length} groups.` + omitted(opts.items.flatMap((i) => i.values));
   const keys = opts.seriesNames.map((_, i) => `s${i}`);
+  const bars = {
+    y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
+    yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
+    x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
+    color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
+    tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
+  };
   return {
     id: opts.id,
     title: opts.title,
     description,
     kind: 'vega-lite',
-    spec: {
-      ...base(opts.title, description),
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
-        yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
-        x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
-        color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
-        tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
-      },
-    },
+    spec: opts.reference
+      ? {
+          ...base(opts.title, description),
+          layer: [
+            { data: { values }, mark: { type: 'bar' }, encoding: bars },
+            {
+              data: { values: [{ value: opts.reference.value, line: opts.reference.label }] },
+              mark: { type: 'rule', strokeDash: [2, 2], color: OKABE_ITO.black, strokeWidth: 1.5 },
+              encoding: {
+                x: { field: 'value', type: 'quantitative' },
+                tooltip: [{ field: 'line', title: 'Line' }, tipValue('Value', opts.kind)],
+              },
+            },
+          ],
+        }
+      : { ...base(opts.title, description), data: { values }, mark: { type: 'bar' }, encoding: bars },
     table: {
       columns: [
         { key: 'category', label: opts.categoryLabel },

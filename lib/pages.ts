@@ -1042,6 +1042,8 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
     seriesNames: reads.map((x) => x.area),
     items: services.map((svc, i) => ({ category: serviceWords(svc), values: compareValues[i]! })),
     kind: kindOf(b.compare) ?? 'ratio',
+    // The line the description relies on: 1.00, at capacity (as the trend chart draws it).
+    ...(kindOf(b.compare) === 'ratio' ? { reference: { value: 1, label: provisionWords.atCapacity } } : {}),
   });
   const trends = b.trends
     .map((id) => {
