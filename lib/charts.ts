@@ -94,12 +94,23 @@ const base = (title: string, description: string) => ({
   },
 });
 
-function omitted(values: Shown[]): string {
+/**
+ * A label inside a sentence: its first letter lower-cased, unless it opens with an acronym
+ * (MET, SERAF, CPI, NRM, 0–17), which keeps its capitals (as web/src/dom.ts inSentence).
+ */
+export function inSentence(label: string): string {
+  return /^[A-Z0-9]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+/** What the chart's figures are over, for "N … have no figure": periods on a trend, groups on grouped bars. */
+const OVER = { period: ['period has', 'periods have'], group: ['group has', 'groups have'] } as const;
+
+function omitted(values: Shown[], over: keyof typeof OVER = 'period', noFigure?: number): string {
   const c = values.filter((v) => v === 'c').length;
-  const n = values.filter((v) => v === null).length;
+  const n = noFigure ?? values.filter((v) => v === null).length;
   const parts: string[] = [];
   if (c) parts.push(`${c} withheld (c) ${c === 1 ? 'figure is' : 'figures are'} not plotted`);
-  if (n) parts.push(`${n} ${n === 1 ? 'period has' : 'periods have'} no figure`);
+  if (n) parts.push(`${n} ${OVER[over][n === 1 ? 0 : 1]} no figure`);
   return parts.length ? ` ${parts.join('; ')}.` : '';
 }
 
@@ -193,7 +204,7 @@ const RULE_COLOUR = '#505a5f';
 function comparatorText(c: { value: number; label: string } | undefined, kind: string | undefined): string {
   if (!c) return '';
   const v = formatFigure(c.value, kind);
-  return ` A reference line marks ${c.label.toLowerCase()}${c.label.includes(v) ? '' : ` (${v})`}.`;
+  return ` A reference line marks ${inSentence(c.label)}${c.label.includes(v) ? '' : ` (${v})`}.`;
 }
 
 /**
@@ -319,7 +330,7 @@ export function barChart(opts: {
   const top = [...shown].sort((a, b) => b.value - a.value)[0];
   const description =
     opts.description ??
-    `${opts.title}: ${opts.valueLabel.toLowerCase()} by ${opts.categoryLabel.toLowerCase()} for ${opts.items.length} ${opts.items.length === 1 ? 'category' : 'categories'}` +
+    `${opts.title}: ${inSentence(opts.valueLabel)} by ${inSentence(opts.categoryLabel)} for ${opts.items.length} ${opts.items.length === 1 ? 'category' : 'categories'}` +
       `${top ? `; the largest is ${top.category} with ${display(top.value, opts.kind)}` : ''}.${omittedNamed(opts.items.map((i) => ({ name: i.label ?? i.key, value: i.value })))}`;
   return {
     id: opts.id,
@@ -428,6 +439,8 @@ export function groupedBarChart(opts: {
   kind?: string;
   /** The text alternative, where the default (series named in lower case) would not read well. */
   description?: string;
+  /** A dashed reference line across the bars at this value (demand against capacity: 1.00, at capacity). */
+  reference?: { value: number; label: string };
 }): ChartModel {
   const values = opts.items.flatMap((it) =>
     it.values
@@ -436,25 +449,42 @@ export function groupedBarChart(opts: {
   );
   const description =
     opts.description ??
-    `${opts.title}: ${opts.seriesNames.join(' against ').toLowerCase()} for ${opts.items.length} groups.` + omitted(opts.items.flatMap((i) => i.values));
+    `${opts.title}: ${opts.seriesNames.map(inSentence).join(' against ')} for ${opts.items.length} groups.` +
+      // A group with no figure in any series is one the chart cannot draw: counted as a group, not a period.
+      omitted(
+        opts.items.flatMap((i) => i.values),
+        'group',
+        opts.items.filter((i) => i.values.some((v) => v === null)).length,
+      );
   const keys = opts.seriesNames.map((_, i) => `s${i}`);
+  const bars = {
+    y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
+    yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
+    x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
+    color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
+    tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
+  };
   return {
     id: opts.id,
     title: opts.title,
     description,
     kind: 'vega-lite',
-    spec: {
-      ...base(opts.title, description),
-      data: { values },
-      mark: { type: 'bar' },
-      encoding: {
-        y: { field: 'category', type: 'nominal', title: opts.categoryLabel, sort: opts.items.map((i) => i.category) },
-        yOffset: { field: 'series', type: 'nominal', sort: opts.seriesNames },
-        x: { field: 'value', type: 'quantitative', title: unitTitle(opts.valueLabel, opts.kind), ...valueAxis(opts.kind) },
-        color: { field: 'series', type: 'nominal', title: 'Series', scale: { domain: opts.seriesNames, range: PALETTE.slice(0, opts.seriesNames.length) } },
-        tooltip: [{ field: 'category', title: opts.categoryLabel }, { field: 'series', title: 'Series' }, tipValue(opts.valueLabel, opts.kind)],
-      },
-    },
+    spec: opts.reference
+      ? {
+          ...base(opts.title, description),
+          layer: [
+            { data: { values }, mark: { type: 'bar' }, encoding: bars },
+            {
+              data: { values: [{ value: opts.reference.value, line: opts.reference.label }] },
+              mark: { type: 'rule', strokeDash: [2, 2], color: OKABE_ITO.black, strokeWidth: 1.5 },
+              encoding: {
+                x: { field: 'value', type: 'quantitative' },
+                tooltip: [{ field: 'line', title: 'Line' }, tipValue('Value', opts.kind)],
+              },
+            },
+          ],
+        }
+      : { ...base(opts.title, description), data: { values }, mark: { type: 'bar' }, encoding: bars },
     table: {
       columns: [
         { key: 'category', label: opts.categoryLabel },

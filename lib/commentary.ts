@@ -341,7 +341,8 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
     .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? describeChange(id, r.measures[id], pk, r.parameters) : null))
     .filter((x): x is string => !!x);
   // A family that says a figure is withheld in its own words is not repeated by the generic sentence.
-  const said = (x: string) => rest.some((y) => y.includes('withheld') && y.toLowerCase().includes(x.split(':')[0]!.toLowerCase()));
+  // So is one a block says (the four areas compared name the chosen area's withheld figure in their sentence).
+  const said = (x: string) => [...rest, ...(opts.extra ?? [])].some((y) => y.includes('withheld') && y.toLowerCase().includes(x.split(':')[0]!.toLowerCase()));
   return [
     ...new Set([
       ...first,

@@ -1,12 +1,12 @@
 // The service gaps' funnel plot: each locality's MET prevalence per 10,000 against its
-// child (0–17) population, with the 95% and 99.8% control limits around a target rate
-// (lib/intervals.ts, funnelLimits: Byar on the expected count, as the public-health
-// profiles draw them). Built only from the rows as shown to the role: a locality whose
+// child (0–17) population, with the 95% and 99.8% control limits around a target rate:
+// the exact Poisson limits of the expected count E (exactFunnelLimits), the same test that
+// places each locality (funnelPosition), so a point and the lines never disagree. Built only from the rows as shown to the role: a locality whose
 // prevalence is withheld ('c') is not plotted, and the description and the table say how
 // many are withheld. The target is the area's own prevalence as shown, or for all four
 // areas the partnership's (docs/definitions.md, "Funnel plot").
 
-import { funnelLimits, Z95, Z998 } from './intervals.js';
+import { poissonAtLeast, poissonAtMost } from './intervals.js';
 import { OKABE_ITO, type ChartModel } from './charts.js';
 import type { Shown } from './disclosure.js';
 import { funnelWords } from './messages.js';
@@ -22,13 +22,36 @@ export interface FunnelPoint {
 export type FunnelPosition = 'above 99.8%' | 'above 95%' | 'within' | 'below 95%' | 'below 99.8%';
 
 export function funnelPosition(rate: number, target: number, population: number): FunnelPosition {
-  const l95 = funnelLimits(target, population, 10_000, Z95);
-  const l998 = funnelLimits(target, population, 10_000, Z998);
-  if (rate > l998.upper) return 'above 99.8%';
-  if (rate > l95.upper) return 'above 95%';
-  if (rate < l998.lower) return 'below 99.8%';
-  if (rate < l95.lower) return 'below 95%';
+  // The exact Poisson tails of the observed count against the expected count at the target
+  // (docs/definitions.md, "Funnel plot"): below the 95% limit iff P(X ≤ o | E) < 0.025, below
+  // the 99.8% limit iff < 0.001; above likewise with P(X ≥ o | E). Byar's drawn limits only
+  // approximate these, and for a small E put a lower limit just above 0 that a count of 0
+  // (the likeliest count) would fall below.
+  const expected = (target / 10_000) * population;
+  const observed = Math.round((rate / 10_000) * population);
+  const atMost = poissonAtMost(observed, expected);
+  const atLeast = poissonAtLeast(observed, expected);
+  if (atLeast < 0.001) return 'above 99.8%';
+  if (atLeast < 0.025) return 'above 95%';
+  if (atMost < 0.001) return 'below 99.8%';
+  if (atMost < 0.025) return 'below 95%';
   return 'within';
+}
+
+/**
+ * The drawn control limits per 10,000 at a population, consistent with funnelPosition: the
+ * largest count still "below" (P(X ≤ o | E) < tail) plus half a child, and the smallest count
+ * "above" (P(X ≥ o | E) < tail) less half a child, over the population. A whole count lies
+ * below the lower line iff funnelPosition calls it below; 0 when no count is below.
+ */
+export function exactFunnelLimits(target: number, population: number, tail: number): { lower: number; upper: number } {
+  const expected = (target / 10_000) * population;
+  let below = -1;
+  while (poissonAtMost(below + 1, expected) < tail) below++;
+  let above = Math.max(0, Math.floor(expected));
+  while (poissonAtLeast(above, expected) >= tail) above++;
+  const rate = (count: number) => (count / population) * 10_000;
+  return { lower: below < 0 ? 0 : rate(below + 0.5), upper: rate(above - 0.5) };
 }
 
 const one = (v: number) => Math.round(v * 10) / 10;
@@ -59,8 +82,8 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
     target === null
       ? []
       : steps(lo, hi).flatMap((n) => {
-          const l95 = funnelLimits(target, n, 10_000, Z95);
-          const l998 = funnelLimits(target, n, 10_000, Z998);
+          const l95 = exactFunnelLimits(target, n, 0.025);
+          const l998 = exactFunnelLimits(target, n, 0.001);
           return [
             { population: n, limit: '95% limits', side: 'lower', value: l95.lower },
             { population: n, limit: '95% limits', side: 'upper', value: l95.upper },
@@ -176,8 +199,8 @@ export function funnelChart(opts: { id: string; title: string; target: Shown; ta
       ],
       rows: opts.points.map((p) => {
         const shown = typeof p.prevalence === 'number' && typeof p.population === 'number' && p.population > 0;
-        const l95 = target !== null && p.population ? funnelLimits(target, p.population, 10_000, Z95) : null;
-        const l998 = target !== null && p.population ? funnelLimits(target, p.population, 10_000, Z998) : null;
+        const l95 = target !== null && p.population ? exactFunnelLimits(target, p.population, 0.025) : null;
+        const l998 = target !== null && p.population ? exactFunnelLimits(target, p.population, 0.001) : null;
         return {
           locality: p.locality,
           area: p.area,

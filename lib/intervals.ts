@@ -95,3 +95,29 @@ export function funnelLimits(target: number, n: number, per: number, z: number =
   const { lower, upper } = byar(expected, z);
   return { lower: (lower / n) * per, upper: (upper / n) * per };
 }
+
+/**
+ * The exact Poisson lower tail P(X ≤ o | E) for a whole count o >= 0 and mean E >= 0:
+ *   Σ_{k=0..o} e^(−E) · E^k / k!
+ * summed term by term in logs (ln term_k = −E + k·ln E − ln k!), so a large E does not
+ * underflow e^(−E). E = 0 gives 1 (every count is at least 0).
+ */
+export function poissonAtMost(o: number, expected: number): number {
+  if (!(o >= 0) || !Number.isInteger(o)) throw new RangeError('poissonAtMost: the count must be a whole number, 0 or more');
+  if (!(expected >= 0)) throw new RangeError('poissonAtMost: the expected count must be 0 or more');
+  if (expected === 0) return 1;
+  const lnE = Math.log(expected);
+  let lnTerm = -expected;
+  let sum = Math.exp(lnTerm);
+  for (let k = 1; k <= o; k++) {
+    lnTerm += lnE - Math.log(k);
+    sum += Math.exp(lnTerm);
+  }
+  return Math.min(1, sum);
+}
+
+/** The exact Poisson upper tail P(X ≥ o | E) = 1 − P(X ≤ o − 1 | E); 1 for o = 0. */
+export function poissonAtLeast(o: number, expected: number): number {
+  if (o <= 0) return 1;
+  return Math.max(0, 1 - poissonAtMost(o - 1, expected));
+}

@@ -15,6 +15,7 @@ import {
   display,
   emptyChartText,
   groupedBarChart,
+  inSentence,
   multiLineChart,
   nothingToDraw,
   spcChart,
@@ -224,7 +225,7 @@ function breakdownChart(r: MeasuresResponse, id: string, breakdown: string, orde
   const cells = r.measures[id]?.by?.[breakdown];
   if (!cells) return null;
   const keys = order ? [...order.filter((k) => k in cells), ...Object.keys(cells).filter((k) => !order.includes(k))] : Object.keys(cells).sort();
-  const title = `${labelOf(id, r.parameters)} by ${(BREAKDOWN_LABELS[breakdown] ?? breakdown).toLowerCase()}, ${r.period_label}`;
+  const title = `${labelOf(id, r.parameters)} by ${inSentence(BREAKDOWN_LABELS[breakdown] ?? breakdown)}, ${r.period_label}`;
   return barChart({
     id: `${id}-by-${breakdown}`,
     title,
@@ -318,7 +319,7 @@ function hexmap(opts: {
   });
   const flagged = hexes.filter((h) => h[opts.flag] === true).map((h) => h.locality);
   const description =
-    `A tile map with one hexagon per locality (${hexes.length}), shaded by ${opts.measureLabel.toLowerCase()}; ` +
+    `A tile map with one hexagon per locality (${hexes.length}), shaded by ${inSentence(opts.measureLabel)}; ` +
     (flagged.length
       ? `${opts.flag === 'hotspot' ? 'hotspots' : 'service gaps'}: ${flagged.join(', ')}.`
       : `no locality is marked as a ${opts.flag === 'hotspot' ? 'hotspot' : 'service gap'}.`);
@@ -447,7 +448,7 @@ async function breakdownTrends(ctx: BlockContext, r: MeasuresResponse, b: Extrac
     charts.push(
       multiLineChart({
         id: `${b.measure}-trend-by-${by}`,
-        title: `${labelOf(b.measure, r.parameters)} by ${(BREAKDOWN_LABELS[by] ?? by).toLowerCase()}, trend`,
+        title: `${labelOf(b.measure, r.parameters)} by ${inSentence(BREAKDOWN_LABELS[by] ?? by)}, trend`,
         valueLabel: labelOf(b.measure, r.parameters),
         // A category a period does not list is 0 there; one listed as null (published rule: not given) stays null.
         series: keys.map((k) => ({ name: k.replace(/_/g, ' '), periods, values: byPeriod.map((x) => (cells(x)?.[k] === undefined ? 0 : cells(x)![k]!)) })),
@@ -479,7 +480,7 @@ function groupCharts(r: MeasuresResponse, rows: Record<string, unknown>[]): Char
     const withPopulation = items.some((x) => x.population_share_pct !== null && x.population_share_pct !== undefined);
     return groupedBarChart({
       id: `groups-${dim}`,
-      title: `MET children by ${(DIMENSION_LABELS[dim] ?? dim).toLowerCase()}, ${r.period_label}`,
+      title: `MET children by ${inSentence(DIMENSION_LABELS[dim] ?? dim)}, ${r.period_label}`,
       valueLabel: '% share',
       categoryLabel: DIMENSION_LABELS[dim] ?? dim,
       kind: 'pct',
@@ -1065,6 +1066,8 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
     seriesNames: reads.map((x) => x.area),
     items: services.map((svc, i) => ({ category: serviceWords(svc), values: compareValues[i]! })),
     kind: kindOf(b.compare) ?? 'ratio',
+    // The line the description relies on: 1.00, at capacity (as the trend chart draws it).
+    ...(kindOf(b.compare) === 'ratio' ? { reference: { value: 1, label: provisionWords.atCapacity } } : {}),
   });
   const trends = b.trends
     .map((id) => {

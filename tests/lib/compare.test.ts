@@ -302,6 +302,32 @@ describe("the demo's pages", () => {
     expect(m.commentary[0]).toMatch(/^MET prevalence per 10,000 children: highest in \w/);
   });
 
+  it('says each measure once on the areas page: a figure the chosen area has withheld is not repeated by the generic sentence', async () => {
+    // Portsmouth, 2026-Q3 at scale 0.2: its children missing and its interview completion are withheld (c).
+    // The comparison's own sentence names it; the generic "<label>: withheld (c) to protect confidentiality."
+    // (lib/commentary.ts, the withheld list) said it a second time, after the figures, as if nothing were shown.
+    const m = await page('areas', 'Portsmouth');
+    expect(m.commentary).not.toContain('Children missing per 10,000: withheld (c) to protect confidentiality.');
+    expect(m.commentary).not.toContain('Interviews completed within 72 hours: withheld (c) to protect confidentiality.');
+    // The one sentence for children missing. The Isle of Wight's 0 of ~4,456 children (scale 0.2 of
+    // 22,280): Byar's upper for 0 is 3.668, over 4,456 × 10,000 = 8.2.
+    expect(m.commentary.filter((s) => s.startsWith('Children missing per 10,000'))).toEqual([
+      'Children missing per 10,000: highest in Hampshire 6.5 (95% interval 4.6 to 8.9), lowest in Isle of Wight 0.0 (95% interval 0.0 to 8.2). ' +
+        'All four areas together: 7.2 (95% interval 5.5 to 9.4). No area differs from the four areas’ figure by more than chance ' +
+        '(every 95% interval includes it). Southampton and Portsmouth: withheld (c) to protect confidentiality, so not drawn or compared.',
+    ]);
+    // Every measure compared has exactly one sentence.
+    for (const label of [
+      'MET prevalence per 10,000 children',
+      'Children missing per 10,000',
+      'Children at risk per 10,000',
+      'NRM referrals per 10,000',
+      'Interviews completed within 72 hours',
+    ]) {
+      expect(m.commentary.filter((s) => s.startsWith(`${label}:`)).length, label).toBe(1);
+    }
+  });
+
   it('orders the places table by area, then rank within it', async () => {
     const m = await page('places', 'all');
     const t = m.tables.find((x) => x.id === 'hotspots')!;

@@ -1,9 +1,10 @@
+import { exactFunnelLimits, funnelPosition } from '../../lib/funnel.js';
 // Hand-worked checks of lib/intervals.ts: the Wilson score interval, Byar's interval for a
 // count, a rate with Byar's interval and funnel plot control limits. Every expected figure is
 // worked below from the formula (APHO Technical Briefing 3, §3.2 and §3.3) to 4+ significant
 // figures, and where a published example exists it is quoted beside it.
 import { describe, expect, it } from 'vitest';
-import { byar, funnelLimits, rateInterval, wilson, Z95, Z998 } from '../../lib/intervals.js';
+import { byar, funnelLimits, poissonAtLeast, poissonAtMost, rateInterval, wilson, Z95, Z998 } from '../../lib/intervals.js';
 
 describe('z values', () => {
   it('95% and 99.8% two-sided', () => {
@@ -149,5 +150,54 @@ describe('funnelLimits(target, n, per): Byar on the expected count', () => {
     const l = funnelLimits(0, 1000, 10000);
     expect(l.lower).toBe(0);
     expect(l.upper).toBeCloseTo(36.68012, 3);
+  });
+});
+
+describe('funnelPosition: the exact Poisson tails of the observed count at the expected count', () => {
+  it('poissonAtMost / poissonAtLeast by hand', () => {
+    // P(X ≤ 0 | 0.8) = e^−0.8 = 0.449329; P(X ≤ 2 | 10) = e^−10 (1 + 10 + 100/2) = 61 × 4.539993e−5 = 0.00276940
+    expect(poissonAtMost(0, 0.8)).toBeCloseTo(0.449329, 5);
+    expect(poissonAtMost(2, 10)).toBeCloseTo(0.0027694, 6);
+    // P(X ≥ 3 | 1) = 1 − e^−1 (1 + 1 + 1/2) = 1 − 2.5 × 0.367879 = 0.080301
+    expect(poissonAtLeast(3, 1)).toBeCloseTo(0.080301, 5);
+    expect(poissonAtLeast(0, 5)).toBe(1);
+  });
+
+  it('Godshill: population 772, no MET children, target 10.4 per 10,000 → E = 0.80; P(X=0) = 0.45 → within', () => {
+    // E = 10.4 / 10000 × 772 = 0.80288; P(X ≤ 0 | 0.80288) = e^−0.80288 = 0.448 ≥ 0.025 → not below.
+    // (Byar's 95% lower limit for E = 0.80288 is 0.80288 × (1 − 1/(9 × 0.80288) − 1.96/(3√0.80288))³
+    //  = 0.80288 × 0.1311³ ≈ 0.0018 → 0.023 per 10,000: a rate of 0 lay "below" it before.)
+    expect(funnelPosition(0, 10.4, 772)).toBe('within');
+    // Sandown: 1,454 at 11 per 10,000 → E = 1.5994; P(X=0) = e^−1.5994 = 0.202 → within (was "below 99.8%").
+    expect(funnelPosition(0, 11, 1454)).toBe('within');
+  });
+
+  it('E = 10 and o = 2 is below the 95% limit, not the 99.8%: P(X ≤ 2 | 10) = 0.00277', () => {
+    // target 50 per 10,000 at 2,000 → E = 10; rate 10 per 10,000 → o = 10/10000 × 2000 = 2.
+    // P(X ≤ 2 | 10) = e^−10 × (1 + 10 + 50) = 0.00277: < 0.025 (below 95%) but ≥ 0.001 (not below 99.8%).
+    expect(funnelPosition(10, 50, 2000)).toBe('below 95%');
+    // o = 0 at E = 10: P(X ≤ 0) = e^−10 = 4.5e−5 < 0.001 → below 99.8%.
+    expect(funnelPosition(0, 50, 2000)).toBe('below 99.8%');
+    // o = 18 at E = 10: P(X ≥ 18 | 10) = 0.0143 (1 − 0.98572) → above 95%; o = 10 → within.
+    expect(funnelPosition(90, 50, 2000)).toBe('above 95%');
+    expect(funnelPosition(50, 50, 2000)).toBe('within');
+  });
+
+  it('the drawn limits agree with the positions: E = 10 → 95% 17.5–87.5, 99.8% 7.5–107.5 per 10,000', () => {
+    // 95% lower: P(X ≤ 3 | 10) = e^−10 (1 + 10 + 50 + 166.67) = 0.01034 < 0.025, P(X ≤ 4 | 10) = 0.02925 ≥ 0.025
+    //   → 3 is the largest count below; the line at 3.5 / 2000 × 10000 = 17.5.
+    // 95% upper: P(X ≥ 17 | 10) = 0.02704 ≥ 0.025, P(X ≥ 18 | 10) = 0.01428 < 0.025 → 18 is the first above; 17.5 → 87.5.
+    // 99.8%: P(X ≤ 1) = 11e^−10 = 0.000499 < 0.001, P(X ≤ 2) = 0.00277 → 1.5 → 7.5; P(X ≥ 22) < 0.001 ≤ P(X ≥ 21) → 21.5 → 107.5.
+    const l95 = exactFunnelLimits(50, 2000, 0.025);
+    expect(l95.lower).toBeCloseTo(17.5, 9);
+    expect(l95.upper).toBeCloseTo(87.5, 9);
+    const l998 = exactFunnelLimits(50, 2000, 0.001);
+    expect(l998.lower).toBeCloseTo(7.5, 9);
+    expect(l998.upper).toBeCloseTo(107.5, 9);
+    // Godshill (E = 0.80288): no count is below (P(X = 0) = 0.448), so the lower line is 0 and a 0 lies on it, within;
+    // upper: P(X ≥ 3) = 1 − e^−E (1 + E + E²/2) = 0.0478, P(X ≥ 4) = 0.0478 − e^−E E³/6 = 0.0092 → 3.5 / 772 × 10000 = 45.34.
+    const g = exactFunnelLimits(10.4, 772, 0.025);
+    expect(g.lower).toBe(0);
+    expect(g.upper).toBeCloseTo(45.3368, 3);
   });
 });

@@ -109,7 +109,7 @@ describe('a chart with nothing to plot (every figure withheld, not given or with
       ],
     });
     expect(chart.description).toBe(
-      'NRM referrals per 10,000: nrm referrals per 10,000 by area for 4 categories; the largest is Hampshire with 2.4. ' +
+      'NRM referrals per 10,000: NRM referrals per 10,000 by area for 4 categories; the largest is Hampshire with 2.4. ' +
         'Not plotted: Southampton and Portsmouth, withheld (c); Isle of Wight, no figure given (–).',
     );
   });

@@ -140,9 +140,11 @@ describe.skipIf(SKIP_BROWSER)('the Service gaps page', () => {
     expect(f.points).toBe(3);
     expect(f.lines).toBeGreaterThanOrEqual(3);
     expect(f.description).toContain('with 95% and 99.8% control limits around Southampton’s prevalence (33.7 per 10,000)');
-    // Bargate's 210.0 is above the 99.8% upper limit at 1,000 children (E = 3.366…); Shirley's
-    // 300.0 at 100 children is within the wide funnel there.
-    expect(f.description).toContain('Above the 95% upper limit: Bargate');
+    // Exact Poisson tails (docs/definitions.md, "Funnel plot"): Bargate's 21 at 1,000 children
+    // (E = 33.7 / 10000 × 1000 = 3.37) is far above; Shirley's 3 at 100 children (E = 0.337):
+    // P(X ≥ 3 | 0.337) = 1 − e^−0.337 (1 + 0.337 + 0.0568) = 1 − 0.7139 × 1.3938 = 0.0050 < 0.025
+    // → above the 95% limit too; Portswood's 10 at 9,000 (E = 30.33): P(X ≤ 10) ≈ 2e−5 → below.
+    expect(f.description).toContain('Above the 95% upper limit: Bargate, Shirley; below the 95% lower limit: Portswood.');
     expect(f.description).toContain('No locality is withheld.');
     // The funnel's data table names its limits.
     const table = await page.$$eval('#chart-funnel-prevalence table th', (ths) => ths.map((x: HTMLElement) => (x.textContent ?? '').trim()));
@@ -154,6 +156,35 @@ describe.skipIf(SKIP_BROWSER)('the Service gaps page', () => {
       return r.violations.filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical').map((v: { id: string }) => v.id);
     });
     expect(violations).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the commentary comes before the map and the tables, on a phone (390 px) and on a desktop', async () => {
+    const { page, problems } = await open(analyst.url);
+    const order = () =>
+      page.evaluate(() => {
+        const top = (sel: string) => {
+          const el = document.querySelector(sel);
+          return el ? el.getBoundingClientRect().top + window.scrollY : null;
+        };
+        return { commentary: top('.met-commentary'), map: top('.met-map'), table: top('table[data-table="service_gaps"]') };
+      });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      const o = await order();
+      expect(o.commentary, `commentary at ${width} px`).not.toBeNull();
+      expect(o.map).not.toBeNull();
+      expect(o.commentary!, `the commentary above the map at ${width} px`).toBeLessThan(o.map!);
+      expect(o.commentary!, `the commentary above the gaps table at ${width} px`).toBeLessThan(o.table!);
+    }
+    // …and first in the document too (what a screen reader reads).
+    const domOrder = await page.evaluate(() => {
+      const c = document.querySelector('.met-commentary');
+      const m = document.querySelector('.met-map');
+      return Boolean(c.compareDocumentPosition(m) & 4); // DOCUMENT_POSITION_FOLLOWING
+    });
+    expect(domOrder).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
