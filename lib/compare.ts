@@ -86,7 +86,7 @@ export const compareWords = {
     i ? `${figure(v, kind)} (95% interval ${figure(i.lower, kind)} to ${figure(i.upper, kind)})` : figure(v, kind),
   highLow: (label: string, high: string, low: string) => `${label}: highest in ${high}, lowest in ${low}.`,
   onlyOne: (label: string, one: string) => `${label}: ${one}.`,
-  noneShown: (label: string) => `${label}: no area's figure can be shown.`,
+  noneShown: (label: string) => `${label}: no area’s figure can be shown.`,
   partnership: (v: string) => ` All four areas together: ${v}.`,
   partnershipWithheld: ' All four areas together: withheld (c) to protect confidentiality, so no area is compared with it.',
   partnershipNotGiven: ' All four areas together: not given, as part of a figure withheld (c).',

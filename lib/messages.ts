@@ -325,6 +325,8 @@ export const exportWords = {
 
 /** The service gaps' funnel plot (lib/funnel.ts), in words. */
 export const funnelWords = {
+  nonePlotted: (title: string, localities: number) =>
+    `${title}: no chart is drawn, as none of its ${localities} ${localities === 1 ? 'locality is' : 'localities are'} shown: each is withheld (c) or not given (–) to protect confidentiality.`,
   description: (x: { plotted: number; withheld: number; noFigure: number; target: number | null; targetLabel: string; above: string[]; below: string[] }) =>
     `A funnel plot of MET prevalence per 10,000 against the number of children aged 0–17, one point per locality (${x.plotted} plotted)` +
     (x.target === null

@@ -939,21 +939,19 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
       };
     case 'funnel': {
       const target = r.measures[b.target]?.value ?? null;
+      const points = rowsOf(r, b.measure).map((x) => ({
+        locality: String(x.locality),
+        area: String(x.area),
+        population: typeof x.population === 'number' ? x.population : null,
+        prevalence: (x[b.field] ?? null) as Shown,
+      }));
+      // No locality to plot (each withheld or not given): a sentence, never an empty frame.
+      if (!points.some((p) => typeof p.prevalence === 'number' && p.population !== null)) {
+        return { commentary: [funnelWords.nonePlotted(words(b.title, r), points.length)] };
+      }
       return {
         charts: [
-          funnelChart({
-            id: b.id,
-            title: words(b.title, r),
-            target,
-            targetLabel: funnelWords.target(r.area),
-            lineLabel: funnelWords.line(r.area),
-            points: rowsOf(r, b.measure).map((x) => ({
-              locality: String(x.locality),
-              area: String(x.area),
-              population: typeof x.population === 'number' ? x.population : null,
-              prevalence: (x[b.field] ?? null) as Shown,
-            })),
-          }),
+          funnelChart({ id: b.id, title: words(b.title, r), target, targetLabel: funnelWords.target(r.area), lineLabel: funnelWords.line(r.area), points }),
         ],
       };
     }

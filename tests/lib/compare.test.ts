@@ -148,7 +148,7 @@ describe('the four areas compared', () => {
       partnership: { area: 'all', value: 'c' },
     };
     expect(areasCommentary(c)).toBe(
-      "NRM referrals per 10,000: no area's figure can be shown. All four areas together: withheld (c) to protect confidentiality, so no area is compared with it." +
+      'NRM referrals per 10,000: no area’s figure can be shown. All four areas together: withheld (c) to protect confidentiality, so no area is compared with it.' +
         ' Southampton: not given, as part of a figure withheld (c) to protect confidentiality. Portsmouth: no figure for this period.',
     );
   });
