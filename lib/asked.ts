@@ -6,5 +6,5 @@
  * or marked-up value is not sent back).
  */
 export function asked(text: string): string {
-  return /^[\p{L}\p{N} ._-]{1,30}$/u.test(text) ? `'${text}'` : `a value of ${text.length} ${text.length === 1 ? 'character' : 'characters'}`;
+  return /^[\p{L}\p{N} ._-]{0,30}$/u.test(text) ? `'${text}'` : `a value of ${text.length} ${text.length === 1 ? 'character' : 'characters'}`;
 }
