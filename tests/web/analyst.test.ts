@@ -5,10 +5,10 @@
 // and flags a source older than its expected refresh interval. One server (the
 // analyst, sign-in off) on a small hand-made warehouse.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { AXE, launch, type Running, SKIP_BROWSER, serve } from './browser.js';
 import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.js';
 import { load } from '../../etl/load.js';
 import { withDb } from '../../lib/db.js';
@@ -20,23 +20,6 @@ import { csv } from '../sql/fixture.js';
 declare const document: any;
 declare const window: any;
 type HTMLElement = any;
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const WEB = join(ROOT, 'dist/web');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) {
-  console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the analyst pages were not tested in a browser.');
-} else if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
-      'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
-  );
-}
 
 // The plan is as at its latest update, 2016-06-30. Worked out (as tests/sql/action_plan.test.ts):
 //   1.1 priority 1, amber, due April 2016 → overdue     1.2 priority 1, amber, '6 monthly' → no due date
@@ -60,10 +43,6 @@ const ACTIONS = csv(
   ).map(([action_id, priority, due, rag, updated_at]) => ({ action_id, priority, title: `Action ${action_id}`, owner: 'Board', due, rag, updated_at })),
 );
 
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
 let browser: Browser;
 let server: Running;
 
@@ -105,7 +84,6 @@ async function filtered(page: Page, count: string): Promise<string[]> {
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(WEB, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
   const dir = tempDir('met-analyst-');
   const db = join(dir, 'met.duckdb');
   const folder = writeFolder(join(dir, 'in'), {
@@ -118,9 +96,8 @@ beforeAll(async () => {
   // missing_episodes.csv was last sent on 15 January 2020, as a partner that stopped
   // sending would leave it: far older than its monthly interval, whatever today is.
   await withDb(db, {}, (d) => d.run(`UPDATE source_state SET loaded_at = TIMESTAMP '2020-01-15 10:00:00' WHERE source = 'missing_episodes'`));
-  const { startServer } = (await import(SERVER)) as { startServer(o: { db: string; role: string; port: number; log: boolean }): Promise<Running> };
-  server = await startServer({ db, role: 'analyst', port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  server = await serve({ db, role: 'analyst' });
+  browser = await launch();
 });
 
 afterAll(async () => {

@@ -15,10 +15,9 @@
 //
 // One browser and two in-process servers (analyst, board) on one small warehouse.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { AXE, launch, type Running, SKIP_BROWSER, serve } from './browser.js';
 import { gapsFiles } from '../sql/gapsFixture.js';
 import { loadWarehouse } from '../sql/fixture.js';
 
@@ -26,27 +25,6 @@ import { loadWarehouse } from '../sql/fixture.js';
 declare const document: any;
 declare const window: any;
 type HTMLElement = any;
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) {
-  console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the Service gaps page was not tested in a browser.');
-} else if (!existsSync(CHROMIUM)) {
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); " +
-      'MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.',
-  );
-}
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-type StartServer = (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running>;
 
 let browser: Browser;
 let analyst: Running;
@@ -96,12 +74,10 @@ async function funnelMarks(page: Page): Promise<{ points: number; lines: number;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(ROOT, 'dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
   const db = await loadWarehouse({ files: gapsFiles() });
-  const { startServer } = (await import(SERVER)) as { startServer: StartServer };
-  analyst = await startServer({ db, role: 'analyst', port: 0, log: false });
-  board = await startServer({ db, role: 'board', port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  analyst = await serve({ db, role: 'analyst' });
+  board = await serve({ db, role: 'board' });
+  browser = await launch();
 }, 120_000);
 
 afterAll(async () => {

@@ -4,10 +4,10 @@
 // told that provision is quarterly, and no serious or critical axe violation. A small
 // hand-made warehouse, served as the board (partner rule), keeps the file quick.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { AXE, launch, type Running, SKIP_BROWSER, serve } from './browser.js';
 import { load } from '../../etl/load.js';
 import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.js';
 
@@ -15,23 +15,6 @@ import { POPULATION, episode, episodes, tempDir, writeFolder } from '../helpers.
 declare const document: any;
 declare const window: any;
 type HTMLElement = any;
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = join(ROOT, 'dist/server/index.js');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.MET_CHROMIUM || '/usr/bin/chromium';
-const SKIP_BROWSER = process.env.MET_SKIP_BROWSER === '1';
-if (SKIP_BROWSER) console.warn('BROWSER TESTS SKIPPED (MET_SKIP_BROWSER=1): the gaps page’s provision was not tested in a browser.');
-else if (!existsSync(CHROMIUM))
-  throw new Error(
-    `Chromium is not installed at ${CHROMIUM}, so no page can be tested in a browser. ` +
-      "Install Debian's: apt-get install -y chromium (or set MET_CHROMIUM to its path); MET_SKIP_BROWSER=1 skips the browser tests instead, and says so.",
-  );
-
-interface Running {
-  url: string;
-  close(): Promise<void>;
-}
 
 const HEADER = 'quarter,area,service,provider,referrals_received,referrals_accepted,started_within_target,target_days,capacity,waiting_at_end';
 // Two quarters, four areas, two services; every count 5 or more so the partner rule shows them.
@@ -61,7 +44,6 @@ let board: Running;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(join(ROOT, 'dist/web/gaps.html'))) throw new Error('dist/web is missing: run `npm run build` first (npm test does, in pretest)');
   const dir = tempDir('met-web-services-');
   const db = join(dir, 'met.duckdb');
   // Episodes in January and June 2025, so that the periods reach over both quarters.
@@ -82,9 +64,8 @@ beforeAll(async () => {
   });
   const { report } = await load({ inDir, db });
   expect(report.status).toBe('loaded');
-  const { startServer } = (await import(SERVER)) as { startServer: (o: { db: string; role?: string; port?: number; log?: boolean }) => Promise<Running> };
-  board = await startServer({ db, role: 'board', port: 0, log: false });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  board = await serve({ db, role: 'board' });
+  browser = await launch();
 });
 
 afterAll(async () => {
