@@ -109,4 +109,7 @@ SELECT 'returns_without_interview', '*', '*', '*',
 FROM g
 WHERE returns > 0;
 
+DROP TABLE completeness_counts;
+DROP TABLE return_facts;
+
 INSERT INTO measures_built VALUES ('load_summary', '60_data_quality.sql'), ('completeness', '60_data_quality.sql'), ('timeliness', '60_data_quality.sql'), ('returns_without_interview', '60_data_quality.sql');
