@@ -7,8 +7,8 @@
 -- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
 -- and the same data always gives the same figures. It is the rank of the text
 -- strftime(t, '%Y%m%d%H%M%S') || kind || event_id among all events (equal texts, equal
--- ranks): the same order, compared as an integer. `pid` is an integer per person (the
--- rank of the pseudonym: exact), so that people are grouped and counted cheaply.
+-- ranks): the same order, compared as an integer. `pid` is an integer per person (one
+-- per distinct pseudonym: exact, no hashing), so that people are grouped and counted cheaply.
 -- `own_locality`: the event's locality is one of its area's own (a placement elsewhere
 -- does not count for that area's localities).
 CREATE OR REPLACE TEMP TABLE met_events AS
@@ -32,9 +32,11 @@ WITH e AS (
 SELECT e.area, e.locality, e.d, e.sex, e.ethnicity, e.looked_after, e.disability,
        met_age(e.dob, e.d) AS age,
        l.locality IS NOT NULL AS own_locality,
-       (dense_rank() OVER (ORDER BY e.child_pseudonym))::INTEGER AS pid,
+       i.pid,
        dense_rank() OVER (ORDER BY strftime(e.t, '%Y%m%d%H%M%S') || e.kind || e.event_id) AS ord
 FROM e
+JOIN (SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid FROM (SELECT DISTINCT child_pseudonym FROM e)) i
+  ON i.child_pseudonym = e.child_pseudonym
 LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.locality AND l.area = e.area;
 
 -- One row per child (0–17 at the event), period and area (and 'all'), with the values
