@@ -41,21 +41,39 @@ LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.l
 
 -- One row per child (0–17 at the event), period and area (and 'all'), with the values
 -- of their most recent event in the period that carries each value; the locality only
--- from an event whose locality is its area's own.
+-- from an event whose locality is its area's own. While people are grouped, sex,
+-- ethnicity and locality are carried as their position in the list of the values the
+-- events hold (`dict`), an integer, and turned back into text after.
 CREATE OR REPLACE TEMP TABLE met_people AS
-WITH x AS (
-    SELECT e.*, unnest(met_period_ids(d)) AS period_id FROM met_events e WHERE e.age <= 17
+WITH dict AS (
+    SELECT list(DISTINCT sex) FILTER (WHERE sex IS NOT NULL) AS sexes,
+           list(DISTINCT ethnicity) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicities,
+           list(DISTINCT locality) FILTER (WHERE own_locality) AS localities
+    FROM met_events WHERE age <= 17
+), x AS (
+    SELECT e.area, e.pid, e.ord, e.age, e.looked_after, e.disability,
+           CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END AS sex_i,
+           CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END AS ethnicity_i,
+           CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END AS locality_i,
+           unnest(met_period_ids(e.d)) AS period_id
+    FROM met_events e CROSS JOIN dict
+    WHERE e.age <= 17
+), g AS (
+    SELECT
+        period_id, CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x, pid,
+        arg_max(age, ord) AS age,
+        arg_max(sex_i, ord) FILTER (WHERE sex_i IS NOT NULL) AS sex_i,
+        arg_max(ethnicity_i, ord) FILTER (WHERE ethnicity_i IS NOT NULL) AS ethnicity_i,
+        arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
+        arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
+        arg_max(locality_i, ord) FILTER (WHERE locality_i IS NOT NULL) AS locality_i
+    FROM x
+    GROUP BY GROUPING SETS ((period_id, area, pid), (period_id, pid))
 )
-SELECT
-    period_id, CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x, pid,
-    arg_max(age, ord) AS age,
-    arg_max(sex, ord) FILTER (WHERE sex IS NOT NULL) AS sex,
-    arg_max(ethnicity, ord) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicity,
-    arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
-    arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
-    arg_max(locality, ord) FILTER (WHERE own_locality) AS locality
-FROM x
-GROUP BY GROUPING SETS ((period_id, area, pid), (period_id, pid));
+SELECT g.period_id, g.area_x, g.pid, g.age,
+       dict.sexes[g.sex_i] AS sex, dict.ethnicities[g.ethnicity_i] AS ethnicity,
+       g.looked_after, g.disability, dict.localities[g.locality_i] AS locality
+FROM g CROSS JOIN dict;
 
 -- met_children: distinct children aged 0–17 at the event with any MET event (one row
 -- of met_people each).
