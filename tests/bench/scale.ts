@@ -16,9 +16,9 @@
 // for it alone).
 //
 // Options: --scale N (default 100); --quick (= --scale 1 --no-kill --no-audit
-// --api-seconds 10 --page-loads 3: for trying the bench itself); --extracts DIR (use this
+// --api-seconds 10 --page-loads 3 --area-runs 1: for trying the bench itself); --extracts DIR (use this
 // folder instead of generating one; give its --scale); --api-seconds N (30);
-// --connections N (50); --page-loads N (5, after one cold); --dir DIR (work folder);
+// --connections N (50); --page-loads N (5, after one cold); --area-runs N (3); --dir DIR (work folder);
 // --keep (keep it); --readme / --no-readme.
 
 import { execFileSync } from 'node:child_process';
@@ -40,6 +40,7 @@ const scale = Number(arg('--scale') ?? (quick ? 1 : 100)) || 100;
 const apiSeconds = Number(arg('--api-seconds') ?? (quick ? 10 : 30));
 const connections = Number(arg('--connections') ?? 50);
 const pageLoads = Number(arg('--page-loads') ?? (quick ? 3 : 5));
+const areaTimes = Number(arg('--area-runs') ?? (quick ? 1 : 3));
 const keep = has('--keep');
 const dir = arg('--dir') ?? mkdtempSync(join(tmpdir(), 'met-bench-'));
 const given = arg('--extracts');
@@ -179,8 +180,8 @@ try {
     // 8. The area load, three times (issue 11: it died with signal 11 in 2 of 3 runs at scale 100).
     const areaRuns: { exit: number | null; signal: number | null; seconds: number; cpu_seconds: number | null; peak_mib: number | null; stderr?: string }[] =
       [];
-    for (let i = 1; i <= 3; i++) {
-      console.log(`area load ${i}/3: met load --in <extracts> --area "Isle of Wight" into a new warehouse …`);
+    for (let i = 1; i <= areaTimes; i++) {
+      console.log(`area load ${i}/${areaTimes}: met load --in <extracts> --area "Isle of Wight" into a new warehouse …`);
       const areaDb = join(dir, `area-${i}.duckdb`);
       const e = await met(['load', '--in', extracts, '--area', 'Isle of Wight', '--db', areaDb], env);
       const bad = e.code !== 0;
@@ -193,7 +194,7 @@ try {
         ...(bad ? { stderr: e.stderr.slice(-1000) } : {}),
       });
       for (const x of [areaDb, `${areaDb}.wal`, `${areaDb}.state.sqlite`]) rmSync(x, { force: true });
-      console.log(`area load ${i}/3: ${ended(e)} after ${e.seconds.toFixed(1)} s, peak ${e.peak_mib} MiB`);
+      console.log(`area load ${i}/${areaTimes}: ${ended(e)} after ${e.seconds.toFixed(1)} s, peak ${e.peak_mib} MiB`);
     }
     detail.area_loads = areaRuns;
 
@@ -233,7 +234,7 @@ try {
         api_errors: 'the same autocannon run (non-2xx + errors, timeouts included)',
         server_peak_rss_mb: 'the same met serve process: VmHWM of /proc/PID/status after the run',
         page_charts_ms: `node dist/tests/bench/page.js <met serve --no-sign-in --role board URL> ${pageLoads}`,
-        area_load_crashes: 'met load --in <extracts> --area "Isle of Wight" --db <new warehouse>, 3 times',
+        area_load_crashes: `met load --in <extracts> --area "Isle of Wight" --db <new warehouse>, ${areaTimes} time${areaTimes === 1 ? '' : 's'}`,
       },
       detail,
     };
