@@ -23,7 +23,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AREAS_AND_ALL } from '../../model/areas.js';
 import { hammer, latestPeriods, mix, serve } from './api.js';
@@ -56,7 +56,7 @@ const noAudit = has('--no-audit') || quick;
 
 function step(name: string, ...rest: string[]) {
   const out = execFileSync(process.execPath, [stepJs, name, ...rest], { env, encoding: 'utf-8', maxBuffer: 1 << 24 });
-  return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; peak_mib: number; detail: Record<string, unknown>[] };
+  return JSON.parse(out.trim().split('\n').pop()!) as { seconds: number; cpu_seconds: number; peak_mib: number; detail: Record<string, unknown>[] };
 }
 
 const n = (x: number) => x.toLocaleString('en-GB');
@@ -77,7 +77,13 @@ try {
   if (!killOnly) {
     const extracts = given ?? join(dir, 'extracts');
     const db = join(dir, 'met.duckdb');
-    const detail: Record<string, unknown> = { node: process.version, memory_gib: Math.round(totalmem() / 2 ** 30), cpu: cpus()[0]?.model };
+    // The load average at the start and end says whether the machine was quiet.
+    const detail: Record<string, unknown> = {
+      node: process.version,
+      memory_gib: Math.round(totalmem() / 2 ** 30),
+      cpu: cpus()[0]?.model,
+      load_average_at_start: loadavg().map((x) => s2(x)),
+    };
 
     // 1. The extracts.
     let episodes: number | null = null;
@@ -98,8 +104,8 @@ try {
     rmSync(floorDb, { force: true });
     rmSync(`${floorDb}.wal`, { force: true });
     episodes ??= Number(f.detail.find((x) => x.file === 'missing_episodes.csv')?.rows ?? 0);
-    detail.floor = { peak_mib: f.peak_mib, files: f.detail };
-    console.log(`floor: ${f.seconds} s for ${f.detail.length} files, peak ${f.peak_mib} MiB`);
+    detail.floor = { peak_mib: f.peak_mib, cpu_seconds: f.cpu_seconds, files: f.detail };
+    console.log(`floor: ${f.seconds} s (${f.cpu_seconds} s CPU) for ${f.detail.length} files, peak ${f.peak_mib} MiB`);
 
     // 3. The load.
     console.log('load: met load …');
@@ -107,10 +113,12 @@ try {
     const report = JSON.parse(l.stdout) as { files: { file: string; read?: number; quarantined?: number }[] };
     const read = report.files.reduce((s, x) => s + Number(x.read ?? 0), 0);
     const quarantined = report.files.reduce((s, x) => s + Number(x.quarantined ?? 0), 0);
-    detail.load = { read, quarantined, cpu_seconds: l.cpu_seconds };
+    // The ratio of CPU seconds too: on a machine others share, wall time swings more.
+    const cpuRatio = l.cpu_seconds === null ? null : s2(l.cpu_seconds / f.cpu_seconds);
+    detail.load = { read, quarantined, cpu_seconds: l.cpu_seconds, cpu_ratio: cpuRatio };
     const loadSeconds = s1(l.seconds);
     console.log(
-      `load: ${loadSeconds} s (${(l.seconds / f.seconds).toFixed(2)} × the floor), ${n(read)} rows read, ${n(quarantined)} quarantined, peak ${l.peak_mib} MiB`,
+      `load: ${loadSeconds} s (${(l.seconds / f.seconds).toFixed(2)} × the floor; CPU ${cpuRatio} ×), ${n(read)} rows read, ${n(quarantined)} quarantined, peak ${l.peak_mib} MiB`,
     );
 
     // 4. The API under load.
@@ -198,6 +206,7 @@ try {
     }
     detail.area_loads = areaRuns;
 
+    detail.load_average_at_end = loadavg().map((x) => s2(x));
     const base = {
       scale,
       episodes: episodes ?? 0,

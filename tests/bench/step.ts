@@ -19,6 +19,8 @@ import { performance } from 'node:perf_hooks';
 
 const [step, a, b] = process.argv.slice(2);
 let t0 = performance.now();
+let cpu0 = process.cpuUsage();
+let cpu: NodeJS.CpuUsage | undefined;
 let seconds: number | undefined;
 let detail: unknown;
 if (step === 'generate') {
@@ -38,6 +40,7 @@ if (step === 'generate') {
   const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const table = (f: string) => `"${f.slice(0, -4).replaceAll('"', '""')}"`;
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const instance = await DuckDBInstance.create(b!);
   const con = await instance.connect();
   const serial: string[] = [];
@@ -58,6 +61,7 @@ if (step === 'generate') {
   }
   await con.run('CHECKPOINT');
   seconds = (performance.now() - t0) / 1000;
+  cpu = process.cpuUsage(cpu0);
   const rows: { file: string; rows: number }[] = [];
   for (const f of files) {
     const r = await con.runAndReadAll(`SELECT count(*) FROM ${table(f)}`);
@@ -70,6 +74,9 @@ if (step === 'generate') {
   throw new Error(`unknown step ${step}`);
 }
 seconds ??= (performance.now() - t0) / 1000;
+cpu ??= process.cpuUsage(cpu0);
+// User + system CPU seconds of the step (DuckDB's threads included): steadier than wall time on a shared machine.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 // maxRSS is in kilobytes.
 const peakMiB = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ step, seconds: Number(seconds.toFixed(2)), peak_mib: Math.round(peakMiB), detail }));
+console.log(JSON.stringify({ step, seconds: Number(seconds.toFixed(2)), cpu_seconds: Number(cpuSeconds.toFixed(2)), peak_mib: Math.round(peakMiB), detail }));
