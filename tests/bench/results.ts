@@ -71,6 +71,9 @@ const LABELS: [keyof Results, string, string][] = [
 
 const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : v === null ? '–' : String(v));
 
+/** A command in code type; a note (the same run, a ratio) as words. */
+const code = (cmd: string) => (!cmd ? '' : cmd.startsWith('the same') || cmd.includes('÷') ? cmd : `\`${cmd}\``);
+
 export function table(r: Results): string {
   const lines = [
     `Scale ${r.scale} (seed 1), ${r.cores} cores, ${r.run_at}: \`npm run bench${r.scale === 100 ? '' : ` -- --scale ${r.scale}`}\`, every figure from the same run on the same machine (\`bench/results${r.scale === 100 ? '' : `-scale-${r.scale}`}.json\`).`,
@@ -82,7 +85,7 @@ export function table(r: Results): string {
     const t = r.targets[key];
     const cmd = r.commands[key] ?? '';
     lines.push(
-      `| ${label} | ${num(r[key])}${unit && r[key] !== null ? ` ${unit}` : ''} | ${t?.target ?? ''} | ${t ? (t.met ? 'yes' : '**no**') : ''} | ${cmd ? `\`${cmd}\`` : ''} |`,
+      `| ${label} | ${num(r[key])}${unit && r[key] !== null ? ` ${unit}` : ''} | ${t?.target ?? ''} | ${t ? (t.met ? 'yes' : '**no**') : ''} | ${code(cmd)} |`,
     );
   }
   return lines.join('\n');
