@@ -3,15 +3,30 @@
 
 import type { Request, Response } from 'express';
 import { type AnswerCache, isAbandoned } from '../cache.js';
+import { QueryInterrupted } from '../../lib/db.js';
 import type { Lease, Warehouse } from '../warehouse.js';
 
-/** Runs a handler with a leased warehouse, released when the handler is done. */
+/**
+ * Runs a handler with a leased warehouse, released when the handler is done. When the
+ * client goes before its answer is sent, the query the handler is running is interrupted
+ * and its next ones refused (lib/db.ts QueryInterrupted): nothing is left running for no one.
+ */
 export function withLease(warehouse: Warehouse, f: (lease: Lease, req: Request, res: Response) => Promise<void>) {
   return async (req: Request, res: Response) => {
-    const lease = await warehouse.acquire();
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.on('close', onClose);
+    const lease = await warehouse.acquire(gone.signal);
     try {
       await f(lease, req, res);
+    } catch (e) {
+      // No one is left to answer.
+      if (e instanceof QueryInterrupted && gone.signal.aborted) return;
+      throw e;
     } finally {
+      res.off('close', onClose);
       lease.release();
     }
   };
@@ -20,9 +35,16 @@ export function withLease(warehouse: Warehouse, f: (lease: Lease, req: Request, 
 /**
  * Answers JSON worked out once per refresh and key (server/cache.ts), saying how in
  * X-MET-Cache (hit, shared or miss). A client that goes before its work starts leaves
- * no work behind and gets no answer.
+ * no work behind and gets no answer; when the last client waiting for running work goes,
+ * `stop` aborts (run its queries on lease.reader(stop) to have them interrupted).
  */
-export async function cachedJson(cache: AnswerCache, refresh: string, key: string, res: Response, compute: () => Promise<string>): Promise<void> {
+export async function cachedJson(
+  cache: AnswerCache,
+  refresh: string,
+  key: string,
+  res: Response,
+  compute: (stop: AbortSignal) => Promise<string>,
+): Promise<void> {
   const gone = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) gone.abort();
