@@ -19,10 +19,16 @@ const kept = new WeakMap<object, Map<string, Promise<unknown>>>();
  * cells until the next refresh opens a new warehouse. A failed reading is not kept.
  * A database that may be written is read each time.
  */
+/** The readings kept for a read-only warehouse. */
+function keptOf(snapshot: object): Map<string, Promise<unknown>> {
+  const m = kept.get(snapshot) ?? new Map<string, Promise<unknown>>();
+  kept.set(snapshot, m);
+  return m;
+}
+
 function once<T>(db: Db, key: string, f: () => Promise<T>): Promise<T> {
   if (!db.snapshot) return f();
-  let m = kept.get(db.snapshot);
-  if (!m) kept.set(db.snapshot, (m = new Map()));
+  const m = keptOf(db.snapshot);
   const had = m.get(key) as Promise<T> | undefined;
   if (had) return had;
   const p = f();
@@ -226,8 +232,7 @@ function periodIds(period: Period, c: Compared): string[] {
  */
 async function readCells(db: Db, periods: string[], scope: AgeScope): Promise<CellRow[]> {
   if (!db.snapshot || periods.length === 0) return readCellsNow(db, periods, scope);
-  let m = kept.get(db.snapshot);
-  if (!m) kept.set(db.snapshot, (m = new Map()));
+  const m = keptOf(db.snapshot);
   const key = (p: string) => `cells\u0000${scope}\u0000${p}`;
   const missing = periods.filter((p) => !m.has(key(p)));
   if (missing.length > 0) {
