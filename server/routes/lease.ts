@@ -2,6 +2,7 @@
 // until the handler is done, even if a refresh replaces it meanwhile (server/warehouse.ts).
 
 import type { Request, Response } from 'express';
+import { gzipSync } from 'node:zlib';
 import { type AnswerCache, isAbandoned } from '../cache.js';
 import { QueryInterrupted } from '../../lib/db.js';
 import type { Lease, Warehouse } from '../warehouse.js';
@@ -52,11 +53,39 @@ export async function cachedJson(
   res.on('close', onClose);
   try {
     const { body, how } = await cache.get(refresh, key, compute, gone.signal);
-    res.set('X-MET-Cache', how).type('application/json').send(body);
+    res.set('X-MET-Cache', how).type('application/json');
+    if (res.req.acceptsEncodings('gzip') !== 'gzip') {
+      res.send(body);
+      return;
+    }
+    // Compressed once per answer, not once per request (compression() leaves an answer
+    // already encoded alone): gzip of every copy was the largest cost of a kept answer.
+    const gz = gzipped(refresh, key, body);
+    res.set({ 'Content-Encoding': 'gzip', 'Content-Length': String(gz.length) });
+    res.vary('Accept-Encoding');
+    res.end(gz);
   } catch (e) {
     if (isAbandoned(e) && gone.signal.aborted) return;
     throw e;
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** The gzipped bytes of kept answers, by refresh and key: at most GZIP_KEPT of them, least recently used dropped. */
+const zipped = new Map<string, { body: string; gz: Buffer }>();
+const GZIP_KEPT = 256;
+
+function gzipped(refresh: string, key: string, body: string): Buffer {
+  const k = `${refresh}\u0000${key}`;
+  const had = zipped.get(k);
+  zipped.delete(k);
+  // The same answer (the cache hands out the very string it keeps): its bytes as they were.
+  const z = had && had.body === body ? had : { body, gz: gzipSync(body) };
+  zipped.set(k, z);
+  for (const old of zipped.keys()) {
+    if (zipped.size <= GZIP_KEPT) break;
+    zipped.delete(old);
+  }
+  return z.gz;
 }
