@@ -7,6 +7,8 @@ import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
 import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
+import { pseudonymKey } from './insert.js';
+import { hmacBlocks, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
 
 export interface HeaderMap {
@@ -172,11 +174,20 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   await db.run(`DROP TABLE IF EXISTS ${refMap}`);
   if (refCols.length > 0) {
     const distinct = refCols.map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`).join(' UNION ');
-    await db.run(
-      `CREATE TEMP TABLE ${refMap} AS SELECT r, met_pseudonym(r) AS p FROM (SELECT DISTINCT r FROM (${distinct}))`,
-      undefined,
-      'pseudonymising references',
-    );
+    // The key blocks live in a one-row table of this in-memory connection for this one
+    // statement; they are passed as parameters, so no SQL text holds them.
+    const blocks = `hmac_${tag}`;
+    const { inner, outer } = hmacBlocks(pseudonymKey(db));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${blocks} AS SELECT unhex($inner) AS ki, unhex($outer) AS ko`, { inner, outer }, 'pseudonymising references');
+    try {
+      await db.run(
+        `CREATE TEMP TABLE ${refMap} AS SELECT d.r, ${pseudonymSql('d.r', 'k')} AS p FROM (SELECT DISTINCT r FROM (${distinct})) d, ${blocks} k`,
+        undefined,
+        'pseudonymising references',
+      );
+    } finally {
+      await db.run(`DROP TABLE ${blocks}`);
+    }
   }
   // The stage is a view over the file as read, with each reference replaced by its
   // pseudonym: the checks read it once, so no second copy of every row is made.
