@@ -14,6 +14,7 @@ import { KeyProblem, keyFingerprint, loadSecretKey, type SecretKey } from './pse
 import { acquireLock, LockBusy, type HeldLock } from './lock.js';
 import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
 import { sweepPrivateDirs } from './privateDir.js';
+import { REFRESH_TABLES } from '../model/measureInputs.js';
 import { LoadFailure } from './loadFailure.js';
 export { LoadFailure } from './loadFailure.js';
 import { copyPrevious, keepPrevious, TABLE_OF } from './carryForward.js';
@@ -51,6 +52,8 @@ export interface LoadOptions {
    * folder as of the day it was sent.
    */
   refreshDay?: string;
+  /** Told of each step of building the measures before it starts, and whether it is built or copied from the previous warehouse. */
+  onMeasureStep?: (step: string, how: 'built' | 'copied') => void;
 }
 
 /**
@@ -195,14 +198,14 @@ async function refresh(
   let built = false;
   try {
     const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath };
-    await openBuild(b, secret);
+    await profiled('open', () => openBuild(b, secret));
     const key = await checkKey(b, secret);
-    const replaced = await loadSources(b, key);
-    await carryForwardRecords(b, key, replaced);
+    const replaced = await profiled('sources', () => loadSources(b, key));
+    await profiled('records', () => carryForwardRecords(b, key, replaced));
     checkCounts(report);
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
-    await buildAndClose(b);
+    await profiled('measures and close', () => buildAndClose(b, key, replaced));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
@@ -214,9 +217,17 @@ async function refresh(
     logFailure(dbPath, report);
     return { report, notes };
   }
-  switchOver(building, dbPath);
+  await profiled('switch-over', async () => switchOver(building, dbPath));
   rmSync(failedLogPath(dbPath), { force: true });
   return { report, notes };
+}
+
+/** MET_PROFILE=1 prints how long a step of the refresh takes, for benchmarks. */
+async function profiled<T>(step: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const v = await f();
+  if (process.env.MET_PROFILE) console.error(`  ${step}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return v;
 }
 
 /** What the steps of one refresh share. */
@@ -371,17 +382,40 @@ function checkCounts(report: LoadReport): void {
   }
 }
 
-/** The measures, rebuilt from the complete new dataset inside the new file, which is then closed. */
-async function buildAndClose(b: Build): Promise<void> {
-  const { mem, opts, inputs, building, hasPrev } = b;
+/**
+ * The warehouse tables a refresh changed, for rebuilding only the measures that depend on
+ * them (etl/measurePlan.ts), or null for a full rebuild: no previous warehouse, --rekey,
+ * or a previous warehouse without this key's fingerprint.
+ */
+export function changedTables(
+  hasPrev: boolean,
+  key: Pick<KeyState, 'fingerprint' | 'prevFingerprint'>,
+  rekey: boolean,
+  replaced: ReadonlySet<SourceName>,
+): Set<string> | null {
+  if (!hasPrev || rekey || key.prevFingerprint === null || key.prevFingerprint !== key.fingerprint) return null;
+  const changed = new Set<string>(REFRESH_TABLES);
+  for (const s of replaced) {
+    const table = TABLE_OF[s];
+    if (table) changed.add(table);
+  }
+  // The localities are rebuilt from the population.
+  if (replaced.has('population')) changed.add('localities');
+  return changed;
+}
+
+/** The measures, rebuilt from the complete new dataset inside the new file (or copied where nothing they read changed), which is then closed. */
+async function buildAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>): Promise<void> {
+  const { mem, opts, inputs, building, hasPrev, notes } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
   await mem.run('USE wh');
   // Every raw reference is gone from memory by now, so the measures may spill to disk
   // (beside the new warehouse, removed with it) if they need more than the limit.
   await mem.run(`SET temp_directory = ${literal(building + '.tmp')}`);
-  await buildMeasures(mem);
+  const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
+  notes.measures = await buildMeasures(mem, opts.onMeasureStep, undefined, changed ? { prev: 'prev', changed } : undefined);
   await mem.run('USE memory');
-  await mem.run(`CHECKPOINT wh`);
+  await profiled('checkpoint', () => mem.run(`CHECKPOINT wh`));
   if (hasPrev) await mem.run(`DETACH prev`);
   await mem.run(`DETACH wh`);
 }
