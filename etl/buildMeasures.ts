@@ -163,14 +163,16 @@ export async function buildMeasures(
   if (files.includes(COMMON_SQL)) await timed(COMMON_SQL, 'built', () => runFile(COMMON_SQL));
   let full: MeasuresOutcome['full'] | null = null;
   let changed: Set<string> | null = null;
+  let periodsSame = false;
   if (incremental) {
     full = await whyFull(db, incremental.prev, families);
     if (full === null) {
       changed = new Set(incremental.changed);
-      if (await periodsDiffer(db, incremental.prev)) changed.add('periods');
+      periodsSame = !(await periodsDiffer(db, incremental.prev));
+      if (!periodsSame) changed.add('periods');
     }
   }
-  const plan = planMeasures(changed);
+  const plan = planMeasures(changed, periodsSame);
   const outcome: MeasuresOutcome = { rebuilt: [], copied: [], ...(full ? { full } : {}) };
   for (const file of families) {
     if (changed && plan.copied.includes(file)) {

@@ -37,14 +37,17 @@ function tempMakers(): Map<string, string> {
 
 /**
  * The plan for a refresh that changed the given warehouse tables (source tables,
- * localities, the refresh's records, and periods / period_population when they differ
- * from the previous warehouse's). `null` for a full rebuild: everything runs.
+ * localities, the refresh's records). `null` for a full rebuild: everything runs.
+ * A table of 00_common.sql changes when what it is made from changed, except the
+ * periods when `periodsSame` (the new periods were compared with the previous ones).
  */
-export function planMeasures(changedTables: ReadonlySet<string> | null): MeasurePlan {
+export function planMeasures(changedTables: ReadonlySet<string> | null, periodsSame = false): MeasurePlan {
   if (changedTables === null) return { stale: [...FAMILY_FILES], run: [...FAMILY_FILES], copied: [], protection: 'rebuilt' };
   const changed = new Set(changedTables);
-  // A table of 00_common.sql changes when what it is made from changed.
-  for (const [table, from] of Object.entries(COMMON_TABLES)) if (from.some((t) => changed.has(t))) changed.add(table);
+  for (const [table, from] of Object.entries(COMMON_TABLES)) {
+    if (table === 'periods' && periodsSame) continue;
+    if (from.some((t) => changed.has(t))) changed.add(table);
+  }
   const stale = new Set<string>();
   for (const file of FAMILY_FILES) {
     const f = FAMILY_INPUTS[file]!;
