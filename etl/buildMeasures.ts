@@ -67,6 +67,16 @@ export interface Incremental {
   prev: string;
   /** Warehouse tables this refresh replaced or changed (sources, localities, its own records). */
   changed: ReadonlySet<string>;
+  /** The new warehouse started as a copy of the previous one: the tables a copied family (or the protection) leaves are there already. */
+  startedFromPrevious?: boolean;
+}
+
+/** The build that made a previous warehouse's figures (its measures_version), or null. */
+export async function previousMeasuresVersion(db: Db, prev: string): Promise<string | null> {
+  const n = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE database_name = $p AND table_name = 'measures_version'`, { p: prev });
+  if (Number(n) === 0) return null;
+  const rows = await db.all<{ version: string }>(`SELECT version FROM ${ident(prev)}.measures_version`);
+  return rows.length === 1 ? rows[0]!.version : null;
 }
 
 /** What a build of the measures did: which families (and the protection) it ran and which it copied. */
@@ -80,7 +90,7 @@ export interface MeasuresOutcome {
 /** Why the previous warehouse's figures cannot be copied into this build, or null when they can. */
 async function whyFull(db: Db, prev: string, families: string[]): Promise<MeasuresOutcome['full'] | null> {
   if (families.join() !== FAMILY_FILES.join()) return 'undeclared family';
-  const needed = ['measures_built', 'measure_cells', 'measure_rows', 'measure_parameters', 'periods', 'warehouse_meta', ...PROTECTION_MAKES];
+  const needed = ['measures_built', 'measure_cells', 'measure_rows', 'measure_parameters', 'periods', 'measures_version', ...PROTECTION_MAKES];
   for (const f of Object.values(FAMILY_INPUTS)) needed.push(...(f.makes ?? []));
   const present = await db.all<{ name: string }>(
     `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = $p UNION SELECT view_name FROM duckdb_views() WHERE database_name = $p`,
@@ -88,8 +98,7 @@ async function whyFull(db: Db, prev: string, families: string[]): Promise<Measur
   );
   const have = new Set(present.map((r) => r.name));
   if (needed.some((t) => !have.has(t))) return 'no previous figures';
-  const version = await db.all<{ value: string }>(`SELECT value FROM ${ident(prev)}.warehouse_meta WHERE name = 'measures_version'`);
-  if (version[0]?.value !== measuresVersion()) return 'another program build';
+  if ((await previousMeasuresVersion(db, prev)) !== measuresVersion()) return 'another program build';
   const differ = await db.value<number>(
     `SELECT count(*) FROM (SELECT parameters::VARCHAR FROM measure_parameters EXCEPT SELECT parameters::VARCHAR FROM ${ident(prev)}.measure_parameters)`,
   );
@@ -119,13 +128,14 @@ async function copyObject(db: Db, prev: string, name: string): Promise<void> {
 }
 
 /** One family's figures, measures_built entries and tables, copied from the previous warehouse. */
-async function copyFamily(db: Db, prev: string, file: string): Promise<void> {
+async function copyFamily(db: Db, prev: string, file: string, tablesThere: boolean): Promise<void> {
   const p = ident(prev);
   const mine = `(SELECT measure FROM ${p}.measures_built WHERE sql_file = $f)`;
   const doing = `copying the measures of sql/measures/${file}`;
   await db.run(`INSERT INTO measures_built SELECT * FROM ${p}.measures_built WHERE sql_file = $f`, { f: file }, doing);
   await db.run(`INSERT INTO measure_cells SELECT * FROM ${p}.measure_cells WHERE measure IN ${mine}`, { f: file }, doing);
   await db.run(`INSERT INTO measure_rows SELECT * FROM ${p}.measure_rows WHERE measure IN ${mine}`, { f: file }, doing);
+  if (tablesThere) return;
   for (const t of FAMILY_INPUTS[file]?.makes ?? []) await copyObject(db, prev, t);
 }
 
@@ -176,7 +186,7 @@ export async function buildMeasures(
   const outcome: MeasuresOutcome = { rebuilt: [], copied: [], ...(full ? { full } : {}) };
   for (const file of families) {
     if (changed && plan.copied.includes(file)) {
-      await timed(file, 'copied', () => copyFamily(db, incremental!.prev, file));
+      await timed(file, 'copied', () => copyFamily(db, incremental!.prev, file, !!incremental!.startedFromPrevious));
       outcome.copied.push(file);
     } else {
       await timed(file, 'built', () => runFile(file));
@@ -187,7 +197,7 @@ export async function buildMeasures(
   // the measures just built, or copied when none of the figures it reads changed.
   if (changed && plan.protection === 'copied') {
     await timed(PROTECTION_STEP, 'copied', async () => {
-      for (const t of PROTECTION_MAKES) await copyObject(db, incremental!.prev, t);
+      if (!incremental!.startedFromPrevious) for (const t of PROTECTION_MAKES) await copyObject(db, incremental!.prev, t);
     });
     outcome.copied.push(PROTECTION_STEP);
   } else {
@@ -197,10 +207,7 @@ export async function buildMeasures(
     outcome.rebuilt.push(PROTECTION_STEP);
   }
   // Which build made these figures, so that the next refresh knows whether it may copy them.
-  const hasMeta = await db.value<number>(`SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'warehouse_meta'`);
-  if (hasMeta > 0) {
-    await db.run(`INSERT OR REPLACE INTO warehouse_meta VALUES ('measures_version', $v)`, { v: measuresVersion() }, 'recording the build of the measures');
-  }
+  await db.run(`CREATE OR REPLACE TABLE measures_version AS SELECT $v::VARCHAR AS version`, { v: measuresVersion() }, 'recording the build of the measures');
   return outcome;
 }
 

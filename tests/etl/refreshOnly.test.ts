@@ -10,7 +10,7 @@ import { rebuildMeasures } from '../../etl/buildMeasures.js';
 import { changedTables, load } from '../../etl/load.js';
 import { literal, openDb } from '../../lib/db.js';
 import { buildParameters } from '../../model/parameters.js';
-import { POPULATION, query, tempDir, writeFolder } from '../helpers.js';
+import { POPULATION, count, query, tempDir, writeFolder } from '../helpers.js';
 import {
   CPI_HEADER,
   DISRUPTION_HEADER,
@@ -105,6 +105,7 @@ const ALL = {
 
 /** Everything a build of the measures leaves in the warehouse. */
 const BUILT = [
+  'measures_version',
   'measure_cells',
   'measure_rows',
   'measures_built',
@@ -221,6 +222,15 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     // The refresh did change what depends on it: 1.1 moved up (amber → green), 1.2 is still new.
     const plan1 = await query<{ key: string; n: number }>(db, `SELECT key, n FROM action_plan_summary WHERE what = 'moved' ORDER BY key`);
     expect(plan1.map((r) => `${r.key} ${r.n}`)).toEqual(['new 1', 'up 1']);
+    // The new warehouse started as a copy of the previous one: the sources not in the
+    // folder are there once (4 episodes, 3 interviews), the actions accumulate (2 + 1),
+    // the history holds both refreshes and each source's state once (10 sources).
+    expect(await count(db, 'missing_episodes')).toBe(4);
+    expect(await count(db, 'return_interviews')).toBe(3);
+    expect(await count(db, 'actions')).toBe(3);
+    expect(await count(db, 'refreshes')).toBe(2);
+    expect(await count(db, 'source_state')).toBe(10);
+    expect(await count(db, 'warehouse_meta')).toBe(1);
 
     expectSame(await differences(db, await fullRebuildOf(db)));
   });
@@ -247,6 +257,25 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     expect(stale.episode_facts!.differ).toBe(0);
   });
 
+  it('a refused file replaces nothing: its previous rows stay, and what reads its source is copied', async () => {
+    const inDir = writeFolder(join(tempDir('met-in-'), 'in'), {
+      'actions.csv': csv(ACTION_HEADER, [{ action_id: '1.2', priority: '1', title: 'Training', rag: 'amber', updated_at: '2025-04-30' }]),
+      'return_interviews.csv': 'rhi_id,episode_id\nR9,E1\n',
+    });
+    const r = await load({ inDir, db });
+    expect(r.report.status).toBe('loaded');
+    expect(r.report.files.map((f) => `${f.file} ${f.status}`).sort()).toEqual(['actions.csv loaded', 'return_interviews.csv refused']);
+    expect(r.notes.measures).toEqual({
+      rebuilt: ['20_return_interviews.sql', '60_data_quality.sql', '70_action_plan.sql'],
+      copied: ['10_missing.sql', '30_risk.sql', '40_identification.sql', '50_places.sql', '80_services.sql', 'published protection'],
+    });
+    // The interviews are the previous ones, emptied and copied back: 3, E2's declined.
+    expect(await count(db, 'return_interviews')).toBe(3);
+    expect(await interviewFigures(db)).toEqual(['rhi_completed_72h_pct 1/3', 'rhi_declined_pct 2/3']);
+    expect(await count(db, 'actions')).toBe(4);
+    expectSame(await differences(db, await fullRebuildOf(db)));
+  });
+
   it('other parameters, or figures made by another build of the program: everything is rebuilt', async () => {
     const copy = join(tempDir('met-params-'), 'met.duckdb');
     copyFileSync(db, copy);
@@ -255,7 +284,7 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     expect(a.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [], full: 'other parameters' });
 
     const older = await openDb(copy);
-    await older.run(`UPDATE warehouse_meta SET value = 'an older build' WHERE name = 'measures_version'`);
+    await older.run(`UPDATE measures_version SET version = 'an older build'`);
     older.close();
     const b = await refresh(copy, { 'actions.csv': ACTIONS_LATER });
     expect(b.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [], full: 'another program build' });
