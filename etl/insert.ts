@@ -1,6 +1,5 @@
 // Clean rows into the new warehouse: each source's table, the SSDA903 return mapped
-// to episodes, the localities that population.csv defines. The key of the keyed hash
-// is held for the in-memory connection only.
+// to episodes, the localities that population.csv defines.
 
 import type { Db } from '../lib/db.js';
 import { refusals } from '../lib/messages.js';
@@ -8,23 +7,6 @@ import { TABLE_OF } from './carryForward.js';
 import type { Source } from './contract.js';
 import { CsvRefusal } from './csvFile.js';
 import { warehouseColumns } from './store.js';
-
-const keys = new WeakMap<Db['connection'], Buffer>();
-
-/**
- * Gives this (in-memory) connection the key of the keyed hash, which `pseudonymKey`
- * returns to the stage (stage.ts) to pseudonymise references in SQL.
- */
-export function registerPseudonym(db: Db, key: Buffer): void {
-  keys.set(db.connection, key);
-}
-
-/** The key given to this connection by `registerPseudonym`. */
-export function pseudonymKey(db: Db): Buffer {
-  const key = keys.get(db.connection);
-  if (!key) throw new Error('no key was registered for this connection');
-  return key;
-}
 
 /** Stores one checked source's clean rows in its warehouse table. */
 export async function insertClean(db: Db, source: Source, tag: string): Promise<void> {

@@ -10,7 +10,7 @@ import { buildMeasures, measuresVersion, previousMeasuresVersion, readSql } from
 import { CHECK_MACROS } from './checks.js';
 import { SOURCES, sourceByName, type AreaName, type SourceName } from './contract.js';
 import { messages } from '../lib/messages.js';
-import { KeyProblem, keyFingerprint, loadSecretKey, type SecretKey } from './pseudonym.js';
+import { KeyProblem, keyFingerprint, loadSecretKey, registerPseudonym, type SecretKey } from './pseudonym.js';
 import { acquireLock, LockBusy, type HeldLock } from './lock.js';
 import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
 import { sweepPrivateDirs } from './privateDir.js';
@@ -20,7 +20,7 @@ export { LoadFailure } from './loadFailure.js';
 import { copyPrevious, emptyTable, keepPrevious, TABLE_OF, tablesToEmpty } from './carryForward.js';
 import { failedLogPath, importFailures, logFailure, recordRefresh, refreshIdFor } from './history.js';
 import { listInputs, type Inputs } from './inputs.js';
-import { rebuildLocalities, registerPseudonym } from './insert.js';
+import { rebuildLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
 

@@ -5,6 +5,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Db } from '../lib/db.js';
 import { messages } from '../lib/messages.js';
 
 export interface SecretKey {
@@ -116,4 +117,22 @@ export function hmacBlocks(key: Buffer): { inner: string; outer: string } {
  */
 export function pseudonymSql(ref: string, blocks: string): string {
   return `translate(left(to_base64(unhex(sha256(${blocks}.ko || unhex(sha256(${blocks}.ki || encode(${ref})))))), 22), '+/', '-_')`;
+}
+
+// The key is held for the load's in-memory connection only, never written to it.
+const keys = new WeakMap<Db['connection'], Buffer>();
+
+/**
+ * Gives this (in-memory) connection the key of the keyed hash, which `pseudonymKey`
+ * returns to the stage (stage.ts) to pseudonymise references in SQL.
+ */
+export function registerPseudonym(db: Db, key: Buffer): void {
+  keys.set(db.connection, key);
+}
+
+/** The key given to this connection by `registerPseudonym`. */
+export function pseudonymKey(db: Db): Buffer {
+  const key = keys.get(db.connection);
+  if (!key) throw new Error('no key was registered for this connection');
+  return key;
 }

@@ -7,8 +7,7 @@ import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
 import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
-import { pseudonymKey } from './insert.js';
-import { hmacBlocks, pseudonymSql } from './pseudonym.js';
+import { hmacBlocks, pseudonymKey, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
 
 export interface HeaderMap {
