@@ -5,11 +5,9 @@ import cliProgress from 'cli-progress';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AreaName } from '../etl/contract.js';
-import { load } from '../etl/load.js';
 import { withDb } from '../lib/db.js';
 import { humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
 import { MeasureNotBuilt, ProtectionNotBuilt, readMeasures, RequestError } from '../lib/measures.js';
-import { exportParquet } from '../lib/parquet.js';
 import { existsSync } from 'node:fs';
 
 /** A progress bar on a terminal; nothing when output goes to a file or another program. */
@@ -75,8 +73,9 @@ export interface LoadCommand {
 export async function runLoad(o: LoadCommand): Promise<number> {
   mkdirSync(dirname(resolve(o.db)), { recursive: true });
   const bar = o.progress ? { update() {}, stop() {} } : progressBar('Loading');
-  let result: Awaited<ReturnType<typeof load>>;
+  let result: Awaited<ReturnType<typeof import('../etl/load.js').load>>;
   try {
+    const { load } = await import('../etl/load.js');
     result = await load({
       inDir: o.inDir,
       db: o.db,
@@ -153,6 +152,7 @@ export async function runExportParquet(o: { db: string; parquet: string }): Prom
     console.error(messages.noWarehouse(o.db));
     return 2;
   }
+  const { exportParquet } = await import('../lib/parquet.js');
   const done = await withDb(o.db, { readOnly: true }, (db) => exportParquet(db, o.parquet));
   for (const t of done.tables) console.log(messages.parquetTable(t.kind, t.table, t.rows, t.files));
   console.error(messages.parquetWritten(done.dir));

@@ -5,8 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AREAS, type AreaName } from '../etl/contract.js';
-import { runExportParquet, runGenerate, runLoad, runMeasures } from './commands.js';
-import { type OidcFlags, runServe, type ServeArgs } from './serve.js';
+// Each command's work is imported when that command runs, so a quick command (`met
+// measures`) does not load the server, the load or the Excel writer first.
+import type { OidcFlags, ServeArgs } from './serve.js';
+const commands = () => import('./commands.js');
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
 
@@ -62,7 +64,7 @@ program
   .option('--seed <n>', 'random seed: the same seed gives the same bytes', intArg('--seed', 0), 1)
   .option('--scale <n>', 'multiplies people and population (1 = close to the real partnership)', intArg('--scale', 0.01), 1)
   .action(async (o: { out: string; seed: number; scale: number }) => {
-    process.exitCode = await runGenerate(o);
+    process.exitCode = await (await commands()).runGenerate(o);
   });
 
 program
@@ -77,7 +79,7 @@ program
   .option('--progress', 'print one line per step to stderr (for logs and scripts)')
   .addOption(new Option('--fail-after <source>', 'test hook: fail the refresh after this source').hideHelp())
   .action(async (o: { in: string; db: string; area?: AreaName; json?: boolean; failAfter?: string; wait: number; rekey?: boolean; progress?: boolean }) => {
-    process.exitCode = await runLoad({
+    process.exitCode = await (await commands()).runLoad({
       inDir: resolve(o.in),
       db: o.db,
       area: o.area,
@@ -101,7 +103,7 @@ program
   .option('--ids <ids>', 'only these measure ids, comma-separated')
   .option('--json', 'print the documented JSON shape')
   .action(async (o: { db: string; period: string; area: string; role: string; ages: string; trend: number; ids?: string; json?: boolean }) => {
-    process.exitCode = await runMeasures(o);
+    process.exitCode = await (await commands()).runMeasures(o);
   });
 
 program
@@ -122,7 +124,7 @@ program
   .requiredOption('--db <file>', 'the warehouse file')
   .requiredOption('--parquet <dir>', 'the folder to write (made readable by you only; a table already there is replaced)')
   .action(async (o: { db: string; parquet: string }) => {
-    process.exitCode = await runExportParquet(o);
+    process.exitCode = await (await commands()).runExportParquet(o);
   });
 
 program
@@ -157,7 +159,7 @@ program
   .option('--oidc-scope <scopes>', 'single sign-on: the scopes asked for (default "openid profile")')
   .option('--public-url <url>', 'the address browsers use for the dashboard (behind a proxy); the redirect URI is URL/auth/oidc/callback')
   .action(async (o: ServeArgs & OidcFlags) => {
-    process.exitCode = await runServe(o);
+    process.exitCode = await (await import('./serve.js')).runServe(o);
   });
 
 const user = program.command('user').description('the accounts that may sign in to the dashboard (kept in the state file beside the warehouse)');

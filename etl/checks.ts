@@ -373,12 +373,6 @@ function ruleProblems(rule: RowRule, source: Source): string[] {
   }
 }
 
-/**
- * The SELECT that checks a staged file. The stage table has one VARCHAR column per
- * contract column (NULL where the file lacks it) and `_row`, the record's order.
- * The result has `_row`, the typed columns under their contract names, `raw_<name>`
- * for every column, and `problems`: a list of {column, kind, reason}.
- */
 export interface Lookups {
   /** (raw, key): the matching key of every distinct text of the file's locality columns. */
   locality: string;
@@ -399,6 +393,13 @@ export function lookupSql(source: Source, stage: string, lookup: Lookups): strin
   ];
 }
 
+/**
+ * The SELECT that checks a staged file. The stage has one VARCHAR column per
+ * contract column (NULL where the file lacks it) and `_row`, the record's order.
+ * The result has `_row`, the typed columns under their contract names, `problems`: a
+ * list of {column, kind, reason}, and `key_first_row` (NULL: set later for a repeated key).
+ * The raw text is not kept: a quarantined row's values are read from the stage again.
+ */
 export function checkSql(source: Source, stage: string, lookup: Lookups, opts: { episodes?: string } = {}): string {
   const joins: string[] = [];
   const typed: string[] = [];
@@ -431,9 +432,10 @@ WITH typed AS (
     FROM ${stage} s
     ${joins.join('\n    ')}
 )
-SELECT typed.*,
+SELECT _row, ${source.columns.map((c) => ident(c.name)).join(', ')},
        list_filter([${[...colProblems, ...rules].join(',\n                    ')}],
-                   p -> p IS NOT NULL) AS problems
+                   p -> p IS NOT NULL) AS problems,
+       NULL::BIGINT AS key_first_row
 FROM typed`;
 }
 
@@ -442,16 +444,16 @@ FROM typed`;
  * its column's check is kept in its checked form (a date, a code, an area, a locality, a
  * number in range, a flag); a reference as its pseudonym (at most EXCERPT_CHARS characters);
  * anything else (a value that fails its check, and free text, which no check can tell
- * from a name sent in the wrong column) only as its shape.
+ * from a name sent in the wrong column) only as its shape. `v` is the checked value,
+ * `raw` the text as read (never a reference's: those are read as their pseudonyms).
  */
-export function storedValueExpr(col: Column): string {
-  const v = ident(col.name);
-  const raw = ident('raw_' + col.name);
+export function storedValueExpr(col: Column, v: string, raw: string): string {
   const t = col.type;
   const shapeOf = `met_shape(${raw})`;
   switch (t.kind) {
     case 'ref':
-      return `met_excerpt(${raw})`;
+      // The checked value of a reference is its pseudonym (a stage value, trimmed: the same text).
+      return `met_excerpt(${v})`;
     case 'text':
     case 'codes':
       return shapeOf;

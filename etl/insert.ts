@@ -1,34 +1,12 @@
 // Clean rows into the new warehouse: each source's table, the SSDA903 return mapped
-// to episodes, the localities that population.csv defines. The keyed hash is a SQL
-// function of the in-memory connection only.
+// to episodes, the localities that population.csv defines.
 
-import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import type { Db } from '../lib/db.js';
 import { refusals } from '../lib/messages.js';
 import { TABLE_OF } from './carryForward.js';
 import type { Source } from './contract.js';
 import { CsvRefusal } from './csvFile.js';
-import { pseudonymise } from './pseudonym.js';
 import { warehouseColumns } from './store.js';
-
-/** Registers the keyed hash as a SQL function of this (in-memory) connection only. */
-export function registerPseudonym(db: Db, key: Buffer): void {
-  db.connection.registerScalarFunction(
-    DuckDBScalarFunction.create({
-      name: 'met_pseudonym',
-      returnType: VARCHAR,
-      parameterTypes: [VARCHAR],
-      mainFunction: (_info, input, output) => {
-        const v = input.getColumnVector(0);
-        for (let i = 0; i < input.rowCount; i++) {
-          const x = v.getItem(i);
-          output.setItem(i, x === null ? null : pseudonymise(key, String(x)));
-        }
-        output.flush();
-      },
-    }),
-  );
-}
 
 /** Stores one checked source's clean rows in its warehouse table. */
 export async function insertClean(db: Db, source: Source, tag: string): Promise<void> {

@@ -2,24 +2,25 @@
 // is built beside the live one and replaces it only when complete, so a crash or a
 // kill part-way leaves the previous dataset served and intact.
 
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DbError, openDb, literal, type Db } from '../lib/db.js';
-import { buildMeasures, readSql } from './buildMeasures.js';
+import { buildMeasures, measuresVersion, previousMeasuresVersion, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { SOURCES, sourceByName, type AreaName, type SourceName } from './contract.js';
 import { messages } from '../lib/messages.js';
-import { KeyProblem, keyFingerprint, loadSecretKey, type SecretKey } from './pseudonym.js';
+import { KeyProblem, keyFingerprint, loadSecretKey, registerPseudonym, type SecretKey } from './pseudonym.js';
 import { acquireLock, LockBusy, type HeldLock } from './lock.js';
 import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
 import { sweepPrivateDirs } from './privateDir.js';
+import { REFRESH_TABLES } from '../model/measureInputs.js';
 import { LoadFailure } from './loadFailure.js';
 export { LoadFailure } from './loadFailure.js';
-import { copyPrevious, keepPrevious, TABLE_OF } from './carryForward.js';
+import { copyPrevious, emptyTable, keepPrevious, TABLE_OF, tablesToEmpty } from './carryForward.js';
 import { failedLogPath, importFailures, logFailure, recordRefresh, refreshIdFor } from './history.js';
 import { listInputs, type Inputs } from './inputs.js';
-import { rebuildLocalities, registerPseudonym } from './insert.js';
+import { rebuildLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
 
@@ -51,6 +52,8 @@ export interface LoadOptions {
    * folder as of the day it was sent.
    */
   refreshDay?: string;
+  /** Told of each step of building the measures before it starts, and whether it is built or copied from the previous warehouse. */
+  onMeasureStep?: (step: string, how: 'built' | 'copied') => void;
 }
 
 /**
@@ -194,15 +197,15 @@ async function refresh(
   const mem = await openDb(':memory:', { config: { temp_directory: '', memory_limit: process.env.MET_MEMORY_LIMIT || '4GB' } });
   let built = false;
   try {
-    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath };
-    await openBuild(b, secret);
+    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, fresh: null };
+    await profiled('open', () => openBuild(b, secret));
     const key = await checkKey(b, secret);
-    const replaced = await loadSources(b, key);
-    await carryForwardRecords(b, key, replaced);
+    const replaced = await profiled('sources', () => loadSources(b, key));
+    await profiled('records', () => carryForwardRecords(b, key, replaced));
     checkCounts(report);
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
-    await buildAndClose(b);
+    await profiled('measures and close', () => buildAndClose(b, key, replaced));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
@@ -214,9 +217,17 @@ async function refresh(
     logFailure(dbPath, report);
     return { report, notes };
   }
-  switchOver(building, dbPath);
+  await profiled('switch-over', async () => switchOver(building, dbPath));
   rmSync(failedLogPath(dbPath), { force: true });
   return { report, notes };
+}
+
+/** MET_PROFILE=1 prints how long a step of the refresh takes, for benchmarks. */
+async function profiled<T>(step: string, f: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const v = await f();
+  if (process.env.MET_PROFILE) console.error(`  ${step}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return v;
 }
 
 /** What the steps of one refresh share. */
@@ -229,6 +240,30 @@ interface Build {
   hasPrev: boolean;
   building: string;
   dbPath: string;
+  /**
+   * When the new warehouse started as a copy of the previous one: the tables emptied
+   * first, the only ones whose previous rows are then copied (the others are there
+   * already). Null when it started empty.
+   */
+  fresh: Set<string> | null;
+}
+
+/** The previous rows of a table that survive, copied into the new warehouse unless it started with them. */
+async function keepRows(b: Build, table: string, where: string | null): Promise<void> {
+  if (b.fresh && !b.fresh.has(table)) return;
+  await copyPrevious(b.mem, table, where);
+}
+
+/**
+ * True when the new warehouse may start as a copy of the previous one, which costs a
+ * file copy instead of copying every source the folder does not replace: the previous
+ * one was made by this build (same tables), under this key, with nothing in its WAL,
+ * and no --rekey.
+ */
+async function startFromPrevious(b: Build, secret: SecretKey): Promise<boolean> {
+  if (!b.hasPrev || b.opts.rekey || existsSync(`${b.dbPath}.wal`)) return false;
+  if ((await previousFingerprint(b.mem)) !== keyFingerprint(secret.key)) return false;
+  return (await previousMeasuresVersion(b.mem, 'prev')) === measuresVersion();
 }
 
 /** The key's part in a refresh: its fingerprint, the previous one, and what --rekey must rebuild. */
@@ -249,6 +284,13 @@ async function openBuild(b: Build, secret: SecretKey): Promise<void> {
   await b.mem.run(`SET VARIABLE met_refresh_day = ${literal(day)}::DATE`, undefined, 'setting the refresh day');
   await b.mem.run(CHECK_MACROS);
   if (b.hasPrev) await b.mem.run(`ATTACH ${literal(b.dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
+  if (await startFromPrevious(b, secret)) {
+    copyFileSync(b.dbPath, b.building, constants.COPYFILE_FICLONE);
+    await b.mem.run(`ATTACH ${literal(b.building)} AS wh`, undefined, 'creating the new warehouse');
+    b.fresh = tablesToEmpty([...b.inputs.files.keys()].filter((s) => s !== 'ssda903_header'));
+    for (const t of b.fresh) await emptyTable(b.mem, t);
+    return;
+  }
   await b.mem.run(`ATTACH ${literal(b.building)} AS wh`, undefined, 'creating the new warehouse');
   await b.mem.run(`USE wh; ${readSql('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
 }
@@ -295,7 +337,7 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
     const path = inputs.files.get(name);
     const table = TABLE_OF[name];
     // The action plan accumulates, so its old rows go in first and the file adds to them.
-    if (name === 'actions') await copyPrevious(mem, 'actions', carry('actions', 'true'));
+    if (name === 'actions') await keepRows(b, 'actions', carry('actions', 'true'));
     if (path) {
       opts.onProgress?.(done, total, source.file);
       const t0 = performance.now();
@@ -319,10 +361,10 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
     // missing_episodes and the SSDA903 return share one table, whose previous rows
     // are kept after both have had their turn.
     if (table && table !== 'missing_episodes' && name !== 'actions') {
-      await copyPrevious(mem, table, carry(table, keepPrevious(table, replaced, opts.area)));
+      await keepRows(b, table, carry(table, keepPrevious(table, replaced, opts.area)));
     }
     if (name === 'ssda903_missing') {
-      await copyPrevious(mem, 'missing_episodes', carry('missing_episodes', keepPrevious('missing_episodes', replaced, opts.area)));
+      await keepRows(b, 'missing_episodes', carry('missing_episodes', keepPrevious('missing_episodes', replaced, opts.area)));
       await mem.run(`CREATE OR REPLACE TEMP VIEW episodes_now AS SELECT DISTINCT episode_id FROM wh.missing_episodes WHERE origin = 'missing_episodes'`);
     }
     if (name === 'population') {
@@ -353,10 +395,10 @@ async function carryForwardRecords(b: Build, key: KeyState, replaced: Set<Source
     if (key.prevFingerprint !== key.fingerprint) notes.warnings.push(messages.rekeyDone(key.fingerprint));
     notReplaced = `(${notReplaced}) AND source NOT IN (${[...PSEUDONYM_SOURCES, 'ssda903_header'].map((x) => literal(x)).join(', ')})`;
   }
-  await copyPrevious(mem, 'quarantine', notReplaced);
-  await copyPrevious(mem, 'source_state', notReplaced);
-  await copyPrevious(mem, 'refreshes', 'true');
-  await copyPrevious(mem, 'refresh_files', 'true');
+  await keepRows(b, 'quarantine', notReplaced);
+  await keepRows(b, 'source_state', notReplaced);
+  await keepRows(b, 'refreshes', 'true');
+  await keepRows(b, 'refresh_files', 'true');
   await importFailures(mem, dbPath);
   const loadedAny = report.files.some((f) => f.status === 'loaded' && f.source !== 'ssda903_header');
   if (!loadedAny) throw new LoadFailure('no file could be loaded, so the warehouse was left as it was');
@@ -371,17 +413,45 @@ function checkCounts(report: LoadReport): void {
   }
 }
 
-/** The measures, rebuilt from the complete new dataset inside the new file, which is then closed. */
-async function buildAndClose(b: Build): Promise<void> {
-  const { mem, opts, inputs, building, hasPrev } = b;
+/**
+ * The warehouse tables a refresh changed, for rebuilding only the measures that depend on
+ * them (etl/measurePlan.ts), or null for a full rebuild: no previous warehouse, --rekey,
+ * or a previous warehouse without this key's fingerprint.
+ */
+export function changedTables(
+  hasPrev: boolean,
+  key: Pick<KeyState, 'fingerprint' | 'prevFingerprint'>,
+  rekey: boolean,
+  replaced: ReadonlySet<SourceName>,
+): Set<string> | null {
+  if (!hasPrev || rekey || key.prevFingerprint === null || key.prevFingerprint !== key.fingerprint) return null;
+  const changed = new Set<string>(REFRESH_TABLES);
+  for (const s of replaced) {
+    const table = TABLE_OF[s];
+    if (table) changed.add(table);
+  }
+  // The localities are rebuilt from the population.
+  if (replaced.has('population')) changed.add('localities');
+  return changed;
+}
+
+/** The measures, rebuilt from the complete new dataset inside the new file (or copied where nothing they read changed), which is then closed. */
+async function buildAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>): Promise<void> {
+  const { mem, opts, inputs, building, hasPrev, notes } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
   await mem.run('USE wh');
   // Every raw reference is gone from memory by now, so the measures may spill to disk
   // (beside the new warehouse, removed with it) if they need more than the limit.
   await mem.run(`SET temp_directory = ${literal(building + '.tmp')}`);
-  await buildMeasures(mem);
+  const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
+  notes.measures = await buildMeasures(
+    mem,
+    opts.onMeasureStep,
+    undefined,
+    changed ? { prev: 'prev', changed, startedFromPrevious: b.fresh !== null } : undefined,
+  );
   await mem.run('USE memory');
-  await mem.run(`CHECKPOINT wh`);
+  await profiled('checkpoint', () => mem.run(`CHECKPOINT wh`));
   if (hasPrev) await mem.run(`DETACH prev`);
   await mem.run(`DETACH wh`);
 }

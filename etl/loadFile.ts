@@ -10,7 +10,7 @@ import { CsvRefusal, prepareCsv } from './csvFile.js';
 import { tableExists } from './carryForward.js';
 import { checkLocalitiesUnique, insertClean, insertSsda903 } from './insert.js';
 import { LoadFailure } from './loadFailure.js';
-import { mapHeader, stageFile } from './stage.js';
+import { dropStage, mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, type StoreContext } from './store.js';
 
 /** MET_PROFILE=1 prints each step's seconds, for benchmarks. */
@@ -66,13 +66,15 @@ export async function loadFile(db: Db, source: Source, path: string, ctx: StoreC
     doing = 'storing it';
     wrote = true;
     await quarantineRows(db, source, tag, stage, ctx);
+    // The file as read (raw references and all) is needed no more: freed before the insert.
+    await dropStage(db, tag);
+    tick('quarantined');
     if (source.name === 'ssda903_missing') {
       // A refused ssda903_header.csv left no checked table: the episodes load without its sex and ethnicity.
       const header = fc.headerTag && (await tableExists(db, 'temp', `final_${fc.headerTag}`)) ? fc.headerTag : null;
       await insertSsda903(db, tag, header, fc.area ?? '');
     } else if (source.name !== 'ssda903_header') await insertClean(db, source, tag);
     tick('stored');
-    tick('quarantined');
     if (csv.encoding === 'windows-1252') fc.notes.converted.push(file);
     if (map.identifiers.length) fc.notes.identifiers[file] = map.identifiers;
     if (source.name !== 'ssda903_header') {
@@ -85,7 +87,6 @@ export async function loadFile(db: Db, source: Source, path: string, ctx: StoreC
         h: csv.sha256,
       });
     }
-    await db.run(`DROP TABLE IF EXISTS stage_${tag}`);
     if (source.name !== 'ssda903_header') await db.run(`DROP TABLE IF EXISTS final_${tag}`);
     return {
       file,
@@ -103,7 +104,7 @@ export async function loadFile(db: Db, source: Source, path: string, ctx: StoreC
     // Once rows were being written, a failure is not the file's fault alone: the refresh
     // fails, and says so in our words (DuckDB's message may quote a value).
     if (wrote && !(e instanceof CsvRefusal)) throw new LoadFailure(`${file} ${refusals.internal(doing)}`);
-    await db.run(`DROP TABLE IF EXISTS stage_${tag}`);
+    await dropStage(db, tag);
     await db.run(`DROP TABLE IF EXISTS final_${tag}`);
     // The checks' own SQL failing is a fault of ours, not the file's; its message may quote values, so it is not shown.
     const why = e instanceof CsvRefusal ? e.message : refusals.internal(doing);

@@ -1,10 +1,11 @@
 // Keyed pseudonyms for child and offender references (HMAC-SHA-256). The key lives
 // apart from the data: short references could be recovered by anyone holding both.
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Db } from '../lib/db.js';
 import { messages } from '../lib/messages.js';
 
 export interface SecretKey {
@@ -91,4 +92,47 @@ export function keyFingerprint(key: Buffer): string {
  */
 export function pseudonymise(key: Buffer, reference: string): string {
   return createHmac('sha256', key).update(reference, 'utf-8').digest('base64url').slice(0, 22);
+}
+
+/**
+ * The two key blocks of HMAC-SHA-256 (RFC 2104: the key, hashed first when longer than
+ * the 64-byte block, zero-padded, XOR 0x36 and XOR 0x5c), as hex: what `pseudonymSql`
+ * needs to compute `pseudonymise` inside DuckDB.
+ */
+export function hmacBlocks(key: Buffer): { inner: string; outer: string } {
+  const block = Buffer.alloc(64);
+  (key.length > 64 ? createHash('sha256').update(key).digest() : key).copy(block);
+  return {
+    inner: Buffer.from(block.map((b) => b ^ 0x36)).toString('hex'),
+    outer: Buffer.from(block.map((b) => b ^ 0x5c)).toString('hex'),
+  };
+}
+
+/**
+ * `pseudonymise` as a SQL expression, the same text for the same key and reference:
+ * sha256(outer block || sha256(inner block || reference as UTF-8)), in base64url, 22
+ * characters. `ref` is a VARCHAR expression; `blocks` names a relation whose BLOB columns
+ * `ki` and `ko` hold the key blocks (`hmacBlocks`, unhexed). DuckDB computes it on all
+ * its threads, where a JavaScript function is called one chunk at a time.
+ */
+export function pseudonymSql(ref: string, blocks: string): string {
+  return `translate(left(to_base64(unhex(sha256(${blocks}.ko || unhex(sha256(${blocks}.ki || encode(${ref})))))), 22), '+/', '-_')`;
+}
+
+// The key is held for the load's in-memory connection only, never written to it.
+const keys = new WeakMap<Db['connection'], Buffer>();
+
+/**
+ * Gives this (in-memory) connection the key of the keyed hash, which `pseudonymKey`
+ * returns to the stage (stage.ts) to pseudonymise references in SQL.
+ */
+export function registerPseudonym(db: Db, key: Buffer): void {
+  keys.set(db.connection, key);
+}
+
+/** The key given to this connection by `registerPseudonym`. */
+export function pseudonymKey(db: Db): Buffer {
+  const key = keys.get(db.connection);
+  if (!key) throw new Error('no key was registered for this connection');
+  return key;
 }

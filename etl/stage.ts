@@ -1,12 +1,13 @@
-// Reads one prepared CSV with DuckDB's own reader into an in-memory stage table:
-// one VARCHAR column per contract column, references already replaced by their
-// pseudonyms. Raw references exist only in this connection's memory, never in the
+// Reads one prepared CSV with DuckDB's own reader into an in-memory table, and
+// stages it as a view: one VARCHAR column per contract column, references already
+// replaced by their pseudonyms. Raw references exist only in this connection's memory, never in the
 // warehouse file (DuckDB's spilling to disk is switched off for this connection).
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
 import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
+import { hmacBlocks, pseudonymKey, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
 
 export interface HeaderMap {
@@ -81,10 +82,15 @@ export interface StageResult {
   malformed: MalformedLine[];
   /** Physical line of each staged row, by `_row`. */
   rowLine: Int32Array;
+  /**
+   * The file as read (`table`, whose `rowid` is `_row`) and the column of it that holds each
+   * contract column other than a reference (references are only ever read through the stage view).
+   */
+  raw: { table: string; columns: Map<string, string> };
 }
 
 /**
- * Reads the file into `stage_<source>`. Every column is read as text: typing is the
+ * Reads the file into `raw_<source>` and stages it as the view `stage_<source>`. Every column is read as text: typing is the
  * checks' job, so a bad value becomes a quarantine reason rather than a reader error.
  */
 export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string): Promise<StageResult> {
@@ -167,30 +173,50 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   await db.run(`DROP TABLE IF EXISTS ${refMap}`);
   if (refCols.length > 0) {
     const distinct = refCols.map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`).join(' UNION ');
-    await db.run(
-      `CREATE TEMP TABLE ${refMap} AS SELECT r, met_pseudonym(r) AS p FROM (SELECT DISTINCT r FROM (${distinct}))`,
-      undefined,
-      'pseudonymising references',
-    );
+    // The key blocks live in a one-row table of this in-memory connection for this one
+    // statement; they are passed as parameters, so no SQL text holds them.
+    const blocks = `hmac_${tag}`;
+    const { inner, outer } = hmacBlocks(pseudonymKey(db));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${blocks} AS SELECT unhex($inner) AS ki, unhex($outer) AS ko`, { inner, outer }, 'pseudonymising references');
+    try {
+      await db.run(
+        `CREATE TEMP TABLE ${refMap} AS SELECT d.r, ${pseudonymSql('d.r', 'k')} AS p FROM (SELECT DISTINCT r FROM (${distinct})) d, ${blocks} k`,
+        undefined,
+        'pseudonymising references',
+      );
+    } finally {
+      await db.run(`DROP TABLE ${blocks}`);
+    }
   }
+  // The stage is a view over the file as read, with each reference replaced by its
+  // pseudonym: the checks read it once, so no second copy of every row is made.
   const selects: string[] = ['raw.rowid AS _row'];
   const joins: string[] = [];
+  const rawColumns = new Map<string, string>();
   source.columns.forEach((col, i) => {
     const idx = map.index.get(col.name);
     if (idx === undefined) selects.push(`NULL::VARCHAR AS ${ident(col.name)}`);
     else if (col.type.kind === 'ref') {
       joins.push(`LEFT JOIN ${refMap} m${i} ON m${i}.r = trim(raw.c${idx})`);
       selects.push(`m${i}.p AS ${ident(col.name)}`);
-    } else selects.push(`raw.c${idx} AS ${ident(col.name)}`);
+    } else {
+      selects.push(`raw.c${idx} AS ${ident(col.name)}`);
+      rawColumns.set(col.name, `c${idx}`);
+    }
   });
   const stage = `stage_${tag}`;
-  await db.run(`DROP TABLE IF EXISTS ${stage}`);
-  await db.run(`CREATE TEMP TABLE ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')} ORDER BY raw.rowid`);
-  await db.run(`DROP TABLE ${raw}`);
-  await db.run(`DROP TABLE IF EXISTS ${refMap}`);
+  await db.run(`DROP VIEW IF EXISTS ${stage}`);
+  await db.run(`CREATE TEMP VIEW ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')}`);
   await db.run(`DROP TABLE IF EXISTS ${rejects}`);
   await db.run(`DROP TABLE IF EXISTS ${scans}`);
-  return { read, malformed, rowLine };
+  return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
+}
+
+/** Drops the stage of a file: the view, the file as read (raw references and all) and the pseudonym map. */
+export async function dropStage(db: Db, tag: string): Promise<void> {
+  await db.run(`DROP VIEW IF EXISTS stage_${tag}`);
+  await db.run(`DROP TABLE IF EXISTS raw_${tag}`);
+  await db.run(`DROP TABLE IF EXISTS refmap_${tag}`);
 }
 
 /** "Invalid Input Error" and the like: the kind of a DuckDB error, never its detail. */

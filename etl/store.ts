@@ -29,39 +29,44 @@ function keyText(source: Source): string {
   return literal(`${names} ${k.length === 1 ? 'repeats' : 'together repeat'} an earlier row`);
 }
 
-/** Checks `stage_<tag>` and leaves `final_<tag>`: typed columns, `problems`, and `_row`. */
+/**
+ * Checks `stage_<tag>` and leaves `final_<tag>`: `_row`, the typed columns, `problems`,
+ * and `key_first_row` (the first row of a repeated key, on the rows that repeat it).
+ */
 export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
-  const checked = `checked_${tag}`;
   const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}` };
   for (const sql of lookupSql(source, `stage_${tag}`, lookups)) await db.run(sql, undefined, `reading the values of ${source.file}`);
-  await db.run(`DROP TABLE IF EXISTS ${checked}`);
-  await db.run(`CREATE TEMP TABLE ${checked} AS ${checkSql(source, `stage_${tag}`, lookups)}`, undefined, `checking ${source.file}`);
-  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}`);
-  // "A key that repeats within a file keeps the first row that passes every other
-  // check and quarantines each later one": so only clean rows compete for a key.
-  const key = source.key.map(ident).join(', ');
   const final = `final_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${final}`);
+  await db.run(`CREATE TEMP TABLE ${final} AS ${checkSql(source, `stage_${tag}`, lookups)}`, undefined, `checking ${source.file}`);
+  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}`);
+  // "A key that repeats within a file keeps the first row that passes every other
+  // check and quarantines each later one": so only clean rows compete for a key. The
+  // few keys that repeat are found by grouping the keys alone, and only their later
+  // rows are rewritten, rather than sorting every row with all its columns.
+  const keys = source.key.map(ident);
+  const repeats = `repeats_${tag}`;
+  await db.run(`DROP TABLE IF EXISTS ${repeats}`);
   await db.run(
-    `CREATE TEMP TABLE ${final} AS
-     WITH ranked AS (
-         SELECT *,
-                CASE WHEN len(problems) = 0
-                     THEN row_number() OVER (PARTITION BY len(problems) = 0, ${key} ORDER BY _row) END AS key_seq,
-                CASE WHEN len(problems) = 0
-                     THEN min(_row) OVER (PARTITION BY len(problems) = 0, ${key}) END AS key_first_row
-         FROM ${checked}
-     )
-     SELECT * REPLACE (
-         CASE WHEN key_seq > 1
-              THEN [{'column': ${literal(source.key[0]!)}, 'kind': 'repeated key',
-                     'reason': ${keyText(source)} || ' (line @FIRST@); the first row is kept'}]
-              ELSE problems END AS problems)
-     FROM ranked`,
+    `CREATE TEMP TABLE ${repeats} AS
+     WITH clean AS (SELECT _row, ${keys.join(', ')} FROM ${final} WHERE len(problems) = 0),
+          firsts AS (SELECT ${keys.join(', ')}, min(_row) AS first_row FROM clean GROUP BY ALL HAVING count(*) > 1)
+     SELECT c._row, f.first_row
+     FROM clean c JOIN firsts f ON ${keys.map((k) => `c.${k} IS NOT DISTINCT FROM f.${k}`).join(' AND ')}
+     WHERE c._row > f.first_row`,
     undefined,
     `finding repeated keys in ${source.file}`,
   );
-  await db.run(`DROP TABLE ${checked}`);
+  await db.run(
+    `UPDATE ${final}
+     SET problems = [{'column': ${literal(source.key[0]!)}, 'kind': 'repeated key',
+                      'reason': ${keyText(source)} || ' (line @FIRST@); the first row is kept'}],
+         key_first_row = r.first_row
+     FROM ${repeats} r WHERE ${final}._row = r._row`,
+    undefined,
+    `finding repeated keys in ${source.file}`,
+  );
+  await db.run(`DROP TABLE ${repeats}`);
 }
 
 /** Writes the quarantine records of a checked file, with physical line numbers. */
@@ -84,8 +89,13 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
   } finally {
     appender.closeSync();
   }
-  // Checked values as checked, references as their pseudonyms (stage.ts), anything else as its shape only.
-  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, ${storedValueExpr(c)}`).join(', ')})`;
+  // Checked values as checked, references as their pseudonyms (stage.ts), anything else as
+  // its shape only, made from the text as read (the file's own table, by row).
+  const rawOf = (name: string) => {
+    const c = stage.raw.columns.get(name);
+    return c ? `raw.${c}` : 'NULL::VARCHAR';
+  };
+  const valuesJson = `json_object(${source.columns.map((c) => `${literal(c.name)}, ${storedValueExpr(c, `f.${ident(c.name)}`, rawOf(c.name))}`).join(', ')})`;
   await db.run(
     `INSERT INTO wh.quarantine
      SELECT $refresh, $source, $scope, $file, l.line,
@@ -94,24 +104,38 @@ export async function quarantineRows(db: Db, source: Source, tag: string, stage:
             to_json(list_transform(f.problems, p -> {'column': p.column, 'kind': p.kind,
                                                       'reason': replace(p.reason, '@FIRST@', coalesce(l.first_line::VARCHAR, '?'))})),
             ${valuesJson}
-     FROM ${final} f JOIN ${lines} l USING (_row)
+     FROM ${lines} l JOIN (SELECT * FROM ${final} WHERE len(problems) > 0) f USING (_row)
+          JOIN ${stage.raw.table} raw ON raw.rowid = l._row
      ORDER BY l.line`,
     { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file },
     `quarantining rows of ${source.file}`,
   );
-  for (const m of stage.malformed) {
-    const problems = JSON.stringify([{ column: m.column, kind: m.kind, reason: m.reason }]);
-    await db.run(`INSERT INTO wh.quarantine VALUES ($refresh, $source, $scope, $file, $line, $column, $kind, $reason, $problems, NULL)`, {
-      refresh: ctx.refreshId,
-      source: source.name,
-      scope: ctx.scope,
-      file: ctx.file,
-      line: m.line,
-      column: m.column,
-      kind: m.kind,
-      reason: m.reason,
-      problems,
-    });
+  // Lines the reader could not split: appended in one go (one INSERT per line took seconds at scale).
+  if (stage.malformed.length > 0) {
+    const malformed = `qmalformed_${tag}`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${malformed} (i INTEGER, line INTEGER, "column" VARCHAR, kind VARCHAR, reason VARCHAR, problems VARCHAR)`);
+    const app = await db.connection.createAppender(malformed, 'main', 'temp');
+    try {
+      stage.malformed.forEach((m, i) => {
+        app.appendInteger(i);
+        app.appendInteger(m.line);
+        if (m.column === null) app.appendNull();
+        else app.appendVarchar(m.column);
+        app.appendVarchar(m.kind);
+        app.appendVarchar(m.reason);
+        app.appendVarchar(JSON.stringify([{ column: m.column, kind: m.kind, reason: m.reason }]));
+        app.endRow();
+      });
+      app.flushSync();
+    } finally {
+      app.closeSync();
+    }
+    await db.run(
+      `INSERT INTO wh.quarantine SELECT $refresh, $source, $scope, $file, line, "column", kind, reason, problems::JSON, NULL FROM ${malformed} ORDER BY i`,
+      { refresh: ctx.refreshId, source: source.name, scope: ctx.scope, file: ctx.file },
+      `quarantining rows of ${source.file}`,
+    );
+    await db.run(`DROP TABLE ${malformed}`);
   }
   await db.run(`DROP TABLE ${lines}`);
 }

@@ -25,13 +25,27 @@ export interface Db {
   /** The first column of the first row. */
   value<T = unknown>(sql: string, params?: Params, doing?: string): Promise<T>;
   close(): void;
+  /**
+   * Set on a read-only database (and shared by every connection of a pool on it): one
+   * object per open warehouse, under which a reader may keep what cannot change while it
+   * is open (lib/read.ts). Absent on a database that may be written.
+   */
+  readonly snapshot?: object;
+}
+
+/** A query refused or stopped because the one who asked for it has gone (DbPool.db with a signal). */
+export class QueryInterrupted extends Error {
+  constructor() {
+    super('the query was stopped: no one is waiting for its answer');
+    this.name = 'QueryInterrupted';
+  }
 }
 
 async function attempt<T>(doing: string, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    throw e instanceof DbError ? e : new DbError(doing, e);
+    throw e instanceof DbError || e instanceof QueryInterrupted ? e : new DbError(doing, e);
   }
 }
 
@@ -47,8 +61,9 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-export function wrapConnection(connection: DuckDBConnection, onClose: () => void = () => {}): Db {
+export function wrapConnection(connection: DuckDBConnection, onClose: () => void = () => {}, snapshot?: object): Db {
   const db: Db = {
+    ...(snapshot ? { snapshot } : {}),
     connection,
     run: (sql, params, doing = 'running SQL') =>
       attempt(doing, async () => {
@@ -81,7 +96,109 @@ export async function openDb(path: string, opts: { readOnly?: boolean; config?: 
   if (opts.readOnly) config.access_mode = 'READ_ONLY';
   const instance = await attempt(`opening ${path === ':memory:' ? 'an in-memory database' : path}`, () => DuckDBInstance.create(path, config));
   const connection = await instance.connect();
-  return wrapConnection(connection, () => instance.closeSync());
+  return wrapConnection(connection, () => instance.closeSync(), opts.readOnly ? {} : undefined);
+}
+
+/**
+ * A few connections on one read-only DuckDB instance, for a server: one connection runs
+ * one query at a time, so requests on one connection wait for each other while a core
+ * idles; each connection of a pool runs its own. The instance's threads and memory are
+ * capped (config) so the pool as a whole stays within them.
+ */
+export interface DbPool {
+  /**
+   * A Db whose queries each run on the next free connection. With `signal`, an abort
+   * interrupts the query it is running (DuckDB's interrupt) and refuses its next ones
+   * with QueryInterrupted: the work of a request whose client has gone stops.
+   */
+  db(signal?: AbortSignal): Db;
+  /** Connections, those running a query, and queries waiting for one. */
+  stats(): { size: number; busy: number; waiting: number };
+  close(): void;
+}
+
+export async function openPool(path: string, opts: { size: number; config?: Record<string, string> }): Promise<DbPool> {
+  const config: Record<string, string> = { ...opts.config, access_mode: 'READ_ONLY' };
+  const instance = await attempt(`opening ${path}`, () => DuckDBInstance.create(path, config));
+  const free: DuckDBConnection[] = [];
+  try {
+    for (let i = 0; i < Math.max(1, opts.size); i++) free.push(await instance.connect());
+  } catch (e) {
+    for (const c of free) c.closeSync();
+    instance.closeSync();
+    throw new DbError(`opening ${path}`, e);
+  }
+  const all = [...free];
+  const waiting: ((c: DuckDBConnection) => void)[] = [];
+  const snapshot = {};
+  let closed = false;
+  const take = (): Promise<DuckDBConnection> => {
+    const c = free.pop();
+    return c ? Promise.resolve(c) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const give = (c: DuckDBConnection): void => {
+    const next = waiting.shift();
+    if (next) next(c);
+    else free.push(c);
+  };
+  /** Runs f on a free connection; an abort of signal meanwhile interrupts it. */
+  const on = async <T>(signal: AbortSignal | undefined, f: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
+    if (closed) throw new Error('the database was closed');
+    if (signal?.aborted) throw new QueryInterrupted();
+    const c = await take();
+    // An interrupt that lands before DuckDB has begun the query is lost (the query clears
+    // it as it starts): so it is repeated until the query ends.
+    let again: ReturnType<typeof setInterval> | undefined;
+    const stop = () => {
+      c.interrupt();
+      again = setInterval(() => c.interrupt(), 20);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      if (signal?.aborted) throw new QueryInterrupted();
+      return await f(c);
+    } catch (e) {
+      throw signal?.aborted ? new QueryInterrupted() : e;
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      clearInterval(again);
+      give(c);
+    }
+  };
+  const pool: DbPool = {
+    db(signal) {
+      const db: Db = {
+        snapshot,
+        get connection(): DuckDBConnection {
+          throw new Error('a pooled database has no one connection: use run, all or value');
+        },
+        run: (sql, params, doing = 'running SQL') =>
+          attempt(doing, () =>
+            on(signal, async (c) => {
+              await c.run(sql, params);
+            }),
+          ),
+        all: <T extends Row>(sql: string, params?: Params, doing = 'querying') =>
+          attempt(doing, () => on(signal, async (c) => (await c.runAndReadAll(sql, params)).getRowObjectsJS().map((r) => plain(r) as T))),
+        value: async <T>(sql: string, params?: Params, doing = 'querying') => {
+          const rows = await db.all(sql, params, doing);
+          const first = rows[0];
+          return (first ? Object.values(first)[0] : undefined) as T;
+        },
+        // The pool's owner closes it (server/warehouse.ts), once no request holds it.
+        close: () => {},
+      };
+      return db;
+    },
+    stats: () => ({ size: all.length, busy: all.length - free.length, waiting: waiting.length }),
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const c of all) c.closeSync();
+      instance.closeSync();
+    },
+  };
+  return pool;
 }
 
 /** Runs `f` with a database that is closed afterwards, whatever happens. */

@@ -45,4 +45,10 @@ export interface LoadNotes {
   warnings: string[];
   /** False until the key was read: a refresh refused before then names no key. */
   keyLoaded?: boolean;
+  /**
+   * The measure families (sql/measures files, and 'published protection') this refresh
+   * rebuilt and those it copied from the previous warehouse, nothing they read having
+   * changed; `full` says why everything was rebuilt when a previous warehouse was there.
+   */
+  measures?: { rebuilt: string[]; copied: string[]; full?: string };
 }

@@ -4,9 +4,11 @@
 // Requests for the same answer while it is being worked out wait for that one piece of
 // work. The work itself is limited: so many at once, so many waiting, and beyond that
 // the server answers 503 with Retry-After at once rather than queue without end. Work
-// that has not started yet is dropped when every client waiting for it has gone.
+// that has not started yet is dropped when every client waiting for it has gone; work
+// that is running is told to stop (its signal aborts: its queries are interrupted).
 
 import { HttpError } from './httpError.js';
+import { QueryInterrupted } from '../lib/db.js';
 
 export interface CacheOptions {
   /** The bound on the answers kept, in characters of their JSON (about bytes; default 64 Mi). */
@@ -36,6 +38,8 @@ interface Work {
   waiting: number;
   /** Set while it waits for a place: taking it out of the queue rejects it. */
   queued?: { start: () => void; drop: () => void };
+  /** Aborted when every client waiting for it has gone. */
+  stop: AbortController;
 }
 
 export interface Cached {
@@ -73,7 +77,7 @@ export class AnswerCache {
    * The answer for `key` under refresh `refresh`: kept, being worked out, or worked out
    * now by `compute`. `gone` is aborted when the client goes.
    */
-  async get(refresh: string, key: string, compute: () => Promise<string>, gone?: AbortSignal): Promise<Cached> {
+  async get(refresh: string, key: string, compute: (stop: AbortSignal) => Promise<string>, gone?: AbortSignal): Promise<Cached> {
     if (refresh !== this.refresh) {
       // A new refresh: what was kept is about the old warehouse.
       this.kept.clear();
@@ -98,7 +102,9 @@ export class AnswerCache {
     work.waiting++;
     const onGone = () => {
       work.waiting--;
-      if (work.waiting === 0 && work.queued) work.queued.drop();
+      if (work.waiting > 0) return;
+      if (work.queued) work.queued.drop();
+      else work.stop.abort();
     };
     gone?.addEventListener('abort', onGone, { once: true });
     try {
@@ -108,12 +114,12 @@ export class AnswerCache {
     }
   }
 
-  private start(full: string, refresh: string, compute: () => Promise<string>): Work {
-    const work: Work = { waiting: 0, promise: Promise.resolve('') };
+  private start(full: string, refresh: string, compute: (stop: AbortSignal) => Promise<string>): Work {
+    const work: Work = { waiting: 0, promise: Promise.resolve(''), stop: new AbortController() };
     const run = async (): Promise<string> => {
       this.running++;
       try {
-        const body = await compute();
+        const body = await compute(work.stop.signal);
         this.keep(full, refresh, body);
         return body;
       } finally {
@@ -163,6 +169,7 @@ export class AnswerCache {
   }
 }
 
+/** Work dropped before it started, or stopped while it ran, because its clients had gone. */
 export function isAbandoned(e: unknown): boolean {
-  return e instanceof Abandoned;
+  return e instanceof Abandoned || e instanceof QueryInterrupted;
 }

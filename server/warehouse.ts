@@ -6,7 +6,7 @@
 // is picked up without a restart and without a failed request.
 
 import { statSync } from 'node:fs';
-import { openDb, type Db } from '../lib/db.js';
+import { type Db, type DbPool, openPool } from '../lib/db.js';
 import { dataReach, withinReach } from '../lib/measures.js';
 import { offerPeriods, type PeriodKind } from '../lib/periods.js';
 
@@ -21,12 +21,30 @@ export interface WarehouseInfo {
 }
 
 export interface Lease {
+  /** The warehouse for the request's own work: a query it runs when its client has gone is interrupted (server/routes/lease.ts). */
   db: Db;
   info: WarehouseInfo;
+  /** The warehouse for work shared by several requests, stopped when `signal` aborts (server/cache.ts: when every client waiting for it has gone). */
+  reader(signal?: AbortSignal): Db;
   release(): void;
 }
 
+/**
+ * How the server opens the warehouse: a pool of connections on one read-only DuckDB
+ * instance, with its threads and memory capped so that the server's peak stays under
+ * 1 GiB at scale 100 (docs/definitions.md, "Serving").
+ */
+export interface PoolOptions {
+  /** Connections, each running one query at a time (default 2: this machine's cores). */
+  connections?: number;
+  /** DuckDB's threads for the instance (default 2). */
+  threads?: number;
+  /** DuckDB's memory limit for the instance (default '512MB'). */
+  memoryLimit?: string;
+}
+
 interface Handle {
+  pool: DbPool;
   db: Db;
   info: WarehouseInfo;
   key: string;
@@ -97,17 +115,26 @@ export class Warehouse {
   private readonly retired = new Set<Handle>();
   private closedForGood = false;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly poolOptions: PoolOptions = {},
+  ) {}
+
+  /** The pool now open, for tests and the health of the server. */
+  poolStats(): ReturnType<DbPool['stats']> | null {
+    return this.current?.pool.stats() ?? null;
+  }
 
   /** Leases the warehouse for one request; throws NoWarehouse when there is none. */
-  async acquire(): Promise<Lease> {
+  async acquire(signal?: AbortSignal): Promise<Lease> {
     const h = await this.handle();
     if (!h) throw new NoWarehouse(this.path);
     h.leases++;
     let released = false;
     return {
-      db: h.db,
+      db: h.pool.db(signal),
       info: h.info,
+      reader: (s) => h.pool.db(s),
       release: () => {
         if (released) return;
         released = true;
@@ -139,21 +166,26 @@ export class Warehouse {
   }
 
   private async open(key: string): Promise<Handle | null> {
-    let db: Db;
+    let pool: DbPool;
+    const o = this.poolOptions;
     try {
-      db = await openDb(this.path, { readOnly: true });
+      pool = await openPool(this.path, {
+        size: o.connections ?? 2,
+        config: { threads: String(o.threads ?? 2), memory_limit: o.memoryLimit ?? '512MB' },
+      });
     } catch {
       // A half-written or vanished file: keep serving what was open.
       return this.current;
     }
+    const db = pool.db();
     let info: WarehouseInfo;
     try {
       info = await readInfo(db);
     } catch {
-      db.close();
+      pool.close();
       return this.current;
     }
-    const h: Handle = { db, info, key, leases: 0, retired: false, closed: false };
+    const h: Handle = { pool, db, info, key, leases: 0, retired: false, closed: false };
     // The file may have been replaced again between stat and open; keying the handle by
     // the older stat makes the next request check again, which is what we want.
     if (this.current) this.retire(this.current);
@@ -172,7 +204,7 @@ export class Warehouse {
     if (!h.retired || h.leases > 0 || h.closed) return;
     h.closed = true;
     this.retired.delete(h);
-    h.db.close();
+    h.pool.close();
   }
 
   /** The refresh id now served, or null with no warehouse (for /api/ready). */

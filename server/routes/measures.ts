@@ -14,15 +14,15 @@ export function measuresRoutes(warehouse: Warehouse, cache: AnswerCache): Router
   const router = Router();
   router.get(
     '/api/measures',
-    withLease(warehouse, async ({ db, info }, req, res) => {
+    withLease(warehouse, async ({ db, info, reader }, req, res) => {
       const q = parse(measuresQuery, req.query);
       const period = q.period ?? info.default_period ?? '';
       // What was asked is recorded before the area check, so a refused request's entry names the area it tried.
       viewed(res, { ...(req.query.area === undefined ? {} : { area: q.area }), period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
       const area = areaFor(req, q.area);
       viewed(res, { area, period, ages: q.ages, detail: { ids: q.ids ?? 'all' } });
-      const read = () =>
-        readMeasures(db, {
+      const read = (stop?: AbortSignal) =>
+        readMeasures(stop ? reader(stop) : db, {
           period,
           area,
           scope: q.ages,
@@ -37,8 +37,8 @@ export function measuresRoutes(warehouse: Warehouse, cache: AnswerCache): Router
         return;
       }
       const key = JSON.stringify(['measures', req.met.role, req.met.area, area, period, q.ages, q.trend, q.ids ?? null]);
-      await cachedJson(cache, info.refresh_id, key, res, async () =>
-        JSON.stringify({ ...(await read()), refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at } }),
+      await cachedJson(cache, info.refresh_id, key, res, async (stop) =>
+        JSON.stringify({ ...(await read(stop)), refresh: { refresh_id: info.refresh_id, finished_at: info.finished_at } }),
       );
     }),
   );

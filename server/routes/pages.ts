@@ -19,7 +19,7 @@ import { cachedJson, withLease } from './lease.js';
  * key in the answer cache and how to build it. The page route and the exports
  * (routes/export.ts) read it the same way.
  */
-function pageRequest({ db, info }: Lease, req: Request, res: Response, warehouse: Warehouse, detail?: Record<string, unknown>) {
+function pageRequest({ db, info, reader }: Lease, req: Request, res: Response, warehouse: Warehouse, detail?: Record<string, unknown>) {
   const page = String(req.params.page);
   if (!isPage(page)) throw new HttpError(404, `there is no page ${asked(page)}: use one of ${PAGES.join(', ')}`);
   if (ANALYST_PAGES.has(page)) analystOnly(req, `the ${page} page`);
@@ -31,8 +31,10 @@ function pageRequest({ db, info }: Lease, req: Request, res: Response, warehouse
   const area = areaFor(req, q.area);
   viewed(res, { area, period, ages: q.ages, ...more });
   res.set('X-MET-Refresh', info.refresh_id);
-  const build = (): Promise<PageModel> =>
-    buildPage(db, {
+  // Work kept for every board member (the cache's) stops when they have all gone; the
+  // request's own (the data page) when its client has.
+  const build = (stop?: AbortSignal): Promise<PageModel> =>
+    buildPage(stop ? reader(stop) : db, {
       page,
       area,
       period,
@@ -62,7 +64,7 @@ export async function pageFor(
 ): Promise<PageModel> {
   const r = pageRequest(lease, req, res, warehouse, detail);
   if (!r.kept) return r.build();
-  return JSON.parse((await cache.get(lease.info.refresh_id, r.key, async () => JSON.stringify(await r.build()))).body) as PageModel;
+  return JSON.parse((await cache.get(lease.info.refresh_id, r.key, async (stop) => JSON.stringify(await r.build(stop)))).body) as PageModel;
 }
 
 export function pagesRoutes(warehouse: Warehouse, cache: AnswerCache): Router {
@@ -71,7 +73,7 @@ export function pagesRoutes(warehouse: Warehouse, cache: AnswerCache): Router {
     '/api/pages/:page',
     withLease(warehouse, async (lease, req, res) => {
       const r = pageRequest(lease, req, res, warehouse);
-      if (r.kept) await cachedJson(cache, lease.info.refresh_id, r.key, res, async () => JSON.stringify(await r.build()));
+      if (r.kept) await cachedJson(cache, lease.info.refresh_id, r.key, res, async (stop) => JSON.stringify(await r.build(stop)));
       else res.json(await r.build());
     }),
   );

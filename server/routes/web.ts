@@ -18,9 +18,12 @@ export function webRoutes(webDir: string): Router {
       // /missing serves missing.html: one HTML file per page of the front end.
       extensions: ['html'],
       maxAge: '1h',
-      // The built assets have hashed names; the HTML files do not, so they are always revalidated.
+      // The built assets have hashed names (a new build, new names): kept a year, never
+      // revalidated. The HTML files do not, so they are always revalidated. Both are sent
+      // gzipped to a client that accepts it (compression() in server/app.ts).
       setHeaders: (res, path) => {
         if (path.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache');
+        else if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.(js|css)$/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
       },
     }),
   );

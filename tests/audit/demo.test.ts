@@ -8,8 +8,8 @@
 //  - (b) published rule, across everything the public can obtain for a financial year:
 //    no withheld cell pinned or narrowed to fewer than 3 possible values.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { withDb, type Db } from '../../lib/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../lib/db.js';
 import { readMeasures } from '../../lib/measures.js';
 import { ANALYST_PAGES, buildPage, PAGES } from '../../lib/pages.js';
 import { attack, Knowledge, collectMeasures, narrowed, solve, type Answers, type Populations } from '../../lib/audit/index.js';
@@ -17,21 +17,25 @@ import { gatherYear, readPopulations, readProtective, yearPeriods } from '../../
 import { AREAS_AND_ALL } from '../../model/areas.js';
 import { AGE_SCOPES } from '../../model/ages.js';
 import { demoWarehouse } from '../demo.js';
+import { remembering } from '../remember.js';
 
 // The demo's latest complete quarter (as the golden tests), its financial year and a month of it.
 const QUARTER = '2025-Q4';
 const FY = 'FY2025-26';
 const MONTH = '2025-11';
 
-let dbPath: string;
+/** The demo warehouse, read-only, opened once for the file: it remembers its answers (tests/remember.ts). */
+let demo: Db;
 let populations: Populations;
 
 beforeAll(async () => {
-  dbPath = (await demoWarehouse()).db;
-  populations = await withDb(dbPath, { readOnly: true }, readPopulations);
+  demo = remembering(await openDb((await demoWarehouse()).db, { readOnly: true }));
+  populations = await readPopulations(demo);
 });
 
-const onDb = <T>(f: (db: Db) => Promise<T>) => withDb(dbPath, { readOnly: true }, f);
+afterAll(() => demo?.close());
+
+const onDb = <T>(f: (db: Db) => Promise<T>) => f(demo);
 
 /** Each withheld cell the attacker shows to be below the threshold, in words. */
 async function leaks(answers: Answers): Promise<string[]> {

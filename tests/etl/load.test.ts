@@ -1,5 +1,7 @@
 // The load against the contract, one broken-row kind at a time, on small hand-made
 // folders. Each test names the reason the contract asks for, the line and the column.
+// Each test loads a folder of its own into a warehouse of its own, so they run side by
+// side (describe.concurrent): a small load waits on DuckDB more than it computes.
 
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -39,7 +41,7 @@ async function onlyProblem(files: Record<string, string | Buffer>, name = 'missi
   return { ...r, q: q[0]!, f };
 }
 
-describe('row checks: each broken kind gets its reason, line and column', () => {
+describe.concurrent('row checks: each broken kind gets its reason, line and column', () => {
   it('impossible date', async () => {
     // Line 1 header, line 2 good, line 3 has 31/02/2010: February has no 31st.
     const { q, f } = await onlyProblem({
@@ -248,7 +250,7 @@ describe('row checks: each broken kind gets its reason, line and column', () => 
   });
 });
 
-describe('file shape', () => {
+describe.concurrent('file shape', () => {
   it('BOM, CRLF, odd header spelling, quoted commas and newlines: lines are physical lines', async () => {
     const header = '\uFEFFEpisode ID, Source ,CHILD_REF,DOB,Area,Locality,Classification,Reported At,Returned_At';
     const body = [
@@ -369,7 +371,7 @@ describe('file shape', () => {
   });
 });
 
-describe('the action plan accumulates', () => {
+describe.concurrent('the action plan accumulates', () => {
   it('adds new (action_id, updated_at) rows, keeps older ones, and a repeated load adds nothing', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');

@@ -15,7 +15,8 @@ function folderWith903(dir: string, extra: Record<string, string> = {}) {
   return inDir;
 }
 
-describe('SSDA903 missing table', () => {
+// Each test loads into a warehouse of its own: they run side by side (describe.concurrent).
+describe.concurrent('SSDA903 missing table', () => {
   it('is refused without --area, with a message saying so', async () => {
     const dir = tempDir();
     const { report } = await load({ inDir: folderWith903(join(dir, 'in')), db: join(dir, 'met.duckdb') });

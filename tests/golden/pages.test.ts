@@ -11,11 +11,12 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { withDb } from '../../lib/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../../lib/db.js';
 import type { Role } from '../../lib/disclosure.js';
 import { ANALYST_PAGES, buildPage, PAGES, type PageId, type PageModel } from '../../lib/pages.js';
 import { demoWarehouse } from '../demo.js';
+import { remembering } from '../remember.js';
 
 const OUT = resolve(import.meta.dirname, 'output');
 const UPDATE = process.env.MET_UPDATE_GOLDEN === '1';
@@ -23,11 +24,14 @@ const UPDATE = process.env.MET_UPDATE_GOLDEN === '1';
 const PERIOD = '2025-Q4';
 const ROLES: Role[] = ['analyst', 'board', 'commissioner', 'public'];
 
-let db: string;
+/** The demo warehouse, read-only, opened once for the file: it remembers its answers (tests/remember.ts). */
+let db: Db;
 
 beforeAll(async () => {
-  ({ db } = await demoWarehouse());
+  db = remembering(await openDb((await demoWarehouse()).db, { readOnly: true }));
 });
+
+afterAll(() => db?.close());
 
 const VOLATILE = [
   [/r\d{8}T\d{6}Z-[0-9a-f]{6}/g, '<refresh id>'],
@@ -82,9 +86,15 @@ const cases = ROLES.flatMap((role) => PAGES.filter((page) => role === 'analyst' 
 
 describe('golden page models (demo data, seed 2026, all areas, 2025-Q4)', () => {
   it.each(cases)('$page as $role', async ({ role, page }: { role: Role; page: PageId }) => {
-    const model = await withDb(db, { readOnly: true }, (d) =>
-      buildPage(d, { page, area: 'all', period: PERIOD, ages: '0-17', role, trend: 12, refresh: { refresh_id: 'golden', finished_at: null } }),
-    );
+    const model = await buildPage(db, {
+      page,
+      area: 'all',
+      period: PERIOD,
+      ages: '0-17',
+      role,
+      trend: 12,
+      refresh: { refresh_id: 'golden', finished_at: null },
+    });
     const text = JSON.stringify(shown(model), null, 1) + '\n';
     const file = join(OUT, `${page}.${role}.json`);
     if (UPDATE) {

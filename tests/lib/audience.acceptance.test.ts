@@ -8,21 +8,27 @@
 //      (percentages whole numbers): every area and `all`, the latest complete quarter
 //      and financial year, all three age scopes, every page a role may open.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { withDb, type Db } from '../../lib/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../lib/db.js';
 import { readMeasures, type MeasuresResponse } from '../../lib/measures.js';
 import { ANALYST_PAGES, buildPage, PAGES, type PageModel } from '../../lib/pages.js';
 import { AREAS_AND_ALL, AGE_SCOPES, MEASURES, measureDef, measureWords } from '../../lib/catalogue.js';
 import { audienceOf, type Role } from '../../lib/disclosure.js';
 import { demoWarehouse } from '../demo.js';
+import { remembering } from '../remember.js';
 
-let db: string;
+/** The demo warehouse, read-only, opened once for the file: it remembers its answers (tests/remember.ts). */
+let d: Db;
 let quarter: string;
 let year: string;
 
 beforeAll(async () => {
-  ({ db, quarter, year } = await demoWarehouse());
+  const demo = await demoWarehouse();
+  ({ quarter, year } = demo);
+  d = remembering(await openDb(demo.db, { readOnly: true }));
 }, 300_000);
+
+afterAll(() => d?.close());
 
 const refresh = { refresh_id: 'acceptance', finished_at: null };
 const page = (d: Db, id: PageModel['page'], area: string, period: string, ages: string, role: Role, trend = 12) =>
@@ -33,29 +39,27 @@ describe('(i) the board sees every overview figure of 5 or more', () => {
     expect([quarter, year]).toEqual(['2026-Q3', 'FY2025-26']); // the demo's extracts run to 30 September 2026
     const hidden: string[] = [];
     let checked = 0;
-    await withDb(db, { readOnly: true }, async (d) => {
-      for (const area of AREAS_AND_ALL) {
-        const exact = await page(d, 'overview', area, quarter, '0-17', 'analyst');
-        const board = await page(d, 'overview', area, quarter, '0-17', 'board');
-        for (const [i, t] of board.tiles.entries()) {
-          const e = exact.tiles[i]!;
-          expect(t.id).toBe(e.id);
-          if (measureDef(t.id)?.kind !== 'count') continue;
-          if (typeof e.value === 'number' && e.value >= 5) {
-            checked++;
-            if (t.value !== e.value) hidden.push(`${area} ${t.id} ${quarter}: ${e.value} shown as ${t.value}`);
-          }
-          expect(t.spark.periods).toHaveLength(12);
-          t.spark.periods.forEach((p, j) => {
-            const x = e.spark.values[j];
-            if (typeof x === 'number' && x >= 5) {
-              checked++;
-              if (t.spark.values[j] !== x) hidden.push(`${area} ${t.id} trend ${p}: ${x} shown as ${t.spark.values[j]}`);
-            }
-          });
+    for (const area of AREAS_AND_ALL) {
+      const exact = await page(d, 'overview', area, quarter, '0-17', 'analyst');
+      const board = await page(d, 'overview', area, quarter, '0-17', 'board');
+      for (const [i, t] of board.tiles.entries()) {
+        const e = exact.tiles[i]!;
+        expect(t.id).toBe(e.id);
+        if (measureDef(t.id)?.kind !== 'count') continue;
+        if (typeof e.value === 'number' && e.value >= 5) {
+          checked++;
+          if (t.value !== e.value) hidden.push(`${area} ${t.id} ${quarter}: ${e.value} shown as ${t.value}`);
         }
+        expect(t.spark.periods).toHaveLength(12);
+        t.spark.periods.forEach((p, j) => {
+          const x = e.spark.values[j];
+          if (typeof x === 'number' && x >= 5) {
+            checked++;
+            if (t.spark.values[j] !== x) hidden.push(`${area} ${t.id} trend ${p}: ${x} shown as ${t.spark.values[j]}`);
+          }
+        });
       }
-    });
+    }
     expect(hidden).toEqual([]);
     // 5 areas × 6 count tiles × (1 + 12 points), less the figures under 5.
     expect(checked).toBeGreaterThan(300);
@@ -156,17 +160,15 @@ describe('(ii) no partner output shows a count of 1–4; no public output 1–7 
     async (role) => {
       const bad: string[] = [];
       let checked = 0;
-      await withDb(db, { readOnly: true }, async (d) => {
-        for (const period of [quarter, year]) {
-          for (const ages of AGE_SCOPES) {
-            for (const area of AREAS_AND_ALL) {
-              const where = `${role} ${area} ${period} ${ages}`;
-              checked += checkAnswer(role, await readMeasures(d, { period, area, scope: ages, role, trend: 12 }), where, bad);
-              for (const id of PAGES.filter((x) => !ANALYST_PAGES.has(x))) checked += checkPage(role, await page(d, id, area, period, ages, role), where, bad);
-            }
+      for (const period of [quarter, year]) {
+        for (const ages of AGE_SCOPES) {
+          for (const area of AREAS_AND_ALL) {
+            const where = `${role} ${area} ${period} ${ages}`;
+            checked += checkAnswer(role, await readMeasures(d, { period, area, scope: ages, role, trend: 12 }), where, bad);
+            for (const id of PAGES.filter((x) => !ANALYST_PAGES.has(x))) checked += checkPage(role, await page(d, id, area, period, ages, role), where, bad);
           }
         }
-      });
+      }
       expect(bad).toEqual([]);
       expect(checked).toBeGreaterThan(10_000);
     },

@@ -1,12 +1,13 @@
 // A chart whose every figure is withheld is no chart but a sentence (lib/charts.ts,
 // lib/pages.ts); a tile's comparison says which figure is withheld.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { withDb } from '../../lib/db.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Db, openDb } from '../../lib/db.js';
 import type { Role } from '../../lib/disclosure.js';
 import { buildPage, withheldComparisonText } from '../../lib/pages.js';
 import { measureDef } from '../../lib/catalogue.js';
 import { demoWarehouse } from '../demo.js';
+import { remembering } from '../remember.js';
 import {
   barChart,
   emptyChartText,
@@ -199,26 +200,28 @@ describe('a tile’s change: which comparison is withheld', () => {
 });
 
 describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s Places page for the Isle of Wight', () => {
-  let db: string;
+  /** The demo warehouse, read-only, opened once: it remembers its answers (tests/remember.ts). */
+  let db: Db;
   let quarter: string;
   beforeAll(async () => {
     // The latest complete quarter is 2026-Q3 (the extracts run to 30 September 2026).
-    ({ db, quarter } = await demoWarehouse());
+    const demo = await demoWarehouse();
+    quarter = demo.quarter;
+    db = remembering(await openDb(demo.db, { readOnly: true }));
   }, 300_000);
+  afterAll(() => db?.close());
 
   it('draws no empty frame: "CPI submissions by theme" (every theme c) is a sentence, not a chart', async () => {
     const build = (role: Role) =>
-      withDb(db, { readOnly: true }, (d) =>
-        buildPage(d, {
-          page: 'places',
-          area: 'Isle of Wight',
-          period: quarter,
-          ages: '0-17',
-          role,
-          trend: 12,
-          refresh: { refresh_id: 'x', finished_at: null },
-        }),
-      );
+      buildPage(db, {
+        page: 'places',
+        area: 'Isle of Wight',
+        period: quarter,
+        ages: '0-17',
+        role,
+        trend: 12,
+        refresh: { refresh_id: 'x', finished_at: null },
+      });
     const board = await build('board');
     const analyst = await build('analyst');
     // The analyst sees the chart with its exact figures; the board's would be all c.
@@ -232,17 +235,15 @@ describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s P
 
   it('the public: a chart with no figure given (all –) is a sentence too, on every page', async () => {
     const build = (page: 'places' | 'areas' | 'overview' | 'missing' | 'risk' | 'groups' | 'gaps') =>
-      withDb(db, { readOnly: true }, (d) =>
-        buildPage(d, {
-          page,
-          area: 'Isle of Wight',
-          period: quarter,
-          ages: '0-17',
-          role: 'public',
-          trend: 12,
-          refresh: { refresh_id: 'x', finished_at: null },
-        }),
-      );
+      buildPage(db, {
+        page,
+        area: 'Isle of Wight',
+        period: quarter,
+        ages: '0-17',
+        role: 'public',
+        trend: 12,
+        refresh: { refresh_id: 'x', finished_at: null },
+      });
     const places = await build('places');
     // The Isle of Wight's CPI submissions by theme, for the public: 4 themes, none given.
     expect(places.charts.some((c) => c.id === 'cpi_submissions-by-theme')).toBe(false);
@@ -271,17 +272,15 @@ describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s P
   });
 
   it('public tiles: the previous and year-earlier figures are marked ≈ where rounded, as the headline is', async () => {
-    const model = await withDb(db, { readOnly: true }, (d) =>
-      buildPage(d, {
-        page: 'overview',
-        area: 'Isle of Wight',
-        period: quarter,
-        ages: '0-17',
-        role: 'public',
-        trend: 12,
-        refresh: { refresh_id: 'x', finished_at: null },
-      }),
-    );
+    const model = await buildPage(db, {
+      page: 'overview',
+      area: 'Isle of Wight',
+      period: quarter,
+      ages: '0-17',
+      role: 'public',
+      trend: 12,
+      refresh: { refresh_id: 'x', finished_at: null },
+    });
     const counts = model.tiles.filter((t) => measureDef(t.id)?.kind === 'count');
     const compared = counts.flatMap((t) => [t.previous, t.year_earlier]).filter((c) => typeof c?.value === 'number' && c.value !== 0);
     expect(compared.length).toBeGreaterThan(0);

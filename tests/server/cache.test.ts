@@ -111,4 +111,32 @@ describe('the answer cache', () => {
     // Asked again, it is worked out afresh.
     expect(await c.get('r', 'two', instant('2 again'))).toEqual({ body: '2 again', how: 'miss' });
   });
+
+  it('tells running work to stop when its last client goes, and not before', async () => {
+    const c = new AnswerCache();
+    // Work that runs until it is told to stop (as a query is interrupted: lib/db.ts).
+    let stopped = 0;
+    const compute = (stop: AbortSignal) =>
+      new Promise<string>((_resolve, reject) => {
+        stop.addEventListener('abort', () => {
+          stopped++;
+          reject(new Error('stopped'));
+        });
+      });
+    const left1 = new AbortController();
+    const left2 = new AbortController();
+    const a = c.get('r', 'slow', compute, left1.signal);
+    const b = c.get('r', 'slow', compute, left2.signal);
+    expect(c.stats.running).toBe(1);
+    left1.abort();
+    // One client still waits: the work runs on.
+    expect(stopped).toBe(0);
+    left2.abort();
+    expect(stopped).toBe(1);
+    await expect(a).rejects.toThrow('stopped');
+    await expect(b).rejects.toThrow('stopped');
+    expect(c.stats).toEqual({ answers: 0, bytes: 0, running: 0, queued: 0 });
+    // Nothing was kept: asked again, it is worked out afresh.
+    expect(await c.get('r', 'slow', instant('done'))).toEqual({ body: 'done', how: 'miss' });
+  });
 });

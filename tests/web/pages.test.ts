@@ -65,13 +65,20 @@ beforeAll(async () => {
   extracts = web.extracts;
   // The analyst's upload test refreshes the warehouse: these servers share a copy of their own.
   const db = ownCopy(web.db);
-  analyst = await serve({ db, role: 'analyst' });
-  board = await serve({ db, role: 'board' });
-  signedIn = await serve({ db });
   const { hashPassword } = (await import(join(ROOT, 'dist/state/passwords.js'))) as { hashPassword(p: string): Promise<string> };
-  signedIn.state.accounts.addLocal({ name: 'sue.board', role: 'board', area: 'Southampton', passwordHash: await hashPassword(PASSWORD) });
-  signedIn.state.accounts.addLocal({ name: 'ann.analyst', role: 'analyst', area: null, passwordHash: await hashPassword(PASSWORD) });
-  browser = await launch();
+  // Independent of each other: the three servers, the two password hashes and Chromium start
+  // together; whatever started is kept (for afterAll to close) before a failure is thrown.
+  const hashes = Promise.all([hashPassword(PASSWORD), hashPassword(PASSWORD)]);
+  hashes.catch(() => {}); // awaited below; a failure before then is not an unhandled rejection
+  const [a, b, s, c] = await Promise.allSettled([serve({ db, role: 'analyst' }), serve({ db, role: 'board' }), serve({ db }), launch()]);
+  if (a.status === 'fulfilled') analyst = a.value;
+  if (b.status === 'fulfilled') board = b.value;
+  if (s.status === 'fulfilled') signedIn = s.value;
+  if (c.status === 'fulfilled') browser = c.value;
+  for (const r of [a, b, s, c]) if (r.status === 'rejected') throw r.reason;
+  const [sue, ann] = await hashes;
+  signedIn.state.accounts.addLocal({ name: 'sue.board', role: 'board', area: 'Southampton', passwordHash: sue });
+  signedIn.state.accounts.addLocal({ name: 'ann.analyst', role: 'analyst', area: null, passwordHash: ann });
 });
 
 afterAll(async () => {

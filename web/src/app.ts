@@ -451,6 +451,12 @@ export function start(opts: PageOptions): void {
     const content = $('met-content');
     content.setAttribute('aria-busy', 'true');
     const pending: Promise<unknown>[] = [];
+    // The page's figures are asked for at once, beside /api/meta rather than after it: the
+    // two overlap (a link to a period not offered asks again once meta says so). A page
+    // for the analyst only waits for meta to say who is asking.
+    const early = opts.analystOnly ? null : getJSON<PageModel>(`/api/pages/${opts.page}${query(selection)}`);
+    const asked = selection;
+    early?.catch(() => {});
     try {
       meta ??= await metaP;
       const m = meta;
@@ -476,7 +482,7 @@ export function start(opts: PageOptions): void {
         denied = `This page is for the analyst only. You are viewing as ${m.role}.`;
       } else {
         try {
-          model = await getJSON<PageModel>(`/api/pages/${opts.page}${query(selection)}`);
+          model = await (early && selection === asked ? early : getJSON<PageModel>(`/api/pages/${opts.page}${query(selection)}`));
         } catch (e) {
           if (e instanceof ApiError && e.status === 403) denied = e.message;
           else throw e;

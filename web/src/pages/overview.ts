@@ -92,6 +92,10 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
   return el;
 }
 
+// Every overview draws charts (the tiles' sparklines): its charting code is fetched at
+// once, beside the page's figures, not after them. Other pages fetch it when they draw one.
+void loadVega().catch(() => {});
+
 start({
   page: 'overview',
   render(model, root, ctx) {

@@ -1,0 +1,76 @@
+// A whole command, timed from outside: wall seconds, peak resident memory (GNU time's
+// %M, the process's own high-water mark) and how it ended (exit code, or the signal that
+// killed it: a segmentation fault is signal 11). The benchmark's figures for `met load`,
+// `met measures` and the refresh are these, so each is the command a user would run.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export const MET = join(import.meta.dirname, '../../../bin/met.js');
+const TIME = '/usr/bin/time';
+
+export interface Ended {
+  seconds: number;
+  /** Peak resident set size in MiB (GNU time), null if it could not be read. */
+  peak_mib: number | null;
+  /** User + system CPU seconds (GNU time): less sensitive than wall time to other work on a shared machine. */
+  cpu_seconds: number | null;
+  code: number | null;
+  /** The signal that ended it (e.g. 11, a segmentation fault), else null. */
+  signal: number | null;
+  stdout: string;
+  /** The last 4,000 characters of its standard error. */
+  stderr: string;
+}
+
+/** Runs `node bin/met.js ...args` under GNU time. */
+export function met(args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
+  return timed(process.execPath, [MET, ...args], env);
+}
+
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
+  if (!existsSync(TIME)) throw new Error(`${TIME} is missing: the benchmark reads peak memory with GNU time (apt-get install -y time)`);
+  const dir = mkdtempSync(join(tmpdir(), 'met-bench-time-'));
+  const out = join(dir, 'time');
+  const t0 = performance.now();
+  const child = spawn(TIME, ['-o', out, '-f', 'MET_PEAK_KB %M MET_CPU %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    if (stdout.length < 1 << 24) stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr = (stderr + s).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => {
+      const seconds = (performance.now() - t0) / 1000;
+      const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
+      rmSync(dir, { recursive: true, force: true });
+      // GNU time writes "Command terminated by signal N" or "Command exited with non-zero status N" first.
+      const signal = /terminated by signal (\d+)/.exec(text);
+      const status = /non-zero status (\d+)/.exec(text);
+      const peak = /MET_PEAK_KB (\d+)/.exec(text);
+      const cpu = /MET_CPU ([\d.]+) ([\d.]+)/.exec(text);
+      resolve({
+        seconds,
+        peak_mib: peak ? Math.round(Number(peak[1]) / 1024) : null,
+        cpu_seconds: cpu ? Number((Number(cpu[1]) + Number(cpu[2])).toFixed(2)) : null,
+        code: signal ? null : status ? Number(status[1]) : 0,
+        signal: signal ? Number(signal[1]) : null,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
