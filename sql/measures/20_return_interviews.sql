@@ -78,8 +78,17 @@ UNION ALL SELECT 'rhi_completed_72h_pct', period_id, area_x, scope, '', '', comp
 UNION ALL SELECT 'rhi_declined_pct', period_id, area_x, scope, '', '', declined, returns, NULL FROM ret_agg
 UNION ALL SELECT 'rhi_disclosure_count', period_id, area_x, scope, '', '', disclosures, NULL, NULL FROM ret_agg;
 
--- What only this file reads is let go (return_facts is read by 60_data_quality.sql,
--- ret_locality by 40_identification.sql).
+-- Returns and those with no interview record, by the source of the episode, for the
+-- data quality measure returns_without_interview (60_data_quality.sql). Kept in the
+-- warehouse (a handful of rows) so that a refresh that rebuilds data quality but not
+-- this family copies it rather than running this file again.
+CREATE OR REPLACE TABLE returns_by_origin AS
+SELECT origin, count(*) AS returns, count(*) FILTER (WHERE interviews = 0) AS without_interview
+FROM return_facts
+GROUP BY origin;
+
+-- What only this file reads is let go (ret_locality is read by 40_identification.sql).
+DROP TABLE return_facts;
 DROP TABLE rhi_by_episode;
 DROP TABLE ret_counts;
 DROP TABLE ret_agg;
