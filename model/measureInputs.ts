@@ -41,18 +41,19 @@ export const FAMILY_INPUTS: Readonly<Record<string, FamilyInputs>> = {
   '10_missing.sql': {
     reads: ['missing_episodes'],
     makes: ['episodes', 'episode_facts'],
-    temps: ['ep_x', 'ep_agg'],
+    temps: ['ep_ids', 'ep_counts', 'ep_locality', 'ep_agg'],
   },
   '20_return_interviews.sql': {
     reads: ['episode_facts', 'return_interviews'],
-    temps: ['return_facts', 'ret_x', 'ret_agg'],
+    makes: ['returns_by_origin'],
+    temps: ['rhi_by_episode', 'return_facts', 'ret_counts', 'ret_locality', 'ret_agg'],
   },
   '30_risk.sql': {
     reads: ['risk_assessments', 'periods'],
-    temps: ['seraf_day', 'seraf_span', 'risk_dates', 'risk_state', 'risk_counts', 'risk_px'],
+    temps: ['seraf_day', 'seraf_span', 'risk_dates', 'risk_state', 'risk_ids', 'risk_counts', 'risk_px'],
   },
   '40_identification.sql': {
-    reads: ['episode_facts', 'risk_assessments', 'referrals', 'nrm_referrals', 'localities', 'periods', 'period_population', 'ep_x', 'ret_x', 'risk_px'],
+    reads: ['episode_facts', 'risk_assessments', 'referrals', 'nrm_referrals', 'localities', 'periods', 'period_population', 'ep_locality', 'ret_locality', 'risk_px'],
     // missing_children, rhi_completed_72h_pct, children_at_risk (and its own cells).
     cellsOf: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql'],
     temps: ['met_events', 'met_people', 'denominators', 'ref_x', 'nrm_x', 'profile_pop', 'loc_list'],
@@ -76,7 +77,7 @@ export const FAMILY_INPUTS: Readonly<Record<string, FamilyInputs>> = {
       'actions',
       'services',
       'population',
-      'return_facts',
+      'returns_by_origin',
     ],
     temps: ['completeness_counts'],
   },

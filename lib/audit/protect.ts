@@ -292,18 +292,24 @@ async function years(db: Db): Promise<string[]> {
   return rows.map((r) => r.period_id);
 }
 
-/** The exact cells and rows of quarters and financial years: everything the published rule may show. */
+/**
+ * The exact cells and rows of quarters and financial years: everything the published rule may show.
+ * In one fixed order: the protection visits counts in the order it is given them, and the
+ * measures' SQL stores its cells in no particular order (parallel aggregation), so the same
+ * data always gives the same counts withheld.
+ */
 export async function readPublishedData(db: Db, built: BuildParameters): Promise<PublishedData> {
   const cells = await db.all<CellRow>(
     `SELECT c.measure, c.period_id, c.area, c.scope, c.breakdown, c.key, c.num, c.den, c.value
-     FROM measure_cells c JOIN periods p USING (period_id) WHERE p.kind IN ('quarter', 'fy')`,
+     FROM measure_cells c JOIN periods p USING (period_id) WHERE p.kind IN ('quarter', 'fy')
+     ORDER BY c.measure, c.period_id, c.area, c.scope, c.breakdown, c.key`,
     undefined,
     'reading the figures the published rule may show',
   );
   const rows = await db.all<StoredRow & Record<string, unknown>>(
     `SELECT r.measure, r.period_id, r.area, r.scope, r.row::VARCHAR AS row
      FROM measure_rows r LEFT JOIN periods p USING (period_id) WHERE p.kind IN ('quarter', 'fy') OR r.period_id = '*'
-     ORDER BY r.measure, r.ord`,
+     ORDER BY r.measure, r.period_id, r.area, r.scope, r.ord`,
     undefined,
     'reading the rows the published rule may show',
   );

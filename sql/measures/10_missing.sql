@@ -2,12 +2,15 @@
 
 -- The episodes the dataset counts. An SSDA903 episode also sent in
 -- missing_episodes.csv (same child, same start date) counts once, as the
--- missing_episodes.csv row.
+-- missing_episodes.csv row. (Every missing_episodes.csv row counts, so only the SSDA903
+-- rows are looked up.)
 CREATE OR REPLACE VIEW episodes AS
+SELECT e.* FROM missing_episodes e WHERE e.origin = 'missing_episodes'
+UNION ALL
 SELECT e.*
 FROM missing_episodes e
-WHERE e.origin = 'missing_episodes'
-   OR NOT EXISTS (
+WHERE e.origin <> 'missing_episodes'
+  AND NOT EXISTS (
         SELECT 1 FROM missing_episodes c
         WHERE c.origin = 'missing_episodes'
           AND c.child_pseudonym = e.child_pseudonym
@@ -33,24 +36,36 @@ SELECT
     ) >= getvariable('met_repeat_episodes')::INTEGER AS is_repeat,
     CASE WHEN e.returned_at IS NOT NULL AND NOT e.dates_only
          THEN date_diff('second', e.reported_at, e.returned_at) END AS seconds
-FROM episodes e
-ORDER BY e.reported_at;
+FROM episodes e;
 
--- Episodes by every period they start in, each area and 'all', each age scope: only
--- the columns the measures read, so that a million episodes stay a few hundred MB.
-CREATE OR REPLACE TEMP TABLE ep_x AS
-WITH p AS (
-    SELECT child_pseudonym, area, locality, age, classification, source,
-           met_yes_no(looked_after) AS looked_after, met_yes_no(placed_out_of_area) AS placed_out_of_area,
-           is_repeat, seconds, returned_at IS NULL AS still_missing,
-           unnest(met_period_ids(reported_at)) AS period_id
-    FROM episode_facts
-), a AS (SELECT * EXCLUDE (area), unnest([area, 'all']) AS area_x FROM p)
-SELECT * EXCLUDE (age), unnest(met_scopes(age)) AS scope FROM a;
+-- How the measures below are counted, so that a million episodes stay cheap: every
+-- period id of an event is a function of its month (met_period_ids), so counts are
+-- added up by month first and spread to the periods after; an age of 0–17 belongs to
+-- the scopes 0-17 and 0-24, one of 18–24 to 18-24 and 0-24, an older one to none
+-- (met_scopes). Distinct people are counted over a small integer per person, made once
+-- here (exact: no hashing), never over the pseudonyms themselves.
+CREATE OR REPLACE TEMP TABLE ep_ids AS
+SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid
+FROM (SELECT DISTINCT child_pseudonym FROM episode_facts);
+
+-- Episodes of people aged 0–24 at the start by month, area, age band (0-17 or 18-24)
+-- and the values the breakdowns split by.
+CREATE OR REPLACE TEMP TABLE ep_counts AS
+SELECT date_trunc('month', reported_at)::DATE AS month, area, CASE WHEN age <= 17 THEN '0-17' ELSE '18-24' END AS band,
+       classification, source,
+       met_yes_no(looked_after) AS looked_after, met_yes_no(placed_out_of_area) AS placed_out_of_area,
+       count(*) AS n
+FROM episode_facts
+WHERE age <= 24
+GROUP BY ALL;
 
 -- missing_episodes: episodes whose reported_at falls in the period (all classifications),
--- and split by classification, source, looked_after and placed_out_of_area: one pass.
+-- and split by classification, source, looked_after and placed_out_of_area: one pass,
+-- each area and 'all', each age scope.
 INSERT INTO measure_cells
+WITH p AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM ep_counts),
+     a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p),
+     x AS (SELECT *, unnest([band, '0-24']) AS scope FROM a)
 SELECT 'missing_episodes', period_id, area_x, scope,
        CASE WHEN grouping(classification) = 0 THEN 'classification'
             WHEN grouping(source) = 0 THEN 'source'
@@ -58,8 +73,8 @@ SELECT 'missing_episodes', period_id, area_x, scope,
             WHEN grouping(placed_out_of_area) = 0 THEN 'placed_out_of_area'
             ELSE '' END,
        coalesce(classification, source, looked_after, placed_out_of_area, ''),
-       count(*), NULL, NULL
-FROM ep_x
+       sum(n)::BIGINT, NULL, NULL
+FROM x
 GROUP BY GROUPING SETS (
     (period_id, area_x, scope),
     (period_id, area_x, scope, classification),
@@ -67,7 +82,21 @@ GROUP BY GROUPING SETS (
     (period_id, area_x, scope, looked_after),
     (period_id, area_x, scope, placed_out_of_area));
 
--- The other missing measures, from one pass:
+-- Episodes by period, area (and 'all'), age scope and locality of the record, for
+-- service_gaps (sql/measures/40_identification.sql).
+CREATE OR REPLACE TEMP TABLE ep_locality AS
+WITH m AS (
+    SELECT date_trunc('month', reported_at)::DATE AS month, area, locality,
+           CASE WHEN age <= 17 THEN '0-17' ELSE '18-24' END AS band, count(*) AS n
+    FROM episode_facts WHERE age <= 24 GROUP BY ALL
+), p AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m),
+   a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p),
+   x AS (SELECT *, unnest([band, '0-24']) AS scope FROM a)
+SELECT period_id, area_x, scope, locality, sum(n)::BIGINT AS n FROM x GROUP BY ALL;
+
+-- The other missing measures, from one pass over each episode in each of its four
+-- periods; the areas and 'all', and the age scopes, are the groupings of CUBE (area,
+-- band): no area is 'all', no band is 0-24.
 --   missing_children         distinct children and young people with at least one such episode;
 --   episodes_per_child       missing_episodes / missing_children, 2 decimals;
 --   repeat_missing_children  distinct people with an episode starting in the period that is at
@@ -76,15 +105,25 @@ GROUP BY GROUPING SETS (
 --                            period that have a returned_at (times known); den = episodes used;
 --   still_missing            episodes starting in the period with no returned_at in the extract.
 CREATE OR REPLACE TEMP TABLE ep_agg AS
-SELECT period_id, area_x, scope,
+WITH p AS (
+    SELECT i.pid, e.area, CASE WHEN e.age <= 17 THEN '0-17' ELSE '18-24' END AS band,
+           e.is_repeat, e.seconds, e.returned_at IS NULL AS still_missing,
+           unnest(met_period_ids(e.reported_at)) AS period_id
+    FROM episode_facts e
+    JOIN ep_ids i ON i.child_pseudonym = e.child_pseudonym
+    WHERE e.age <= 24
+)
+SELECT period_id,
+       CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x,
+       CASE WHEN grouping(band) = 1 THEN '0-24' ELSE band END AS scope,
        count(*) AS episodes,
-       count(DISTINCT child_pseudonym) AS children,
-       count(DISTINCT child_pseudonym) FILTER (WHERE is_repeat) AS repeat_children,
+       count(DISTINCT pid) AS children,
+       count(DISTINCT pid) FILTER (WHERE is_repeat) AS repeat_children,
        count(seconds) AS timed,
        median(seconds) AS median_seconds,
        count(*) FILTER (WHERE still_missing) AS still
-FROM ep_x
-GROUP BY ALL;
+FROM p
+GROUP BY period_id, CUBE (area, band);
 
 INSERT INTO measure_cells
 SELECT 'missing_children', period_id, area_x, scope, '', '', children, NULL, NULL FROM ep_agg
@@ -92,6 +131,11 @@ UNION ALL SELECT 'episodes_per_child', period_id, area_x, scope, '', '', episode
 UNION ALL SELECT 'repeat_missing_children', period_id, area_x, scope, '', '', repeat_children, NULL, NULL FROM ep_agg
 UNION ALL SELECT 'median_missing_hours', period_id, area_x, scope, '', '', NULL, timed, median_seconds FROM ep_agg
 UNION ALL SELECT 'still_missing', period_id, area_x, scope, '', '', still, NULL, NULL FROM ep_agg;
+
+-- What only this file reads is let go (ep_locality is read by 40_identification.sql).
+DROP TABLE ep_ids;
+DROP TABLE ep_counts;
+DROP TABLE ep_agg;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
 -- from one with no events (tests/sql/declared.test.ts ties these to model/measures).

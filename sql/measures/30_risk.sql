@@ -3,17 +3,25 @@
 -- assessment_id); they count in the area of that assessment. It is current when
 -- assessed_at > E − D days (D = met_risk_current_days, 183). Ages are taken at E, from the dob on that assessment.
 
--- One assessment per person per day: the higher level, then the larger assessment_id.
+-- An integer per person (exact: made once, no hashing), so that people are sorted and
+-- matched cheaply.
+CREATE OR REPLACE TEMP TABLE risk_ids AS
+SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid
+FROM (SELECT DISTINCT child_pseudonym FROM risk_assessments);
+
+-- One assessment per person per day: the higher level, then the larger assessment_id
+-- (only the columns the measures read).
 CREATE OR REPLACE TEMP TABLE seraf_day AS
-SELECT *
-FROM risk_assessments
+SELECT i.pid, r.dob, r.area, r.locality, r.assessed_at, r.level, r.exploitation_type
+FROM risk_assessments r
+JOIN risk_ids i ON i.child_pseudonym = r.child_pseudonym
 QUALIFY row_number() OVER (
-    PARTITION BY child_pseudonym, assessed_at
-    ORDER BY met_level_rank(level) DESC, assessment_id DESC) = 1;
+    PARTITION BY i.pid, r.assessed_at
+    ORDER BY met_level_rank(r.level) DESC, r.assessment_id DESC) = 1;
 
 -- Each assessment stands as the person's latest until their next one.
 CREATE OR REPLACE TEMP TABLE seraf_span AS
-SELECT *, lead(assessed_at) OVER (PARTITION BY child_pseudonym ORDER BY assessed_at) AS next_at
+SELECT *, lead(assessed_at) OVER (PARTITION BY pid ORDER BY assessed_at) AS next_at
 FROM seraf_day;
 
 -- The dates risk is read at: every period's last day, and the day before every
@@ -27,13 +35,12 @@ SELECT DISTINCT (start_date - INTERVAL 1 DAY)::DATE FROM periods;
 -- medium or high: a latest assessment at 'none' counts in no risk measure.
 CREATE OR REPLACE TEMP TABLE risk_state AS
 SELECT
-    d.at_date, s.child_pseudonym, s.area, s.locality, s.level, s.exploitation_type,
+    d.at_date, s.pid, s.area, s.locality, s.level, s.exploitation_type,
     met_age(s.dob, d.at_date) AS age,
     s.assessed_at > d.at_date - to_days(getvariable('met_risk_current_days')::INTEGER) AS is_current
 FROM risk_dates d
 JOIN seraf_span s ON s.assessed_at <= d.at_date AND (s.next_at IS NULL OR s.next_at > d.at_date)
-WHERE s.level <> 'none'
-ORDER BY d.at_date;
+WHERE s.level <> 'none';
 
 -- Counts at each date. A person has one latest assessment, in one area, so these add
 -- up across localities and areas, and across the two age bands of the scopes.
@@ -82,12 +89,20 @@ WITH escalated AS (
     JOIN risk_state s ON s.at_date = p.last_date AND s.is_current
     LEFT JOIN risk_state prev
            ON prev.at_date = (p.start_date - INTERVAL 1 DAY)::DATE
-          AND prev.child_pseudonym = s.child_pseudonym AND prev.is_current
+          AND prev.pid = s.pid AND prev.is_current
     WHERE met_level_rank(s.level) > coalesce(met_level_rank(prev.level), 0)
 ), a AS (SELECT period_id, age, unnest([area, 'all']) AS area_x FROM escalated)
 SELECT 'risk_escalations', period_id, area_x, scope, '', '', count(*), NULL, NULL
 FROM (SELECT period_id, area_x, unnest(met_scopes(age)) AS scope FROM a)
 GROUP BY ALL;
+
+-- Let go (risk_px is read by 40_identification.sql).
+DROP TABLE risk_ids;
+DROP TABLE seraf_day;
+DROP TABLE seraf_span;
+DROP TABLE risk_dates;
+DROP TABLE risk_state;
+DROP TABLE risk_counts;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
 -- from one with no events (tests/sql/declared.test.ts ties these to model/measures).

@@ -5,7 +5,12 @@
 -- an NRM referral. `ord` orders a person's events, so a breakdown can use the values on
 -- their most recent event in the period: by time, then (for events at the same moment)
 -- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
--- and the same data always gives the same figures.
+-- and the same data always gives the same figures. It is the rank of the text
+-- strftime(t, '%Y%m%d%H%M%S') || kind || event_id among all events (equal texts, equal
+-- ranks): the same order, compared as an integer. `pid` is an integer per person (one
+-- per distinct pseudonym: exact, no hashing), so that people are grouped and counted cheaply.
+-- `own_locality`: the event's locality is one of its area's own (a placement elsewhere
+-- does not count for that area's localities).
 CREATE OR REPLACE TEMP TABLE met_events AS
 WITH e AS (
     SELECT child_pseudonym, area, locality, reported_at::DATE AS d, reported_at AS t, dob, sex, ethnicity,
@@ -24,37 +29,56 @@ WITH e AS (
            NULL, NULL, 4, nrm_id
     FROM nrm_referrals
 )
-SELECT * EXCLUDE (kind, event_id),
-       met_age(dob, d) AS age,
-       strftime(t, '%Y%m%d%H%M%S') || kind || event_id AS ord
-FROM e;
+SELECT e.area, e.locality, e.d, e.sex, e.ethnicity, e.looked_after, e.disability,
+       met_age(e.dob, e.d) AS age,
+       l.locality IS NOT NULL AS own_locality,
+       i.pid,
+       dense_rank() OVER (ORDER BY strftime(e.t, '%Y%m%d%H%M%S') || e.kind || e.event_id) AS ord
+FROM e
+JOIN (SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid FROM (SELECT DISTINCT child_pseudonym FROM e)) i
+  ON i.child_pseudonym = e.child_pseudonym
+LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.locality AND l.area = e.area;
 
 -- One row per child (0–17 at the event), period and area (and 'all'), with the values
--- of their most recent event in the period that carries each value. The locality must
--- be one of the area's own (a placement elsewhere does not count for that area's localities).
+-- of their most recent event in the period that carries each value; the locality only
+-- from an event whose locality is its area's own. While people are grouped, sex,
+-- ethnicity and locality are carried as their position in the list of the values the
+-- events hold (`dict`), an integer, and turned back into text after.
 CREATE OR REPLACE TEMP TABLE met_people AS
-WITH x AS (
-    SELECT e.*, unnest(met_period_ids(d)) AS period_id FROM met_events e WHERE e.age <= 17
-), y AS (
-    SELECT x.*, unnest([area, 'all']) AS area_x FROM x
+WITH dict AS (
+    SELECT list(DISTINCT sex) FILTER (WHERE sex IS NOT NULL) AS sexes,
+           list(DISTINCT ethnicity) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicities,
+           list(DISTINCT locality) FILTER (WHERE own_locality) AS localities
+    FROM met_events WHERE age <= 17
+), x AS (
+    SELECT e.area, e.pid, e.ord, e.age, e.looked_after, e.disability,
+           CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END AS sex_i,
+           CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END AS ethnicity_i,
+           CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END AS locality_i,
+           unnest(met_period_ids(e.d)) AS period_id
+    FROM met_events e CROSS JOIN dict
+    WHERE e.age <= 17
+), g AS (
+    SELECT
+        period_id, CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x, pid,
+        arg_max(age, ord) AS age,
+        arg_max(sex_i, ord) FILTER (WHERE sex_i IS NOT NULL) AS sex_i,
+        arg_max(ethnicity_i, ord) FILTER (WHERE ethnicity_i IS NOT NULL) AS ethnicity_i,
+        arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
+        arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
+        arg_max(locality_i, ord) FILTER (WHERE locality_i IS NOT NULL) AS locality_i
+    FROM x
+    GROUP BY GROUPING SETS ((period_id, area, pid), (period_id, pid))
 )
-SELECT
-    period_id, area_x, child_pseudonym,
-    arg_max(age, ord) AS age,
-    arg_max(sex, ord) FILTER (WHERE sex IS NOT NULL) AS sex,
-    arg_max(ethnicity, ord) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicity,
-    arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
-    arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
-    arg_max(y.locality, ord) FILTER (WHERE l.area = y.area) AS locality
-FROM y
-LEFT JOIN localities l ON l.locality = y.locality
-GROUP BY ALL;
+SELECT g.period_id, g.area_x, g.pid, g.age,
+       dict.sexes[g.sex_i] AS sex, dict.ethnicities[g.ethnicity_i] AS ethnicity,
+       g.looked_after, g.disability, dict.localities[g.locality_i] AS locality
+FROM g CROSS JOIN dict;
 
--- met_children: distinct children aged 0–17 at the event with any MET event.
+-- met_children: distinct children aged 0–17 at the event with any MET event (one row
+-- of met_people each).
 INSERT INTO measure_cells
-WITH x AS (SELECT child_pseudonym, area, unnest(met_period_ids(d)) AS period_id FROM met_events WHERE age <= 17),
-     y AS (SELECT child_pseudonym, period_id, unnest([area, 'all']) AS area_x FROM x)
-SELECT 'met_children', period_id, area_x, '*', '', '', count(DISTINCT child_pseudonym), NULL, NULL FROM y GROUP BY ALL;
+SELECT 'met_children', period_id, area_x, '*', '', '', count(*), NULL, NULL FROM met_people GROUP BY ALL;
 -- … by locality: the child's locality on their most recent event in the period.
 INSERT INTO measure_cells
 SELECT 'met_children', period_id, area_x, '*', 'locality', locality, count(*), NULL, NULL
@@ -63,9 +87,10 @@ GROUP BY ALL;
 
 -- met_children_18_24: the same for young adults aged 18–24 at the event.
 INSERT INTO measure_cells
-WITH x AS (SELECT child_pseudonym, area, unnest(met_period_ids(d)) AS period_id FROM met_events WHERE age BETWEEN 18 AND 24),
-     y AS (SELECT child_pseudonym, period_id, unnest([area, 'all']) AS area_x FROM x)
-SELECT 'met_children_18_24', period_id, area_x, '*', '', '', count(DISTINCT child_pseudonym), NULL, NULL FROM y GROUP BY ALL;
+WITH x AS (SELECT pid, area, unnest(met_period_ids(d)) AS period_id FROM met_events WHERE age BETWEEN 18 AND 24)
+SELECT 'met_children_18_24', period_id, CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END, '*', '', '',
+       count(DISTINCT pid), NULL, NULL
+FROM x GROUP BY GROUPING SETS ((period_id, area), (period_id));
 
 -- Population denominators per period and area: 0–17 (prevalence) and each age scope
 -- (the _per_10k companions). 'all' adds the four areas' denominators, each chosen
@@ -105,27 +130,33 @@ LEFT JOIN measure_cells c
       AND c.area = x.area_x AND c.key = lp.locality;
 
 -- met_referrals: referrals received in the period carrying at least one MET code;
--- by referrer, and by code (a referral can carry several codes: not additive).
+-- by referrer, and by code (a referral can carry several codes: not additive). Counted
+-- by month of receipt, area and age band (0-17 or 18-24) first, then spread to the
+-- periods, areas (and 'all') and age scopes (a band and 0-24).
 CREATE OR REPLACE TEMP TABLE ref_x AS
 WITH r AS (
-    SELECT *, met_age(dob, received_at) AS age,
+    SELECT date_trunc('month', received_at)::DATE AS month, area, referrer,
+           CASE WHEN met_age(dob, received_at) <= 17 THEN '0-17' ELSE '18-24' END AS band,
            list_filter(factors, f -> list_contains(getvariable('met_factor_codes')::VARCHAR[], f)) AS met_codes
     FROM referrals
-    WHERE list_has_any(factors, getvariable('met_factor_codes')::VARCHAR[])
-), p AS (SELECT *, unnest(met_period_ids(received_at)) AS period_id FROM r),
+    WHERE list_has_any(factors, getvariable('met_factor_codes')::VARCHAR[]) AND met_age(dob, received_at) <= 24
+), c AS (
+    SELECT month, area, band, referrer, NULL AS code, count(*) AS n FROM r GROUP BY ALL
+    UNION ALL
+    SELECT month, area, band, NULL, code, count(*) FROM (SELECT month, area, band, unnest(list_distinct(met_codes)) AS code FROM r) GROUP BY ALL
+), p AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM c),
    a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
-SELECT *, unnest(met_scopes(age)) AS scope FROM a;
+SELECT period_id, area_x, unnest([band, '0-24']) AS scope, referrer, code, n FROM a;
 INSERT INTO measure_cells
-SELECT 'met_referrals', period_id, area_x, scope, '', '', count(*), NULL, NULL FROM ref_x GROUP BY ALL;
+SELECT 'met_referrals', period_id, area_x, scope, '', '', sum(n)::BIGINT, NULL, NULL FROM ref_x WHERE referrer IS NOT NULL GROUP BY ALL;
 INSERT INTO measure_cells
-SELECT 'met_referrals', period_id, area_x, scope, 'referrer', referrer, count(*), NULL, NULL FROM ref_x GROUP BY ALL;
+SELECT 'met_referrals', period_id, area_x, scope, 'referrer', referrer, sum(n)::BIGINT, NULL, NULL FROM ref_x WHERE referrer IS NOT NULL GROUP BY ALL;
 INSERT INTO measure_cells
-SELECT 'met_referrals', period_id, area_x, scope, 'code', code, count(*), NULL, NULL
-FROM (SELECT period_id, area_x, scope, unnest(list_distinct(met_codes)) AS code FROM ref_x) GROUP BY ALL;
+SELECT 'met_referrals', period_id, area_x, scope, 'code', code, sum(n)::BIGINT, NULL, NULL FROM ref_x WHERE code IS NOT NULL GROUP BY ALL;
 
 -- nrm_referrals: NRM referrals in the period; by exploitation_type and first_responder.
 CREATE OR REPLACE TEMP TABLE nrm_x AS
-WITH r AS (SELECT *, met_age(dob, referred_at) AS age FROM nrm_referrals),
+WITH r AS (SELECT area, first_responder, exploitation_type, reasonable_grounds, referred_at, met_age(dob, referred_at) AS age FROM nrm_referrals),
      p AS (SELECT *, unnest(met_period_ids(referred_at)) AS period_id FROM r),
      a AS (SELECT *, unnest([area, 'all']) AS area_x FROM p)
 SELECT *, unnest(met_scopes(age)) AS scope FROM a;
@@ -164,7 +195,7 @@ SELECT period_id, unnest([area, 'all']) AS area_x, sex, band, population FROM pe
 
 INSERT INTO measure_rows
 WITH people AS (
-    SELECT period_id, area_x, child_pseudonym,
+    SELECT period_id, area_x, pid,
            coalesce(sex, 'U') AS sex, met_age_band(age) AS age_band, coalesce(ethnicity, 'Not known') AS ethnicity,
            met_yes_no(looked_after) AS looked_after, met_yes_no(disability) AS disability
     FROM met_people
@@ -229,8 +260,8 @@ SELECT l.area, l.locality, unnest([l.area, 'all']) AS area_x FROM localities l;
 INSERT INTO measure_rows
 WITH mc AS (SELECT period_id, area_x, locality, count(*) AS n FROM met_people WHERE locality IS NOT NULL GROUP BY ALL),
      lp AS (SELECT period_id, locality, sum(population) AS population FROM period_population WHERE age <= 17 GROUP BY ALL),
-     me AS (SELECT period_id, area_x, scope, locality, count(*) AS n FROM ep_x GROUP BY ALL),
-     rc AS (SELECT period_id, area_x, scope, locality, count(*) FILTER (WHERE completed_72h) AS n, count(*) AS d FROM ret_x GROUP BY ALL),
+     me AS (SELECT period_id, area_x, scope, locality, n FROM ep_locality),
+     rc AS (SELECT period_id, area_x, scope, locality, completed AS n, returns AS d FROM ret_locality),
      rk AS (SELECT period_id, area_x, scope, locality,
                    coalesce(sum(n) FILTER (WHERE is_current), 0) AS at_risk,
                    coalesce(sum(n) FILTER (WHERE NOT is_current), 0) AS overdue
@@ -285,6 +316,18 @@ LEFT JOIN lp ON lp.period_id = p.period_id AND lp.locality = ll.locality
 LEFT JOIN me ON me.period_id = p.period_id AND me.area_x = ll.area_x AND me.scope = s.scope AND me.locality = ll.locality
 LEFT JOIN rc ON rc.period_id = p.period_id AND rc.area_x = ll.area_x AND rc.scope = s.scope AND rc.locality = ll.locality
 LEFT JOIN rk ON rk.period_id = p.period_id AND rk.area_x = ll.area_x AND rk.scope = s.scope AND rk.locality = ll.locality;
+
+-- Let go: this file's tables, and those of earlier families that only it reads.
+DROP TABLE met_events;
+DROP TABLE met_people;
+DROP TABLE denominators;
+DROP TABLE ref_x;
+DROP TABLE nrm_x;
+DROP TABLE profile_pop;
+DROP TABLE loc_list;
+DROP TABLE ep_locality;
+DROP TABLE ret_locality;
+DROP TABLE risk_px;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
 -- from one with no events (tests/sql/declared.test.ts ties these to model/measures).

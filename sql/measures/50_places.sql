@@ -6,13 +6,19 @@
 -- own area (for 'all' too): rank = 1 + the number of the area's localities with a
 -- larger total. A hotspot ranks ≤ ⌈P% of the area's localities⌉ with a total ≥ T
 -- (P = met_hotspot_top_pct, 10; T = met_hotspot_min_total, 5).
+-- Episodes found in each locality, counted by month and age band (0-17 or 18-24) first,
+-- then spread to the periods (each a function of the month) and the age scopes (a band and 0-24).
 CREATE OR REPLACE TEMP TABLE found_x AS
-WITH p AS (SELECT found_locality, age, unnest(met_period_ids(reported_at)) AS period_id FROM episode_facts WHERE found_locality IS NOT NULL)
-SELECT found_locality AS locality, period_id, unnest(met_scopes(age)) AS scope FROM p;
+WITH m AS (
+    SELECT found_locality AS locality, date_trunc('month', reported_at)::DATE AS month,
+           CASE WHEN age <= 17 THEN '0-17' ELSE '18-24' END AS band, count(*) AS n
+    FROM episode_facts WHERE found_locality IS NOT NULL AND age <= 24 GROUP BY ALL
+), p AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m)
+SELECT locality, period_id, unnest([band, '0-24']) AS scope, n FROM p;
 
 CREATE OR REPLACE TEMP TABLE place_totals AS
 WITH s AS (SELECT unnest(['0-17', '18-24', '0-24']) AS scope),
-     f AS (SELECT period_id, scope, locality, count(*) AS n FROM found_x GROUP BY ALL),
+     f AS (SELECT period_id, scope, locality, sum(n)::BIGINT AS n FROM found_x GROUP BY ALL),
      c AS (SELECT period_id, locality, count(*) AS n FROM (SELECT locality, unnest(met_period_ids(submitted_at)) AS period_id FROM intelligence) GROUP BY ALL),
      d AS (SELECT period_id, locality, count(*) AS n FROM (SELECT locality, unnest(met_period_ids(action_date)) AS period_id FROM disruptions WHERE locality IS NOT NULL) GROUP BY ALL)
 SELECT p.period_id, p.prev_id, s.scope, l.area, l.locality,
@@ -48,7 +54,7 @@ LEFT JOIN place_totals prev ON prev.period_id = r.prev_id AND prev.scope = r.sco
 
 -- cpi_submissions: CPI forms submitted in the period; by agency, theme and location_type.
 CREATE OR REPLACE TEMP TABLE cpi_x AS
-WITH p AS (SELECT *, unnest(met_period_ids(submitted_at)) AS period_id FROM intelligence)
+WITH p AS (SELECT area, agency, theme, location_type, unnest(met_period_ids(submitted_at)) AS period_id FROM intelligence)
 SELECT *, unnest([area, 'all']) AS area_x FROM p;
 INSERT INTO measure_cells SELECT 'cpi_submissions', period_id, area_x, '*', '', '', count(*), NULL, NULL FROM cpi_x GROUP BY ALL;
 INSERT INTO measure_cells SELECT 'cpi_submissions', period_id, area_x, '*', 'agency', agency, count(*), NULL, NULL FROM cpi_x GROUP BY ALL;
@@ -59,13 +65,18 @@ SELECT 'cpi_submissions', period_id, area_x, '*', 'location_type', coalesce(loca
 -- disruptions: actions in the period; by action_type and theme;
 -- offenders_disrupted: distinct offenders with an action in the period.
 CREATE OR REPLACE TEMP TABLE dis_x AS
-WITH p AS (SELECT *, unnest(met_period_ids(action_date)) AS period_id FROM disruptions)
+WITH p AS (SELECT area, action_type, theme, offender_pseudonym, unnest(met_period_ids(action_date)) AS period_id FROM disruptions)
 SELECT *, unnest([area, 'all']) AS area_x FROM p;
 INSERT INTO measure_cells SELECT 'disruptions', period_id, area_x, '*', '', '', count(*), NULL, NULL FROM dis_x GROUP BY ALL;
 INSERT INTO measure_cells SELECT 'disruptions', period_id, area_x, '*', 'action_type', action_type, count(*), NULL, NULL FROM dis_x GROUP BY ALL;
 INSERT INTO measure_cells SELECT 'disruptions', period_id, area_x, '*', 'theme', theme, count(*), NULL, NULL FROM dis_x GROUP BY ALL;
 INSERT INTO measure_cells
 SELECT 'offenders_disrupted', period_id, area_x, '*', '', '', count(DISTINCT offender_pseudonym), NULL, NULL FROM dis_x GROUP BY ALL;
+
+DROP TABLE found_x;
+DROP TABLE place_totals;
+DROP TABLE cpi_x;
+DROP TABLE dis_x;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
 -- from one with no events (tests/sql/declared.test.ts ties these to model/measures).

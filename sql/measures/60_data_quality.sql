@@ -96,9 +96,10 @@ WHERE l.latest IS NOT NULL;
 -- which no interview file can name) and for both together ('all').
 INSERT INTO measure_rows
 WITH r AS (
-    SELECT CASE origin WHEN 'ssda903' THEN 'ssda903_missing' ELSE origin END AS source, interviews = 0 AS none FROM return_facts
+    SELECT CASE origin WHEN 'ssda903' THEN 'ssda903_missing' ELSE origin END AS source, returns, without_interview
+    FROM returns_by_origin
 ), g AS (
-    SELECT coalesce(source, 'all') AS source, count(*) AS returns, count(*) FILTER (WHERE none) AS without
+    SELECT coalesce(source, 'all') AS source, sum(returns)::BIGINT AS returns, sum(without_interview)::BIGINT AS without
     FROM r GROUP BY ROLLUP (source)
 )
 SELECT 'returns_without_interview', '*', '*', '*',
@@ -108,5 +109,7 @@ SELECT 'returns_without_interview', '*', '*', '*',
                    'without_interview_pct', json_object('n', without, 'd', returns))
 FROM g
 WHERE returns > 0;
+
+DROP TABLE completeness_counts;
 
 INSERT INTO measures_built VALUES ('load_summary', '60_data_quality.sql'), ('completeness', '60_data_quality.sql'), ('timeliness', '60_data_quality.sql'), ('returns_without_interview', '60_data_quality.sql');

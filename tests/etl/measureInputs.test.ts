@@ -76,8 +76,8 @@ describe('what each measure family reads, declared once (model/measureInputs.ts)
 
   it('a declaration that leaves out a table the SQL reads fails (the check above can fail)', () => {
     const s = scan('40_identification.sql');
-    const without = FAMILY_INPUTS['40_identification.sql']!.reads.filter((t) => t !== 'ret_x');
-    expect(s.reads.has('ret_x')).toBe(true);
+    const without = FAMILY_INPUTS['40_identification.sql']!.reads.filter((t) => t !== 'ret_locality');
+    expect(s.reads.has('ret_locality')).toBe(true);
     expect(sorted(without)).not.toEqual(sorted([...s.reads].filter((t) => t !== 'measure_cells')));
   });
 });
@@ -92,14 +92,14 @@ describe('the plan for a refresh of one source (etl/measurePlan.ts)', () => {
   });
 
   // Worked out from the declarations: data quality (60) reads the refresh's records, so it
-  // is rebuilt at every refresh, and reads return_facts, a temporary table of 20, which
-  // therefore runs too (its figures come out the same). 40 reads the temporary tables
-  // ep_x, ret_x and risk_px of 10, 20 and 30: when 40 is rebuilt they run too.
-  it('actions.csv: the action plan (70) and data quality (60) are rebuilt, 20 runs for 60; the rest and the protection are copied', () => {
-    expect(plan('actions')).toEqual({ stale: n('60', '70'), run: n('20', '60', '70'), copied: n('10', '30', '40', '50', '80'), protection: 'copied' });
+  // is rebuilt at every refresh; it reads returns_by_origin, a stored table of 20, copied
+  // with 20's figures. 40 reads the temporary tables ep_locality, ret_locality and
+  // risk_px of 10, 20 and 30: when 40 is rebuilt they run too.
+  it('actions.csv: the action plan (70) and data quality (60) are rebuilt; the rest and the protection are copied', () => {
+    expect(plan('actions')).toEqual({ stale: n('60', '70'), run: n('60', '70'), copied: n('10', '20', '30', '40', '50', '80'), protection: 'copied' });
   });
 
-  it('return_interviews.csv: 20, and 40 that reads its figures and ret_x, are rebuilt; 10 and 30 run for 40', () => {
+  it('return_interviews.csv: 20, and 40 that reads its figures and ret_locality, are rebuilt; 10 and 30 run for 40', () => {
     expect(plan('return_interviews')).toEqual({
       stale: n('20', '40', '60'),
       run: n('10', '20', '30', '40', '60'),
@@ -127,8 +127,8 @@ describe('the plan for a refresh of one source (etl/measurePlan.ts)', () => {
   });
 
   it('intelligence.csv: places (50); services.csv: provision (80); population.csv: 40 and 50 (localities, population)', () => {
-    expect(plan('intelligence')).toMatchObject({ stale: n('50', '60'), copied: n('10', '30', '40', '70', '80'), protection: 'rebuilt' });
-    expect(plan('services')).toMatchObject({ stale: n('60', '80'), copied: n('10', '30', '40', '50', '70'), protection: 'rebuilt' });
+    expect(plan('intelligence')).toMatchObject({ stale: n('50', '60'), copied: n('10', '20', '30', '40', '70', '80'), protection: 'rebuilt' });
+    expect(plan('services')).toMatchObject({ stale: n('60', '80'), copied: n('10', '20', '30', '40', '50', '70'), protection: 'rebuilt' });
     expect(plan('population', 'localities')).toMatchObject({ stale: n('40', '50', '60'), copied: n('70', '80'), protection: 'rebuilt' });
   });
 });
