@@ -53,7 +53,18 @@ export const FAMILY_INPUTS: Readonly<Record<string, FamilyInputs>> = {
     temps: ['seraf_day', 'seraf_span', 'risk_dates', 'risk_state', 'risk_ids', 'risk_counts', 'risk_px'],
   },
   '40_identification.sql': {
-    reads: ['episode_facts', 'risk_assessments', 'referrals', 'nrm_referrals', 'localities', 'periods', 'period_population', 'ep_locality', 'ret_locality', 'risk_px'],
+    reads: [
+      'episode_facts',
+      'risk_assessments',
+      'referrals',
+      'nrm_referrals',
+      'localities',
+      'periods',
+      'period_population',
+      'ep_locality',
+      'ret_locality',
+      'risk_px',
+    ],
     // missing_children, rhi_completed_72h_pct, children_at_risk (and its own cells).
     cellsOf: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql'],
     temps: ['met_events', 'met_people', 'denominators', 'ref_x', 'nrm_x', 'profile_pop', 'loc_list'],

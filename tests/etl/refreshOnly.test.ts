@@ -204,7 +204,15 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     const r = await refresh(db, { 'actions.csv': ACTIONS_LATER });
     expect(r.notes.measures).toEqual({
       rebuilt: ['60_data_quality.sql', '70_action_plan.sql'],
-      copied: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql', '40_identification.sql', '50_places.sql', '80_services.sql', 'published protection'],
+      copied: [
+        '10_missing.sql',
+        '20_return_interviews.sql',
+        '30_risk.sql',
+        '40_identification.sql',
+        '50_places.sql',
+        '80_services.sql',
+        'published protection',
+      ],
     });
     // The copied families were not run: each step is heard once, as copied.
     expect(r.steps).toEqual([
@@ -267,7 +275,15 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     expect(r.report.files.map((f) => `${f.file} ${f.status}`).sort()).toEqual(['actions.csv loaded', 'return_interviews.csv refused']);
     expect(r.notes.measures).toEqual({
       rebuilt: ['60_data_quality.sql', '70_action_plan.sql'],
-      copied: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql', '40_identification.sql', '50_places.sql', '80_services.sql', 'published protection'],
+      copied: [
+        '10_missing.sql',
+        '20_return_interviews.sql',
+        '30_risk.sql',
+        '40_identification.sql',
+        '50_places.sql',
+        '80_services.sql',
+        'published protection',
+      ],
     });
     // The interviews are the previous ones, emptied and copied back: 3, E2's declined.
     expect(await count(db, 'return_interviews')).toBe(3);
