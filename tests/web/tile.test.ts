@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Tile } from '../../model/api.js';
-import { compareText, sparkSpec } from '../../web/src/tile.js';
+import { compareText, sparkGeometry } from '../../web/src/tile.js';
 
 const tile = (over: Partial<Tile>): Tile => ({
   id: 'disruptions',
@@ -17,23 +17,30 @@ const tile = (over: Partial<Tile>): Tile => ({
   ...over,
 });
 
-describe('a tile’s sparkline', () => {
-  it('breaks at a withheld point rather than joining across it', () => {
-    // 5, c, 7, 8: the c goes in as a gap (null), not left out: the line breaks between Q1 and Q3
-    // (Vega-Lite's break-paths mode); each shown point is marked, so Q1's 5, alone, still shows.
-    const spec = sparkSpec(tile({}))!;
-    expect((spec.data as { values: unknown[] }).values).toEqual([
-      { period: '2026-Q1', value: 5 },
-      { period: '2026-Q2', value: null },
-      { period: '2026-Q3', value: 7 },
-      { period: '2026-Q4', value: 8 },
+describe('a tile’s sparkline (plain SVG geometry)', () => {
+  it('breaks at a withheld point rather than joining across it, and marks every shown point', () => {
+    // 5, c, 7, 8 across 100 px (4 px kept each side): x = 4 + i × 92 / 3 → 4, 34.7, 65.3, 96;
+    // 5 to 8 over the 44 px height less 4 px each side: y = 40 − (v − 5) × 36 / 3 → 5: 40, 7: 16, 8: 4.
+    // Q1 stands alone between the start and the gap: a dot, no line; Q3 to Q4 is the one line.
+    const g = sparkGeometry(tile({}), 100)!;
+    expect(g.paths).toEqual(['M65.3,16 L96,4']);
+    expect(g.points).toEqual([
+      { x: 4, y: 40, latest: false },
+      { x: 65.3, y: 16, latest: false },
+      { x: 96, y: 4, latest: true },
     ]);
-    const layers = spec.layer as { mark: { type: string; invalid?: string } }[];
-    expect(layers[0]!.mark).toMatchObject({ type: 'line', invalid: 'break-paths-filter-domains' });
-    expect(spec.description).toBe('Disruptions: trend over 4 periods, from 5 to 8; 1 withheld or with no figure, where the line breaks.');
+    expect(g.description).toBe('Disruptions: trend over 4 periods, from 5 to 8; 1 withheld or with no figure, where the line breaks.');
+  });
+  it('runs a flat trend across the middle, and puts a single period in the centre', () => {
+    const flat = sparkGeometry(tile({ spark: { periods: ['2026-Q1', '2026-Q2'], values: [3, 3] } }), 100)!;
+    expect(flat.paths).toEqual(['M4,22 L96,22']);
+    expect(flat.description).toBe('Disruptions: trend over 2 periods, from 3 to 3.');
+    const one = sparkGeometry(tile({ spark: { periods: ['2026-Q1'], values: [3] } }), 100)!;
+    expect(one.paths).toEqual([]);
+    expect(one.points).toEqual([{ x: 50, y: 22, latest: true }]);
   });
   it('draws nothing when every point is withheld', () => {
-    expect(sparkSpec(tile({ spark: { periods: ['2026-Q1', '2026-Q2'], values: ['c', 'c'] } }))).toBeNull();
+    expect(sparkGeometry(tile({ spark: { periods: ['2026-Q1', '2026-Q2'], values: ['c', 'c'] } }), 100)).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import { start, standardHead, commentaryBlock, chartsAndTables, definitionsPanel
 import { chartCard, loadVega } from '../charts.js';
 import { h, fmt, uid } from '../dom.js';
 import type { ChartModel, PageModel, Tile } from '../types.js';
-import { compareText, sparkSpec } from '../tile.js';
+import { compareText, SPARK_HEIGHT, sparkGeometry } from '../tile.js';
 
 const SIGNAL: Record<string, { icon: string; words: string }> = {
   signal_high: { icon: '▲', words: 'Signal: higher than expected' },
@@ -13,14 +13,51 @@ const SIGNAL: Record<string, { icon: string; words: string }> = {
   none: { icon: '–', words: 'No SPC reading' },
 };
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** The tile's sparkline as SVG in `el` (web/src/tile.ts works out where everything goes). */
+function drawSpark(el: HTMLElement, tile: Tile): void {
+  const width = Math.max(60, Math.round(el.clientWidth || 200));
+  const g = sparkGeometry(tile, width);
+  if (!g) return;
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(SPARK_HEIGHT));
+  svg.setAttribute('viewBox', `0 0 ${width} ${SPARK_HEIGHT}`);
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const path = (d: string, attrs: Record<string, string>) => {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', d);
+    for (const [k, v] of Object.entries(attrs)) p.setAttribute(k, v);
+    svg.append(p);
+  };
+  for (const d of g.paths) path(d, { class: 'met-spark__line', fill: 'none', stroke: '#0072B2', 'stroke-width': '2' });
+  // Each shown point a dot (a circle drawn as a path), the latest larger and darker.
+  for (const p of g.points) {
+    const r = p.latest ? 3.1 : 1.6;
+    path(`M${p.x - r},${p.y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`, {
+      class: p.latest ? 'met-spark__latest' : 'met-spark__point',
+      fill: p.latest ? '#0b0c0c' : '#0072B2',
+    });
+  }
+  el.replaceChildren(svg);
+}
+
+/** The sparkline's text alternative, or null when it has no point to draw. */
+function sparkDescription(tile: Tile): string | null {
+  return sparkGeometry(tile, 200)?.description ?? null;
+}
+
 function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, model: PageModel, ctx: PageContext): HTMLElement {
   const sig = SIGNAL[tile.signal ?? 'none'] ?? SIGNAL.none!;
   const spark = h('div', { class: 'met-spark', 'data-spark': tile.id });
   const sparkDesc = uid(`spark-${tile.id}`);
-  const spec = sparkSpec(tile);
-  if (spec) {
+  // Drawn once the tile is in the page and has its width.
+  const drawn = sparkDescription(tile);
+  if (drawn) {
     spark.setAttribute('aria-describedby', sparkDesc);
-    ctx.track(loadVega().then((v) => v.renderVegaLite(spark, spec)));
+    ctx.track(Promise.resolve().then(() => drawSpark(spark, tile)));
   }
   const detail = tile.detail;
   const el = h(
@@ -37,7 +74,7 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
     ),
     tile.signal_text ? h('p', { class: 'govuk-body-s met-tile__spc' }, tile.signal_text) : null,
     spark,
-    spec ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, String(spec.description)) : null,
+    drawn ? h('p', { class: 'govuk-visually-hidden', id: sparkDesc }, drawn) : null,
     tile.change_text ? h('p', { class: 'govuk-body-s met-tile__change' }, tile.change_text) : null,
     h('p', { class: 'govuk-body-s met-tile__compare' }, compareText(tile, periodLabel)),
   );
@@ -92,10 +129,6 @@ function tileEl(tile: Tile, chart: ChartModel | undefined, panel: HTMLElement, m
   return el;
 }
 
-// Every overview draws charts (the tiles' sparklines): its charting code is fetched at
-// once, beside the page's figures, not after them. Other pages fetch it when they draw one.
-void loadVega().catch(() => {});
-
 start({
   page: 'overview',
   render(model, root, ctx) {
@@ -130,5 +163,9 @@ start({
     root.append(...chartsAndTables(model, ctx, { skipCharts: tileCharts }));
     const d = definitionsPanel(model);
     if (d) root.append(d);
+    // The charting code is for the SPC charts the tiles open: fetched once the page is
+    // drawn (the sparklines need none), so that a chart opens without waiting for it.
+    const idle = (globalThis as { requestIdleCallback?: (f: () => void) => void }).requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+    idle(() => void loadVega().catch(() => {}));
   },
 });
