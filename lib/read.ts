@@ -231,7 +231,12 @@ function periodIds(period: Period, c: Compared): string[] {
  * The rows kept are shared: nothing changes them (toTables copies what it needs).
  */
 async function readCells(db: Db, periods: string[], scope: AgeScope): Promise<CellRow[]> {
-  if (!db.snapshot || periods.length === 0) return readCellsNow(db, periods, scope);
+  if (periods.length === 0) return [];
+  if (!db.snapshot) {
+    // In the same order as the kept cells below: period by period as asked.
+    const rows = await readCellsNow(db, periods, scope);
+    return periods.flatMap((p) => rows.filter((r) => r.period_id === p));
+  }
   const m = keptOf(db.snapshot);
   const key = (p: string) => `cells\u0000${scope}\u0000${p}`;
   const missing = periods.filter((p) => !m.has(key(p)));
@@ -247,12 +252,19 @@ async function readCells(db: Db, periods: string[], scope: AgeScope): Promise<Ce
   return parts.flat();
 }
 
+/**
+ * In one fixed order: disclosure control visits the cells of a group in the order it is
+ * given them (lib/disclosure.ts, ties: the first), and the measures' SQL stores its cells
+ * in no particular order (parallel aggregation), so the same data always gives the same
+ * counts withheld.
+ */
 async function readCellsNow(db: Db, periods: string[], scope: AgeScope): Promise<CellRow[]> {
   const params: Record<string, string> = { scope };
   for (const [i, id] of periods.entries()) params[`p${i}`] = id;
   return db.all<CellRow>(
     `SELECT measure, period_id, area, scope, breakdown, key, num, den, value FROM measure_cells
-     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')}) AND scope IN ($scope, '*')`,
+     WHERE period_id IN (${periods.map((_, i) => `$p${i}`).join(', ')}) AND scope IN ($scope, '*')
+     ORDER BY period_id, measure, area, scope, breakdown, key`,
     params,
     'reading the measures',
   );
