@@ -197,23 +197,18 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     expect(first.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [] });
   });
 
+  // A refresh whose only new data is actions.csv: the action plan and data quality rebuilt, the rest copied.
+  const PLAN_AND_QUALITY_ONLY = {
+    rebuilt: ['60_data_quality.sql', '70_action_plan.sql'],
+    copied: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql', '40_identification.sql', '50_places.sql', '80_services.sql', 'published protection'],
+  };
+
   it('actions.csv alone: the action plan and data quality are rebuilt, the rest copied; the figures are a full rebuild’s', async () => {
     const plan0 = await query<{ key: string; n: number }>(db, `SELECT key, n FROM action_plan_summary WHERE what = 'moved' ORDER BY key`);
     expect(plan0.map((r) => `${r.key} ${r.n}`)).toEqual(['new 2']);
 
     const r = await refresh(db, { 'actions.csv': ACTIONS_LATER });
-    expect(r.notes.measures).toEqual({
-      rebuilt: ['60_data_quality.sql', '70_action_plan.sql'],
-      copied: [
-        '10_missing.sql',
-        '20_return_interviews.sql',
-        '30_risk.sql',
-        '40_identification.sql',
-        '50_places.sql',
-        '80_services.sql',
-        'published protection',
-      ],
-    });
+    expect(r.notes.measures).toEqual(PLAN_AND_QUALITY_ONLY);
     // The copied families were not run: each step is heard once, as copied.
     expect(r.steps).toEqual([
       '00_common.sql built',
@@ -273,18 +268,7 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     const r = await load({ inDir, db });
     expect(r.report.status).toBe('loaded');
     expect(r.report.files.map((f) => `${f.file} ${f.status}`).sort()).toEqual(['actions.csv loaded', 'return_interviews.csv refused']);
-    expect(r.notes.measures).toEqual({
-      rebuilt: ['60_data_quality.sql', '70_action_plan.sql'],
-      copied: [
-        '10_missing.sql',
-        '20_return_interviews.sql',
-        '30_risk.sql',
-        '40_identification.sql',
-        '50_places.sql',
-        '80_services.sql',
-        'published protection',
-      ],
-    });
+    expect(r.notes.measures).toEqual(PLAN_AND_QUALITY_ONLY);
     // The interviews are the previous ones, emptied and copied back: 3, E2's declined.
     expect(await count(db, 'return_interviews')).toBe(3);
     expect(await interviewFigures(db)).toEqual(['rhi_completed_72h_pct 1/3', 'rhi_declined_pct 2/3']);
