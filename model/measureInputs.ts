@@ -67,7 +67,7 @@ export const FAMILY_INPUTS: Readonly<Record<string, FamilyInputs>> = {
     ],
     // missing_children, rhi_completed_72h_pct, children_at_risk (and its own cells).
     cellsOf: ['10_missing.sql', '20_return_interviews.sql', '30_risk.sql'],
-    temps: ['met_events', 'met_people', 'denominators', 'ref_x', 'nrm_x', 'profile_pop', 'loc_list'],
+    temps: ['met_events', 'met_groups', 'denominators', 'ref_x', 'nrm_x', 'profile_pop', 'loc_list'],
   },
   '50_places.sql': {
     reads: ['episode_facts', 'intelligence', 'disruptions', 'periods', 'localities'],

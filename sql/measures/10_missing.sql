@@ -94,9 +94,8 @@ WITH m AS (
    x AS (SELECT *, unnest([band, '0-24']) AS scope FROM a)
 SELECT period_id, area_x, scope, locality, sum(n)::BIGINT AS n FROM x GROUP BY ALL;
 
--- The other missing measures, from one pass over each episode in each of its four
--- periods; the areas and 'all', and the age scopes, are the groupings of CUBE (area,
--- band): no area is 'all', no band is 0-24.
+-- The other missing measures, for each area and 'all', each age band (0-17, 18-24) and
+-- 0-24:
 --   missing_children         distinct children and young people with at least one such episode;
 --   episodes_per_child       missing_episodes / missing_children, 2 decimals;
 --   repeat_missing_children  distinct people with an episode starting in the period that is at
@@ -104,26 +103,55 @@ SELECT period_id, area_x, scope, locality, sum(n)::BIGINT AS n FROM x GROUP BY A
 --   median_missing_hours     median of (returned_at − reported_at) over episodes starting in the
 --                            period that have a returned_at (times known); den = episodes used;
 --   still_missing            episodes starting in the period with no returned_at in the extract.
+-- Counts of episodes add up: by month, area and band first (`m`), spread to the periods
+-- and CUBE (area, band) after (`adds`). People do not add up: each person is kept once
+-- per period, area and band (`p`, from their months), and once per period and area, per
+-- period and band, and per period, before being counted (`x`). The median is taken over
+-- every timed episode of the period (`med`).
 CREATE OR REPLACE TEMP TABLE ep_agg AS
-WITH p AS (
+WITH e AS (
     SELECT i.pid, e.area, CASE WHEN e.age <= 17 THEN '0-17' ELSE '18-24' END AS band,
-           e.is_repeat, e.seconds, e.returned_at IS NULL AS still_missing,
-           unnest(met_period_ids(e.reported_at)) AS period_id
+           date_trunc('month', e.reported_at)::DATE AS month, e.is_repeat, e.seconds, e.returned_at IS NULL AS still_missing
     FROM episode_facts e
     JOIN ep_ids i ON i.child_pseudonym = e.child_pseudonym
     WHERE e.age <= 24
+), m AS (
+    SELECT month, area, band, pid, count(*) AS episodes, bool_or(is_repeat) AS is_repeat,
+           count(seconds) AS timed, count(*) FILTER (WHERE still_missing) AS still
+    FROM e GROUP BY ALL
+), mp AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m),
+p AS (
+    SELECT period_id, area, band, pid, bool_or(is_repeat) AS is_repeat
+    FROM mp GROUP BY ALL
+), x AS (
+    SELECT period_id, area, band, is_repeat FROM p
+    UNION ALL
+    SELECT period_id, area, NULL, bool_or(is_repeat) FROM p GROUP BY period_id, area, pid
+    UNION ALL
+    SELECT period_id, NULL, band, bool_or(is_repeat) FROM p GROUP BY period_id, band, pid
+    UNION ALL
+    SELECT period_id, NULL, NULL, bool_or(is_repeat) FROM p GROUP BY period_id, pid
+), counts AS (
+    SELECT period_id, coalesce(area, 'all') AS area_x, coalesce(band, '0-24') AS scope,
+           count(*) AS children, count(*) FILTER (WHERE is_repeat) AS repeat_children
+    FROM x GROUP BY ALL
+), adds AS (
+    SELECT period_id,
+           CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x,
+           CASE WHEN grouping(band) = 1 THEN '0-24' ELSE band END AS scope,
+           sum(episodes)::BIGINT AS episodes, sum(timed)::BIGINT AS timed, sum(still)::BIGINT AS still
+    FROM (SELECT *, unnest(met_period_ids(month)) AS period_id FROM (SELECT month, area, band, sum(episodes) AS episodes, sum(timed) AS timed, sum(still) AS still FROM m GROUP BY ALL))
+    GROUP BY period_id, CUBE (area, band)
+), med AS (
+    SELECT period_id,
+           CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x,
+           CASE WHEN grouping(band) = 1 THEN '0-24' ELSE band END AS scope,
+           median(seconds) AS median_seconds
+    FROM (SELECT area, band, seconds, unnest(met_period_ids(month)) AS period_id FROM e WHERE seconds IS NOT NULL)
+    GROUP BY period_id, CUBE (area, band)
 )
-SELECT period_id,
-       CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x,
-       CASE WHEN grouping(band) = 1 THEN '0-24' ELSE band END AS scope,
-       count(*) AS episodes,
-       count(DISTINCT pid) AS children,
-       count(DISTINCT pid) FILTER (WHERE is_repeat) AS repeat_children,
-       count(seconds) AS timed,
-       median(seconds) AS median_seconds,
-       count(*) FILTER (WHERE still_missing) AS still
-FROM p
-GROUP BY period_id, CUBE (area, band);
+SELECT a.period_id, a.area_x, a.scope, a.episodes, c.children, c.repeat_children, a.timed, med.median_seconds, a.still
+FROM adds a JOIN counts c USING (period_id, area_x, scope) LEFT JOIN med USING (period_id, area_x, scope);
 
 INSERT INTO measure_cells
 SELECT 'missing_children', period_id, area_x, scope, '', '', children, NULL, NULL FROM ep_agg

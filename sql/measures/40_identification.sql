@@ -5,9 +5,8 @@
 -- an NRM referral. `ord` orders a person's events, so a breakdown can use the values on
 -- their most recent event in the period: by time, then (for events at the same moment)
 -- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
--- and the same data always gives the same figures. It is the rank of the text
--- strftime(t, '%Y%m%d%H%M%S') || kind || event_id among all events (equal texts, equal
--- ranks): the same order, compared as an integer. `pid` is an integer per person (one
+-- and the same data always gives the same figures. It is the rank of (t to the second,
+-- kind, event_id) among all events (equal, equal ranks): the order compared as one integer. `pid` is an integer per person (one
 -- per distinct pseudonym: exact, no hashing), so that people are grouped and counted cheaply.
 -- `own_locality`: the event's locality is one of its area's own (a placement elsewhere
 -- does not count for that area's localities).
@@ -33,57 +32,83 @@ SELECT e.area, e.locality, e.d, e.sex, e.ethnicity, e.looked_after, e.disability
        met_age(e.dob, e.d) AS age,
        l.locality IS NOT NULL AS own_locality,
        i.pid,
-       dense_rank() OVER (ORDER BY strftime(e.t, '%Y%m%d%H%M%S') || e.kind || e.event_id) AS ord
+       dense_rank() OVER (ORDER BY date_trunc('second', e.t), e.kind, e.event_id) AS ord
 FROM e
 JOIN (SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid FROM (SELECT DISTINCT child_pseudonym FROM e)) i
   ON i.child_pseudonym = e.child_pseudonym
 LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.locality AND l.area = e.area;
 
--- One row per child (0–17 at the event), period and area (and 'all'), with the values
--- of their most recent event in the period that carries each value; the locality only
--- from an event whose locality is its area's own. While people are grouped, sex,
--- ethnicity and locality are carried as their position in the list of the values the
--- events hold (`dict`), an integer, and turned back into text after.
-CREATE OR REPLACE TEMP TABLE met_people AS
+-- The children (0–17 at the event) of each period and area (and 'all'), each with the
+-- values of their most recent event in the period that carries each value; the
+-- locality only from an event whose locality is its area's own. A value and the `ord`
+-- of its event are packed into one integer, ord × 65,536 + the value's position in the
+-- list of the values the events hold (`dict`; fewer than 65,536 of each), so that "the
+-- value of the most recent event" is a plain max(), and a max of maxes: people are
+-- grouped by month first, and the months spread to their periods (met_period_ids), the
+-- areas to 'all', from those. Then the children are counted: all of them, and by each
+-- value the breakdowns split by (`dimension`, `grp`), into `met_groups`, which
+-- met_children, group_profile and service_gaps read.
+CREATE OR REPLACE TEMP TABLE met_groups AS
 WITH dict AS (
     SELECT list(DISTINCT sex) FILTER (WHERE sex IS NOT NULL) AS sexes,
            list(DISTINCT ethnicity) FILTER (WHERE ethnicity IS NOT NULL) AS ethnicities,
            list(DISTINCT locality) FILTER (WHERE own_locality) AS localities
     FROM met_events WHERE age <= 17
-), x AS (
-    SELECT e.area, e.pid, e.ord, e.age, e.looked_after, e.disability,
-           CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END AS sex_i,
-           CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END AS ethnicity_i,
-           CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END AS locality_i,
-           unnest(met_period_ids(e.d)) AS period_id
+), m AS (
+    SELECT date_trunc('month', e.d)::DATE AS month, e.area, e.pid,
+           max(e.ord * 65536 + e.age) AS age_k,
+           max(e.ord * 65536 + CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END) AS sex_k,
+           max(e.ord * 65536 + CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END) AS ethnicity_k,
+           max(e.ord * 65536 + e.looked_after::INTEGER) AS looked_after_k,
+           max(e.ord * 65536 + e.disability::INTEGER) AS disability_k,
+           max(e.ord * 65536 + CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END) AS locality_k
     FROM met_events e CROSS JOIN dict
     WHERE e.age <= 17
+    GROUP BY ALL
+), mp AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m),
+p AS (
+    SELECT period_id, area, pid,
+           max(age_k) AS age_k, max(sex_k) AS sex_k, max(ethnicity_k) AS ethnicity_k,
+           max(looked_after_k) AS looked_after_k, max(disability_k) AS disability_k, max(locality_k) AS locality_k
+    FROM mp GROUP BY ALL
 ), g AS (
-    SELECT
-        period_id, CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x, pid,
-        arg_max(age, ord) AS age,
-        arg_max(sex_i, ord) FILTER (WHERE sex_i IS NOT NULL) AS sex_i,
-        arg_max(ethnicity_i, ord) FILTER (WHERE ethnicity_i IS NOT NULL) AS ethnicity_i,
-        arg_max(looked_after, ord) FILTER (WHERE looked_after IS NOT NULL) AS looked_after,
-        arg_max(disability, ord) FILTER (WHERE disability IS NOT NULL) AS disability,
-        arg_max(locality_i, ord) FILTER (WHERE locality_i IS NOT NULL) AS locality_i
-    FROM x
-    GROUP BY GROUPING SETS ((period_id, area, pid), (period_id, pid))
+    SELECT period_id, area AS area_x, age_k, sex_k, ethnicity_k, looked_after_k, disability_k, locality_k FROM p
+    UNION ALL
+    SELECT period_id, 'all', max(age_k), max(sex_k), max(ethnicity_k), max(looked_after_k), max(disability_k), max(locality_k)
+    FROM p GROUP BY period_id, pid
+), people AS (
+    SELECT g.period_id, g.area_x,
+           coalesce(dict.sexes[(g.sex_k % 65536)::INTEGER], 'U') AS sex,
+           met_age_band((g.age_k % 65536)::INTEGER) AS age_band,
+           coalesce(dict.ethnicities[(g.ethnicity_k % 65536)::INTEGER], 'Not known') AS ethnicity,
+           met_yes_no(g.looked_after_k % 65536 = 1) AS looked_after,
+           met_yes_no(g.disability_k % 65536 = 1) AS disability,
+           dict.localities[(g.locality_k % 65536)::INTEGER] AS locality
+    FROM g CROSS JOIN dict
 )
-SELECT g.period_id, g.area_x, g.pid, g.age,
-       dict.sexes[g.sex_i] AS sex, dict.ethnicities[g.ethnicity_i] AS ethnicity,
-       g.looked_after, g.disability, dict.localities[g.locality_i] AS locality
-FROM g CROSS JOIN dict;
+SELECT period_id, area_x,
+       CASE WHEN grouping(locality) = 0 THEN 'locality'
+            WHEN grouping(sex) = 0 THEN 'sex'
+            WHEN grouping(age_band) = 0 THEN 'age_band'
+            WHEN grouping(ethnicity) = 0 THEN 'ethnicity'
+            WHEN grouping(looked_after) = 0 THEN 'looked_after'
+            WHEN grouping(disability) = 0 THEN 'disability'
+            ELSE '' END AS dimension,
+       coalesce(locality, sex, age_band, ethnicity, looked_after, disability, '') AS grp,
+       count(*) AS n
+FROM people
+GROUP BY GROUPING SETS ((period_id, area_x), (period_id, area_x, locality), (period_id, area_x, sex),
+                        (period_id, area_x, age_band), (period_id, area_x, ethnicity),
+                        (period_id, area_x, looked_after), (period_id, area_x, disability))
+-- A child with no own locality in the period is in no locality group.
+HAVING grouping(locality) = 1 OR locality IS NOT NULL;
 
--- met_children: distinct children aged 0–17 at the event with any MET event (one row
--- of met_people each).
+-- met_children: distinct children aged 0–17 at the event with any MET event.
 INSERT INTO measure_cells
-SELECT 'met_children', period_id, area_x, '*', '', '', count(*), NULL, NULL FROM met_people GROUP BY ALL;
+SELECT 'met_children', period_id, area_x, '*', '', '', n, NULL, NULL FROM met_groups WHERE dimension = '';
 -- … by locality: the child's locality on their most recent event in the period.
 INSERT INTO measure_cells
-SELECT 'met_children', period_id, area_x, '*', 'locality', locality, count(*), NULL, NULL
-FROM met_people WHERE locality IS NOT NULL
-GROUP BY ALL;
+SELECT 'met_children', period_id, area_x, '*', 'locality', grp, n, NULL, NULL FROM met_groups WHERE dimension = 'locality';
 
 -- met_children_18_24: the same for young adults aged 18–24 at the event.
 INSERT INTO measure_cells
@@ -194,19 +219,10 @@ WITH per_area AS (
 SELECT period_id, unnest([area, 'all']) AS area_x, sex, band, population FROM per_area;
 
 INSERT INTO measure_rows
-WITH people AS (
-    SELECT period_id, area_x, pid,
-           coalesce(sex, 'U') AS sex, met_age_band(age) AS age_band, coalesce(ethnicity, 'Not known') AS ethnicity,
-           met_yes_no(looked_after) AS looked_after, met_yes_no(disability) AS disability
-    FROM met_people
-), totals AS (
-    SELECT period_id, area_x, count(*) AS children FROM people GROUP BY ALL
+WITH totals AS (
+    SELECT period_id, area_x, n AS children FROM met_groups WHERE dimension = ''
 ), groups AS (
-    SELECT period_id, area_x, 'sex' AS dimension, sex AS grp, count(*) AS n FROM people GROUP BY ALL
-    UNION ALL SELECT period_id, area_x, 'age_band', age_band, count(*) FROM people GROUP BY ALL
-    UNION ALL SELECT period_id, area_x, 'ethnicity', ethnicity, count(*) FROM people GROUP BY ALL
-    UNION ALL SELECT period_id, area_x, 'looked_after', looked_after, count(*) FROM people GROUP BY ALL
-    UNION ALL SELECT period_id, area_x, 'disability', disability, count(*) FROM people GROUP BY ALL
+    SELECT period_id, area_x, dimension, grp, n FROM met_groups WHERE dimension NOT IN ('', 'locality')
 ), pop AS (
     SELECT period_id, area_x, 'sex' AS dimension, sex AS grp, sum(population) AS p FROM profile_pop GROUP BY ALL
     UNION ALL SELECT period_id, area_x, 'age_band', band, sum(population) FROM profile_pop GROUP BY ALL
@@ -258,7 +274,7 @@ CREATE OR REPLACE TEMP TABLE loc_list AS
 SELECT l.area, l.locality, unnest([l.area, 'all']) AS area_x FROM localities l;
 
 INSERT INTO measure_rows
-WITH mc AS (SELECT period_id, area_x, locality, count(*) AS n FROM met_people WHERE locality IS NOT NULL GROUP BY ALL),
+WITH mc AS (SELECT period_id, area_x, grp AS locality, n FROM met_groups WHERE dimension = 'locality'),
      lp AS (SELECT period_id, locality, sum(population) AS population FROM period_population WHERE age <= 17 GROUP BY ALL),
      me AS (SELECT period_id, area_x, scope, locality, n FROM ep_locality),
      rc AS (SELECT period_id, area_x, scope, locality, completed AS n, returns AS d FROM ret_locality),
@@ -319,7 +335,7 @@ LEFT JOIN rk ON rk.period_id = p.period_id AND rk.area_x = ll.area_x AND rk.scop
 
 -- Let go: this file's tables, and those of earlier families that only it reads.
 DROP TABLE met_events;
-DROP TABLE met_people;
+DROP TABLE met_groups;
 DROP TABLE denominators;
 DROP TABLE ref_x;
 DROP TABLE nrm_x;
