@@ -139,9 +139,15 @@ function allowed(t: Extract<ColumnType, { kind: 'code' }>): string {
   return t.values.join(', ');
 }
 
-/** One problem as a SQL struct, or NULL. `reason` is a SQL expression; `kind` is text, or SQL when `kindSql`. */
-function problem(cond: string, column: string, kind: string, reason: string, kindSql = false): string {
-  return `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END`;
+/** One problem: its condition and, as a SQL struct, what it says. `reason` is a SQL expression; `kind` is text, or SQL when `kindSql`. */
+function problem(cond: string, column: string, kind: string, reason: string, kindSql = false): Problem {
+  return { cond, sql: `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END` };
+}
+
+/** A problem's condition, and the SQL of the problem (a struct, or NULL when the condition does not hold). */
+interface Problem {
+  cond: string;
+  sql: string;
 }
 
 /**
@@ -152,7 +158,7 @@ function problem(cond: string, column: string, kind: string, reason: string, kin
 const shape = (raw: string) => `' (' || met_shape(${raw}) || ')'`;
 
 /** The problem of a parsed date or date-time that lies after the refresh day (plus margin) or before EARLIEST_DATE. */
-function dateRangeProblem(name: string, typed: string, kind: 'date' | 'datetime'): string {
+function dateRangeProblem(name: string, typed: string, kind: 'date' | 'datetime'): Problem {
   // The parsed date as a reason shows it: made from the typed value, so only the digits of a real date.
   const fmt = kind === 'date' ? fmtDate(typed) : fmtTs(typed);
   return problem(
@@ -167,9 +173,9 @@ function dateRangeProblem(name: string, typed: string, kind: 'date' | 'datetime'
 }
 
 /** The problems one column can have. */
-function columnProblems(col: Column, raw: string, typed: string, area: string | null): string[] {
+function columnProblems(col: Column, raw: string, typed: string, area: string | null): Problem[] {
   const name = col.name;
-  const out: string[] = [];
+  const out: Problem[] = [];
   if (col.required) {
     out.push(problem(empty(raw), name, 'missing required value', q(`${name} is required but empty`)));
   }
@@ -305,7 +311,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
 const fmtTs = (x: string) => `strftime(${x}, '%Y-%m-%d %H:%M')`;
 const fmtDate = (x: string) => `strftime(${x}::DATE, '%Y-%m-%d')`;
 
-function ruleProblems(rule: RowRule, source: Source): string[] {
+function ruleProblems(rule: RowRule, source: Source): Problem[] {
   const typeOf = (c: string) => source.columns.find((x) => x.name === c)?.type.kind;
   switch (rule.kind) {
     case 'not_before': {
@@ -424,6 +430,7 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
   }
   const colProblems = source.columns.flatMap((col) => columnProblems(col, ident('raw_' + col.name), ident(col.name), areaCol ? ident(areaCol.name) : null));
   const rules = source.rules.flatMap((r) => ruleProblems(r, source));
+  const all = [...colProblems, ...rules];
   const knownEpisodeCol = source.rules.some((r) => r.kind === 'episode_exists') ? ', known_episode.episode_id AS known_episode_id' : '';
   return `
 WITH typed AS (
@@ -433,8 +440,11 @@ WITH typed AS (
     ${joins.join('\n    ')}
 )
 SELECT _row, ${source.columns.map((c) => ident(c.name)).join(', ')},
-       list_filter([${[...colProblems, ...rules].join(',\n                    ')}],
-                   p -> p IS NOT NULL) AS problems,
+       -- Most rows have no problem: the list is built only for a row where some condition holds.
+       CASE WHEN ${all.map((p) => `(${p.cond})`).join('\n              OR ')}
+            THEN list_filter([${all.map((p) => p.sql).join(',\n                    ')}],
+                   p -> p IS NOT NULL)
+            ELSE []::STRUCT("column" VARCHAR, kind VARCHAR, reason VARCHAR)[] END AS problems,
        NULL::BIGINT AS key_first_row
 FROM typed`;
 }
