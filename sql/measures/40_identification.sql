@@ -41,8 +41,9 @@ LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.l
 -- The children (0–17 at the event) of each period and area (and 'all'), each with the
 -- values of their most recent event in the period that carries each value; the
 -- locality only from an event whose locality is its area's own. A value and the `ord`
--- of its event are packed into one integer, ord × 65,536 + the value's position in the
--- list of the values the events hold (`dict`; fewer than 65,536 of each), so that "the
+-- of its event are packed into one integer, ord × 2^32 + the value's position in the
+-- list of the values the events hold (`dict`: any number a file could hold; over 2^31
+-- events would overflow BIGINT, which DuckDB stops with an error), so that "the
 -- value of the most recent event" is a plain max(), and a max of maxes: people are
 -- grouped by month first, and the months spread to their periods (met_period_ids), the
 -- areas to 'all', from those. Then the children are counted: all of them, and by each
@@ -56,12 +57,12 @@ WITH dict AS (
     FROM met_events WHERE age <= 17
 ), m AS (
     SELECT date_trunc('month', e.d)::DATE AS month, e.area, e.pid,
-           max(e.ord * 65536 + e.age) AS age_k,
-           max(e.ord * 65536 + CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END) AS sex_k,
-           max(e.ord * 65536 + CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END) AS ethnicity_k,
-           max(e.ord * 65536 + e.looked_after::INTEGER) AS looked_after_k,
-           max(e.ord * 65536 + e.disability::INTEGER) AS disability_k,
-           max(e.ord * 65536 + CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END) AS locality_k
+           max(e.ord * 4294967296 + e.age) AS age_k,
+           max(e.ord * 4294967296 + CASE WHEN e.sex IS NOT NULL THEN list_position(dict.sexes, e.sex) END) AS sex_k,
+           max(e.ord * 4294967296 + CASE WHEN e.ethnicity IS NOT NULL THEN list_position(dict.ethnicities, e.ethnicity) END) AS ethnicity_k,
+           max(e.ord * 4294967296 + e.looked_after::INTEGER) AS looked_after_k,
+           max(e.ord * 4294967296 + e.disability::INTEGER) AS disability_k,
+           max(e.ord * 4294967296 + CASE WHEN e.own_locality THEN list_position(dict.localities, e.locality) END) AS locality_k
     FROM met_events e CROSS JOIN dict
     WHERE e.age <= 17
     GROUP BY ALL
@@ -78,12 +79,12 @@ p AS (
     FROM p GROUP BY period_id, pid
 ), people AS (
     SELECT g.period_id, g.area_x,
-           coalesce(dict.sexes[(g.sex_k % 65536)::INTEGER], 'U') AS sex,
-           met_age_band((g.age_k % 65536)::INTEGER) AS age_band,
-           coalesce(dict.ethnicities[(g.ethnicity_k % 65536)::INTEGER], 'Not known') AS ethnicity,
-           met_yes_no(g.looked_after_k % 65536 = 1) AS looked_after,
-           met_yes_no(g.disability_k % 65536 = 1) AS disability,
-           dict.localities[(g.locality_k % 65536)::INTEGER] AS locality
+           coalesce(dict.sexes[(g.sex_k % 4294967296)::INTEGER], 'U') AS sex,
+           met_age_band((g.age_k % 4294967296)::INTEGER) AS age_band,
+           coalesce(dict.ethnicities[(g.ethnicity_k % 4294967296)::INTEGER], 'Not known') AS ethnicity,
+           met_yes_no(g.looked_after_k % 4294967296 = 1) AS looked_after,
+           met_yes_no(g.disability_k % 4294967296 = 1) AS disability,
+           dict.localities[(g.locality_k % 4294967296)::INTEGER] AS locality
     FROM g CROSS JOIN dict
 )
 SELECT period_id, area_x,
