@@ -1,7 +1,7 @@
 // The work behind each `met` command, kept apart from argument parsing so the demo
 // and the tests can call it directly.
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AreaName } from '../etl/contract.js';
@@ -13,6 +13,8 @@ import { existsSync } from 'node:fs';
 /** A progress bar on a terminal; nothing when output goes to a file or another program. */
 function progressBar(label: string): { update(done: number, total: number, what: string): void; stop(): void } {
   if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  // Loaded only where a bar is drawn: `met measures` and the like never need it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { format: `${label} [{bar}] {percentage}% | {what}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
