@@ -35,16 +35,16 @@ CREATE OR REPLACE MACRO met_excerpt(x) AS
          ELSE regexp_replace(x, '[[:cntrl:]]', '?', 'g') END;
 -- The shape of a value, never its characters: what a reason or a quarantined row may say
 -- of a value that fails its check (it could be a name or a reference in the wrong column).
-CREATE OR REPLACE MACRO met_words(l) AS
-    CASE WHEN len(l) <= 1 THEN coalesce(l[1], '')
-         ELSE array_to_string(list_slice(l, 1, len(l) - 1), ', ') || ' and ' || l[len(l)] END;
+-- Each class named once, joined by commas, the last comma read as 'and'. Built without a
+-- list or a macro that repeats its argument: a macro's argument is copied wherever it
+-- is named, and the checks name met_shape dozens of times (planning it cost 0.2 s a file).
 CREATE OR REPLACE MACRO met_shape_of(t) AS
-    format('{:,}', length(t)) || CASE WHEN length(t) = 1 THEN ' character: ' ELSE ' characters: ' END || met_words(list_filter([
+    format('{:,}', length(t)) || CASE WHEN length(t) = 1 THEN ' character: ' ELSE ' characters: ' END || regexp_replace(concat_ws(', ',
         CASE WHEN regexp_matches(t, '[A-Za-z]') THEN 'letters' END,
         CASE WHEN regexp_matches(t, '[0-9]') THEN 'digits' END,
         CASE WHEN contains(t, ' ') THEN 'spaces' END,
         CASE WHEN regexp_matches(t, '[[:punct:]]') THEN 'punctuation' END,
-        CASE WHEN regexp_matches(t, '[^ -~]') THEN 'other characters' END], w -> w IS NOT NULL));
+        CASE WHEN regexp_matches(t, '[^ -~]') THEN 'other characters' END), ', ([^,]*)$', ' and \\1');
 CREATE OR REPLACE MACRO met_shape(x) AS CASE WHEN x IS NULL OR trim(x) = '' THEN NULL ELSE met_shape_of(trim(x)) END;
 -- ISO date-times go through DuckDB's own cast (three times faster than strptime over a
 -- million rows); UK DD/MM/YYYY HH:MM[:SS] through strptime. A date without a time is
