@@ -85,8 +85,23 @@ function lastOfMonth(monthNo: number): string {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
 }
 
-/** Build the period of `kind` whose first month is `startMonthNo` (assumed aligned). */
+const made = new Map<string, Period>();
+
+/**
+ * The period of `kind` whose first month is `startMonthNo` (assumed aligned). Made once
+ * and frozen: the published protection asks for the same few periods millions of times.
+ */
 function makePeriod(kind: PeriodKind, startMonthNo: number): Period {
+  const key = `${kind}${startMonthNo}`;
+  let p = made.get(key);
+  if (!p) {
+    p = Object.freeze(buildPeriod(kind, startMonthNo));
+    made.set(key, p);
+  }
+  return p;
+}
+
+function buildPeriod(kind: PeriodKind, startMonthNo: number): Period {
   const { year, month } = yearMonth(startMonthNo);
   if (year < MIN_YEAR || year > MAX_YEAR) {
     throw new PeriodError(

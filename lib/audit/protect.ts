@@ -344,26 +344,29 @@ export async function writeProtection(db: Db, built: BuildParameters): Promise<P
   );
   const data = await readPublishedData(db, built);
   const out: YearProtection[] = [];
-  for (const fy of await years(db)) {
-    const y = protectYear(data, fy);
-    out.push(y);
-    const list: [string, boolean][] = [
-      ...[...y.protective].map((id) => [id, false] as [string, boolean]),
-      ...[...y.notGiven].map((id) => [id, true] as [string, boolean]),
-    ];
-    for (let i = 0; i < list.length; i += 500) {
-      const part = list.slice(i, i + 500);
-      const params: Record<string, string> = {};
-      for (const [j, [id]] of part.entries()) {
-        params[`c${j}`] = id;
-        params[`p${j}`] = id.split('|')[1]!;
+  // Appended rather than inserted as VALUES: binding thousands of parameters took 20–50 ms
+  // a statement, over a second a refresh whatever the data's size.
+  const catalog = await db.value<string>(`SELECT current_database()`);
+  const app = await db.connection.createAppender('published_protected', 'main', catalog);
+  try {
+    for (const fy of await years(db)) {
+      const y = protectYear(data, fy);
+      out.push(y);
+      for (const [ids, notGiven] of [
+        [y.protective, false],
+        [y.notGiven, true],
+      ] as const) {
+        for (const id of ids) {
+          app.appendVarchar(id);
+          app.appendVarchar(id.split('|')[1]!);
+          app.appendBoolean(notGiven);
+          app.endRow();
+        }
       }
-      await db.run(
-        `INSERT INTO published_protected VALUES ${part.map(([, ng], j) => `($c${j}, $p${j}, ${ng ? 'true' : 'false'})`).join(', ')}`,
-        params,
-        'writing the protected counts',
-      );
     }
+    app.flushSync();
+  } finally {
+    app.closeSync();
   }
   return {
     years: out,
