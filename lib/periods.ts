@@ -89,7 +89,8 @@ const made = new Map<string, Period>();
 
 /**
  * The period of `kind` whose first month is `startMonthNo` (assumed aligned). Made once
- * and frozen: the published protection asks for the same few periods millions of times.
+ * and frozen: the published protection asks for the same few periods many thousands of
+ * times a refresh. At most one entry per kind and month of the years allowed.
  */
 function makePeriod(kind: PeriodKind, startMonthNo: number): Period {
   const key = `${kind}${startMonthNo}`;

@@ -23,10 +23,10 @@ export interface CellKey {
   key: string;
 }
 
-export const cellId = (k: CellKey): string => `${k.measure}|${k.period}|${k.area}|${k.scope}|${k.breakdown}|${k.key}`;
+export const cellId = (k: CellKey): string => [k.measure, k.period, k.area, k.scope, k.breakdown, k.key].join('|');
 
 /** A breakdown as listed in one answer: a category it does not list is 0 there. */
-export const groupId = (k: Omit<CellKey, 'key'>): string => `${k.measure}|${k.period}|${k.area}|${k.scope}|${k.breakdown}`;
+export const groupId = (k: Omit<CellKey, 'key'>): string => [k.measure, k.period, k.area, k.scope, k.breakdown].join('|');
 
 export interface Cell {
   id: string;
