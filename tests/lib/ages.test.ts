@@ -8,26 +8,18 @@
 //    "due an interview"), read at 0–17 under 0–24 and labelled so;
 //  - young adults are not called children; ages are written with an en dash.
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { withDb } from '../../lib/db.js';
 import { readMeasures } from '../../lib/measures.js';
 import { buildPage, type PageModel } from '../../lib/pages.js';
-import { tempDir } from '../helpers.js';
+import { smallDemoWarehouse } from '../demo.js';
 
 let db: string;
 const refresh = { refresh_id: 'r', finished_at: null };
 const PERIOD = '2026-Q3';
 
 beforeAll(async () => {
-  const dir = tempDir('met-ages-');
-  db = join(dir, 'met.duckdb');
-  await generate({ out: join(dir, 'extracts'), seed: DEMO_SEED, scale: 0.2 });
-  const { report } = await load({ inDir: join(dir, 'extracts'), db });
-  expect(report.status).toBe('loaded');
+  ({ db } = await smallDemoWarehouse());
 }, 240_000);
 
 const page = (p: 'gaps' | 'groups' | 'missing' | 'overview', ages: string): Promise<PageModel> =>

@@ -3,17 +3,13 @@
 // against the population only where the interval says so. Every figure is worked out by
 // hand beside it (z = 1.959964 for 95%).
 
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SEED } from '../../cli/demo.js';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { renderSvg } from '../../lib/charts.js';
 import { areaComparisonChart, areasCommentary, groupsCommentary, intervalOf, judgeGroups, sideOf, type AreaComparison } from '../../lib/compare.js';
 import { withDb } from '../../lib/db.js';
 import { buildPage, type PageModel } from '../../lib/pages.js';
 import { GROUP_WORDS } from '../../model/measures.js';
-import { tempDir } from '../helpers.js';
+import { smallDemoWarehouse } from '../demo.js';
 
 describe('the 95% interval of a shown figure', () => {
   it("is Byar's for a rate per 10,000, from its shown count over the population", () => {
@@ -211,11 +207,7 @@ describe("the demo's pages", () => {
   let db: string;
   const refresh = { refresh_id: 'r', finished_at: null };
   beforeAll(async () => {
-    const dir = tempDir('met-compare-');
-    db = join(dir, 'met.duckdb');
-    await generate({ out: join(dir, 'extracts'), seed: DEMO_SEED, scale: 0.2 });
-    const { report } = await load({ inDir: join(dir, 'extracts'), db });
-    expect(report.status).toBe('loaded');
+    ({ db } = await smallDemoWarehouse());
   }, 240_000);
 
   const page = (p: 'groups' | 'areas' | 'places', area: string, role: 'board' | 'public' = 'board') =>

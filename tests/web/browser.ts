@@ -9,10 +9,7 @@ import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { generate } from '../../etl/generate/generate.js';
-import { load } from '../../etl/load.js';
 import { tempDir } from '../helpers.js';
-import { shared } from '../shared.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const WEB = join(ROOT, 'dist/web');
@@ -38,22 +35,8 @@ export interface Running {
   state: { accounts: { addLocal(a: { name: string; role: string; area: string | null; passwordHash: string }): unknown } };
 }
 
-export interface WebWarehouse {
-  db: string;
-  extracts: string;
-}
-
-/** The small demo warehouse of the browser tests (seed 2026, scale 0.2): read it, never refresh it. */
-export function webWarehouse(): Promise<WebWarehouse> {
-  return shared('web', async (dir) => {
-    const extracts = join(dir, 'extracts');
-    const db = join(dir, 'met.duckdb');
-    await generate({ out: extracts, seed: 2026, scale: 0.2 });
-    const { report } = await load({ inDir: extracts, db });
-    if (report.status !== 'loaded') throw new Error(`the browser tests' warehouse did not load: ${report.status}`);
-    return { db, extracts };
-  });
-}
+/** The small demo warehouse of the browser tests (seed 2026, scale 0.2, tests/demo.ts): read it, never refresh it. */
+export { smallDemoWarehouse as webWarehouse } from '../demo.js';
 
 /** A copy of a warehouse in a folder of its own, for a test that refreshes it. */
 export function ownCopy(db: string): string {
