@@ -31,44 +31,68 @@ export interface Propagated {
 
 const EPS = 1e-9;
 
-/** Σ coef × term over an interval: its least and greatest values, infinite parts counted apart. */
-interface Activity {
-  minFinite: number;
-  minInf: number;
-  maxFinite: number;
-  maxInf: number;
-}
-
-function activity(c: LinearConstraint, b: Map<string, Interval>): Activity {
-  const a: Activity = { minFinite: 0, minInf: 0, maxFinite: 0, maxInf: 0 };
-  for (const [id, coef] of c.terms) {
-    const x = b.get(id)!;
-    const low = coef > 0 ? coef * x.lo : coef * x.hi;
-    const high = coef > 0 ? coef * x.hi : coef * x.lo;
-    if (Number.isFinite(low)) a.minFinite += low;
-    else a.minInf += 1;
-    if (Number.isFinite(high)) a.maxFinite += high;
-    else a.maxInf += 1;
-  }
-  return a;
-}
-
 /**
  * Tightens `initial` (every term of every constraint must have an interval; terms
  * missing are taken as 0 … Infinity) until no constraint tightens any further, or the
  * work limit (maxSteps constraint visits; default 200 per constraint) is reached.
+ *
+ * The terms are numbered once (their names looked up once, not at every visit) and their
+ * bounds kept in typed arrays: the published protection runs this a few times for each
+ * financial year of every refresh, on tens of thousands of terms.
  */
 export function propagate(constraints: readonly LinearConstraint[], initial: ReadonlyMap<string, Interval>, opts: { maxSteps?: number } = {}): Propagated {
-  const bounds = new Map<string, Interval>();
-  for (const [id, x] of initial) bounds.set(id, { lo: x.lo, hi: x.hi });
-  const of = termIndex(constraints);
-  for (const id of of.keys()) if (!bounds.has(id)) bounds.set(id, { lo: 0, hi: Number.POSITIVE_INFINITY });
-  const why = new Map<string, { lo?: number; hi?: number }>();
-  const queued = new Uint8Array(constraints.length).fill(1);
-  const queue: number[] = constraints.map((_, i) => i);
+  // Each term's number: those of `initial` first, in its order, then the others as the constraints first name them.
+  const number = new Map<string, number>();
+  const names: string[] = [];
+  const los: number[] = [];
+  const his: number[] = [];
+  for (const [id, x] of initial) {
+    if (number.has(id)) continue;
+    number.set(id, names.length);
+    names.push(id);
+    los.push(x.lo);
+    his.push(x.hi);
+  }
+  const n = constraints.length;
+  // The terms of constraint ci are term[start[ci] … start[ci + 1] − 1], with their coefficients.
+  const start = new Int32Array(n + 1);
+  for (let ci = 0; ci < n; ci++) start[ci + 1] = start[ci]! + constraints[ci]!.terms.length;
+  const term = new Int32Array(start[n]!);
+  const coefOf = new Float64Array(start[n]!);
+  for (let ci = 0, k = 0; ci < n; ci++)
+    for (const [id, coef] of constraints[ci]!.terms) {
+      let t = number.get(id);
+      if (t === undefined) {
+        t = names.length;
+        number.set(id, t);
+        names.push(id);
+        los.push(0);
+        his.push(Number.POSITIVE_INFINITY);
+      }
+      term[k] = t;
+      coefOf[k++] = coef;
+    }
+  const m = names.length;
+  const lo = Float64Array.from(los);
+  const hi = Float64Array.from(his);
+  // The constraints of term t: inTerm[inStart[t] … inStart[t + 1] − 1], in the constraints' order.
+  const inStart = new Int32Array(m + 1);
+  for (let k = 0; k < term.length; k++) inStart[term[k]! + 1]! += 1;
+  for (let t = 0; t < m; t++) inStart[t + 1]! += inStart[t]!;
+  const inTerm = new Int32Array(term.length);
+  const fill = inStart.slice(0, m);
+  for (let ci = 0; ci < n; ci++) for (let k = start[ci]!; k < start[ci + 1]!; k++) inTerm[fill[term[k]!]!++] = ci;
+  // The constraint that last raised / lowered each term's bound (−1: none), and the order terms were first tightened in.
+  const whyLo = new Int32Array(m).fill(-1);
+  const whyHi = new Int32Array(m).fill(-1);
+  const tightened: number[] = [];
+  const seen = new Uint8Array(m);
+
+  const queued = new Uint8Array(n).fill(1);
+  const queue: number[] = Array.from({ length: n }, (_, i) => i);
   let head = 0;
   let steps = 0;
-  const maxSteps = opts.maxSteps ?? 200 * Math.max(1, constraints.length);
+  const maxSteps = opts.maxSteps ?? 200 * Math.max(1, n);
   let infeasible = false;
   let crossed: Propagated['crossed'];
   while (head < queue.length && steps < maxSteps) {
@@ -76,20 +100,39 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
     queued[ci] = 0;
     steps += 1;
     const c = constraints[ci]!;
-    const act = activity(c, bounds);
-    for (const [id, coef] of c.terms) {
+    const from = start[ci]!;
+    const to = start[ci + 1]!;
+    // Σ coef × term over the bounds: its least and greatest values, infinite parts counted apart.
+    let minFinite = 0;
+    let minInf = 0;
+    let maxFinite = 0;
+    let maxInf = 0;
+    for (let k = from; k < to; k++) {
+      const coef = coefOf[k]!;
+      const t = term[k]!;
+      const low = coef > 0 ? coef * lo[t]! : coef * hi[t]!;
+      const high = coef > 0 ? coef * hi[t]! : coef * lo[t]!;
+      if (Number.isFinite(low)) minFinite += low;
+      else minInf += 1;
+      if (Number.isFinite(high)) maxFinite += high;
+      else maxInf += 1;
+    }
+    for (let k = from; k < to; k++) {
+      const coef = coefOf[k]!;
       if (coef === 0) continue;
-      const x = bounds.get(id)!;
+      const t = term[k]!;
+      const xLo = lo[t]!;
+      const xHi = hi[t]!;
       // The rest of the sum, without this term: its least and greatest values.
-      const low = coef > 0 ? coef * x.lo : coef * x.hi;
-      const high = coef > 0 ? coef * x.hi : coef * x.lo;
-      const restMin = Number.isFinite(low) ? (act.minInf > 0 ? -Infinity : act.minFinite - low) : act.minInf > 1 ? -Infinity : act.minFinite;
-      const restMax = Number.isFinite(high) ? (act.maxInf > 0 ? Infinity : act.maxFinite - high) : act.maxInf > 1 ? Infinity : act.maxFinite;
+      const low = coef > 0 ? coef * xLo : coef * xHi;
+      const high = coef > 0 ? coef * xHi : coef * xLo;
+      const restMin = Number.isFinite(low) ? (minInf > 0 ? -Infinity : minFinite - low) : minInf > 1 ? -Infinity : minFinite;
+      const restMax = Number.isFinite(high) ? (maxInf > 0 ? Infinity : maxFinite - high) : maxInf > 1 ? Infinity : maxFinite;
       // lo − restMax ≤ coef × x ≤ hi − restMin
       const up = c.hi - restMin;
       const down = c.lo - restMax;
-      let newLo = x.lo;
-      let newHi = x.hi;
+      let newLo = xLo;
+      let newHi = xHi;
       if (coef > 0) {
         if (Number.isFinite(up)) newHi = Math.min(newHi, Math.floor(up / coef + EPS));
         if (Number.isFinite(down)) newLo = Math.max(newLo, Math.ceil(down / coef - EPS));
@@ -97,22 +140,26 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
         if (Number.isFinite(up)) newLo = Math.max(newLo, Math.ceil(up / coef - EPS));
         if (Number.isFinite(down)) newHi = Math.min(newHi, Math.floor(down / coef + EPS));
       }
-      if (newLo <= x.lo && newHi >= x.hi) continue;
-      const w = why.get(id) ?? {};
-      if (newLo > x.lo) w.lo = ci;
-      if (newHi < x.hi) w.hi = ci;
-      why.set(id, w);
-      x.lo = newLo;
-      x.hi = newHi;
-      if (x.lo > x.hi && !infeasible) {
-        infeasible = true;
-        crossed = { constraint: ci, term: id };
+      if (newLo <= xLo && newHi >= xHi) continue;
+      if (!seen[t]) {
+        seen[t] = 1;
+        tightened.push(t);
       }
-      for (const other of of.get(id) ?? [])
+      if (newLo > xLo) whyLo[t] = ci;
+      if (newHi < xHi) whyHi[t] = ci;
+      lo[t] = newLo;
+      hi[t] = newHi;
+      if (newLo > newHi && !infeasible) {
+        infeasible = true;
+        crossed = { constraint: ci, term: names[t]! };
+      }
+      for (let j = inStart[t]!; j < inStart[t + 1]!; j++) {
+        const other = inTerm[j]!;
         if (other !== ci && !queued[other]) {
           queued[other] = 1;
           queue.push(other);
         }
+      }
       // This constraint's activity changed with the term: the other terms read it afresh next visit.
       if (!queued[ci]) {
         queued[ci] = 1;
@@ -120,6 +167,15 @@ export function propagate(constraints: readonly LinearConstraint[], initial: Rea
       }
     }
     if (infeasible) break;
+  }
+  const bounds = new Map<string, Interval>();
+  for (let t = 0; t < m; t++) bounds.set(names[t]!, { lo: lo[t]!, hi: hi[t]! });
+  const why = new Map<string, { lo?: number; hi?: number }>();
+  for (const t of tightened) {
+    const w: { lo?: number; hi?: number } = {};
+    if (whyLo[t]! >= 0) w.lo = whyLo[t]!;
+    if (whyHi[t]! >= 0) w.hi = whyHi[t]!;
+    why.set(names[t]!, w);
   }
   return { bounds, why, infeasible, ...(crossed ? { crossed } : {}) };
 }
