@@ -2,9 +2,12 @@
 // %M, the process's own high-water mark) and how it ended (exit code, or the signal that
 // killed it: a segmentation fault is signal 11). The benchmark's figures for `met load`,
 // `met measures` and the refresh are these, so each is the command a user would run.
+// Each runs with core dumps allowed, in a folder of its own: a crash leaves its core there
+// (kept, and named in `core`) for `gdb node <core>` to say which thread and library died;
+// otherwise the folder is removed. The bench's data is synthetic (met generate).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,6 +27,8 @@ export interface Ended {
   stdout: string;
   /** The last 4,000 characters of its standard error. */
   stderr: string;
+  /** After a crash: the folder holding its core dump (if the kernel wrote one), else null. */
+  core: string | null;
 }
 
 /** Runs `node bin/met.js ...args` under GNU time. */
@@ -35,8 +40,18 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
   if (!existsSync(TIME)) throw new Error(`${TIME} is missing: the benchmark reads peak memory with GNU time (apt-get install -y time)`);
   const dir = mkdtempSync(join(tmpdir(), 'met-bench-time-'));
   const out = join(dir, 'time');
+  // Where a core dump would go (the kernel's core_pattern here is a plain "core": the process's own folder).
+  const cores = mkdtempSync(join(tmpdir(), 'met-bench-core-'));
   const t0 = performance.now();
-  const child = spawn(TIME, ['-o', out, '-f', 'MET_PEAK_KB %M MET_CPU %U %S', cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', 'ulimit -c unlimited 2>/dev/null; exec "$@"', 'sh', TIME, '-o', out, '-f', 'MET_PEAK_KB %M MET_CPU %U %S', cmd, ...args],
+    {
+      env,
+      cwd: cores,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => {
@@ -56,6 +71,8 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
       const status = /non-zero status (\d+)/.exec(text);
       const peak = /MET_PEAK_KB (\d+)/.exec(text);
       const cpu = /MET_CPU ([\d.]+) ([\d.]+)/.exec(text);
+      const kept = signal !== null && readdirSync(cores).length > 0;
+      if (!kept) rmSync(cores, { recursive: true, force: true });
       resolve({
         seconds,
         peak_mib: peak ? Math.round(Number(peak[1]) / 1024) : null,
@@ -64,6 +81,7 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
         signal: signal ? Number(signal[1]) : null,
         stdout,
         stderr,
+        core: kept ? cores : null,
       });
     });
   });

@@ -20,6 +20,8 @@ export interface Results {
   server_peak_rss_mb: number;
   page_charts_ms: number;
   area_load_crashes: number;
+  /** `met load` runs (without --area) that crashed or failed before the one measured. */
+  load_crashes: number;
   cores: number;
   run_at: string;
   targets: Record<string, Target>;
@@ -49,6 +51,7 @@ export function judge(r: Omit<Results, 'targets' | 'commands' | 'detail'>): Reco
     measures_worst_ms: at(r.measures_worst_ms, 'under 1 s for any area and period', (v) => v < 1000),
     page_charts_ms: at(r.page_charts_ms, 'all drawn within 1.5 s', (v) => v <= 1500),
     area_load_crashes: at(r.area_load_crashes, '0 (each run exits 0)', (v) => v === 0),
+    load_crashes: at(r.load_crashes, '0 (the load exits 0 the first time)', (v) => v === 0),
   };
 }
 
@@ -67,6 +70,7 @@ const LABELS: [keyof Results, string, string][] = [
   ['server_peak_rss_mb', 'server peak memory over the API run', 'MiB'],
   ['page_charts_ms', 'board overview, navigation start to all charts drawn (median)', 'ms'],
   ['area_load_crashes', '`met load --area "Isle of Wight"` runs that did not exit 0', ''],
+  ['load_crashes', '`met load` runs that did not exit 0 before the one measured', ''],
 ];
 
 const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : v === null ? '–' : String(v));
