@@ -263,7 +263,7 @@ try {
         server_peak_rss_mb: 'the same met serve process: VmHWM of /proc/PID/status after the run',
         page_charts_ms: `node dist/tests/bench/page.js <met serve --no-sign-in --role board URL> ${pageLoads}`,
         area_load_crashes: `met load --in <extracts> --area "Isle of Wight" --db <new warehouse>, ${areaTimes} time${areaTimes === 1 ? '' : 's'}`,
-        load_crashes: 'met load --in <extracts> --db <new warehouse> runs that did not exit 0 before the one measured (tried up to 3 times)',
+        load_crashes: 'met load --in <extracts> --db <new warehouse>, until it exits 0 (at most 3 times)',
       },
       detail,
     };
