@@ -2,9 +2,11 @@
 // %M, the process's own high-water mark) and how it ended (exit code, or the signal that
 // killed it: a segmentation fault is signal 11). The benchmark's figures for `met load`,
 // `met measures` and the refresh are these, so each is the command a user would run.
-// Each runs with core dumps allowed, in a folder of its own: a crash leaves its core there
-// (kept, and named in `core`) for `gdb node <core>` to say which thread and library died;
-// otherwise the folder is removed. The bench's data is synthetic (met generate).
+// Each runs in a folder of its own. On data the bench generated itself (synthetic: met
+// generate), core dumps may be allowed (`cores`): a crash then leaves its core there (kept,
+// and named in `core`) for `gdb node <core>` to say which thread and library died;
+// otherwise the folder is removed. Never on other data: a load's core holds the raw
+// references it was reading, and nothing may put those on disk.
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -32,11 +34,11 @@ export interface Ended {
 }
 
 /** Runs `node bin/met.js ...args` under GNU time. */
-export function met(args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
-  return timed(process.execPath, [MET, ...args], env);
+export function met(args: string[], env: NodeJS.ProcessEnv, opts: { cores?: boolean } = {}): Promise<Ended> {
+  return timed(process.execPath, [MET, ...args], env, opts);
 }
 
-export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ended> {
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts: { cores?: boolean } = {}): Promise<Ended> {
   if (!existsSync(TIME)) throw new Error(`${TIME} is missing: the benchmark reads peak memory with GNU time (apt-get install -y time)`);
   const dir = mkdtempSync(join(tmpdir(), 'met-bench-time-'));
   const out = join(dir, 'time');
@@ -45,7 +47,18 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Prom
   const t0 = performance.now();
   const child = spawn(
     '/bin/sh',
-    ['-c', 'ulimit -c unlimited 2>/dev/null; exec "$@"', 'sh', TIME, '-o', out, '-f', 'MET_PEAK_KB %M MET_CPU %U %S', cmd, ...args],
+    [
+      '-c',
+      opts.cores ? 'ulimit -c unlimited 2>/dev/null; exec "$@"' : 'ulimit -c 0; exec "$@"',
+      'sh',
+      TIME,
+      '-o',
+      out,
+      '-f',
+      'MET_PEAK_KB %M MET_CPU %U %S',
+      cmd,
+      ...args,
+    ],
     {
       env,
       cwd: cores,

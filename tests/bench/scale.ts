@@ -46,6 +46,9 @@ const dir = resolve(arg('--dir') ?? mkdtempSync(join(tmpdir(), 'met-bench-')));
 const givenArg = arg('--extracts');
 // Absolute: each command runs in a folder of its own (proc.ts), where a relative path would not be found.
 const given = givenArg ? resolve(givenArg) : undefined;
+// Core dumps of a crash are kept only on the data this run generates (synthetic): extracts
+// given with --extracts may be real, and a load's core would hold their raw references.
+const dumps = { cores: !given };
 const ROOT = resolve(import.meta.dirname, '../../..');
 const stepJs = join(import.meta.dirname, 'step.js');
 const pageJs = join(import.meta.dirname, 'page.js');
@@ -111,14 +114,14 @@ try {
 
     // 3. The load.
     // A load that crashes (issue 11: signal 11, seen again once on 2026-12-02 without --area)
-    // is counted, its core kept, and the load run again into a new warehouse (three tries),
+    // is counted, its core kept (generated data only), and the load run again into a new warehouse (three tries),
     // so that one crash is a figure of the run rather than the end of it.
     console.log('load: met load …');
     const crashes: { signal: number | null; exit: number | null; seconds: number; core: string | null; stderr: string }[] = [];
     let l: Ended | null = null;
     while (!l) {
       for (const x of [db, `${db}.wal`]) rmSync(x, { force: true });
-      const e = await met(['load', '--in', extracts, '--db', db, '--json'], env);
+      const e = await met(['load', '--in', extracts, '--db', db, '--json'], env, dumps);
       if (e.code === 0) l = e;
       else {
         crashes.push({ signal: e.signal, exit: e.code, seconds: s1(e.seconds), core: e.core, stderr: e.stderr.slice(-1000) });
@@ -176,11 +179,11 @@ try {
     // 6. `met measures`, whole process, every area × the quarter and the FY.
     console.log(`measures: met measures for ${AREAS_AND_ALL.length} areas × ${quarter} and ${fy} …`);
     const mArgs = (area: string, period: string) => ['measures', '--db', db, '--period', period, '--area', area, '--role', 'board', '--json'];
-    must(await met(mArgs('all', quarter), env), 'met measures'); // warms the file cache
+    must(await met(mArgs('all', quarter), env, dumps), 'met measures'); // warms the file cache
     const measures: { area: string; period: string; ms: number; cpu_ms: number | null; peak_mib: number | null }[] = [];
     for (const area of AREAS_AND_ALL)
       for (const period of [quarter, fy]) {
-        const e = must(await met(mArgs(area, period), env), `met measures --area ${area} --period ${period}`);
+        const e = must(await met(mArgs(area, period), env, dumps), `met measures --area ${area} --period ${period}`);
         measures.push({
           area,
           period,
@@ -198,7 +201,7 @@ try {
     const one = join(dir, 'one-file');
     mkdirSync(one, { recursive: true });
     copyFileSync(join(extracts, 'actions.csv'), join(one, 'actions.csv'));
-    const r = must(await met(['load', '--in', one, '--db', db, '--json'], env), 'met load (one file)');
+    const r = must(await met(['load', '--in', one, '--db', db, '--json'], env, dumps), 'met load (one file)');
     detail.refresh = { peak_mib: r.peak_mib, cpu_seconds: r.cpu_seconds };
     console.log(`refresh: ${r.seconds.toFixed(1)} s (${r.cpu_seconds} s CPU), peak ${r.peak_mib} MiB`);
 
@@ -208,7 +211,7 @@ try {
     for (let i = 1; i <= areaTimes; i++) {
       console.log(`area load ${i}/${areaTimes}: met load --in <extracts> --area "Isle of Wight" into a new warehouse …`);
       const areaDb = join(dir, `area-${i}.duckdb`);
-      const e = await met(['load', '--in', extracts, '--area', 'Isle of Wight', '--db', areaDb], env);
+      const e = await met(['load', '--in', extracts, '--area', 'Isle of Wight', '--db', areaDb], env, dumps);
       const bad = e.code !== 0;
       if (e.core) console.log(`area load ${i}/${areaTimes}: core dump in ${e.core}`);
       areaRuns.push({
