@@ -102,11 +102,26 @@ export function wrapConnection(connection: DuckDBConnection, onClose: () => void
 }
 
 /**
+ * MET_THREADS caps the threads of every DuckDB instance this process opens (DuckDB's
+ * default is one per core): for a machine shared with other work. The tests set it to 1
+ * (vitest.config.ts): two test files run side by side on two cores, and a second thread
+ * per small database costs more in waiting for each other than it saves.
+ */
+const BAD_THREADS = 'MET_THREADS must be a whole number of threads from 1 to 9999 (or unset, for one per core).';
+
+export function capThreads(config: Record<string, string>, env: string | undefined): Record<string, string> {
+  if (env === undefined || env === '') return config;
+  if (!/^[1-9]\d{0,3}$/.test(env)) throw new Error(BAD_THREADS);
+  const asked = config.threads === undefined ? Infinity : Number(config.threads);
+  return { ...config, threads: String(Math.min(asked, Number(env))) };
+}
+
+/**
  * Opens a database (a file, or ':memory:'). `readOnly` lets many readers share the
  * warehouse file while a refresh builds its replacement beside it.
  */
 export async function openDb(path: string, opts: { readOnly?: boolean; config?: Record<string, string> } = {}): Promise<Db> {
-  const config: Record<string, string> = { ...opts.config };
+  const config = capThreads({ ...opts.config }, process.env.MET_THREADS);
   if (opts.readOnly) config.access_mode = 'READ_ONLY';
   const instance = await attempt(`opening ${path === ':memory:' ? 'an in-memory database' : path}`, () => DuckDBInstance.create(path, config));
   const connection = await instance.connect();
@@ -132,7 +147,7 @@ export interface DbPool {
 }
 
 export async function openPool(path: string, opts: { size: number; config?: Record<string, string> }): Promise<DbPool> {
-  const config: Record<string, string> = { ...opts.config, access_mode: 'READ_ONLY' };
+  const config = capThreads({ ...opts.config, access_mode: 'READ_ONLY' }, process.env.MET_THREADS);
   const instance = await attempt(`opening ${path}`, () => DuckDBInstance.create(path, config));
   const free: DuckDBConnection[] = [];
   try {

@@ -12,14 +12,11 @@ import { load } from '../../etl/load.js';
 import { withDb } from '../../lib/db.js';
 import { buildPage } from '../../lib/pages.js';
 import { residualFor } from '../../lib/audit/cache.js';
-import { residualRisk } from '../../lib/audit/residual.js';
 import { auditWords } from '../../lib/audit/words.js';
 import { tempDir } from '../helpers.js';
 
 let db: string;
-/** The report asked for directly. */
-let direct: Awaited<ReturnType<typeof residualRisk>>;
-/** What `met audit --no-months` printed: run in a process of its own while the report is asked for directly here. */
+/** What `met audit --no-months` printed: worked out in a process of its own while the page's background work runs here. */
 let printed: Promise<string>;
 const BIN = resolve(import.meta.dirname, '../../bin/met.js');
 
@@ -29,7 +26,7 @@ beforeAll(async () => {
   await generate({ out: join(dir, 'extracts'), seed: 5, scale: 0.01 });
   const { report } = await load({ inDir: join(dir, 'extracts'), db });
   expect(report.status).toBe('loaded');
-  // Both read the warehouse only: the command's audit and this one overlap (two cores).
+  // Both read the warehouse only: the command's audit and the page's overlap (two cores).
   printed = new Promise((done, fail) =>
     execFile(process.execPath, [BIN, 'audit', '--db', db, '--no-months'], { env: { ...process.env }, encoding: 'utf-8' }, (e, out) =>
       e ? fail(e) : done(out),
@@ -37,7 +34,6 @@ beforeAll(async () => {
   );
   // Awaited in its test; a failure before then is not an unhandled rejection.
   printed.catch(() => {});
-  direct = await withDb(db, { readOnly: true }, (d) => residualRisk(d, { role: 'board', months: false }));
 });
 
 const auditTable = async (refresh_id: string, warehouse?: string) => {
@@ -58,7 +54,7 @@ const auditTable = async (refresh_id: string, warehouse?: string) => {
 };
 
 describe('the data page’s disclosure audit', () => {
-  it('says it is being worked out, then gives the figures; once per refresh', async () => {
+  it('says it is being worked out, then gives the figures, the same as `met audit` prints; once per refresh', async () => {
     // Without the warehouse's path (a page built outside the server) it says where to get them.
     expect(await auditTable('r1')).toEqual([auditWords.unavailable]);
     // The work starts in the background (as the first data page of a refresh starts it), and the page says so.
@@ -71,12 +67,11 @@ describe('the data page’s disclosure audit', () => {
     expect(done.state).toBe('done');
     const report = done.state === 'done' ? done.report : null;
     expect(report).not.toBeNull();
-    // The same figures as asking directly (nothing cached wrongly between refreshes).
-    expect(report!.figures.withheld).toBe(direct!.figures.withheld);
-    expect(report!.figures.pinned).toBe(direct!.figures.pinned);
     expect(report!.figures.withheld).toBeGreaterThan(0);
     const sentences = await auditTable('r1', db);
     expect(sentences).toEqual(auditWords.sentences(report!));
+    // The same figures as `met audit` worked out on its own, in another process (nothing cached wrongly).
+    expect((await printed).trim().split('\n')).toEqual(sentences);
     expect(sentences[1]).toBe(`${report!.figures.withheld.toLocaleString('en-GB')} counts are withheld in those answers.`);
     // A new refresh starts again (here a year the data does not reach: nothing to read, so quick).
     const again = residualFor(db, 'r2', { fy: 'FY2019-20', months: false });
@@ -84,10 +79,12 @@ describe('the data page’s disclosure audit', () => {
     expect((await again.done).state).toBe('done');
   });
 
-  it('met audit prints the same sentences; the analyst has nothing withheld to attack', async () => {
+  it('met audit prints its report; the analyst has nothing withheld to attack', async () => {
     const env = { ...process.env };
     const text = await printed;
-    expect(text.trim().split('\n')).toEqual(auditWords.sentences(direct!));
+    // Sentence for sentence the page's (the test above compares them): here, that it printed a report.
+    expect(text.trim().split('\n').length).toBeGreaterThan(2);
+    expect(text).toMatch(/^[\d,]+ counts are withheld in those answers\.$/m);
     expect(() => execFileSync(process.execPath, [BIN, 'audit', '--db', db, '--role', 'analyst'], { env, encoding: 'utf-8', stdio: 'pipe' })).toThrow(
       /sees exact figures/,
     );
