@@ -74,12 +74,25 @@ async function deadPid(): Promise<number> {
   return c.pid!;
 }
 
+/**
+ * A folder whose load takes seconds (seed 7, scale 0.3), generated once for the tests
+ * that stop a load part-way: the SIGSTOP lands long before such a load could end. Only read.
+ */
+let bigFolder: Promise<string> | undefined;
+const big = (): Promise<string> => {
+  bigFolder ??= (async () => {
+    const out = join(tempDir(), 'big');
+    await generate({ out, seed: 7, scale: 0.3 });
+    return out;
+  })();
+  return bigFolder;
+};
+
 describe('one refresh at a time', () => {
   it('a second `met load` while one runs exits non-zero naming the holder; the first loads; history holds exactly one refresh', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
-    await generate({ out: join(dir, 'big'), seed: 7, scale: 0.3 });
-    const first = start(['load', '--in', join(dir, 'big'), '--db', db, '--progress']);
+    const first = start(['load', '--in', await big(), '--db', db, '--progress']);
     const lockLine = await first.line('progress: holding the lock');
     expect(lockLine).toBe(`progress: holding the lock ${lockPathFor(db)}`);
     // The lock file: whole, readable by its owner only, naming the process.
@@ -109,8 +122,7 @@ describe('one refresh at a time', () => {
   it('the warehouse being built (FILE.building-PID) and its .wal are readable by their owner only while the load runs', async () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
-    await generate({ out: join(dir, 'big'), seed: 7, scale: 0.3 });
-    const first = start(['load', '--in', join(dir, 'big'), '--db', db, '--progress']);
+    const first = start(['load', '--in', await big(), '--db', db, '--progress']);
     // The first step is announced once the new warehouse file has been created.
     await first.line('progress: 0/');
     first.child.kill('SIGSTOP');
