@@ -193,7 +193,15 @@ describe('the key fingerprint', () => {
 });
 
 describe('met load --rekey', () => {
+  let first: Promise<string> | undefined;
+  /** A warehouse of the police episodes, SERAF and two areas' SSDA903 returns under TEST_KEY: built once, a copy for each test. */
   async function built(dir: string): Promise<string> {
+    first ??= build(tempDir());
+    const db = join(dir, 'met.duckdb');
+    copyFileSync(await first, db);
+    return db;
+  }
+  async function build(dir: string): Promise<string> {
     const db = join(dir, 'met.duckdb');
     await load({ inDir: writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': EPISODES, 'risk_assessments.csv': RISK }), db });
     // SSDA903 returns of two areas (the validator's fake data: 43 episodes each).

@@ -6,7 +6,10 @@
 // sign-in off); a third has sign-in on, and the browser signs in through its form.
 
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { DEMO_SEED } from '../../cli/demo.js';
+import { generate } from '../../etl/generate/generate.js';
+import { tempDir } from '../helpers.js';
 import type { Browser, Page } from 'playwright-core';
 import { PAGE_DECLS } from '../../model/pages.js';
 import { AXE, launch, ownCopy, ready, ROOT, type Running, SKIP_BROWSER, serve, watched, webWarehouse } from './browser.js';
@@ -30,7 +33,7 @@ let analyst: Running;
 let board: Running;
 let signedIn: Running;
 const PASSWORD = 'browser test password 2026';
-let extracts: string;
+let webDb: string;
 
 /** Every chart container on the page has marks: vega's SVG paths/rects, or the map's hexagons. */
 async function chartMarks(page: Page): Promise<{ id: string; marks: number }[]> {
@@ -92,9 +95,9 @@ function shownNumber(text: string): number | 'c' | null {
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
   const web = await webWarehouse();
-  extracts = web.extracts;
-  // The analyst's upload test refreshes the warehouse: these servers share a copy of their own.
-  const db = ownCopy(web.db);
+  webDb = web.db;
+  // Only read: the upload test refreshes a copy of its own.
+  const db = web.db;
   const { hashPassword } = (await import(join(ROOT, 'dist/state/passwords.js'))) as { hashPassword(p: string): Promise<string> };
   // Independent of each other: the three servers, the two password hashes and Chromium start
   // together; whatever started is kept (for afterAll to close) before a failure is thrown.
@@ -352,6 +355,13 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
   });
 
   it('searches the quarantine and checks files in the browser before an upload', async () => {
+    // The upload refreshes the warehouse: a server of its own on a copy, and a small
+    // generated partnership to send (seed 2026, scale 0.05: every file, and the SSDA903
+    // return in its subfolder), whose load takes a second rather than the demo's several.
+    const extracts = join(tempDir('met-web-upload-'), 'extracts');
+    await generate({ out: extracts, seed: DEMO_SEED, scale: 0.05 });
+    const analyst = await serve({ db: ownCopy(webDb), role: 'analyst' });
+    onTestFinished(() => analyst.close());
     const { page, problems } = await watched(browser);
     const posts: string[] = [];
     page.on('request', (r) => {
@@ -368,7 +378,7 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
       api.total,
     );
 
-    // The demo's whole folder (with its SSDA903 subfolder) passes the check.
+    // A whole generated folder (with its SSDA903 subfolder) passes the check.
     await page.setInputFiles('#upload-folder', extracts);
     await page.waitForSelector('#upload-status p');
     expect(await page.textContent('#upload-status')).toMatch(/\d+ files checked/);
