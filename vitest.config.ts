@@ -18,7 +18,7 @@ export default defineConfig({
     // new: they pass the same either way (npm test, 852 tests).
     isolate: false,
     // One DuckDB thread per database in the tests and in the commands they start
-    // (MET_THREADS, lib/db.ts): two files already run side by side on the two cores, and
+    // (MET_THREADS, lib/threads.ts): two files already run side by side on the two cores, and
     // DuckDB's second thread then waits more than it works. Measured on tests/etl, model
     // and sql: 272 s with DuckDB's default, 212 s with one thread. The bench runs the
     // product as shipped, with DuckDB's default.

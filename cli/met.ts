@@ -11,6 +11,7 @@ import type { OidcFlags, ServeArgs } from './serve.js';
 const commands = () => import('./commands.js');
 import type { Role } from '../lib/disclosure.js';
 import { parseArea, parseRole } from '../lib/measures.js';
+import { threadsProblem } from '../lib/threads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgPath = [join(here, '../../package.json'), join(here, '../package.json')].find((p) => existsSync(p));
@@ -216,4 +217,9 @@ program
     process.exitCode = await (await import('./demo.js')).runDemo(o.dir, { serve: o.serve });
   });
 
-await program.parseAsync(process.argv);
+// A bad MET_THREADS would otherwise fail deep inside the first database opened.
+const threads = threadsProblem(process.env.MET_THREADS);
+if (threads) {
+  console.error(`met: ${threads}`);
+  process.exitCode = 2;
+} else await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
 
 import { createRequire } from 'node:module';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { capThreads } from './threads.js';
 
 // Loaded with require rather than import: an ES module importing this CommonJS package
 // has Node scan the source of each of its ~100 modules for their exports first, which
@@ -99,21 +100,6 @@ export function wrapConnection(connection: DuckDBConnection, onClose: () => void
     },
   };
   return db;
-}
-
-/**
- * MET_THREADS caps the threads of every DuckDB instance this process opens (DuckDB's
- * default is one per core): for a machine shared with other work. The tests set it to 1
- * (vitest.config.ts): two test files run side by side on two cores, and a second thread
- * per small database costs more in waiting for each other than it saves.
- */
-const BAD_THREADS = 'MET_THREADS must be a whole number of threads from 1 to 9999 (or unset, for one per core).';
-
-export function capThreads(config: Record<string, string>, env: string | undefined): Record<string, string> {
-  if (env === undefined || env === '') return config;
-  if (!/^[1-9]\d{0,3}$/.test(env)) throw new Error(BAD_THREADS);
-  const asked = config.threads === undefined ? Infinity : Number(config.threads);
-  return { ...config, threads: String(Math.min(asked, Number(env))) };
 }
 
 /**

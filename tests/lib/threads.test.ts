@@ -2,7 +2,10 @@
 // raise; anything but a whole number is refused with a sentence, not passed to DuckDB.
 
 import { describe, expect, it } from 'vitest';
-import { capThreads, openDb } from '../../lib/db.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { openDb } from '../../lib/db.js';
+import { capThreads } from '../../lib/threads.js';
 
 describe('MET_THREADS', () => {
   it('unset or empty: the configuration as given (DuckDB then uses one thread per core)', () => {
@@ -29,6 +32,19 @@ describe('MET_THREADS', () => {
       expect(Number(await db.value(`SELECT current_setting('threads')`))).toBe(1);
     } finally {
       db.close();
+    }
+  });
+
+  it('a bad MET_THREADS stops the met command before anything is opened: the sentence, exit 2, no stack trace', () => {
+    const bin = join(import.meta.dirname, '../../bin/met.js');
+    for (const args of [
+      ['measures', '--db', '/nonexistent/met.duckdb', '--period', '2026-Q3'],
+      ['load', '--in', '/nonexistent', '--db', '/nonexistent/met.duckdb'],
+    ]) {
+      const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf-8', env: { ...process.env, MET_THREADS: 'lots' } });
+      expect(r.status, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toBe('met: MET_THREADS must be a whole number of threads from 1 to 9999 (or unset, for one per core).\n');
+      expect(r.stdout, args[0]).toBe('');
     }
   });
 });
