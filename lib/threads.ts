@@ -2,6 +2,8 @@
 // opens, and checked by the \`met\` command before it does anything (a module of its own,
 // so that the check does not load DuckDB).
 
+import { availableParallelism } from 'node:os';
+
 export const BAD_THREADS = 'MET_THREADS must be a whole number of threads from 1 to 9999 (or unset, for one per core).';
 
 /** What is wrong with a MET_THREADS value, or null when it is unset or good. */
@@ -19,6 +21,7 @@ export function capThreads(config: Record<string, string>, env: string | undefin
   if (env === undefined || env === '') return config;
   const problem = threadsProblem(env);
   if (problem) throw new Error(problem);
-  const asked = config.threads === undefined ? Infinity : Number(config.threads);
+  // Nothing asked: DuckDB's default, one thread per core, is what is capped.
+  const asked = config.threads === undefined ? availableParallelism() : Number(config.threads);
   return { ...config, threads: String(Math.min(asked, Number(env))) };
 }

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../lib/db.js';
 import { capThreads } from '../../lib/threads.js';
@@ -16,8 +17,10 @@ describe('MET_THREADS', () => {
   it('caps the threads asked for, and sets them when none were', () => {
     expect(capThreads({}, '1')).toEqual({ threads: '1' });
     expect(capThreads({ threads: '2', memory_limit: '512MB' }, '1')).toEqual({ threads: '1', memory_limit: '512MB' });
-    // A cap above what the caller asked for leaves the caller's figure.
+    // A cap above what the caller asked for leaves the caller's figure; with nothing
+    // asked, DuckDB's default (one thread per core) is what is capped: never a raise.
     expect(capThreads({ threads: '2' }, '8')).toEqual({ threads: '2' });
+    expect(capThreads({}, '9999')).toEqual({ threads: String(availableParallelism()) });
   });
 
   it('refuses anything but a whole number from 1 to 9999, naming the variable', () => {

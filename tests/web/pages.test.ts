@@ -6,7 +6,7 @@
 // sign-in off); a third has sign-in on, and the browser signs in through its form.
 
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SEED } from '../../cli/demo.js';
 import { generate } from '../../etl/generate/generate.js';
 import { tempDir } from '../helpers.js';
@@ -34,6 +34,7 @@ let board: Running;
 let signedIn: Running;
 const PASSWORD = 'browser test password 2026';
 let webDb: string;
+let uploadServer: Running | undefined;
 
 /** Every chart container on the page has marks: vega's SVG paths/rects, or the map's hexagons. */
 async function chartMarks(page: Page): Promise<{ id: string; marks: number }[]> {
@@ -119,6 +120,7 @@ afterAll(async () => {
   await analyst?.close();
   await board?.close();
   await signedIn?.close();
+  await uploadServer?.close();
 });
 
 describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
@@ -360,8 +362,10 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     // return in its subfolder), whose load takes a second rather than the demo's several.
     const extracts = join(tempDir('met-web-upload-'), 'extracts');
     await generate({ out: extracts, seed: DEMO_SEED, scale: 0.05 });
+    // Closed with the others (afterAll): a server's close stops every audit of this
+    // process, the shared analyst server's included.
     const analyst = await serve({ db: ownCopy(webDb), role: 'analyst' });
-    onTestFinished(() => analyst.close());
+    uploadServer = analyst;
     const { page, problems } = await watched(browser);
     const posts: string[] = [];
     page.on('request', (r) => {
