@@ -97,19 +97,18 @@ export function typedExpr(col: Column, raw: string, i: number): string {
     case 'datetime':
       return `met_datetime(${raw})`;
     case 'flag':
-      return `CASE WHEN lower(trim(${raw})) IN ('y', 'yes', 'true', '1') THEN true
+      // The spellings a flag is usually written in are matched as they are, before any
+      // trimming or lowering (the same answer, without a new string for every value).
+      return `CASE WHEN ${raw} IN ('Y', 'N', 'Yes', 'No', '1', '0', 'true', 'false') THEN ${raw} IN ('Y', 'Yes', '1', 'true')
+                   WHEN lower(trim(${raw})) IN ('y', 'yes', 'true', '1') THEN true
                    WHEN lower(trim(${raw})) IN ('n', 'no', 'false', '0') THEN false END`;
     case 'code':
       return codeExpr(t, raw);
     case 'area':
-      return `CASE met_key(${raw}) ${[
-        ['southampton', 'Southampton'],
-        ['portsmouth', 'Portsmouth'],
-        ['hampshire', 'Hampshire'],
-        ['isleofwight', 'Isle of Wight'],
-      ]
-        .map(([k, v]) => `WHEN ${q(k!)} THEN ${q(v!)}`)
-        .join(' ')} END`;
+      // An area written exactly as its name is taken as it is; any other text through met_key.
+      return `CASE WHEN ${raw} IN (${AREAS.map(([, v]) => q(v)).join(', ')}) THEN ${raw} ELSE CASE met_key(${raw}) ${AREAS.map(
+        ([k, v]) => `WHEN ${q(k)} THEN ${q(v)}`,
+      ).join(' ')} END END`;
     case 'locality':
       return `loc${i}.locality`;
     case 'quarter':
@@ -119,6 +118,14 @@ export function typedExpr(col: Column, raw: string, i: number): string {
       return `coalesce(list_filter(list_transform(string_split(coalesce(${raw}, ''), ';'), f -> upper(trim(f))), f -> f <> ''), [])`;
   }
 }
+
+/** The partnership's areas: the key met_key makes of each name, and the name. */
+const AREAS: readonly (readonly [string, string])[] = [
+  ['southampton', 'Southampton'],
+  ['portsmouth', 'Portsmouth'],
+  ['hampshire', 'Hampshire'],
+  ['isleofwight', 'Isle of Wight'],
+];
 
 function codeKey(v: string): string {
   return v
@@ -132,7 +139,11 @@ function codeExpr(t: Extract<ColumnType, { kind: 'code' }>, raw: string): string
   for (const v of t.values) pairs.set(codeKey(v), v);
   for (const [k, v] of Object.entries(t.aliases ?? {})) pairs.set(codeKey(k), v);
   const whens = [...pairs].map(([k, v]) => `WHEN ${q(k)} THEN ${q(v)}`).join(' ');
-  return `CASE met_code_key(${raw}) ${whens} END`;
+  // A value written exactly as one of its codes is that code (what met_code_key would
+  // find for it), taken before any trimming, lowering or replacing: most values are.
+  const exact = t.values.filter((v) => pairs.get(codeKey(v)) === v);
+  if (exact.length === 0) return `CASE met_code_key(${raw}) ${whens} END`;
+  return `CASE WHEN ${raw} IN (${exact.map(q).join(', ')}) THEN ${raw} ELSE CASE met_code_key(${raw}) ${whens} END END`;
 }
 
 function allowed(t: Extract<ColumnType, { kind: 'code' }>): string {
@@ -177,13 +188,16 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   const name = col.name;
   const out: Problem[] = [];
   if (col.required) {
-    out.push(problem(empty(raw), name, 'missing required value', q(`${name} is required but empty`)));
+    // An empty value of these kinds has no typed value, so the typed value's NULL is tested
+    // first: most rows have one, and are passed over without trimming the text.
+    const emptyIsNull = ['text', 'ref', 'int', 'date', 'datetime', 'flag', 'code', 'area', 'quarter'].includes(col.type.kind);
+    out.push(problem(emptyIsNull ? `${typed} IS NULL AND ${empty(raw)}` : empty(raw), name, 'missing required value', q(`${name} is required but empty`)));
   }
   const present = `NOT ${empty(raw)}`;
   const t = col.type;
   switch (t.kind) {
     case 'int': {
-      out.push(problem(`${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`));
+      out.push(problem(`${typed} IS NULL AND ${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`));
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
       const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(
         Boolean,
@@ -197,7 +211,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
             : 'a whole number of at most 19 digits';
       out.push(
         problem(
-          `${present} AND met_is_whole(${raw}) AND (${range.join(' OR ')})`,
+          `(${range.join(' OR ')}) AND ${present} AND met_is_whole(${raw})`,
           name,
           'out of range',
           `${q(name + ' is outside the allowed range ' + span)} || ${shape(raw)}`,
@@ -208,7 +222,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'date':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           `met_date_problem(${raw})`,
           `${q(name)} || CASE met_date_problem(${raw})
@@ -223,7 +237,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'datetime':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           `CASE WHEN met_date(${raw}) IS NOT NULL THEN 'date without time' ELSE met_date_problem(${raw}) END`,
           `${q(name)} || CASE
@@ -239,7 +253,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'flag':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL AND lower(trim(${raw})) NOT IN ('u')`,
+          `${typed} IS NULL AND ${present} AND lower(trim(${raw})) NOT IN ('u')`,
           name,
           'not a Y/N flag',
           `${q(name + ' is not a flag')} || ${shape(raw)} || '; write Y, N, Yes, No, true, false, 1 or 0, or U or nothing for not known'`,
@@ -249,7 +263,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'code':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           'unknown code',
           `${q(name + ' is not one of its codes')} || ${shape(raw)} || '; the codes are: ${allowed(t).replace(/'/g, "''")}'`,
@@ -259,7 +273,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'area':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           'unknown area',
           `${q(name + ' is not a partnership area')} || ${shape(raw)} || '; the areas are Southampton, Portsmouth, Hampshire, Isle of Wight'`,
@@ -269,7 +283,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     case 'quarter':
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           'not a quarter',
           `${q(name + ' is not a calendar quarter')} || ${shape(raw)} || '; write YYYY-Qn, for example 2025-Q3 for July to September 2025'`,
@@ -292,7 +306,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
       const where = t.anyArea || !area ? 'any of the four areas' : null;
       out.push(
         problem(
-          `${present} AND ${typed} IS NULL`,
+          `${typed} IS NULL AND ${present}`,
           name,
           'unknown locality',
           where
@@ -338,7 +352,8 @@ function ruleProblems(rule: RowRule, source: Source): Problem[] {
           `${q(rule.dob + ' ')} || ${fmtDate(dob)} || ${q(' is after ' + rule.event + ' ')} || ${fmtDate(ev)}`,
         ),
         problem(
-          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} <= ${ev}::DATE AND met_age(${dob}, ${ev}) > 24`,
+          // Born more than 24 years before the event (a year of slack for leap days) before the exact age is worked out.
+          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} < ${ev}::DATE - INTERVAL 24 YEAR AND ${dob} <= ${ev}::DATE AND met_age(${dob}, ${ev}) > 24`,
           rule.dob,
           'age over 24 at the event',
           `'age at ${rule.event} is ' || met_age(${dob}, ${ev}) || ' (' || ${q(rule.dob + ' ')} || ${fmtDate(dob)} || '): the MET remit ends at 24'`,
