@@ -197,7 +197,14 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
   const t = col.type;
   switch (t.kind) {
     case 'int': {
-      out.push(problem(`${typed} IS NULL AND ${present} AND NOT met_is_whole(${raw})`, name, 'not a whole number', `${q(name + ' is not a whole number')} || ${shape(raw)}`));
+      out.push(
+        problem(
+          `${typed} IS NULL AND ${present} AND NOT met_is_whole(${raw})`,
+          name,
+          'not a whole number',
+          `${q(name + ' is not a whole number')} || ${shape(raw)}`,
+        ),
+      );
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
       const range = [`${typed} IS NULL`, t.min !== undefined ? `${typed} < ${t.min}` : null, t.max !== undefined ? `${typed} > ${t.max}` : null].filter(
         Boolean,
