@@ -160,7 +160,6 @@ export function indexRecords(buf: Buffer): { physicalLine: Int32Array; blank: Ui
   let blank = new Uint8Array(cap);
   let n = 0;
   let line = 1;
-  let inQuotes = false;
   let recordStart = 0;
   let recordLine = 1;
   const push = (start: number, end: number) => {
@@ -179,18 +178,31 @@ export function indexRecords(buf: Buffer): { physicalLine: Int32Array; blank: Ui
     blank[n] = e === start ? 1 : 0;
     n++;
   };
+  // Jumps from quote to quote and line break to line break with the native indexOf
+  // (a byte-by-byte loop took 0.7 s for a 170 MB file, while DuckDB waited). Each quote
+  // opens or closes a quoted stretch (a doubled quote closes and opens again), as RFC
+  // 4180 reads them; a line break ends a record only outside one.
   const len = buf.length;
-  for (let i = 0; i < len; i++) {
-    const c = buf[i];
-    if (c === 0x22) inQuotes = !inQuotes;
-    else if (c === 0x0a) {
-      if (!inQuotes) {
-        push(recordStart, i);
-        recordStart = i + 1;
-        recordLine = line + 1;
-      }
+  let quote = buf.indexOf(0x22);
+  let lf = buf.indexOf(0x0a);
+  for (;;) {
+    if (lf !== -1 && (quote === -1 || lf < quote)) {
+      push(recordStart, lf);
+      recordStart = lf + 1;
       line++;
+      recordLine = line;
+      lf = buf.indexOf(0x0a, lf + 1);
+      continue;
     }
+    if (quote === -1) break;
+    const close = buf.indexOf(0x22, quote + 1);
+    const end = close === -1 ? len : close;
+    while (lf !== -1 && lf < end) {
+      line++;
+      lf = buf.indexOf(0x0a, lf + 1);
+    }
+    if (close === -1) break;
+    quote = buf.indexOf(0x22, close + 1);
   }
   if (recordStart < len) push(recordStart, len);
   return { physicalLine: lines.subarray(0, n), blank: blank.subarray(0, n) };

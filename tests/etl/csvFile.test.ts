@@ -27,6 +27,62 @@ describe('indexRecords', () => {
     const { physicalLine } = indexRecords(Buffer.from('h\n"say ""hi""\nthere"\nnext\n'));
     expect([...physicalLine]).toEqual([1, 2, 4]);
   });
+
+  it('an unclosed quote runs to the end of the file, as one record', () => {
+    const { physicalLine, blank } = indexRecords(Buffer.from('h\na\n"b\nc\n\nd'));
+    expect([...physicalLine]).toEqual([1, 2, 3]);
+    expect([...blank]).toEqual([0, 0, 0]);
+  });
+
+  it('finds what a byte-by-byte reading finds, on 5,000 random mixes of quotes, line breaks and text', () => {
+    // The reading as RFC 4180 describes it, one byte at a time: the reference.
+    const reference = (buf: Buffer) => {
+      const lines: number[] = [];
+      const blanks: number[] = [];
+      let line = 1;
+      let inQuotes = false;
+      let start = 0;
+      let startLine = 1;
+      const push = (end: number) => {
+        const e = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
+        lines.push(startLine);
+        blanks.push(e === start ? 1 : 0);
+      };
+      for (let i = 0; i < buf.length; i++) {
+        if (buf[i] === 0x22) inQuotes = !inQuotes;
+        else if (buf[i] === 0x0a) {
+          if (!inQuotes) {
+            push(i);
+            start = i + 1;
+            startLine = line + 1;
+          }
+          line++;
+        }
+      }
+      if (start < buf.length) push(buf.length);
+      return { lines, blanks };
+    };
+    // A fixed sequence of pseudo-random numbers (mulberry32), so every run tries the same texts.
+    let seed = 20261202;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const parts = ['"', '\n', '\r', '\r\n', 'a', ',', '""', 'text'];
+    let records = 0;
+    for (let k = 0; k < 5000; k++) {
+      const n = Math.floor(random() * 40);
+      const buf = Buffer.from(Array.from({ length: n }, () => parts[Math.floor(random() * parts.length)]).join(''));
+      const got = indexRecords(buf);
+      const want = reference(buf);
+      expect([...got.physicalLine], JSON.stringify(buf.toString())).toEqual(want.lines);
+      expect([...got.blank], JSON.stringify(buf.toString())).toEqual(want.blanks);
+      records += want.lines.length;
+    }
+    expect(records).toBeGreaterThan(10000);
+  });
 });
 
 describe('detectEncoding', () => {
