@@ -105,9 +105,11 @@ SELECT period_id, area_x, scope, locality, sum(n)::BIGINT AS n FROM x GROUP BY A
 --   still_missing            episodes starting in the period with no returned_at in the extract.
 -- Counts of episodes add up: by month, area and band first (`m`), spread to the periods
 -- and CUBE (area, band) after (`adds`). People do not add up: each person is kept once
--- per period, area and band (`p`, from their months), and once per period and area, per
--- period and band, and per period, before being counted (`x`). The median is taken over
--- every timed episode of the period (`med`).
+-- per period, area and band (`p`, from their months), and counted once per period and
+-- area, per period and band, and per period (`x`). Someone seen in one area and one age
+-- band only (in all the data) is one row of `p` in each of those too, so they are
+-- counted from the counts of `p` (`c`); only the few seen in more than one (`multi`)
+-- are grouped again. The median is taken over every timed episode of the period (`med`).
 CREATE OR REPLACE TEMP TABLE ep_agg AS
 WITH e AS (
     SELECT i.pid, e.area, CASE WHEN e.age <= 17 THEN '0-17' ELSE '18-24' END AS band,
@@ -123,17 +125,32 @@ WITH e AS (
 p AS (
     SELECT period_id, area, band, pid, bool_or(is_repeat) AS is_repeat
     FROM mp GROUP BY ALL
+), multi AS (
+    SELECT pid, count(DISTINCT area) > 1 AS multi_area, count(DISTINCT band) > 1 AS multi_band
+    FROM m GROUP BY pid HAVING count(DISTINCT area) > 1 OR count(DISTINCT band) > 1
+), pf AS (
+    SELECT p.*, coalesce(u.multi_area, false) AS multi_area, coalesce(u.multi_band, false) AS multi_band
+    FROM p LEFT JOIN multi u USING (pid)
+), c AS (
+    SELECT period_id, area, band, multi_area, multi_band, count(*) AS n, count(*) FILTER (WHERE is_repeat) AS r
+    FROM pf GROUP BY ALL
 ), x AS (
-    SELECT period_id, area, band, is_repeat FROM p
+    SELECT period_id, area, band, n, r FROM c
     UNION ALL
-    SELECT period_id, area, NULL, bool_or(is_repeat) FROM p GROUP BY period_id, area, pid
+    SELECT period_id, area, NULL, n, r FROM c WHERE NOT multi_band
     UNION ALL
-    SELECT period_id, NULL, band, bool_or(is_repeat) FROM p GROUP BY period_id, band, pid
+    SELECT period_id, area, NULL, 1, bool_or(is_repeat)::INTEGER FROM pf WHERE multi_band GROUP BY period_id, area, pid
     UNION ALL
-    SELECT period_id, NULL, NULL, bool_or(is_repeat) FROM p GROUP BY period_id, pid
+    SELECT period_id, NULL, band, n, r FROM c WHERE NOT multi_area
+    UNION ALL
+    SELECT period_id, NULL, band, 1, bool_or(is_repeat)::INTEGER FROM pf WHERE multi_area GROUP BY period_id, band, pid
+    UNION ALL
+    SELECT period_id, NULL, NULL, n, r FROM c WHERE NOT multi_area AND NOT multi_band
+    UNION ALL
+    SELECT period_id, NULL, NULL, 1, bool_or(is_repeat)::INTEGER FROM pf WHERE multi_area OR multi_band GROUP BY period_id, pid
 ), counts AS (
     SELECT period_id, coalesce(area, 'all') AS area_x, coalesce(band, '0-24') AS scope,
-           count(*) AS children, count(*) FILTER (WHERE is_repeat) AS repeat_children
+           sum(n)::BIGINT AS children, sum(r)::BIGINT AS repeat_children
     FROM x GROUP BY ALL
 ), adds AS (
     SELECT period_id,

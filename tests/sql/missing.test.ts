@@ -239,3 +239,61 @@ describe('missing: repeat_missing_children (3 episodes within [start − 90 days
     expect(value(await read(db, '2025-Q1', 'all'), 'repeat_missing_children')).toBe(0);
   });
 });
+
+describe('missing: a person counted once across areas and age bands (May 2025)', () => {
+  let db: string;
+  beforeAll(async () => {
+    db = await loadWarehouse({
+      files: {
+        'population.csv': POPULATION,
+        'missing_episodes.csv': episodes(
+          // B1, born 2007-05-14: 17 on 10 May (Southampton), 18 on 20 May (Southampton) and
+          // 25 May (Portsmouth). The third episode within 90 days: a repeat, as an adult, in Portsmouth.
+          ep('B1a', 'B1', '2025-05-10 10:00', '2025-05-10 11:00', { dob: '2007-05-14' }),
+          ep('B1b', 'B1', '2025-05-20 10:00', '2025-05-20 11:00', { dob: '2007-05-14' }),
+          ep('B1c', 'B1', '2025-05-25 10:00', '2025-05-25 11:00', { dob: '2007-05-14', area: 'Portsmouth', locality: 'Fratton' }),
+          // B2, a child of 15: one episode in Southampton.
+          ep('B2a', 'B2', '2025-05-12 10:00', '2025-05-12 11:00'),
+          // B3, a child of 15: 3 May in Southampton, 4 and 5 May in Portsmouth; the third a repeat.
+          ep('B3a', 'B3', '2025-05-03 10:00', '2025-05-03 11:00'),
+          ep('B3b', 'B3', '2025-05-04 10:00', '2025-05-04 11:00', { area: 'Portsmouth', locality: 'Fratton' }),
+          ep('B3c', 'B3', '2025-05-05 10:00', '2025-05-05 11:00', { area: 'Portsmouth', locality: 'Fratton' }),
+        ),
+      },
+    });
+  });
+
+  it('each area and age band counts the people it holds', async () => {
+    // Southampton: 0-17 B1a, B2a, B3a (3 people); 18-24 B1b; no repeat there.
+    const soton = await read(db, '2025-05', 'Southampton');
+    expect([value(soton, 'missing_episodes'), value(soton, 'missing_children'), value(soton, 'repeat_missing_children')]).toEqual([3, 3, 0]);
+    const sotonAdults = await read(db, '2025-05', 'Southampton', '18-24');
+    expect([value(sotonAdults, 'missing_episodes'), value(sotonAdults, 'missing_children')]).toEqual([1, 1]);
+    // Portsmouth: 0-17 B3b, B3c (B3, a repeat); 18-24 B1c (B1, a repeat).
+    const pompey = await read(db, '2025-05', 'Portsmouth');
+    expect([value(pompey, 'missing_episodes'), value(pompey, 'missing_children'), value(pompey, 'repeat_missing_children')]).toEqual([2, 1, 1]);
+    const pompeyAdults = await read(db, '2025-05', 'Portsmouth', '18-24');
+    expect([value(pompeyAdults, 'missing_children'), value(pompeyAdults, 'repeat_missing_children')]).toEqual([1, 1]);
+  });
+
+  it('0-24 counts B1 once in Southampton, though in both bands there', async () => {
+    // Southampton 0-24: 4 episodes; B1, B2, B3 = 3 people (the bands add to 4).
+    const r = await read(db, '2025-05', 'Southampton', '0-24');
+    expect([value(r, 'missing_episodes'), value(r, 'missing_children')]).toEqual([4, 3]);
+    // Portsmouth 0-24: B1 and B3, both repeats.
+    const p = await read(db, '2025-05', 'Portsmouth', '0-24');
+    expect([value(p, 'missing_episodes'), value(p, 'missing_children'), value(p, 'repeat_missing_children')]).toEqual([3, 2, 2]);
+  });
+
+  it("'all' counts B1 and B3 once, though each is in two areas", async () => {
+    // 0-17: B1 (Southampton), B2, B3 (both areas) = 3 people (the areas add to 4); B3 a repeat.
+    const all = await read(db, '2025-05', 'all');
+    expect([value(all, 'missing_episodes'), value(all, 'missing_children'), value(all, 'repeat_missing_children')]).toEqual([5, 3, 1]);
+    // 18-24: B1 (in both areas) = 1, a repeat.
+    const adults = await read(db, '2025-05', 'all', '18-24');
+    expect([value(adults, 'missing_episodes'), value(adults, 'missing_children'), value(adults, 'repeat_missing_children')]).toEqual([2, 1, 1]);
+    // 0-24: B1, B2, B3 = 3 (in both areas and, for B1, both bands); B1 and B3 repeats.
+    const everyone = await read(db, '2025-05', 'all', '0-24');
+    expect([value(everyone, 'missing_episodes'), value(everyone, 'missing_children'), value(everyone, 'repeat_missing_children')]).toEqual([7, 3, 2]);
+  });
+});
