@@ -45,10 +45,12 @@ LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.l
 -- list of the values the events hold (`dict`: any number a file could hold; over 2^31
 -- events would overflow BIGINT, which DuckDB stops with an error), so that "the
 -- value of the most recent event" is a plain max(), and a max of maxes: people are
--- grouped by month first, and the months spread to their periods (met_period_ids), the
--- areas to 'all', from those. Then the children are counted: all of them, and by each
--- value the breakdowns split by (`dimension`, `grp`), into `met_groups`, which
--- met_children, group_profile and service_gaps read.
+-- grouped by month first, and the months spread to their periods (met_period_ids). Then
+-- the children are counted: all of them, and by each value the breakdowns split by
+-- (`dimension`, `grp`), into `met_groups`, which met_children, group_profile and
+-- service_gaps read. A child seen in one area only (in all the events) is counted in
+-- 'all' as in that area, so 'all' adds up the areas' counts of such children; only the
+-- few seen in more than one area (`multi`) are grouped again across areas, and counted once.
 CREATE OR REPLACE TEMP TABLE met_groups AS
 WITH dict AS (
     SELECT list(DISTINCT sex) FILTER (WHERE sex IS NOT NULL) AS sexes,
@@ -72,13 +74,17 @@ p AS (
            max(age_k) AS age_k, max(sex_k) AS sex_k, max(ethnicity_k) AS ethnicity_k,
            max(looked_after_k) AS looked_after_k, max(disability_k) AS disability_k, max(locality_k) AS locality_k
     FROM mp GROUP BY ALL
+), multi AS (
+    SELECT pid FROM m GROUP BY pid HAVING count(DISTINCT area) > 1
 ), g AS (
-    SELECT period_id, area AS area_x, age_k, sex_k, ethnicity_k, looked_after_k, disability_k, locality_k FROM p
+    SELECT p.period_id, p.area AS area_x, u.pid IS NOT NULL AS multi,
+           p.age_k, p.sex_k, p.ethnicity_k, p.looked_after_k, p.disability_k, p.locality_k
+    FROM p LEFT JOIN multi u ON u.pid = p.pid
     UNION ALL
-    SELECT period_id, 'all', max(age_k), max(sex_k), max(ethnicity_k), max(looked_after_k), max(disability_k), max(locality_k)
-    FROM p GROUP BY period_id, pid
+    SELECT period_id, 'all', true, max(age_k), max(sex_k), max(ethnicity_k), max(looked_after_k), max(disability_k), max(locality_k)
+    FROM p WHERE pid IN (SELECT pid FROM multi) GROUP BY period_id, pid
 ), people AS (
-    SELECT g.period_id, g.area_x,
+    SELECT g.period_id, g.area_x, g.multi,
            coalesce(dict.sexes[(g.sex_k % 4294967296)::INTEGER], 'U') AS sex,
            met_age_band((g.age_k % 4294967296)::INTEGER) AS age_band,
            coalesce(dict.ethnicities[(g.ethnicity_k % 4294967296)::INTEGER], 'Not known') AS ethnicity,
@@ -86,23 +92,29 @@ p AS (
            met_yes_no(g.disability_k % 4294967296 = 1) AS disability,
            dict.localities[(g.locality_k % 4294967296)::INTEGER] AS locality
     FROM g CROSS JOIN dict
+), counted AS (
+    SELECT period_id, area_x, multi,
+           CASE WHEN grouping(locality) = 0 THEN 'locality'
+                WHEN grouping(sex) = 0 THEN 'sex'
+                WHEN grouping(age_band) = 0 THEN 'age_band'
+                WHEN grouping(ethnicity) = 0 THEN 'ethnicity'
+                WHEN grouping(looked_after) = 0 THEN 'looked_after'
+                WHEN grouping(disability) = 0 THEN 'disability'
+                ELSE '' END AS dimension,
+           coalesce(locality, sex, age_band, ethnicity, looked_after, disability, '') AS grp,
+           count(*) AS n
+    FROM people
+    GROUP BY GROUPING SETS ((period_id, area_x, multi), (period_id, area_x, multi, locality), (period_id, area_x, multi, sex),
+                            (period_id, area_x, multi, age_band), (period_id, area_x, multi, ethnicity),
+                            (period_id, area_x, multi, looked_after), (period_id, area_x, multi, disability))
+    -- A child with no own locality in the period is in no locality group.
+    HAVING grouping(locality) = 1 OR locality IS NOT NULL
 )
-SELECT period_id, area_x,
-       CASE WHEN grouping(locality) = 0 THEN 'locality'
-            WHEN grouping(sex) = 0 THEN 'sex'
-            WHEN grouping(age_band) = 0 THEN 'age_band'
-            WHEN grouping(ethnicity) = 0 THEN 'ethnicity'
-            WHEN grouping(looked_after) = 0 THEN 'looked_after'
-            WHEN grouping(disability) = 0 THEN 'disability'
-            ELSE '' END AS dimension,
-       coalesce(locality, sex, age_band, ethnicity, looked_after, disability, '') AS grp,
-       count(*) AS n
-FROM people
-GROUP BY GROUPING SETS ((period_id, area_x), (period_id, area_x, locality), (period_id, area_x, sex),
-                        (period_id, area_x, age_band), (period_id, area_x, ethnicity),
-                        (period_id, area_x, looked_after), (period_id, area_x, disability))
--- A child with no own locality in the period is in no locality group.
-HAVING grouping(locality) = 1 OR locality IS NOT NULL;
+SELECT period_id, area_x, dimension, grp, sum(n)::BIGINT AS n FROM counted WHERE area_x <> 'all' GROUP BY ALL
+UNION ALL
+-- 'all': the children seen in one area only, added up over the areas, and those seen in
+-- more than one, counted once.
+SELECT period_id, 'all', dimension, grp, sum(n)::BIGINT FROM counted WHERE area_x = 'all' OR NOT multi GROUP BY ALL;
 
 -- met_children: distinct children aged 0–17 at the event with any MET event.
 INSERT INTO measure_cells

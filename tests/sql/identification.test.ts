@@ -740,6 +740,17 @@ describe('service_gaps: a gap beyond chance, against the locality’s own area',
     ]);
   });
 
+  it('Z, in two areas, is a child of each area and one child of the partnership, in Fratton (their latest event)', async () => {
+    // Southampton 20 + Z + 10 + 3 = 34; Portsmouth 20 + Z = 21; all 54, not 55.
+    expect(value(await read(gaps, '2025-Q1', 'Southampton'), 'met_children')).toBe(34);
+    expect(value(await read(gaps, '2025-Q1', 'Portsmouth'), 'met_children')).toBe(21);
+    const all = await read(gaps, '2025-Q1', 'all');
+    expect(value(all, 'met_children')).toBe(54);
+    // By locality under all: Z counts once, in Fratton; under Southampton, in Bargate.
+    expect(by(all, 'met_children', 'locality')).toEqual({ Bargate: 20, Portswood: 10, Shirley: 3, Fratton: 21 });
+    expect(by(await read(gaps, '2025-Q1', 'Southampton'), 'met_children', 'locality')).toEqual({ Bargate: 21, Portswood: 10, Shirley: 3 });
+  });
+
   it('the flag is the same under all as under the locality’s own area (compared with its own area, not the partnership)', async () => {
     const everywhere = await of('all');
     const at = (loc: string) => everywhere.find((r) => r.locality === loc)!;
