@@ -32,8 +32,10 @@ UNION
 SELECT DISTINCT (start_date - INTERVAL 1 DAY)::DATE FROM periods;
 
 -- Each person's latest assessment at each such date, kept when it is at level low,
--- medium or high: a latest assessment at 'none' counts in no risk measure.
-CREATE OR REPLACE TEMP TABLE risk_state AS
+-- medium or high: a latest assessment at 'none' counts in no risk measure. A view, not
+-- a table: its 4.8 million rows at scale 100 cost more to store than to join again for
+-- the two queries that read it, each of which takes only the dates and columns it needs.
+CREATE OR REPLACE TEMP VIEW risk_state AS
 SELECT
     d.at_date, s.pid, s.area, s.locality, s.level, s.exploitation_type,
     met_age(s.dob, d.at_date) AS age,
@@ -101,7 +103,7 @@ DROP TABLE risk_ids;
 DROP TABLE seraf_day;
 DROP TABLE seraf_span;
 DROP TABLE risk_dates;
-DROP TABLE risk_state;
+DROP VIEW risk_state;
 DROP TABLE risk_counts;
 
 -- The measures this file writes, so that a measure the SQL never built is told apart
