@@ -6,7 +6,9 @@
 -- their most recent event in the period: by time, then (for events at the same moment)
 -- missing < SERAF < referral < NRM, then by the event's own id, so the order is total
 -- and the same data always gives the same figures. It is the rank of (t to the second,
--- kind, event_id) among all events (equal, equal ranks): the order compared as one integer. `pid` is an integer per person (one
+-- kind, event_id) among the person's own events (equal, equal ranks): the order compared
+-- as one integer, and only ever between events of one person, so ranked person by person
+-- (in parallel) rather than in one sort of every event. `pid` is an integer per person (one
 -- per distinct pseudonym: exact, no hashing), so that people are grouped and counted cheaply.
 -- `own_locality`: the event's locality is one of its area's own (a placement elsewhere
 -- does not count for that area's localities).
@@ -32,7 +34,7 @@ SELECT e.area, e.locality, e.d, e.sex, e.ethnicity, e.looked_after, e.disability
        met_age(e.dob, e.d) AS age,
        l.locality IS NOT NULL AS own_locality,
        i.pid,
-       dense_rank() OVER (ORDER BY date_trunc('second', e.t), e.kind, e.event_id) AS ord
+       dense_rank() OVER (PARTITION BY i.pid ORDER BY date_trunc('second', e.t), e.kind, e.event_id) AS ord
 FROM e
 JOIN (SELECT child_pseudonym, (row_number() OVER ())::INTEGER AS pid FROM (SELECT DISTINCT child_pseudonym FROM e)) i
   ON i.child_pseudonym = e.child_pseudonym
@@ -42,8 +44,8 @@ LEFT JOIN (SELECT DISTINCT area, locality FROM localities) l ON l.locality = e.l
 -- values of their most recent event in the period that carries each value; the
 -- locality only from an event whose locality is its area's own. A value and the `ord`
 -- of its event are packed into one integer, ord × 2^32 + the value's position in the
--- list of the values the events hold (`dict`: any number a file could hold; over 2^31
--- events would overflow BIGINT, which DuckDB stops with an error), so that "the
+-- list of the values the events hold (`dict`: any number a file could hold; a person
+-- with over 2^31 events would overflow BIGINT, which DuckDB stops with an error), so that "the
 -- value of the most recent event" is a plain max(), and a max of maxes: people are
 -- grouped by month first, and the months spread to their periods (met_period_ids). Then
 -- the children are counted: all of them, and by each value the breakdowns split by
