@@ -19,7 +19,8 @@ function scan(file: string) {
     .replace(/--[^\n]*/g, '')
     .toLowerCase();
   const all = (re: RegExp, group: number) => new Set([...text.matchAll(re)].map((m) => m[group]!));
-  const temps = all(new RegExp(`create\\s+(or\\s+replace\\s+)?temp(orary)?\\s+table\\s+${ID}`, 'g'), 3);
+  // Temporary tables and views: what the family makes for itself and drops (or leaves to the connection).
+  const temps = all(new RegExp(`create\\s+(or\\s+replace\\s+)?temp(orary)?\\s+(table|view)\\s+${ID}`, 'g'), 4);
   const makes = all(new RegExp(`create\\s+(or\\s+replace\\s+)?(table|view)\\s+${ID}`, 'g'), 3);
   const ctes = all(new RegExp(`(?:with|,)\\s*${ID}\\s+as\\s*\\(`, 'g'), 1);
   // A name after FROM or JOIN that is not a table function, a CTE or made here.
