@@ -123,7 +123,13 @@ WITH e AS (
     SELECT month, area, band, pid, count(*) AS episodes, bool_or(is_repeat) AS is_repeat,
            count(seconds) AS timed, count(*) FILTER (WHERE still_missing) AS still
     FROM e GROUP BY ALL
-), mp AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m),
+-- Months are spread to their periods through a lookup of the distinct months (met_period_ids
+-- worked out once a month, not once a row: its dates as text cost more than the rest).
+), month_ids AS (
+    SELECT month, unnest(met_period_ids(month)) AS period_id FROM (SELECT DISTINCT month FROM e)
+), mp AS (
+    SELECT m.*, x.period_id FROM m JOIN month_ids x ON x.month IS NOT DISTINCT FROM m.month
+),
 p AS (
     SELECT period_id, area, band, pid, bool_or(is_repeat) AS is_repeat
     FROM mp GROUP BY ALL
@@ -166,7 +172,7 @@ p AS (
            CASE WHEN grouping(area) = 1 THEN 'all' ELSE area END AS area_x,
            CASE WHEN grouping(band) = 1 THEN '0-24' ELSE band END AS scope,
            median(seconds) AS median_seconds
-    FROM (SELECT area, band, seconds, unnest(met_period_ids(month)) AS period_id FROM e WHERE seconds IS NOT NULL)
+    FROM (SELECT e.area, e.band, e.seconds, x.period_id FROM e JOIN month_ids x ON x.month IS NOT DISTINCT FROM e.month WHERE e.seconds IS NOT NULL)
     GROUP BY period_id, CUBE (area, band)
 )
 SELECT a.period_id, a.area_x, a.scope, a.episodes, c.children, c.repeat_children, a.timed, med.median_seconds, a.still

@@ -70,7 +70,13 @@ WITH dict AS (
     FROM met_events e CROSS JOIN dict
     WHERE e.age <= 17
     GROUP BY ALL
-), mp AS (SELECT *, unnest(met_period_ids(month)) AS period_id FROM m),
+-- The months spread to their periods through a lookup of the distinct months (met_period_ids
+-- worked out once a month, not once a row: its dates as text cost more than the rest).
+), mp AS (
+    SELECT m.*, x.period_id
+    FROM m JOIN (SELECT month, unnest(met_period_ids(month)) AS period_id FROM (SELECT DISTINCT month FROM m)) x
+         ON x.month IS NOT DISTINCT FROM m.month
+),
 p AS (
     SELECT period_id, area, pid,
            max(age_k) AS age_k, max(sex_k) AS sex_k, max(ethnicity_k) AS ethnicity_k,
