@@ -144,7 +144,9 @@ function codeExpr(t: Extract<ColumnType, { kind: 'code' }>, raw: string): string
   const whens = [...pairs].map(([k, v]) => `WHEN ${q(k)} THEN ${q(v)}`).join(' ');
   // A value written exactly as one of its codes is that code (what met_code_key would
   // find for it), taken before any trimming, lowering or replacing: most values are.
-  const exact = t.values.filter((v) => pairs.get(codeKey(v)) === v);
+  // Only codes whose key is the same in SQL as here (letters, digits and underscores,
+  // single spaces or hyphens between them: nothing either trim or collapse would change).
+  const exact = t.values.filter((v) => /^[A-Za-z0-9_]+([ -][A-Za-z0-9_]+)*$/.test(v) && pairs.get(codeKey(v)) === v);
   if (exact.length === 0) return `CASE met_code_key(${raw}) ${whens} END`;
   return `CASE WHEN ${raw} IN (${exact.map(q).join(', ')}) THEN ${raw} ELSE CASE met_code_key(${raw}) ${whens} END END`;
 }

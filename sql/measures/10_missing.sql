@@ -133,6 +133,8 @@ WITH e AS (
 p AS (
     SELECT period_id, area, band, pid, bool_or(is_repeat) AS is_repeat
     FROM mp GROUP BY ALL
+-- (`area` is never NULL, sql/warehouse.sql, nor `band` here: a NULL would not count as one
+-- more area or band, and its person would be counted twice.)
 ), multi AS (
     SELECT pid, count(DISTINCT area) > 1 AS multi_area, count(DISTINCT band) > 1 AS multi_band
     FROM m GROUP BY pid HAVING count(DISTINCT area) > 1 OR count(DISTINCT band) > 1

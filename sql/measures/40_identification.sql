@@ -82,6 +82,7 @@ p AS (
            max(age_k) AS age_k, max(sex_k) AS sex_k, max(ethnicity_k) AS ethnicity_k,
            max(looked_after_k) AS looked_after_k, max(disability_k) AS disability_k, max(locality_k) AS locality_k
     FROM mp GROUP BY ALL
+-- (`area` is never NULL, sql/warehouse.sql: a NULL would not count as one more area.)
 ), multi AS (
     SELECT pid FROM m GROUP BY pid HAVING count(DISTINCT area) > 1
 ), g AS (
