@@ -111,7 +111,7 @@ export function typedExpr(col: Column, raw: string, i: number): string {
     case 'area':
       // An area written exactly as its name is taken as it is; any other text through met_key.
       return `CASE WHEN ${raw} IN (${AREAS.map(q).join(', ')}) THEN ${raw} ELSE CASE met_key(${raw}) ${AREAS.map(
-        (v) => `WHEN ${q(areaKey(v))} THEN ${q(v)}`,
+        (v) => `WHEN met_key(${q(v)}) THEN ${q(v)}`,
       ).join(' ')} END END`;
     case 'locality':
       return `loc${i}.locality`;
@@ -122,13 +122,6 @@ export function typedExpr(col: Column, raw: string, i: number): string {
       return `coalesce(list_filter(list_transform(string_split(coalesce(${raw}, ''), ';'), f -> upper(trim(f))), f -> f <> ''), [])`;
   }
 }
-
-/** met_key's key of an area's name (as met_key in SQL: lower case, & as "and", letters and digits only). */
-const areaKey = (name: string) =>
-  name
-    .replaceAll('&', ' and ')
-    .replace(/[^A-Za-z0-9]/g, '')
-    .toLowerCase();
 
 function codeKey(v: string): string {
   return v
@@ -364,8 +357,9 @@ function ruleProblems(rule: RowRule, source: Source): Problem[] {
           `${q(rule.dob + ' ')} || ${fmtDate(dob)} || ${q(' is after ' + rule.event + ' ')} || ${fmtDate(ev)}`,
         ),
         problem(
-          // Born more than 24 years before the event (a year of slack for leap days) before the exact age is worked out.
-          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} < ${ev}::DATE - INTERVAL 24 YEAR AND ${dob} <= ${ev}::DATE AND met_age(${dob}, ${ev}) > 24`,
+          // Born more than 24 years before the event (a year of slack for leap days, and so
+          // not after it) before the exact age is worked out.
+          `${dob} IS NOT NULL AND ${ev} IS NOT NULL AND ${dob} < ${ev}::DATE - INTERVAL 24 YEAR AND met_age(${dob}, ${ev}) > 24`,
           rule.dob,
           'age over 24 at the event',
           `'age at ${rule.event} is ' || met_age(${dob}, ${ev}) || ' (' || ${q(rule.dob + ' ')} || ${fmtDate(dob)} || '): the MET remit ends at 24'`,
