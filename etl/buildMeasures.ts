@@ -13,6 +13,7 @@ import { buildParameters, sqlVariables, type BuildParameters } from '../model/pa
 import { writeProtection } from '../lib/audit/protect.js';
 import { COMMON_SQL, FAMILY_INPUTS, PROTECTION_MAKES, PROTECTION_STEP } from '../model/measureInputs.js';
 import { FAMILY_FILES, planMeasures } from './measurePlan.js';
+import { profiled, stopwatch } from './profile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -163,10 +164,7 @@ export async function buildMeasures(
   const families = files.filter((f) => f !== COMMON_SQL);
   const timed = async (step: string, how: 'built' | 'copied', f: () => Promise<unknown>): Promise<void> => {
     onStep?.(step, how);
-    const t0 = performance.now();
-    await f();
-    // MET_PROFILE=1 prints how long each family takes, for benchmarks.
-    if (process.env.MET_PROFILE) console.error(`  measures ${step}${how === 'copied' ? ' (copied)' : ''}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await profiled(`measures ${step}${how === 'copied' ? ' (copied)' : ''}`, f);
   };
   const runFile = (file: string) => db.run(readFileSync(join(dir, file), 'utf-8'), undefined, `building the measures of sql/measures/${file}`);
 
@@ -202,8 +200,9 @@ export async function buildMeasures(
     outcome.copied.push(PROTECTION_STEP);
   } else {
     onStep?.(PROTECTION_STEP, 'built');
+    const tick = stopwatch();
     const p = await writeProtection(db, parameters);
-    if (process.env.MET_PROFILE) console.error(`  published protection: ${p.protective} counts, ${p.seconds.toFixed(1)} s`);
+    tick(`published protection, ${p.protective} counts`);
     outcome.rebuilt.push(PROTECTION_STEP);
   }
   // Which build made these figures, so that the next refresh knows whether it may copy them.

@@ -3,6 +3,7 @@
 
 import { literal, type Db } from '../lib/db.js';
 import type { SourceName } from './contract.js';
+import { stopwatch } from './profile.js';
 
 /** Warehouse tables and which source fills them. */
 export const TABLE_OF: Partial<Record<SourceName, string>> = {
@@ -40,10 +41,9 @@ export async function tableExists(db: Db, catalog: string, table: string): Promi
 export async function copyPrevious(db: Db, table: string, where: string | null): Promise<void> {
   if (where === null) return;
   if (!(await tableExists(db, 'prev', table))) return;
-  const t0 = performance.now();
+  const tick = stopwatch();
   await db.run(`INSERT INTO wh.${table} BY NAME SELECT * FROM prev.${table} WHERE ${where}`, undefined, `keeping the previous ${table}`);
-  // MET_PROFILE=1 prints how long each copy takes, for benchmarks.
-  if (process.env.MET_PROFILE) console.error(`  kept ${table}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  tick(`kept ${table}`);
 }
 
 /**

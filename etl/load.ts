@@ -22,6 +22,7 @@ import { failedLogPath, importFailures, logFailure, recordRefresh, refreshIdFor 
 import { listInputs, type Inputs } from './inputs.js';
 import { rebuildLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
+import { profiled, stopwatch } from './profile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
 
 export type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
@@ -194,7 +195,7 @@ async function refresh(
   // switched off so that not even DuckDB's temporary files hold them.
   // DuckDB would take 80% of the machine's memory; a refresh needs far less, and the
   // server and the analyst's other work share the machine (MET_MEMORY_LIMIT to change).
-  const mem = await openDb(':memory:', { config: { temp_directory: '', memory_limit: process.env.MET_MEMORY_LIMIT || '4GB' } });
+  const mem = await openDb(':memory:', { config: { temp_directory: '', memory_limit: process.env.MET_MEMORY_LIMIT || '4GB', ...KEEP_FREED_MEMORY } });
   let built = false;
   try {
     const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, fresh: null };
@@ -220,14 +221,6 @@ async function refresh(
   await profiled('switch-over', async () => switchOver(building, dbPath));
   rmSync(failedLogPath(dbPath), { force: true });
   return { report, notes };
-}
-
-/** MET_PROFILE=1 prints how long a step of the refresh takes, for benchmarks. */
-async function profiled<T>(step: string, f: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const v = await f();
-  if (process.env.MET_PROFILE) console.error(`  ${step}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return v;
 }
 
 /** What the steps of one refresh share. */
@@ -340,7 +333,7 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
     if (name === 'actions') await keepRows(b, 'actions', carry('actions', 'true'));
     if (path) {
       opts.onProgress?.(done, total, source.file);
-      const t0 = performance.now();
+      const tick = stopwatch();
       const fileReport = await loadFile(
         mem,
         source,
@@ -353,7 +346,7 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
         { notes, headerTag, area: opts.area },
       );
       report.files.push(fileReport);
-      if (process.env.MET_PROFILE) console.error(`  load ${source.file}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      tick(`load ${source.file}`);
       if (fileReport.status === 'loaded' && name !== 'ssda903_header') replaced.add(name);
       done++;
       opts.onProgress?.(done, total, source.file);
@@ -434,6 +427,20 @@ export function changedTables(
   if (replaced.has('population')) changed.add('localities');
   return changed;
 }
+
+/**
+ * DuckDB keeps the memory it frees for its next use rather than handing it back to the
+ * system, which would fault each page in again when it is next needed (on this machine,
+ * some 10 µs a page: a load at scale 100 faulted 1.3 million pages, 15 s of system
+ * time). Its blocks are kept up to 1 GB, and its other allocations are not flushed
+ * after each task (the refresh is one short process, and its peak stays under 2 GiB:
+ * docs/performance.md, "Page faults").
+ */
+const KEEP_FREED_MEMORY = {
+  block_allocator_memory: '1GB',
+  allocator_flush_threshold: '4GB',
+  allocator_bulk_deallocation_flush_threshold: '4GB',
+};
 
 /**
  * DuckDB's memory for building the measures, which may spill to disk beyond it. At scale

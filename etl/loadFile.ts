@@ -10,18 +10,14 @@ import { CsvRefusal, prepareCsv } from './csvFile.js';
 import { tableExists } from './carryForward.js';
 import { checkLocalitiesUnique, insertClean, insertSsda903 } from './insert.js';
 import { LoadFailure } from './loadFailure.js';
+import { stopwatch } from './profile.js';
 import { dropStage, mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, type StoreContext } from './store.js';
 
-/** MET_PROFILE=1 prints each step's seconds, for benchmarks. */
+/** MET_PROFILE=1 prints each step's time, for benchmarks. */
 export function profiler(label: string): (step: string) => void {
-  let t = performance.now();
-  return (step) => {
-    if (!process.env.MET_PROFILE) return;
-    const now = performance.now();
-    console.error(`    ${label} ${step}: ${((now - t) / 1000).toFixed(1)} s`);
-    t = now;
-  };
+  const tick = stopwatch('    ');
+  return (step) => tick(`${label} ${step}`);
 }
 
 export interface FileContext {
