@@ -3,8 +3,8 @@
 // physical lines a person sees in a text editor (quoted newlines make them differ).
 
 import { createHash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { makePrivateDir } from './privateDir.js';
@@ -105,27 +105,12 @@ export function hasUtf8Sequence(buf: Buffer): boolean {
  * valid multi-byte sequence at all is Windows-1252 (Excel's "CSV").
  */
 export function detectEncoding(buf: Buffer): Encoding {
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
-    throw new CsvRefusal('is UTF-16 text (Excel\'s "Unicode Text"): save it from Excel as "CSV UTF-8" and send it again');
-  }
-  if (buf.includes(0)) throw new CsvRefusal('is not a text CSV file (it contains NUL bytes; is it a spreadsheet or a zip?)');
-  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
-  if (bom) return 'utf-8-bom';
-  if (isUtf8(buf) || hasUtf8Sequence(buf)) return 'utf-8';
-  for (const b of buf) {
-    if (CP1252_UNDEFINED.has(b)) {
-      throw new CsvRefusal('cannot be decoded: it is neither UTF-8 nor Windows-1252 text; save it from Excel as "CSV UTF-8"');
-    }
-  }
-  return 'windows-1252';
+  const scan = new ByteScan();
+  scan.feed(buf);
+  return scan.encoding();
 }
 
-/**
- * Line endings: CRLF, LF, or (old Mac) CR alone. DuckDB's reader takes one kind per
- * file, so a file that mixes them, or uses CR alone, is given to it with every line
- * ending as LF. Line numbers stay those an editor shows: each CRLF, LF or lone CR ends
- * one line.
- */
+/** True when the file mixes line endings or ends lines with CR alone, which DuckDB's reader does not take. */
 export function needsNewlineFix(buf: Buffer): boolean {
   // Jumps from line end to line end with the native indexOf: the cost is in lines, not bytes.
   let cr = buf.indexOf(0x0d);
@@ -133,6 +118,59 @@ export function needsNewlineFix(buf: Buffer): boolean {
   for (; cr !== -1; cr = buf.indexOf(0x0d, cr + 1)) if (buf[cr + 1] !== 0x0a) return true;
   for (let lf = buf.indexOf(0x0a); lf !== -1; lf = buf.indexOf(0x0a, lf + 1)) if (buf[lf - 1] !== 0x0d) return true;
   return false;
+}
+
+/**
+ * What one pass over a file's bytes learns of its encoding and its line endings, the
+ * bytes fed in pieces that each end just after a line feed (the last may end anywhere):
+ * a line feed is never inside a UTF-8 sequence, so no sequence is split, and each
+ * answer for the whole file follows from the pieces' (the same as `detectEncoding` and
+ * `needsNewlineFix` of the whole, which are this fed once).
+ */
+export class ByteScan {
+  private fed = false;
+  private bom = false;
+  private allValid = true;
+  private validSequence = false;
+  private cp1252Undefined = false;
+  private sawCr = false;
+  private bareEnding = false;
+
+  feed(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (!this.fed) {
+      this.fed = true;
+      if (piece.length >= 2 && ((piece[0] === 0xff && piece[1] === 0xfe) || (piece[0] === 0xfe && piece[1] === 0xff))) {
+        throw new CsvRefusal('is UTF-16 text (Excel\'s "Unicode Text"): save it from Excel as "CSV UTF-8" and send it again');
+      }
+      this.bom = piece.length >= 3 && piece[0] === 0xef && piece[1] === 0xbb && piece[2] === 0xbf;
+    }
+    if (piece.includes(0)) throw new CsvRefusal('is not a text CSV file (it contains NUL bytes; is it a spreadsheet or a zip?)');
+    if (isUtf8(piece)) {
+      // Valid UTF-8 with any byte above 127 holds a valid multi-byte sequence.
+      if (!this.validSequence && !isAscii(piece)) this.validSequence = true;
+    } else {
+      this.allValid = false;
+      if (!this.validSequence && hasUtf8Sequence(piece)) this.validSequence = true;
+      if (!this.cp1252Undefined && piece.some((b) => CP1252_UNDEFINED.has(b))) this.cp1252Undefined = true;
+    }
+    // A CR, once there is one, must end every line with the LF after it.
+    if (piece.includes(0x0d)) {
+      this.sawCr = true;
+      if (!this.bareEnding && needsNewlineFix(piece)) this.bareEnding = true;
+    } else if (!this.bareEnding && piece.includes(0x0a)) this.bareEnding = true;
+  }
+
+  encoding(): Encoding {
+    if (this.bom) return 'utf-8-bom';
+    if (this.allValid || this.validSequence) return 'utf-8';
+    if (this.cp1252Undefined) throw new CsvRefusal('cannot be decoded: it is neither UTF-8 nor Windows-1252 text; save it from Excel as "CSV UTF-8"');
+    return 'windows-1252';
+  }
+
+  needsNewlineFix(): boolean {
+    return this.sawCr && this.bareEnding;
+  }
 }
 
 export function normaliseNewlines(buf: Buffer): Buffer {
@@ -155,57 +193,96 @@ export function normaliseNewlines(buf: Buffer): Buffer {
  * the line their editor shows.
  */
 export function indexRecords(buf: Buffer): { physicalLine: Int32Array; blank: Uint8Array } {
-  let cap = 1024;
-  let lines = new Int32Array(cap);
-  let blank = new Uint8Array(cap);
-  let n = 0;
-  let line = 1;
-  let recordStart = 0;
-  let recordLine = 1;
-  const push = (start: number, end: number) => {
-    if (n === cap) {
-      cap *= 2;
-      const l2 = new Int32Array(cap);
-      l2.set(lines);
-      lines = l2;
-      const b2 = new Uint8Array(cap);
-      b2.set(blank);
-      blank = b2;
+  const index = new RecordIndex();
+  index.feed(buf);
+  return index.finish();
+}
+
+/**
+ * `indexRecords` fed the bytes in pieces, split anywhere: a quoted stretch, a record
+ * and a CR LF may run from one piece into the next.
+ */
+export class RecordIndex {
+  private cap = 1024;
+  private lines = new Int32Array(this.cap);
+  private blank = new Uint8Array(this.cap);
+  private n = 0;
+  private line = 1;
+  private recordStart = 0;
+  private recordLine = 1;
+  private inQuotes = false;
+  /** Bytes fed so far, and the last of them. */
+  private offset = 0;
+  private lastByte = -1;
+
+  /** Ends the record starting at `recordStart` just before `end`; `before` is the byte before `end`. */
+  private push(end: number, before: number): void {
+    if (this.n === this.cap) {
+      this.cap *= 2;
+      const l2 = new Int32Array(this.cap);
+      l2.set(this.lines);
+      this.lines = l2;
+      const b2 = new Uint8Array(this.cap);
+      b2.set(this.blank);
+      this.blank = b2;
     }
-    let e = end;
-    if (e > start && buf[e - 1] === 0x0d) e--;
-    lines[n] = recordLine;
-    blank[n] = e === start ? 1 : 0;
-    n++;
-  };
-  // Jumps from quote to quote and line break to line break with the native indexOf
-  // (a byte-by-byte loop took 0.7 s for a 170 MB file, while DuckDB waited). Each quote
-  // opens or closes a quoted stretch (a doubled quote closes and opens again), as RFC
-  // 4180 reads them; a line break ends a record only outside one.
-  const len = buf.length;
-  let quote = buf.indexOf(0x22);
-  let lf = buf.indexOf(0x0a);
-  for (;;) {
-    if (lf !== -1 && (quote === -1 || lf < quote)) {
-      push(recordStart, lf);
-      recordStart = lf + 1;
-      line++;
-      recordLine = line;
-      lf = buf.indexOf(0x0a, lf + 1);
-      continue;
-    }
-    if (quote === -1) break;
-    const close = buf.indexOf(0x22, quote + 1);
-    const end = close === -1 ? len : close;
-    while (lf !== -1 && lf < end) {
-      line++;
-      lf = buf.indexOf(0x0a, lf + 1);
-    }
-    if (close === -1) break;
-    quote = buf.indexOf(0x22, close + 1);
+    const e = end > this.recordStart && before === 0x0d ? end - 1 : end;
+    this.lines[this.n] = this.recordLine;
+    this.blank[this.n] = e === this.recordStart ? 1 : 0;
+    this.n++;
   }
-  if (recordStart < len) push(recordStart, len);
-  return { physicalLine: lines.subarray(0, n), blank: blank.subarray(0, n) };
+
+  feed(piece: Buffer): void {
+    const len = piece.length;
+    if (len === 0) return;
+    const base = this.offset;
+    const before = (i: number) => (i > 0 ? piece[i - 1]! : this.lastByte);
+    // Jumps from quote to quote and line break to line break with the native indexOf
+    // (a byte-by-byte loop took 0.7 s for a 170 MB file, while DuckDB waited). Each quote
+    // opens or closes a quoted stretch (a doubled quote closes and opens again), as RFC
+    // 4180 reads them; a line break ends a record only outside one.
+    let lf = piece.indexOf(0x0a);
+    let quote: number;
+    if (this.inQuotes) {
+      quote = -1;
+      const close = piece.indexOf(0x22);
+      const end = close === -1 ? len : close;
+      while (lf !== -1 && lf < end) {
+        this.line++;
+        lf = piece.indexOf(0x0a, lf + 1);
+      }
+      if (close !== -1) {
+        this.inQuotes = false;
+        quote = piece.indexOf(0x22, close + 1);
+      }
+    } else quote = piece.indexOf(0x22);
+    while (!this.inQuotes) {
+      if (lf !== -1 && (quote === -1 || lf < quote)) {
+        this.push(base + lf, before(lf));
+        this.recordStart = base + lf + 1;
+        this.line++;
+        this.recordLine = this.line;
+        lf = piece.indexOf(0x0a, lf + 1);
+        continue;
+      }
+      if (quote === -1) break;
+      const close = piece.indexOf(0x22, quote + 1);
+      const end = close === -1 ? len : close;
+      while (lf !== -1 && lf < end) {
+        this.line++;
+        lf = piece.indexOf(0x0a, lf + 1);
+      }
+      if (close === -1) this.inQuotes = true;
+      else quote = piece.indexOf(0x22, close + 1);
+    }
+    this.offset = base + len;
+    this.lastByte = piece[len - 1]!;
+  }
+
+  finish(): { physicalLine: Int32Array; blank: Uint8Array } {
+    if (this.recordStart < this.offset) this.push(this.offset, this.lastByte);
+    return { physicalLine: this.lines.subarray(0, this.n), blank: this.blank.subarray(0, this.n) };
+  }
 }
 
 /** The longest first line read as a header. */
@@ -238,6 +315,18 @@ function readHeader(first: Buffer): string[] {
  * with the system's reason, never a stack trace.
  */
 function readRegularFile(path: string): Buffer {
+  const fd = openRegularFile(path);
+  try {
+    return readFileSync(fd);
+  } catch (e) {
+    throw new CsvRefusal(openError(e));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Opens the file for reading, refusing a symbolic link, a folder or anything but a regular file. */
+function openRegularFile(path: string): number {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -248,12 +337,11 @@ function readRegularFile(path: string): Buffer {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new CsvRefusal(refusals.folder);
     if (!st.isFile()) throw new CsvRefusal(refusals.notRegular);
-    return readFileSync(fd);
+    return fd;
   } catch (e) {
+    closeSync(fd);
     if (e instanceof CsvRefusal) throw e;
     throw new CsvRefusal(openError(e));
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -274,7 +362,91 @@ function openError(e: unknown): string {
   }
 }
 
-export function prepareCsv(path: string): PreparedCsv {
+/**
+ * Makes one partner file ready for DuckDB's reader, or refuses it with a reason that
+ * quotes nothing of its content. `pieceBytes` is for the tests.
+ */
+export function prepareCsv(path: string, pieceBytes = PIECE_BYTES): PreparedCsv {
+  const fd = openRegularFile(path);
+  let prepared: PreparedCsv | null;
+  try {
+    prepared = readInPieces(path, fd, pieceBytes);
+  } catch (e) {
+    if (e instanceof CsvRefusal) throw e;
+    throw new CsvRefusal(openError(e));
+  } finally {
+    closeSync(fd);
+  }
+  return prepared ?? prepareConverted(path);
+}
+
+/**
+ * Bytes read at a time. Read whole, a 170 MB file took half a second more, most of it
+ * the system handing Node fresh pages of memory (docs/performance.md).
+ */
+export const PIECE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads the file once, in pieces that end after a line feed, for its fingerprint,
+ * encoding, line endings, header and record index, the partner's own file then read
+ * by DuckDB. Null when the file must first be converted (Windows-1252 text, or line
+ * endings DuckDB does not take).
+ */
+function readInPieces(path: string, fd: number, pieceBytes: number): PreparedCsv | null {
+  const hash = createHash('sha256');
+  const scan = new ByteScan();
+  const index = new RecordIndex();
+  // The first bytes, for the header (firstRecord looks no further).
+  const head = Buffer.allocUnsafe(HEADER_LIMIT + 1);
+  let headLength = 0;
+  let buf = Buffer.allocUnsafe(pieceBytes);
+  let carried = 0;
+  let bytes = 0;
+  for (;;) {
+    if (carried === buf.length) {
+      // A line longer than the buffer: a larger one.
+      const larger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(larger, 0, 0, carried);
+      buf = larger;
+    }
+    const n = readSync(fd, buf, carried, buf.length - carried, null);
+    const end = carried + n;
+    if (n === 0) {
+      const last = buf.subarray(0, end);
+      scan.feed(last);
+      index.feed(last);
+      break;
+    }
+    const fresh = buf.subarray(carried, end);
+    hash.update(fresh);
+    if (headLength < head.length) headLength += fresh.copy(head, headLength, 0, Math.min(n, head.length - headLength));
+    bytes += n;
+    const cut = buf.lastIndexOf(0x0a, end - 1) + 1;
+    if (cut === 0) {
+      carried = end;
+      continue;
+    }
+    const piece = buf.subarray(0, cut);
+    scan.feed(piece);
+    index.feed(piece);
+    buf.copy(buf, 0, cut, end);
+    carried = end - cut;
+  }
+  const encoding = scan.encoding();
+  if (bytes === 0) throw new CsvRefusal(refusals.empty);
+  if (encoding === 'windows-1252' || scan.needsNewlineFix()) return null;
+  const header = readHeader(firstRecord(head.subarray(0, headLength)));
+  if (header.length === 0 || header.every((h) => h.trim() === '')) throw new CsvRefusal('has no header row');
+  const { physicalLine, blank } = index.finish();
+  return { readPath: path, sha256: hash.digest('hex'), bytes, encoding, header, physicalLine, blank, dispose: () => {} };
+}
+
+/**
+ * A file DuckDB's reader cannot take as it is, read whole and converted to UTF-8 with
+ * LF line endings. The copy holds raw references, so it goes to memory-backed storage,
+ * readable by this user only, and is removed as soon as DuckDB has read it.
+ */
+function prepareConverted(path: string): PreparedCsv {
   const buf = readRegularFile(path);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const encoding = detectEncoding(buf);
@@ -285,9 +457,7 @@ export function prepareCsv(path: string): PreparedCsv {
   let utf8: Buffer = buf;
   const fixNewlines = needsNewlineFix(buf);
   if (encoding === 'windows-1252' || fixNewlines) {
-    // DuckDB has no Windows-1252 decoder here and takes one kind of line ending, so
-    // convert first. The copy holds raw references, so it goes to memory-backed
-    // storage, readable by this user only, and is removed as soon as DuckDB has read it.
+    // DuckDB has no Windows-1252 decoder here and takes one kind of line ending.
     if (encoding === 'windows-1252') utf8 = Buffer.from(decodeWindows1252(buf), 'utf-8');
     if (fixNewlines) utf8 = normaliseNewlines(utf8);
     const dir = makePrivateDir('csv');

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ByteScan,
   CsvRefusal,
   decodeWindows1252,
   detectEncoding,
@@ -11,6 +12,7 @@ import {
   needsNewlineFix,
   normaliseNewlines,
   prepareCsv,
+  RecordIndex,
 } from '../../etl/csvFile.js';
 import { tempDir } from '../helpers.js';
 
@@ -153,5 +155,102 @@ describe('prepareCsv refuses what is not a readable file, with the reason and no
     expect(refusal(join(dir, 'pipe.csv'))).toBe('is not a regular file (a device, pipe or socket), so it was not read');
     expect(refusal(join(dir, 'link.csv'))).toMatch(/^is a symbolic link; links are not followed/);
     expect(refusal(join(dir, 'gone.csv'))).toBe('could not be read (it is no longer there); check that it is there and that you may read it');
+  });
+});
+
+describe('a file read in pieces gives what it gives read whole', () => {
+  // A fixed sequence of pseudo-random numbers (mulberry32), so every run tries the same texts.
+  const randomFrom = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  // Quotes, every line ending, UTF-8 (valid and cut short), Windows-1252 bytes, a byte 1252 leaves undefined.
+  const parts = ['"', '\n', '\r', '\r\n', 'a', ',', '""', 'é', '€', Buffer.from([0xe9]), Buffer.from([0x93]), Buffer.from([0xc3]), Buffer.from([0x81])];
+  const text = (random: () => number, n: number): Buffer =>
+    Buffer.concat(
+      Array.from({ length: n }, () => {
+        const p = parts[Math.floor(random() * parts.length)]!;
+        return typeof p === 'string' ? Buffer.from(p) : p;
+      }),
+    );
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('the record index, split anywhere, on 3,000 random texts', () => {
+    const random = randomFrom(7);
+    for (let k = 0; k < 3000; k++) {
+      const buf = text(random, Math.floor(random() * 40));
+      const index = new RecordIndex();
+      for (let at = 0; at < buf.length; ) {
+        const next = Math.min(buf.length, at + Math.floor(random() * 6));
+        index.feed(buf.subarray(at, next));
+        at = next;
+      }
+      const got = index.finish();
+      const want = indexRecords(buf);
+      expect([...got.physicalLine], JSON.stringify(buf.toString('latin1'))).toEqual([...want.physicalLine]);
+      expect([...got.blank], JSON.stringify(buf.toString('latin1'))).toEqual([...want.blank]);
+    }
+  });
+
+  it('the encoding and the line endings, split after line feeds, on 3,000 random texts', () => {
+    const random = randomFrom(11);
+    const seen = new Set<unknown>();
+    for (let k = 0; k < 3000; k++) {
+      const buf = text(random, Math.floor(random() * 30));
+      const scan = new ByteScan();
+      const got = outcome(() => {
+        let at = 0;
+        for (let lf = buf.indexOf(0x0a); lf !== -1; lf = buf.indexOf(0x0a, lf + 1)) {
+          if (random() < 0.5) continue;
+          scan.feed(buf.subarray(at, lf + 1));
+          at = lf + 1;
+        }
+        scan.feed(buf.subarray(at));
+        return [scan.encoding(), scan.needsNewlineFix()];
+      });
+      const want = outcome(() => [detectEncoding(buf), needsNewlineFix(buf)]);
+      expect(got, JSON.stringify(buf.toString('latin1'))).toEqual(want);
+      seen.add(JSON.stringify(want));
+    }
+    // Every verdict was reached: UTF-8 or Windows-1252, either way of line endings, and undecodable.
+    expect(seen.size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('prepareCsv with 16-byte pieces (lines longer than a piece, CRLF endings, a BOM, quoted line breaks) as with whole files', () => {
+    const dir = tempDir();
+    const random = randomFrom(13);
+    const files = [
+      '\uFEFFchild_ref,note\r\nA1,"two\r\nlines"\r\nB2,a much longer line than sixteen bytes\r\n\r\nC3,x\r\n',
+      'child_ref,episode_start\nA1,2026-01-02\n"B\n2",2026-01-03\nC3,"never closed\nD4,x\n',
+      'h\n' + 'x'.repeat(100) + '\n',
+    ];
+    for (let k = 0; k < 200; k++) files.push('child_ref,b\n' + text(random, Math.floor(random() * 30)).toString('latin1'));
+    let streamed = 0;
+    files.forEach((content, i) => {
+      const path = join(dir, `f${i}.csv`);
+      writeFileSync(path, typeof content === 'string' && i >= 3 ? Buffer.from(content, 'latin1') : content);
+      const whole = outcome(() => prepareCsv(path, 1 << 24));
+      const pieces = outcome(() => prepareCsv(path, 16));
+      const plain = (p: unknown) => {
+        if (typeof p === 'string') return p;
+        const c = p as ReturnType<typeof prepareCsv>;
+        c.dispose();
+        return { ...c, readPath: c.readPath === path, physicalLine: [...c.physicalLine], blank: [...c.blank], dispose: null };
+      };
+      const w = plain(whole);
+      expect(plain(pieces), `file ${i}`).toEqual(w);
+      if (typeof w !== 'string' && w.readPath) streamed++;
+    });
+    // Both ways were taken: read as they are, and converted first (or refused).
+    expect(streamed).toBeGreaterThan(40);
+    expect(files.length - streamed).toBeGreaterThan(40);
   });
 });
