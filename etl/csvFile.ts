@@ -122,10 +122,11 @@ export function needsNewlineFix(buf: Buffer): boolean {
 
 /**
  * What one pass over a file's bytes learns of its encoding and its line endings, the
- * bytes fed in pieces that each end just after a line feed (the last may end anywhere):
- * a line feed is never inside a UTF-8 sequence, so no sequence is split, and each
- * answer for the whole file follows from the pieces' (the same as `detectEncoding` and
- * `needsNewlineFix` of the whole, which are this fed once).
+ * bytes fed in pieces that each end just after a byte below 128 other than CR (the last
+ * may end anywhere): such a byte is never inside a UTF-8 sequence, so no sequence is
+ * split, nor a CR from the LF after it, and each answer for the whole file follows from
+ * the pieces' (the same as `detectEncoding` and `needsNewlineFix` of the whole, which
+ * are this fed once).
  */
 export class ByteScan {
   private fed = false;
@@ -170,6 +171,11 @@ export class ByteScan {
 
   needsNewlineFix(): boolean {
     return this.sawCr && this.bareEnding;
+  }
+
+  /** True once the bytes so far would need converting: line endings to fix, or invalid UTF-8 with no valid sequence yet. */
+  mayNeedConversion(): boolean {
+    return this.needsNewlineFix() || (!this.allValid && !this.validSequence && !this.bom);
   }
 }
 
@@ -325,6 +331,9 @@ function readRegularFile(path: string): Buffer {
   }
 }
 
+/** The largest file read: what Node reads whole into one buffer (a file to convert is). */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+
 /** Opens the file for reading, refusing a symbolic link, a folder or anything but a regular file. */
 function openRegularFile(path: string): number {
   let fd: number;
@@ -337,6 +346,7 @@ function openRegularFile(path: string): number {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new CsvRefusal(refusals.folder);
     if (!st.isFile()) throw new CsvRefusal(refusals.notRegular);
+    if (st.size > MAX_FILE_BYTES) throw new CsvRefusal(refusals.tooLarge(st.size));
     return fd;
   } catch (e) {
     closeSync(fd);
@@ -370,14 +380,15 @@ export function prepareCsv(path: string, pieceBytes = PIECE_BYTES): PreparedCsv 
   const fd = openRegularFile(path);
   let prepared: PreparedCsv | null;
   try {
-    prepared = readInPieces(path, fd, pieceBytes);
+    prepared = readInPieces(path, fd, Math.max(1, pieceBytes));
   } catch (e) {
-    if (e instanceof CsvRefusal) throw e;
+    // A system error of the read is the file's; anything else is a fault of this code, not said to be the file's.
+    if (e instanceof CsvRefusal || (e as NodeJS.ErrnoException | undefined)?.code === undefined) throw e;
     throw new CsvRefusal(openError(e));
   } finally {
     closeSync(fd);
   }
-  return prepared ?? prepareConverted(path);
+  return prepared ?? prepareWhole(path);
 }
 
 /**
@@ -387,10 +398,10 @@ export function prepareCsv(path: string, pieceBytes = PIECE_BYTES): PreparedCsv 
 export const PIECE_BYTES = 8 * 1024 * 1024;
 
 /**
- * Reads the file once, in pieces that end after a line feed, for its fingerprint,
- * encoding, line endings, header and record index, the partner's own file then read
- * by DuckDB. Null when the file must first be converted (Windows-1252 text, or line
- * endings DuckDB does not take).
+ * Reads the file once, in pieces, for its fingerprint, encoding, line endings, header
+ * and record index, the partner's own file then read by DuckDB. Null as soon as the file
+ * looks as if it must first be converted (Windows-1252 text, or line endings DuckDB does
+ * not take): prepareWhole then reads it whole and decides.
  */
 function readInPieces(path: string, fd: number, pieceBytes: number): PreparedCsv | null {
   const hash = createHash('sha256');
@@ -421,13 +432,14 @@ function readInPieces(path: string, fd: number, pieceBytes: number): PreparedCsv
     hash.update(fresh);
     if (headLength < head.length) headLength += fresh.copy(head, headLength, 0, Math.min(n, head.length - headLength));
     bytes += n;
-    const cut = buf.lastIndexOf(0x0a, end - 1) + 1;
+    const cut = pieceEnd(buf, end);
     if (cut === 0) {
       carried = end;
       continue;
     }
     const piece = buf.subarray(0, cut);
     scan.feed(piece);
+    if (scan.mayNeedConversion()) return null;
     index.feed(piece);
     buf.copy(buf, 0, cut, end);
     carried = end - cut;
@@ -442,11 +454,25 @@ function readInPieces(path: string, fd: number, pieceBytes: number): PreparedCsv
 }
 
 /**
- * A file DuckDB's reader cannot take as it is, read whole and converted to UTF-8 with
- * LF line endings. The copy holds raw references, so it goes to memory-backed storage,
- * readable by this user only, and is removed as soon as DuckDB has read it.
+ * Where the piece in buf[0, end) ends: just after its last line feed, or, in a line
+ * longer than the buffer, after its last other byte below 128 but CR (never inside a
+ * UTF-8 sequence, nor between a CR and its LF). 0 when there is none.
  */
-function prepareConverted(path: string): PreparedCsv {
+function pieceEnd(buf: Buffer, end: number): number {
+  const lf = buf.lastIndexOf(0x0a, end - 1);
+  if (lf !== -1) return lf + 1;
+  for (let i = end - 1; i >= 0; i--) if (buf[i]! < 0x80 && buf[i] !== 0x0d) return i + 1;
+  return 0;
+}
+
+/**
+ * The file read whole (as every file was before it was read in pieces: the tests hold
+ * the two to the same results), and when DuckDB's reader cannot take it as it is,
+ * converted to UTF-8 with LF line endings. The copy holds raw references, so it goes to
+ * memory-backed storage, readable by this user only, and is removed as soon as DuckDB
+ * has read it.
+ */
+export function prepareWhole(path: string): PreparedCsv {
   const buf = readRegularFile(path);
   const sha256 = createHash('sha256').update(buf).digest('hex');
   const encoding = detectEncoding(buf);

@@ -115,6 +115,8 @@ export const refusals = {
   symlink: 'is a symbolic link; links are not followed, so it was not read (copy the file itself into the folder)',
   folder: 'is a folder, not a file',
   notRegular: 'is not a regular file (a device, pipe or socket), so it was not read',
+  tooLarge: (bytes: number) =>
+    `is ${bytes.toLocaleString('en-GB')} bytes, more than the 2 GiB one file may be, so it was not read; check that it is the right file (a partnership's largest extract is a few hundred MB)`,
   unreadable: (why: string) => `could not be read (${why}); check that it is there and that you may read it`,
   caseTwins: (names: readonly string[], file: string) =>
     `${names.join(' and ')} ${names.length === 2 ? 'both' : 'all'} name ${file} (their names differ only in case), so none of them was loaded: keep one`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ByteScan,
@@ -12,6 +12,7 @@ import {
   needsNewlineFix,
   normaliseNewlines,
   prepareCsv,
+  prepareWhole,
   RecordIndex,
 } from '../../etl/csvFile.js';
 import { tempDir } from '../helpers.js';
@@ -200,7 +201,7 @@ describe('a file read in pieces gives what it gives read whole', () => {
     }
   });
 
-  it('the encoding and the line endings, split after line feeds, on 3,000 random texts', () => {
+  it('the encoding and the line endings, split after bytes below 128 but CR, on 3,000 random texts', () => {
     const random = randomFrom(11);
     const seen = new Set<unknown>();
     for (let k = 0; k < 3000; k++) {
@@ -208,10 +209,10 @@ describe('a file read in pieces gives what it gives read whole', () => {
       const scan = new ByteScan();
       const got = outcome(() => {
         let at = 0;
-        for (let lf = buf.indexOf(0x0a); lf !== -1; lf = buf.indexOf(0x0a, lf + 1)) {
-          if (random() < 0.5) continue;
-          scan.feed(buf.subarray(at, lf + 1));
-          at = lf + 1;
+        for (let i = 0; i < buf.length; i++) {
+          if (buf[i]! >= 0x80 || buf[i] === 0x0d || random() < 0.5) continue;
+          scan.feed(buf.subarray(at, i + 1));
+          at = i + 1;
         }
         scan.feed(buf.subarray(at));
         return [scan.encoding(), scan.needsNewlineFix()];
@@ -224,21 +225,26 @@ describe('a file read in pieces gives what it gives read whole', () => {
     expect(seen.size).toBeGreaterThanOrEqual(5);
   });
 
-  it('prepareCsv with 16-byte pieces (lines longer than a piece, CRLF endings, a BOM, quoted line breaks) as with whole files', () => {
+  it('prepareCsv, with 8 MB and with 16-byte pieces, as prepareWhole (lines longer than a piece, CRLF endings, a BOM, quoted line breaks)', () => {
     const dir = tempDir();
     const random = randomFrom(13);
     const files = [
       '\uFEFFchild_ref,note\r\nA1,"two\r\nlines"\r\nB2,a much longer line than sixteen bytes\r\n\r\nC3,x\r\n',
       'child_ref,episode_start\nA1,2026-01-02\n"B\n2",2026-01-03\nC3,"never closed\nD4,x\n',
       'h\n' + 'x'.repeat(100) + '\n',
+      // A line of multi-byte characters only, longer than a piece: the piece grows.
+      'h\n' + 'é'.repeat(50) + '\n',
     ];
+    // The random files' bytes are written as they are (latin1 keeps each byte); the others as UTF-8.
+    const fixed = files.length;
     for (let k = 0; k < 200; k++) files.push('child_ref,b\n' + text(random, Math.floor(random() * 30)).toString('latin1'));
     let streamed = 0;
     files.forEach((content, i) => {
       const path = join(dir, `f${i}.csv`);
-      writeFileSync(path, typeof content === 'string' && i >= 3 ? Buffer.from(content, 'latin1') : content);
-      const whole = outcome(() => prepareCsv(path, 1 << 24));
+      writeFileSync(path, i >= fixed ? Buffer.from(content, 'latin1') : content);
+      const whole = outcome(() => prepareWhole(path));
       const pieces = outcome(() => prepareCsv(path, 16));
+      const big = outcome(() => prepareCsv(path));
       const plain = (p: unknown) => {
         if (typeof p === 'string') return p;
         const c = p as ReturnType<typeof prepareCsv>;
@@ -247,10 +253,23 @@ describe('a file read in pieces gives what it gives read whole', () => {
       };
       const w = plain(whole);
       expect(plain(pieces), `file ${i}`).toEqual(w);
+      expect(plain(big), `file ${i}`).toEqual(w);
       if (typeof w !== 'string' && w.readPath) streamed++;
     });
     // Both ways were taken: read as they are, and converted first (or refused).
     expect(streamed).toBeGreaterThan(40);
     expect(files.length - streamed).toBeGreaterThan(40);
+  });
+});
+
+describe('a file larger than 2 GiB', () => {
+  it('is refused before a byte of it is read, saying its size', () => {
+    const path = join(tempDir(), 'missing_episodes.csv');
+    writeFileSync(path, 'episode_id\n');
+    // A sparse file: its size without the disk space.
+    truncateSync(path, 2200 * 1024 * 1024);
+    expect(() => prepareCsv(path)).toThrow(
+      "is 2,306,867,200 bytes, more than the 2 GiB one file may be, so it was not read; check that it is the right file (a partnership's largest extract is a few hundred MB)",
+    );
   });
 });
