@@ -14,12 +14,6 @@ import { stopwatch } from './profile.js';
 import { dropStage, mapHeader, stageFile } from './stage.js';
 import { checkStage, quarantineRows, tally, type StoreContext } from './store.js';
 
-/** MET_PROFILE=1 prints each step's time, for benchmarks. */
-export function profiler(label: string): (step: string) => void {
-  const tick = stopwatch('    ');
-  return (step) => tick(`${label} ${step}`);
-}
-
 export interface FileContext {
   notes: LoadNotes;
   headerTag: string | null;
@@ -29,7 +23,9 @@ export interface FileContext {
 export async function loadFile(db: Db, source: Source, path: string, ctx: StoreContext, fc: FileContext): Promise<FileReport> {
   const file = basename(path);
   let csv: ReturnType<typeof prepareCsv>;
-  const tick = profiler(file);
+  // MET_PROFILE=1 prints each step's time, for benchmarks.
+  const watch = stopwatch('    ');
+  const tick = (step: string) => watch(`${file} ${step}`);
   try {
     csv = prepareCsv(path);
     tick('prepared');

@@ -13,7 +13,7 @@ function mark(): Mark {
   return { wall: performance.now(), cpu: (u.userCPUTime + u.systemCPUTime) / 1e6, faults: u.minorPageFault + u.majorPageFault };
 }
 
-export const profiling = (): boolean => !!process.env.MET_PROFILE;
+const profiling = (): boolean => !!process.env.MET_PROFILE;
 
 /** "12.3 s (20.1 s CPU, 45,678 page faults)" since `from`. */
 function since(from: Mark): string {
