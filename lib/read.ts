@@ -115,6 +115,54 @@ export function toTables(rows: CellRow[]): Tables {
   return tables;
 }
 
+/**
+ * Published rule: every key a breakdown may list, so that the parts of a withheld count
+ * are all "not given", its zeros among them. A breakdown lists only the keys its cells
+ * hold, and a key with no events has no cell; were only those with a cell listed as not
+ * given, a reader would learn which parts are above 0 (docs/disclosure-audit.md, "Not
+ * given includes 0"). The keys are those of the breakdown in any quarter or financial
+ * year, any age scope and any area (a locality's only in its own area, and every
+ * locality in `all`): what other answers list anyway.
+ */
+export type BreakdownKeys = ReadonlyMap<string, readonly string[]>;
+
+const keysId = (measure: string, breakdown: string, area: string) => `${measure}\u0000${breakdown}\u0000${breakdown === 'locality' ? area : '*'}`;
+
+/** The keys of each measure's breakdowns in these cells (headlines aside), in the order the cells are read. */
+export function breakdownKeysOf(cells: Iterable<Pick<CellRow, 'measure' | 'area' | 'breakdown' | 'key'>>): BreakdownKeys {
+  const sets = new Map<string, Set<string>>();
+  const add = (id: string, key: string) => {
+    const s = sets.get(id) ?? new Set<string>();
+    sets.set(id, s);
+    s.add(key);
+  };
+  for (const c of cells) {
+    if (c.breakdown === '') continue;
+    add(keysId(c.measure, c.breakdown, c.area), c.key);
+    if (c.breakdown === 'locality') add(keysId(c.measure, c.breakdown, 'all'), c.key);
+  }
+  return new Map([...sets].map(([id, s]) => [id, [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))]));
+}
+
+/** The keys a breakdown of a measure may list in an area. */
+export function keysFor(keys: BreakdownKeys, measure: string, breakdown: string, area: string): readonly string[] {
+  return keys.get(keysId(measure, breakdown, area)) ?? [];
+}
+
+/** The warehouse's breakdown keys, read once per open read-only warehouse (as readPublishedData reads the cells: quarters and years). */
+export function readBreakdownKeys(db: Db): Promise<BreakdownKeys> {
+  return once(db, 'breakdown_keys', async () =>
+    breakdownKeysOf(
+      await db.all<CellRow>(
+        `SELECT DISTINCT c.measure, c.area, c.breakdown, c.key
+         FROM measure_cells c JOIN periods p USING (period_id) WHERE p.kind IN ('quarter', 'fy') AND c.breakdown <> ''`,
+        undefined,
+        "reading the breakdowns' keys",
+      ),
+    ),
+  );
+}
+
 /** Every area has an entry, so a figure with no events reads as 0 rather than missing. */
 export function complete(table: MeasureTable | undefined): MeasureTable {
   const t: MeasureTable = { ...(table ?? {}) };
@@ -284,6 +332,8 @@ export interface Figures extends Compared {
    * not given): lib/audit/protect.ts.
    */
   protection?: ReadonlyMap<string, 'c' | null>;
+  /** Published rule: every key each breakdown may list (not given, 0 included, where its parts are not given). */
+  breakdownKeys?: BreakdownKeys;
 }
 
 /**
@@ -303,6 +353,7 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
   const periods = wanted.filter((id) => known.has(id));
   const cells = await readCells(db, periods, q.scope);
   const protection = q.rule.rule === 'published' ? await readProtected(db, periods, q.rule) : undefined;
+  const breakdownKeys = q.rule.rule === 'published' ? await readBreakdownKeys(db) : undefined;
   const has = (p: Period | null) => (p && known.has(p.id) ? p : null);
   return {
     reach,
@@ -313,6 +364,7 @@ export async function readFigures(db: Db, q: ParsedRequest): Promise<Figures> {
     cells,
     tables: toTables(cells),
     ...(protection ? { protection } : {}),
+    ...(breakdownKeys ? { breakdownKeys } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import { AREAS_AND_ALL, measureDef, type AreaOrAll, type MeasureDef } from './catalogue.js';
 import { discloseTable, type AreaFigures, type ExactCell, type MeasureTable, type ShownFigures } from './disclosure.js';
 import { discloseRows, type RowContext } from './rows.js';
-import { complete, type Figures, type Tables } from './read.js';
+import { complete, keysFor, type BreakdownKeys, type Figures, type Tables } from './read.js';
 import type { ParsedRequest } from './request.js';
 import type { MeasureOut, Shown } from '../model/api.js';
 import type { BuildParameters } from '../model/parameters.js';
@@ -67,9 +67,42 @@ export function shownFigures(q: ParsedRequest, f: Figures, withheldHeadlines: re
           for (const k of Object.keys(cells)) if (gone(baseShown[a]?.by[b]?.[k])) cells[k] = baseShown[a]!.by[b]![k]!;
       }
     }
+    if (f.breakdownKeys && def.kind === 'count') listNotGiven(def, shown, f.breakdownKeys, q.shownBreakdowns(def, periodId), protect);
     return shown;
   });
   return shownFor;
+}
+
+/**
+ * Published rule: where the parts of a withheld count are not given (null), every key the
+ * breakdown may list is listed, not given, its zeros among them; and a breakdown of a
+ * headline withheld as a count of 1–7 with no cell at all lists them too. Otherwise a
+ * reader would learn which parts are above 0 from which keys are listed (lib/read.ts,
+ * BreakdownKeys). Where the parts are shown, a key not listed is 0, as the rule shows zeros.
+ */
+function listNotGiven(
+  def: MeasureDef,
+  shown: ShownByArea,
+  keys: BreakdownKeys,
+  breakdowns: readonly string[] | null,
+  protect: ((a: AreaOrAll, b: string, k: string) => 'c' | null | undefined) | undefined,
+): void {
+  const ids = breakdowns ?? [...(def.breakdowns ?? []).map((b) => b.id), 'locality'];
+  for (const a of AREAS_AND_ALL) {
+    const own = shown[a];
+    if (!own) continue;
+    // A headline withheld as 1–7 (not to protect another, whose parts are shown): its parts are not given.
+    const primary = own.headline === 'c' && protect?.(a, '', '') !== 'c';
+    for (const b of ids) {
+      const all = keysFor(keys, def.id, b, a);
+      const cells = own.by[b];
+      const hidden = cells ? Object.values(cells).some((v) => v === null) : primary;
+      if (!hidden || all.length === 0 || (cells && all.every((k) => k in cells))) continue;
+      const merged: Record<string, Shown> = {};
+      for (const k of [...new Set([...Object.keys(cells ?? {}), ...all])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))) merged[k] = cells?.[k] ?? null;
+      own.by[b] = merged;
+    }
+  }
 }
 
 /** Published rule: the counts of a table-like measure's rows (and the area's headlines) withheld to protect another. */

@@ -17,7 +17,7 @@
 import type { Db } from '../db.js';
 import { AREAS_AND_ALL, AGE_SCOPES, MEASURES } from '../catalogue.js';
 import { ANALYST_ONLY_MEASURES, parseRequest } from '../request.js';
-import { toTables, type CellRow, type Figures, type Tables } from '../read.js';
+import { breakdownKeysOf, toTables, type BreakdownKeys, type CellRow, type Figures, type Tables } from '../read.js';
 import { shownFigures, shownRows } from '../shown.js';
 import type { BuildParameters } from '../../model/parameters.js';
 import type { MeasureOut, MeasuresResponse } from '../../model/api.js';
@@ -54,9 +54,21 @@ export function publishedAnswer(
   protection: Protection,
   /** Only these measures (default: every measure the public may see). */
   ids?: readonly string[],
+  /** Every key each breakdown may list (lib/read.ts): the reader's, from the same cells. */
+  breakdownKeys?: BreakdownKeys,
 ): MeasuresResponse {
   const q = parseRequest({ period: at.period, area: at.area, scope: at.scope, role: 'public', trend: 0, ...(ids ? { ids: [...ids] } : {}) });
-  const f: Figures = { reach: NO_REACH, built, previous: null, yearEarlier: null, trend: [], cells: [], tables, protection };
+  const f: Figures = {
+    reach: NO_REACH,
+    built,
+    previous: null,
+    yearEarlier: null,
+    trend: [],
+    cells: [],
+    tables,
+    protection,
+    ...(breakdownKeys ? { breakdownKeys } : {}),
+  };
   const rowDefs = q.defs.filter((d) => d.kind === 'rows');
   const ownRows = rows.filter((r) => r.period_id === '*' || (r.period_id === at.period && r.area === at.area && (r.scope === at.scope || r.scope === '*')));
   const shown = shownRows(rowDefs, ownRows, tables, q, built, protection);
@@ -100,11 +112,12 @@ export function publishedKnowledge(data: PublishedData, periods: string[], prote
   for (const r of data.rows) if (inPeriods.has(r.period_id)) active.add(r.measure);
   const ids = MEASURES.filter((m) => active.has(m.id) && !ANALYST_ONLY_MEASURES.has(m.id)).map((m) => m.id);
   if (ids.length === 0) return k;
+  const keys = breakdownKeysOf(data.cells);
   for (const period of periods) {
     const rows = data.rows.filter((r) => r.period_id === period || r.period_id === '*');
     for (const scope of AGE_SCOPES) {
       const tables = toTables(data.cells.filter((c) => c.period_id === period && (c.scope === scope || c.scope === '*')));
-      for (const area of AREAS_AND_ALL) collectMeasures(k, publishedAnswer(tables, rows, { period, area, scope }, data.built, protection, ids));
+      for (const area of AREAS_AND_ALL) collectMeasures(k, publishedAnswer(tables, rows, { period, area, scope }, data.built, protection, ids, keys));
     }
   }
   return k;

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attack, narrowed } from '../../lib/audit/index.js';
 import { protectYear, publishedAnswer, type Protection } from '../../lib/audit/protect.js';
-import { toTables, type CellRow } from '../../lib/read.js';
+import { breakdownKeysOf, toTables, type CellRow } from '../../lib/read.js';
 import { buildParameters } from '../../model/parameters.js';
 import { AGE_SCOPES } from '../../model/ages.js';
 import { measureDef } from '../../lib/catalogue.js';
@@ -147,7 +147,8 @@ describe('published rule, everything for a financial year at once, random partne
         for (const period of [...QUARTERS, FY])
           for (const scope of AGE_SCOPES) {
             const tables = toTables(cells.filter((c) => c.period_id === period && c.scope === scope));
-            for (const area of AREAS_AND_ALL) answers.push(publishedAnswer(tables, [], { period, area, scope }, data.built, protection));
+            for (const area of AREAS_AND_ALL)
+              answers.push(publishedAnswer(tables, [], { period, area, scope }, data.built, protection, undefined, breakdownKeysOf(cells)));
           }
         const { figures, bounds } = await attack({ measures: answers }, 'published', {
           enough: 3,

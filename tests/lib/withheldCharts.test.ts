@@ -245,10 +245,12 @@ describe('on the demo data (seed 2026, scale 1, as `npm start`): the board’s P
         refresh: { refresh_id: 'x', finished_at: null },
       });
     const places = await build('places');
-    // The Isle of Wight's CPI submissions by theme, for the public: 4 themes, none given.
+    // The Isle of Wight's CPI submissions by theme, for the public: 6 submissions (c), in 4 of
+    // the 5 themes (CCE 1, CSE 1, county_lines 3, trafficking 1; other 0), none given: all 5
+    // listed, the one with none among them (tests/lib/notGivenKeys.test.ts).
     expect(places.charts.some((c) => c.id === 'cpi_submissions-by-theme')).toBe(false);
     expect(places.commentary).toContain(
-      'CPI submissions by theme, July–September 2026: no chart is drawn, as none of its 4 figures is given (–): each is withheld, or worked out from a withheld count.',
+      'CPI submissions by theme, July–September 2026: no chart is drawn, as none of its 5 figures is given (–): each is withheld, or worked out from a withheld count.',
     );
     // NRM referrals per 10,000 across the four areas: none given to the public.
     const areas = await build('areas');
