@@ -1,7 +1,9 @@
 // Arrow IPC streams for clients that want columns rather than JSON (e.g. for their own
 // analysis). A suppressed figure is a null value with `suppressed = true`: never a
 // number, so no client can plot or add up a withheld count by accident (a published
-// count not given, a part of a withheld count, is suppressed too).
+// count not given, a part of a withheld count, is suppressed too). `status` says which,
+// as the JSON does: 'shown', 'withheld' (c), 'not given' (–, published rule: a part of a
+// withheld count, which may be 0) or 'no figure' (nothing to measure).
 
 import { Bool, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import type { Request } from 'express';
@@ -22,13 +24,16 @@ export function measuresToArrow(r: MeasuresResponse): Uint8Array {
   const key: string[] = [];
   const value: (number | null)[] = [];
   const suppressed: boolean[] = [];
+  const status: string[] = [];
   const push = (m: string, b: string, k: string, v: unknown) => {
     measure.push(m);
     breakdown.push(b);
     key.push(k);
     value.push(typeof v === 'number' ? v : null);
     // Published rule: a count not given (null) is a part of a withheld count, withheld too.
-    suppressed.push(v === 'c' || (v === null && r.disclosure.rule === 'published' && measureDef(m)?.kind === 'count'));
+    const notGiven = v === null && r.disclosure.rule === 'published' && measureDef(m)?.kind === 'count';
+    suppressed.push(v === 'c' || notGiven);
+    status.push(v === 'c' ? 'withheld' : notGiven ? 'not given' : typeof v === 'number' ? 'shown' : 'no figure');
   };
   for (const [id, m] of Object.entries(r.measures)) {
     // Table-like measures have their own columns; they are served as JSON only.
@@ -42,6 +47,7 @@ export function measuresToArrow(r: MeasuresResponse): Uint8Array {
     key: vectorFromArray(key, new Utf8()),
     value: vectorFromArray(value, new Float64()),
     suppressed: vectorFromArray(suppressed, new Bool()),
+    status: vectorFromArray(status, new Utf8()),
   });
   return tableToIPC(table, 'stream');
 }

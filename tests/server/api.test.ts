@@ -114,12 +114,15 @@ describe('GET /api/measures', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('application/vnd.apache.arrow.stream');
     const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
-    expect(table.schema.fields.map((f) => f.name)).toEqual(['measure', 'breakdown', 'key', 'value', 'suppressed']);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['measure', 'breakdown', 'key', 'value', 'suppressed', 'status']);
     const rows = table.toArray().map((r) => r.toJSON());
     const hidden = rows.filter((r) => r.suppressed);
     expect(hidden.length).toBeGreaterThan(0);
     expect(hidden.every((r) => r.value === null)).toBe(true);
+    // The partner rule withholds (c); it has no counts not given.
+    expect(hidden.every((r) => r.status === 'withheld')).toBe(true);
     expect(rows.some((r) => !r.suppressed && typeof r.value === 'number')).toBe(true);
+    expect(rows.filter((r) => r.status === 'shown').every((r) => typeof r.value === 'number')).toBe(true);
   });
 });
 
