@@ -98,7 +98,7 @@ program
   .requiredOption('--db <file>', 'the warehouse file')
   .requiredOption('--period <period>', 'a month (2025-07), quarter (2025-Q3), financial year (FY2025-26) or year (2025)')
   .option('--area <area>', 'Southampton, Portsmouth, Hampshire, Isle of Wight or all', 'all')
-  .option('--role <role>', 'analyst (exact figures), board or commissioner (disclosure control)', 'analyst')
+  .option('--role <role>', 'analyst (exact figures), board or commissioner (the partner rule), or public (the published rule)', 'analyst')
   .option('--ages <scope>', 'age scope: 0-17, 18-24 or 0-24', '0-17')
   .option('--trend <n>', 'trend length: the last N periods of the same kind', intArg('--trend', 0), 12)
   .option('--ids <ids>', 'only these measure ids, comma-separated')

@@ -195,6 +195,14 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
 /** A shown figure as every page writes it (model/format.ts): "69.6%", "−3", c, "–". */
 const shown = (v: unknown, kind?: string): string => formatCell(v, kind);
 
+/** The rule the figures passed, in a few words (the legend below the table says it whole). */
+function ruleInBrief(r: MeasuresResponse): string {
+  const d = r.disclosure;
+  if (!d || d.rule === 'exact') return 'exact figures';
+  if (d.rule === 'partner') return `partner rule: counts 1–${d.max_withheld} withheld (c)`;
+  return `published rule: counts 1–${d.max_withheld} withheld (c), others rounded to the nearest ${d.rounding_base ?? 5}`;
+}
+
 /** The readable table of `met measures` without --json. */
 export function humanMeasures(r: MeasuresResponse): string {
   const lines: string[] = [];
@@ -203,7 +211,7 @@ export function humanMeasures(r: MeasuresResponse): string {
   );
   lines.push(
     `Repeat missing = ${r.parameters.repeat_missing.episodes}+ episodes in ${r.parameters.repeat_missing.window_days} days; ` +
-      `interviews within ${r.parameters.rhi_window_hours} h; risk current for ${r.parameters.risk_current_days} days; suppression below ${r.parameters.suppression_threshold}.`,
+      `interviews within ${r.parameters.rhi_window_hours} h; risk current for ${r.parameters.risk_current_days} days; ${ruleInBrief(r)}.`,
   );
   let family = '';
   for (const def of MEASURES) {
