@@ -2,6 +2,10 @@
 -- in any area with assessed_at ≤ E (on one day, the higher level, then the larger
 -- assessment_id); they count in the area of that assessment. It is current when
 -- assessed_at > E − D days (D = met_risk_current_days, 183). Ages are taken at E, from the dob on that assessment.
+-- For a period the assessments do not reach to its end (one still in progress, or
+-- after the latest extract), E is the latest day an assessment was recorded: the state
+-- as far as the data knows it, not on a day to come, by which every assessment would
+-- have lapsed (docs/definitions.md, "E of a period the data does not reach").
 
 -- An integer per person (exact: made once, no hashing), so that people are sorted and
 -- matched cheaply.
@@ -24,12 +28,20 @@ CREATE OR REPLACE TEMP TABLE seraf_span AS
 SELECT *, lead(assessed_at) OVER (PARTITION BY pid ORDER BY assessed_at) AS next_at
 FROM seraf_day;
 
--- The dates risk is read at: every period's last day, and the day before every
--- period's first day (the end of the previous period, for escalations).
+-- Each period's E (its last day, or the latest assessment's day where that is earlier)
+-- and the previous period's (the day before its first day, or that same latest day).
+CREATE OR REPLACE TEMP TABLE risk_reads AS
+WITH reach AS (SELECT max(assessed_at) AS d FROM risk_assessments)
+SELECT period_id,
+       least(last_date, coalesce(reach.d, last_date)) AS e,
+       least((start_date - INTERVAL 1 DAY)::DATE, coalesce(reach.d, (start_date - INTERVAL 1 DAY)::DATE)) AS prev_e
+FROM periods, reach;
+
+-- The dates risk is read at.
 CREATE OR REPLACE TEMP TABLE risk_dates AS
-SELECT DISTINCT last_date AS at_date FROM periods
+SELECT DISTINCT e AS at_date FROM risk_reads
 UNION
-SELECT DISTINCT (start_date - INTERVAL 1 DAY)::DATE FROM periods;
+SELECT DISTINCT prev_e FROM risk_reads;
 
 -- Each person's latest assessment at each such date, kept when it is at level low,
 -- medium or high: a latest assessment at 'none' counts in no risk measure. A view, not
@@ -55,7 +67,7 @@ GROUP BY ALL;
 
 -- The counts at each period's end E, for each area and 'all', each age scope.
 CREATE OR REPLACE TEMP TABLE risk_px AS
-WITH p AS (SELECT p.period_id, c.* FROM periods p JOIN risk_counts c ON c.at_date = p.last_date),
+WITH p AS (SELECT p.period_id, c.* FROM risk_reads p JOIN risk_counts c ON c.at_date = p.e),
      a AS (SELECT * EXCLUDE (area), unnest([area, 'all']) AS area_x FROM p)
 SELECT *, unnest(CASE band WHEN 'child' THEN ['0-17', '0-24'] ELSE ['18-24', '0-24'] END) AS scope FROM a;
 
@@ -82,15 +94,15 @@ SELECT 'transitions', period_id, area_x, '*', '', '', sum(n), NULL, NULL
 FROM risk_px WHERE scope = '0-17' AND aged_17 AND is_current AND level IN ('medium', 'high') GROUP BY ALL;
 
 -- risk_escalations: children whose level at E is higher than at the last day of the
--- previous period of the same kind, where the level at a date is that of their current
+-- previous period of the same kind (its E: none beyond the data's reach), where the level at a date is that of their current
 -- assessment, and 'none' when they have none.
 INSERT INTO measure_cells
 WITH escalated AS (
     SELECT p.period_id, s.area, s.age
-    FROM periods p
-    JOIN risk_state s ON s.at_date = p.last_date AND s.is_current
+    FROM risk_reads p
+    JOIN risk_state s ON s.at_date = p.e AND s.is_current
     LEFT JOIN risk_state prev
-           ON prev.at_date = (p.start_date - INTERVAL 1 DAY)::DATE
+           ON prev.at_date = p.prev_e
           AND prev.pid = s.pid AND prev.is_current
     WHERE met_level_rank(s.level) > coalesce(met_level_rank(prev.level), 0)
 ), a AS (SELECT period_id, age, unnest([area, 'all']) AS area_x FROM escalated)
@@ -103,6 +115,7 @@ DROP TABLE risk_ids;
 DROP TABLE seraf_day;
 DROP TABLE seraf_span;
 DROP TABLE risk_dates;
+DROP TABLE risk_reads;
 DROP VIEW risk_state;
 DROP TABLE risk_counts;
 

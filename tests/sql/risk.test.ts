@@ -56,6 +56,9 @@ beforeAll(async () => {
         // T2: medium (RT2A, CCE) and medium (RT2B, both): same level, the larger id wins.
         ra('RT2A', 'T2', '2025-03-06', 'medium', 'CCE', IOW),
         ra('RT2B', 'T2', '2025-03-06', 'medium', 'both', IOW),
+        // Portsmouth: P2, current at 2025-04-02 (after 2024-10-01) but not at 2025-06-30
+        // (on or before 2024-12-29): where E is read for a period the data does not reach.
+        ra('AP2', 'P2', '2024-12-01', 'high', 'CSE', { area: 'Portsmouth' }),
       ]),
     },
   });
@@ -73,10 +76,10 @@ describe('risk (2025-Q1, E = 2025-03-31)', () => {
   });
 
   it('a person counts in the area of their latest assessment', async () => {
-    // S8's earlier Portsmouth assessment is superseded by the Southampton one.
-    expect(value(await read(db, '2025-Q1', 'Portsmouth'), 'children_at_risk')).toBe(0);
-    // all: Southampton 6 + Hampshire 1 (S2) + Isle of Wight 2 (T1, T2) = 9.
-    expect(value(await read(db, '2025-Q1', 'all'), 'children_at_risk')).toBe(9);
+    // S8's earlier Portsmouth assessment is superseded by the Southampton one: Portsmouth has P2 only.
+    expect(value(await read(db, '2025-Q1', 'Portsmouth'), 'children_at_risk')).toBe(1);
+    // all: Southampton 6 + Portsmouth 1 (P2) + Hampshire 1 (S2) + Isle of Wight 2 (T1, T2) = 10.
+    expect(value(await read(db, '2025-Q1', 'all'), 'children_at_risk')).toBe(10);
   });
 
   it('an assessment 183 days before E is not current (overdue); 182 days before is current (at risk)', async () => {
@@ -109,7 +112,7 @@ describe('risk (2025-Q1, E = 2025-03-31)', () => {
     expect(value(await read(db, '2025-Q1', 'Southampton'), 'risk_escalations')).toBe(4);
     // Hampshire: S1 medium → none, S2 medium → medium: 0.
     expect(value(await read(db, '2025-Q1', 'Hampshire'), 'risk_escalations')).toBe(0);
-    // all: 4 + 0 + Isle of Wight's T1 and T2 (none → high, none → medium) = 6.
+    // all: 4 + 0 + Isle of Wight's T1 and T2 (none → high, none → medium) = 6; not P2 (high → high).
     expect(value(await read(db, '2025-Q1', 'all'), 'risk_escalations')).toBe(6);
     // March alone (previous end 2025-02-28, whose 183-day limit is 2024-08-29): only S13
     // rises in Southampton (none → low); S3, S8, S12, S19 were already at their level on
@@ -125,5 +128,33 @@ describe('risk (2025-Q1, E = 2025-03-31)', () => {
     expect(value(adults, 'risk_escalations')).toBe(2);
     // 0-24: the 6 children and the 2 adults.
     expect(value(await read(db, '2025-Q1', 'Southampton', '0-24'), 'children_at_risk')).toBe(8);
+  });
+});
+
+describe('a period the data does not reach to its end: E is the latest assessment’s day (2025-04-02, A09)', () => {
+  // 2025-Q2 ends 2025-06-30, after the last assessment: read at 2025-04-02, whose 183-day
+  // limit is 2024-10-01, not at 2025-06-30 (limit 2024-12-29), when P2 would have lapsed.
+  it('children_at_risk and overdue reviews as at 2025-04-02', async () => {
+    const q2 = await read(db, '2025-Q2', 'Portsmouth');
+    // P2 (2024-12-01): current at 2025-04-02; at 2025-06-30 it would be an overdue review instead.
+    expect(value(q2, 'children_at_risk')).toBe(1);
+    expect(value(q2, 'risk_reviews_overdue')).toBe(0);
+    // Southampton: Q1's six and S9 (high, 2025-04-02) = 7: high S3, S9, S18; medium S12; low S8, S13, S19.
+    const soton = await read(db, '2025-Q2', 'Southampton');
+    expect(value(soton, 'children_at_risk')).toBe(7);
+    expect(by(soton, 'children_at_risk', 'level')).toEqual({ low: 3, medium: 1, high: 3 });
+  });
+
+  it('escalations from the previous period’s E, for a quarter, a month and a year in progress', async () => {
+    // Q2: from 2025-03-31 to 2025-04-02, only S9 rises (none → high).
+    expect(value(await read(db, '2025-Q2', 'Southampton'), 'risk_escalations')).toBe(1);
+    expect(value(await read(db, '2025-Q2', 'Portsmouth'), 'risk_escalations')).toBe(0);
+    // April 2025 and FY2025-26 likewise: E = 2025-04-02, the previous E 2025-03-31.
+    for (const period of ['2025-04', 'FY2025-26']) {
+      const r = await read(db, period, 'Southampton');
+      expect(value(r, 'risk_escalations'), period).toBe(1);
+      expect(value(r, 'children_at_risk'), period).toBe(7);
+      expect(value(await read(db, period, 'Portsmouth'), 'children_at_risk'), period).toBe(1);
+    }
   });
 });
