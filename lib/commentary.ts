@@ -111,7 +111,14 @@ export const commentaryWords = {
 };
 
 /** "Missing episodes rose from 38 to 51 (+34%) against the previous quarter, and from 45 a year earlier; …" */
-export function describeChange(id: string, m: MeasureOut | undefined, periodKind: string, parameters?: MeasuresResponse['parameters']): string | null {
+export function describeChange(
+  id: string,
+  m: MeasureOut | undefined,
+  periodKind: string,
+  parameters?: MeasuresResponse['parameters'],
+  /** False for a period the extracts do not reach to its end: its figure is so far, not a change. */
+  complete = true,
+): string | null {
   const def = measureDef(id);
   if (!def || !m) return null;
   const label = scopedLabel(id, parameters);
@@ -123,6 +130,17 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   if (!isNum(v)) return `${label}: no figure for this period.`;
   const parts: string[] = [];
   const prev = m.previous;
+  const ye = m.year_earlier;
+  // A period not complete is not compared as a rise or a fall: part of a period against a whole one.
+  if (!complete) {
+    parts.push(`${label}: ${fmt(v, def.kind)} so far`);
+    if (prev && isNum(prev.value)) parts.push(`${fmt(prev.value, def.kind)} in the whole of the previous ${periodWord[periodKind]}`);
+    if (ye && isNum(ye.value) && ye.period !== prev?.period)
+      parts.push(`${fmt(ye.value, def.kind)} in the whole of the same ${periodWord[periodKind]} a year earlier`);
+    let sentence = parts.join('; ') + ' (this period is not complete in the extracts).';
+    if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
+    return sentence;
+  }
   // The change is the reader's (lib/measures.ts), worked out once for every output.
   if (prev && isNum(prev.value) && typeof prev.change === 'number') {
     const diff = prev.change;
@@ -144,7 +162,6 @@ export function describeChange(id: string, m: MeasureOut | undefined, periodKind
   } else {
     parts.push(`${label}: ${fmt(v, def.kind)}`);
   }
-  const ye = m.year_earlier;
   // A financial or calendar year: the previous period is the year earlier, compared once.
   if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, def.kind)} a year earlier`);
   let sentence = parts.join('; ') + '.';
@@ -164,7 +181,7 @@ function withheldOf(id: string, v: Shown | undefined, r: MeasuresResponse): stri
 }
 
 function missing(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk, r.parameters)];
+  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk, r.parameters, r.complete !== false)];
   const rep = r.measures.repeat_missing_children;
   if (rep) {
     const { episodes, window_days } = r.parameters.repeat_missing;
@@ -195,7 +212,7 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   const out: string[] = [];
   const c = r.measures.rhi_completed_72h_pct;
   if (c && scopeHolds(r.parameters.age_scope, '0-17')) {
-    const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters);
+    const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters, r.complete !== false);
     if (s) out.push(s);
     const n = nationalSentence(r);
     if (n) out.push(n);
@@ -218,7 +235,7 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
 }
 
 function risk(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk, r.parameters)];
+  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk, r.parameters, r.complete !== false)];
   const high = r.measures.children_at_risk?.by?.level?.high;
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
   else if (high === 'c') out.push('The number at high risk is withheld (c) to protect confidentiality.');
@@ -238,11 +255,11 @@ function risk(r: MeasuresResponse, pk: string): string[] {
 }
 
 function identification(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters)];
+  const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters, r.complete !== false)];
   const prev = r.measures.prevalence_per_10k?.value;
   if (isNum(prev)) out.push(`That is ${fmt(prev, 'per10k')} per 10,000 children aged 0–17.`);
   else out.push(withheldOf('prevalence_per_10k', prev, r));
-  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters));
+  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters, r.complete !== false));
   return out.filter((s): s is string => !!s);
 }
 
@@ -251,7 +268,7 @@ function places(r: MeasuresResponse, pk: string): string[] {
   const rows = r.measures.hotspots?.rows ?? [];
   const hot = rows.filter((x) => x.hotspot === true).map((x) => String(x.locality));
   if (rows.length) out.push(hot.length ? `Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.` : `No locality met the hotspot rule this ${periodWord[pk]}.`);
-  const d = describeChange('disruptions', r.measures.disruptions, pk, r.parameters);
+  const d = describeChange('disruptions', r.measures.disruptions, pk, r.parameters, r.complete !== false);
   if (d) out.push(d);
   return out;
 }
@@ -338,7 +355,7 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
   const pk = kindOfPeriod(r.period);
   const withheld = opts.measures
     .filter((id) => measureDef(id)?.kind !== 'rows')
-    .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? describeChange(id, r.measures[id], pk, r.parameters) : null))
+    .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? describeChange(id, r.measures[id], pk, r.parameters, r.complete !== false) : null))
     .filter((x): x is string => !!x);
   // A family that says a figure is withheld in its own words is not repeated by the generic sentence.
   // So is one a block says (the four areas compared name the chosen area's withheld figure in their sentence).

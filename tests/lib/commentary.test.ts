@@ -44,6 +44,12 @@ describe('describeChange', () => {
     );
   });
 
+  it('a period not complete: its figure so far beside the whole previous periods, no rise or fall', () => {
+    expect(describeChange('missing_episodes', m(24, 38, 45), 'quarter', undefined, false)).toBe(
+      'Missing episodes: 24 so far; 38 in the whole of the previous quarter; 45 in the whole of the same quarter a year earlier (this period is not complete in the extracts).',
+    );
+  });
+
   it('leaves a signal to its own sentence (said first), and does not call it normal variation', () => {
     expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toBe(
       'Missing episodes rose from 41 to 80 (+95.1%) against the previous month; 45 a year earlier.',
@@ -96,7 +102,9 @@ describe('commentary for a role, from a warehouse', () => {
     expect(all).not.toMatch(/\b3\b/);
     // Episodes run only to 3 February, so the quarter is flagged as incomplete first.
     expect(analyst.commentary.missing![0]).toMatch(/^Caution: this period is not complete/);
-    expect(analyst.commentary.missing![1]).toBe('Missing episodes: 3. Numbers this small move a lot by chance.');
+    expect(analyst.commentary.missing![1]).toBe(
+      'Missing episodes: 3 so far (this period is not complete in the extracts). Numbers this small move a lot by chance.',
+    );
   });
 
   it('names the age scope when it is not the default', () => {
@@ -134,6 +142,10 @@ describe('an incomplete period', () => {
     expect(q2.warnings[0]).toContain('runs past the latest episode in the extracts (2025-04-02)');
     expect(q2.measures.missing_episodes!.trend!.spc.status).toBe('no_data');
     expect(q2.commentary.missing![0]).toMatch(/^Caution: this period is not complete/);
+    // One episode in Q2 so far, three in the whole of Q1: not "fell from 3 to 1 (−66.7%)".
+    expect(q2.commentary.missing).toContain(
+      'Missing episodes: 1 so far; 3 in the whole of the previous quarter (this period is not complete in the extracts). Numbers this small move a lot by chance.',
+    );
     const q1 = await read('2025-Q1');
     expect(q1.complete).toBe(true);
     expect(q1.warnings).toEqual([]);
