@@ -356,6 +356,52 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     await page.close();
   });
 
+  it('prints its widest tables within an A4 page: nothing cut off at the edge', async () => {
+    // 210 mm less two 15 mm margins is 180 mm: 680 CSS pixels upright; a table of many
+    // columns is printed on a landscape page of its own (267 mm: 1,009 px). The service
+    // gaps' tables are the widest (need against provision by locality: 1,556 px on screen).
+    const { page, problems } = await watched(browser);
+    await page.emulateMedia({ media: 'print' });
+    let wide = 0;
+    for (const [width, which] of [
+      [680, '.met-table-wrap:not(.met-table-wrap--wide) table'],
+      [1009, '.met-table-wrap--wide table'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 1000 });
+      for (const p of ['gaps', 'places', 'areas', 'overview']) {
+        await page.goto(`${analyst.url}/${p === 'overview' ? '' : `${p}.html`}`);
+        await ready(page);
+        const clipped = await page.$$eval(
+          which,
+          (ts, w) =>
+            ts
+              .filter((t) => t.getBoundingClientRect().width > 0)
+              .filter((t) => t.scrollWidth > w + 1)
+              .map(
+                (t) =>
+                  `${t.querySelector('caption')?.textContent ?? t.closest('[aria-label]')?.getAttribute('aria-label') ?? '?'}: ${Math.round(t.scrollWidth)} px`,
+              ),
+          width,
+        );
+        expect(clipped, `${p} at ${width} px`).toEqual([]);
+        wide += await page.$$eval('.met-table-wrap--wide table', (ts) => ts.length);
+      }
+    }
+    // Tables of both kinds were measured (the gaps page has both).
+    expect(wide).toBeGreaterThan(0);
+    // And Chromium prints them so: the gaps page as a PDF has upright A4 pages (595 × 842
+    // points) and landscape ones (842 × 595) for its wide tables.
+    await page.goto(`${analyst.url}/gaps.html`);
+    await ready(page);
+    const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
+    const sizes = new Set(
+      [...pdf.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => (Number(m[1]) < Number(m[2]) ? 'upright' : 'landscape')),
+    );
+    expect([...sizes].sort()).toEqual(['landscape', 'upright']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('searches the quarantine and checks files in the browser before an upload', async () => {
     // The upload refreshes the warehouse: a server of its own on a copy, and a small
     // generated partnership to send (seed 2026, scale 0.05: every file, and the SSDA903

@@ -124,10 +124,14 @@ export function table(model: ShownTable, opts: { caption?: string; captionClass?
   );
 }
 
+/** More columns than an A4 page holds upright at a readable size: printed on a landscape page of its own (styles.css). */
+export const WIDE_TABLE_COLUMNS = 9;
+
 /** A table that scrolls sideways on small screens rather than breaking the page. */
 export function tableBlock(model: ShownTable, opts: { caption?: string; captionClass?: string } = {}): HTMLElement {
+  const wide = model.columns.length >= WIDE_TABLE_COLUMNS ? ' met-table-wrap--wide' : '';
   // Focusable, so that keyboard users can scroll a wide table sideways.
-  return h('div', { class: 'met-table-wrap', tabindex: 0, role: 'region', 'aria-label': opts.caption ?? model.title ?? 'Table' }, table(model, opts));
+  return h('div', { class: `met-table-wrap${wide}`, tabindex: 0, role: 'region', 'aria-label': opts.caption ?? model.title ?? 'Table' }, table(model, opts));
 }
 
 /** The definitions that belong to a chart: those whose id it names; else none. */
