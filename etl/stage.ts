@@ -5,7 +5,7 @@
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
-import { looksLikeIdentifier, normaliseHeader, type Source } from './contract.js';
+import { looksLikeIdentifier, NAMED_EXTRA_COLUMNS, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
 import { hmacBlocks, pseudonymKey, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
@@ -14,9 +14,12 @@ export interface HeaderMap {
   /** contract column → index in the file's header (absent columns are missing). */
   index: Map<string, number>;
   absent: string[];
-  /** Columns outside the contract, as the file names them: never stored. */
+  /**
+   * Columns outside the contract (never stored): those the product recognises
+   * (NAMED_EXTRA_COLUMNS) as the file names them, the others counted, never named.
+   */
   dropped: string[];
-  /** Those of `dropped` that look like direct identifiers (names, addresses, notes …). */
+  /** Those of `dropped` that are direct identifiers (names, addresses, notes …), and a count of the others that look like them. */
   identifiers: string[];
 }
 
@@ -42,11 +45,14 @@ export function mapHeader(source: Source, header: string[], fileName: string): H
   const missing = required.filter((c) => !seen.has(c));
   if (missing.length === required.length) throw new CsvRefusal(refusals.noHeader(required));
   if (missing.length > 0) throw new CsvRefusal(refusals.missingRequired(missing, required.length));
-  // The header is recognised: its own names may be shown now, shortened and made printable.
+  // Even a recognised header names only what the product recognises: the contract's columns
+  // and the direct identifiers partners are known to send (NAMED_EXTRA_COLUMNS). Any other
+  // header cell is the file's content, which could hold a child's name or reference.
+  const named = (i: number) => NAMED_EXTRA_COLUMNS.has(normalised[i]!);
   if (duplicates.length > 0) {
     const i = duplicates[0]!;
     const known = source.columns.find((c) => c.name === normalised[i]);
-    throw new CsvRefusal(refusals.duplicateColumn(known ? known.name : safeName(header[i] ?? '')));
+    throw new CsvRefusal(refusals.duplicateColumn(known ? known.name : named(i) ? safeName(header[i] ?? '') : null));
   }
   const index = new Map<string, number>();
   const absent: string[] = [];
@@ -56,13 +62,17 @@ export function mapHeader(source: Source, header: string[], fileName: string): H
     else index.set(col.name, i);
   }
   const known = new Set(source.columns.map((c) => c.name));
-  const droppedAll = header.filter((_, i) => !known.has(normalised[i]!) && normalised[i] !== '');
-  const identifiers = droppedAll
-    .filter((h) => looksLikeIdentifier(normaliseHeader(h)))
-    .slice(0, DROPPED_SHOWN)
-    .map((h) => safeName(h));
-  const dropped = droppedAll.slice(0, DROPPED_SHOWN).map((h) => safeName(h));
-  if (droppedAll.length > DROPPED_SHOWN) dropped.push(`… and ${(droppedAll.length - DROPPED_SHOWN).toLocaleString('en-GB')} more`);
+  const droppedAt = header.map((_, i) => i).filter((i) => !known.has(normalised[i]!) && normalised[i] !== '');
+  const namedAt = droppedAt.filter(named);
+  const others = droppedAt.length - namedAt.length;
+  const otherIdentifiers = droppedAt.filter((i) => !named(i) && looksLikeIdentifier(normalised[i]!)).length;
+  const shown = namedAt.slice(0, DROPPED_SHOWN).map((i) => safeName(header[i]!));
+  const dropped = [...shown];
+  const n = (x: number) => x.toLocaleString('en-GB');
+  if (namedAt.length > DROPPED_SHOWN) dropped.push(`… and ${n(namedAt.length - DROPPED_SHOWN)} more`);
+  if (others > 0) dropped.push(refusals.otherColumns(others));
+  const identifiers = [...shown];
+  if (otherIdentifiers > 0) identifiers.push(refusals.otherIdentifierColumns(otherIdentifiers));
   return { index, absent, dropped, identifiers };
 }
 

@@ -106,7 +106,15 @@ export const refusals = {
     `has no header row that names its required columns (${required.join(', ')}): the first line does not look like a header; add the contract's header row as the first line`,
   missingRequired: (missing: readonly string[], required: number) =>
     `has a header row without the required column${missing.length === 1 ? '' : 's'} ${quoteList(missing)} (it names ${required - missing.length} of its ${required} required columns); add ${missing.length === 1 ? 'it' : 'them'}`,
-  duplicateColumn: (shown: string) => `has two columns named '${shown}' (after ignoring case and spaces); keep one`,
+  duplicateColumn: (shown: string | null) =>
+    shown === null
+      ? 'has two columns outside the contract with the same name (after ignoring case and spaces; the name is not shown, as a header cell could hold anything); keep one'
+      : `has two columns named '${shown}' (after ignoring case and spaces); keep one`,
+  /** Dropped columns the product does not recognise: counted, never named (a header cell is the file's content). */
+  otherColumns: (n: number) =>
+    `${n.toLocaleString('en-GB')} ${n === 1 ? 'other column' : 'other columns'} (${n === 1 ? 'its name is' : 'their names are'} not shown: a header cell could hold a child's details)`,
+  otherIdentifierColumns: (n: number) =>
+    `${n.toLocaleString('en-GB')} other ${n === 1 ? 'column whose name looks' : 'columns whose names look'} like a direct identifier (not shown)`,
   headerTooLong: (limit: number) => `has a first line longer than ${limit.toLocaleString('en-GB')} bytes: it does not look like a header row`,
   empty: 'is empty: it has no header row',
   headerOnly: 'has a header but no rows; it was refused so that the previous data stays (send the full extract)',

@@ -420,6 +420,70 @@ export function looksLikeIdentifier(normalisedName: string): boolean {
 }
 
 /**
+ * The names of columns outside the contract that the load report may name (normalised):
+ * the direct identifiers partners are known to send. A header cell is the file's
+ * content, and any other could hold a child's name or reference (a header row typed by
+ * hand, or a data row taken for one), so other dropped columns are only counted.
+ */
+export const NAMED_EXTRA_COLUMNS: ReadonlySet<string> = new Set([
+  'name',
+  'names',
+  'forename',
+  'forenames',
+  'first_name',
+  'firstname',
+  'given_name',
+  'surname',
+  'last_name',
+  'lastname',
+  'family_name',
+  'full_name',
+  'fullname',
+  'child_name',
+  'childs_name',
+  'child_full_name',
+  'young_person_name',
+  'preferred_name',
+  'known_as',
+  'alias',
+  'address',
+  'home_address',
+  'address_1',
+  'address_2',
+  'address_3',
+  'address_line_1',
+  'address_line_2',
+  'address_line_3',
+  'street',
+  'postcode',
+  'post_code',
+  'nhs_number',
+  'nhs_no',
+  'nhs',
+  'phone',
+  'phone_number',
+  'telephone',
+  'telephone_number',
+  'mobile',
+  'mobile_number',
+  'email',
+  'email_address',
+  'e_mail',
+  'notes',
+  'note',
+  'comments',
+  'comment',
+  'free_text',
+  'description',
+  'upn',
+  'uln',
+  'ni_number',
+  'national_insurance_number',
+  'mother',
+  'mc_dob',
+]);
+
+/**
  * How far past the refresh day a date may lie before it is quarantined as `date in the
  * future` (one day, so a partner a time zone ahead or an extract run after midnight is
  * not caught). Dates before EARLIEST_DATE are `out of range`: typing slips (`25` for

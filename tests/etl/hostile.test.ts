@@ -612,14 +612,24 @@ const GROUPS: Group[] = [
         },
       },
       {
-        kind: 'identifier columns (name, address, NHS number) sent',
+        // … and a header cell that is a child's name and reference, not a column name: a
+        // header cell is the file's content, so only names the product recognises are shown.
+        kind: "identifier columns (name, address, NHS number) sent, and a child's name in the header",
         files: {
           'nrm_referrals.csv': csv(
-            TEMPLATE.nrm_referrals.header + ',Name,Address,NHS Number',
-            ...rows('nrm_referrals', 2).map((r) => `${r},${NAME},${ADDRESS},${NHS}`),
+            TEMPLATE.nrm_referrals.header + `,Name,Address,NHS Number,${REF(7)} ${NAME} Name`,
+            ...rows('nrm_referrals', 2).map((r) => `${r},${NAME},${ADDRESS},${NHS},`),
           ),
         },
-        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 2, reasons: {}, dropped: ['Name', 'Address', 'NHS Number'] } },
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            dropped: ['Name', 'Address', 'NHS Number', "1 other column (its name is not shown: a header cell could hold a child's details)"],
+          },
+        },
       },
       {
         kind: '2,000 columns outside the contract',
@@ -635,7 +645,7 @@ const GROUPS: Group[] = [
             read: 2,
             loaded: 2,
             reasons: {},
-            dropped: [...Array.from({ length: 30 }, (_, i) => `x${i}`), '… and 1,970 more'],
+            dropped: ["2,000 other columns (their names are not shown: a header cell could hold a child's details)"],
           },
         },
       },
