@@ -519,10 +519,25 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     // Her account sees Southampton only: the only area offered.
     expect(await page.$$eval('#pick-area option', (els) => els.map((e) => (e as HTMLElement).getAttribute('value')))).toEqual(['Southampton']);
     expect(problems).toEqual([]);
-    // Editing the URL for another area shows the refusal, not the figures.
-    await page.goto(`${signedIn.url}/missing?area=Portsmouth`);
-    await page.waitForSelector('body[data-state="ready"]');
-    expect(await page.textContent('#met-content')).toMatch(/this account sees Southampton only/);
+    // A link to another area (or to all four) shows her own area instead, and says so:
+    // never the other area's figures, and not a dead end.
+    for (const [asked, what] of [
+      ['Portsmouth', 'Portsmouth'],
+      ['all', 'all four areas together'],
+    ]) {
+      const pages: string[] = [];
+      const seen = (r: { url(): string }) => (r.url().includes('/api/pages/') ? pages.push(decodeURIComponent(r.url())) : 0);
+      page.on('response', seen);
+      await page.goto(`${signedIn.url}/missing?area=${asked}`);
+      await page.waitForSelector('body[data-state="ready"]');
+      page.off('response', seen);
+      expect(await page.textContent('#met-area-replaced')).toBe(`The link asks for ${what}, but this account sees Southampton only: showing Southampton.`);
+      expect(new URL(page.url()).searchParams.get('area')).toBe('Southampton');
+      expect(await page.$eval('#pick-area', (e) => (e as HTMLSelectElement).value)).toBe('Southampton');
+      expect(await page.textContent('#met-content')).toMatch(/Missing episodes/);
+      // The page it drew is Southampton's (a first request for the link's area was refused, 403).
+      expect(pages.at(-1)).toContain('area=Southampton');
+    }
     await Promise.all([page.waitForURL(/\/sign-in$/), page.click('#sign-out')]);
     await page.goto(`${signedIn.url}/overview`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');

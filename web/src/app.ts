@@ -178,6 +178,14 @@ function offered(meta: Meta): Set<string> {
 }
 
 /** Said when a link names a period that is not offered (no data yet, or none the warehouse covers). */
+/** A link to an area this account does not see (it sees one area only): shown its own instead, and said so. */
+export function areaReplacedText(asked: string, shown: string): string {
+  const what = asked === 'all' ? 'all four areas together' : AREAS_NAMED.includes(asked) ? asked : 'an area this service does not know';
+  return `The link asks for ${what}, but this account sees ${shown} only: showing ${shown}.`;
+}
+
+const AREAS_NAMED: readonly string[] = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'];
+
 export function periodReplacedText(asked: string, shown: string): string {
   return `There are no figures for the period ${asked.slice(0, 20)} in the link (no data yet, or not one the warehouse covers): showing ${periodLabel(shown)}, the latest complete period, instead.`;
 }
@@ -469,6 +477,15 @@ export function start(opts: PageOptions): void {
         q.set('period', m.default_period);
         history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
       }
+      // A link to an area this account does not see (an account of one area) shows its own, and says so.
+      let areaReplaced: string | null = null;
+      if (selection.area && m.areas.length === 1 && selection.area !== m.areas[0]) {
+        areaReplaced = areaReplacedText(selection.area, m.areas[0]!);
+        selection = { ...selection, area: m.areas[0]! };
+        const q = new URLSearchParams(location.search);
+        q.set('area', m.areas[0]!);
+        history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+      }
       // The pickers first, so that a bad link can be put right from the page.
       drawNav(opts.page, selection, m.role);
       if (!pickersDrawn) {
@@ -493,6 +510,7 @@ export function start(opts: PageOptions): void {
       drawStatus(m, model);
       const root = h('div', { class: 'met-page' });
       const ctx: PageContext = { meta: m, selection, track: (p) => pending.push(p) };
+      if (areaReplaced) root.append(h('div', { class: 'govuk-inset-text', id: 'met-area-replaced', role: 'status' }, areaReplaced));
       if (replaced) root.append(h('div', { class: 'govuk-inset-text', id: 'met-period-replaced', role: 'status' }, replaced));
       if (denied) root.append(h('div', { class: 'govuk-inset-text' }, denied));
       if (model) {
