@@ -133,10 +133,13 @@ export function describeChange(
   const ye = m.year_earlier;
   // A period not complete is not compared as a rise or a fall: part of a period against a whole one.
   if (!complete) {
-    parts.push(`${label}: ${fmt(v, def.kind)} so far`);
-    if (prev && isNum(prev.value)) parts.push(`${fmt(prev.value, def.kind)} in the whole of the previous ${periodWord[periodKind]}`);
+    // A state at the period's end (children at risk) is read at the data's latest day instead.
+    const point = def.overTime === 'point';
+    const whole = point ? 'at the end of' : 'in the whole of';
+    parts.push(`${label}: ${fmt(v, def.kind)} ${point ? 'at the latest day of the data' : 'so far'}`);
+    if (prev && isNum(prev.value)) parts.push(`${fmt(prev.value, def.kind)} ${whole} the previous ${periodWord[periodKind]}`);
     if (ye && isNum(ye.value) && ye.period !== prev?.period)
-      parts.push(`${fmt(ye.value, def.kind)} in the whole of the same ${periodWord[periodKind]} a year earlier`);
+      parts.push(`${fmt(ye.value, def.kind)} ${whole} the same ${periodWord[periodKind]} a year earlier`);
     let sentence = parts.join('; ') + ' (this period is not complete in the extracts).';
     if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
     return sentence;

@@ -50,7 +50,7 @@ export const FAMILY_INPUTS: Readonly<Record<string, FamilyInputs>> = {
   },
   '30_risk.sql': {
     reads: ['risk_assessments', 'periods'],
-    temps: ['seraf_day', 'seraf_span', 'risk_dates', 'risk_state', 'risk_ids', 'risk_counts', 'risk_px'],
+    temps: ['seraf_day', 'seraf_span', 'risk_reads', 'risk_dates', 'risk_state', 'risk_ids', 'risk_counts', 'risk_px'],
   },
   '40_identification.sql': {
     reads: [

@@ -42,7 +42,8 @@ CREATE OR REPLACE MACRO met_yes_no(flag) AS CASE WHEN flag THEN 'yes' WHEN NOT f
 
 -- Every period of the four kinds that the data touches: from the month of the
 -- earliest event to the month of the latest. `last_date` is the period's last day
--- (E in the risk definitions); `prev_id` the previous period of the same kind.
+-- (E in the risk definitions); `data_end` the latest day any event reaches (the same on
+-- every row: a period that ends after it is not complete in the extracts).
 CREATE OR REPLACE TABLE periods AS
 WITH dates AS (
     SELECT reported_at::DATE AS d FROM missing_episodes
@@ -76,7 +77,8 @@ SELECT
     end_date,
     (end_date - INTERVAL 1 DAY)::DATE AS last_date,
     -- The population year: the calendar year in which the period ends.
-    year((end_date - INTERVAL 1 DAY)::DATE) AS population_year
+    year((end_date - INTERVAL 1 DAY)::DATE) AS population_year,
+    (SELECT max(d) FROM dates) AS data_end
 FROM starts;
 
 ALTER TABLE periods ADD COLUMN prev_id VARCHAR;

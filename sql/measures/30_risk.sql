@@ -2,10 +2,10 @@
 -- in any area with assessed_at ≤ E (on one day, the higher level, then the larger
 -- assessment_id); they count in the area of that assessment. It is current when
 -- assessed_at > E − D days (D = met_risk_current_days, 183). Ages are taken at E, from the dob on that assessment.
--- For a period the assessments do not reach to its end (one still in progress, or
--- after the latest extract), E is the latest day an assessment was recorded: the state
--- as far as the data knows it, not on a day to come, by which every assessment would
--- have lapsed (docs/definitions.md, "E of a period the data does not reach").
+-- For a period the data does not reach to its end (one still in progress), E is the
+-- latest day any event of the data reaches (periods.data_end): the state as far as the
+-- data knows it, not on a day to come, by which every assessment would have lapsed
+-- (docs/definitions.md, "E of a period the data does not reach").
 
 -- An integer per person (exact: made once, no hashing), so that people are sorted and
 -- matched cheaply.
@@ -28,14 +28,13 @@ CREATE OR REPLACE TEMP TABLE seraf_span AS
 SELECT *, lead(assessed_at) OVER (PARTITION BY pid ORDER BY assessed_at) AS next_at
 FROM seraf_day;
 
--- Each period's E (its last day, or the latest assessment's day where that is earlier)
--- and the previous period's (the day before its first day, or that same latest day).
+-- Each period's E (its last day, or the data's latest day where that is earlier) and the
+-- previous period's (the day before its first day, or that same latest day).
 CREATE OR REPLACE TEMP TABLE risk_reads AS
-WITH reach AS (SELECT max(assessed_at) AS d FROM risk_assessments)
 SELECT period_id,
-       least(last_date, coalesce(reach.d, last_date)) AS e,
-       least((start_date - INTERVAL 1 DAY)::DATE, coalesce(reach.d, (start_date - INTERVAL 1 DAY)::DATE)) AS prev_e
-FROM periods, reach;
+       least(last_date, data_end) AS e,
+       least((start_date - INTERVAL 1 DAY)::DATE, data_end) AS prev_e
+FROM periods;
 
 -- The dates risk is read at.
 CREATE OR REPLACE TEMP TABLE risk_dates AS

@@ -50,6 +50,12 @@ describe('describeChange', () => {
     );
   });
 
+  it('a state at the period’s end in a period not complete: read at the data’s latest day', () => {
+    expect(describeChange('children_at_risk', m(210, 203, 216), 'quarter', undefined, false)).toBe(
+      'Children at risk (SERAF): 210 at the latest day of the data; 203 at the end of the previous quarter; 216 at the end of the same quarter a year earlier (this period is not complete in the extracts).',
+    );
+  });
+
   it('leaves a signal to its own sentence (said first), and does not call it normal variation', () => {
     expect(describeChange('missing_episodes', m(80, 41, 45, high), 'month')).toBe(
       'Missing episodes rose from 41 to 80 (+95.1%) against the previous month; 45 a year earlier.',

@@ -131,7 +131,7 @@ describe('risk (2025-Q1, E = 2025-03-31)', () => {
   });
 });
 
-describe('a period the data does not reach to its end: E is the latest assessment’s day (2025-04-02, A09)', () => {
+describe('a period the data does not reach to its end: E is the data’s latest day (2025-04-02, A09: the fixture’s latest event)', () => {
   // 2025-Q2 ends 2025-06-30, after the last assessment: read at 2025-04-02, whose 183-day
   // limit is 2024-10-01, not at 2025-06-30 (limit 2024-12-29), when P2 would have lapsed.
   it('children_at_risk and overdue reviews as at 2025-04-02', async () => {
