@@ -188,19 +188,22 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 export function areaComparisonChart(c: AreaComparison, title: string): ChartModel {
   const label = (a: string) => (a === c.chosen ? compareWords.chosenLabel(a) : a);
   const order = c.areas.map((a) => label(a.area));
+  // With all four areas chosen no bar is "other": one kind of bar, and no legend for it.
+  const anyChosen = c.chosen !== undefined && c.chosen !== 'all';
+  const others = anyChosen ? 'Other areas' : 'The four areas';
   const drawn = c.areas
     .filter((a) => isNum(a.value))
     .map((a) => ({
       area: label(a.area),
       value: a.value as number,
       ...(a.interval ? { lower: round1(a.interval.lower), upper: round1(a.interval.upper) } : {}),
-      which: a.area === c.chosen ? 'Chosen area' : 'Other areas',
+      which: a.area === c.chosen ? 'Chosen area' : others,
     }));
   const lines: { line: string; value: number }[] = [];
   if (c.partnership && isNum(c.partnership.value)) lines.push({ line: compareWords.partnershipLine(c.partnership.value, c.kind), value: c.partnership.value });
   if (c.national) lines.push({ line: compareWords.nationalLine(c.national.words, c.national.value, c.kind), value: c.national.value });
   const chosenShown = drawn.some((d) => d.which === 'Chosen area');
-  const which = chosenShown ? ['Chosen area', 'Other areas'] : ['Other areas'];
+  const which = chosenShown ? ['Chosen area', others] : [others];
   const layers: Record<string, unknown>[] = [
     {
       mark: { type: 'bar', stroke: '#0b0c0c' },
@@ -223,6 +226,7 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
           type: 'nominal',
           title: 'Bar',
           scale: { domain: which, range: chosenShown ? [OKABE_ITO.orange, OKABE_ITO.skyBlue] : [OKABE_ITO.skyBlue] },
+          ...(anyChosen ? {} : { legend: null }),
         },
         // A scale of one value would draw NaN: with no chosen area drawn, no outline at all.
         strokeWidth: chosenShown ? { field: 'which', type: 'nominal', scale: { domain: which, range: [3, 0] }, legend: null } : { value: 0 },

@@ -153,8 +153,10 @@ describe('the four areas compared', () => {
     const { chosen: _c, ...all } = prevalence;
     const chart = areaComparisonChart(all, 't');
     if (chart.kind !== 'vega-lite') throw new Error('not vega-lite');
-    const spec = chart.spec as { data: { values: { area: string; which: string }[] } };
-    expect(spec.data.values.every((v) => v.which === 'Other areas' && !v.area.includes('chosen'))).toBe(true);
+    const spec = chart.spec as { data: { values: { area: string; which: string }[] }; layer: { encoding: { color?: { legend?: unknown } } }[] };
+    // One kind of bar, not "Other areas" with nothing to be other than, and no legend of one item.
+    expect(spec.data.values.every((v) => v.which === 'The four areas' && !v.area.includes('chosen'))).toBe(true);
+    expect(spec.layer[0]!.encoding.color!.legend).toBeNull();
   });
 });
 
