@@ -175,6 +175,11 @@ export function describeChange(
   return sentence;
 }
 
+/** describeChange for a measure of a response, told whether its period is complete. */
+function changeIn(r: MeasuresResponse, id: string, pk: string): string | null {
+  return describeChange(id, r.measures[id], pk, r.parameters, r.complete !== false);
+}
+
 /** A figure the family describes in its own words, said to be withheld when it is (never skipped silently). */
 function withheldOf(id: string, v: Shown | undefined, r: MeasuresResponse): string | null {
   if (notApplicable(id, r.parameters)) return null;
@@ -184,7 +189,7 @@ function withheldOf(id: string, v: Shown | undefined, r: MeasuresResponse): stri
 }
 
 function missing(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('missing_episodes', r.measures.missing_episodes, pk, r.parameters, r.complete !== false)];
+  const out = [changeIn(r, 'missing_episodes', pk)];
   const rep = r.measures.repeat_missing_children;
   if (rep) {
     const { episodes, window_days } = r.parameters.repeat_missing;
@@ -215,7 +220,7 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
   const out: string[] = [];
   const c = r.measures.rhi_completed_72h_pct;
   if (c && scopeHolds(r.parameters.age_scope, '0-17')) {
-    const s = describeChange('rhi_completed_72h_pct', c, pk, r.parameters, r.complete !== false);
+    const s = changeIn(r, 'rhi_completed_72h_pct', pk);
     if (s) out.push(s);
     const n = nationalSentence(r);
     if (n) out.push(n);
@@ -238,7 +243,7 @@ function returnInterviews(r: MeasuresResponse, pk: string): string[] {
 }
 
 function risk(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('children_at_risk', r.measures.children_at_risk, pk, r.parameters, r.complete !== false)];
+  const out = [changeIn(r, 'children_at_risk', pk)];
   const high = r.measures.children_at_risk?.by?.level?.high;
   if (isNum(high)) out.push(`${fmt(high, 'count')} of them ${high === 1 ? 'is' : 'are'} at high risk.`);
   else if (high === 'c') out.push('The number at high risk is withheld (c) to protect confidentiality.');
@@ -258,11 +263,11 @@ function risk(r: MeasuresResponse, pk: string): string[] {
 }
 
 function identification(r: MeasuresResponse, pk: string): string[] {
-  const out = [describeChange('met_children', r.measures.met_children, pk, r.parameters, r.complete !== false)];
+  const out = [changeIn(r, 'met_children', pk)];
   const prev = r.measures.prevalence_per_10k?.value;
   if (isNum(prev)) out.push(`That is ${fmt(prev, 'per10k')} per 10,000 children aged 0–17.`);
   else out.push(withheldOf('prevalence_per_10k', prev, r));
-  out.push(describeChange('nrm_referrals', r.measures.nrm_referrals, pk, r.parameters, r.complete !== false));
+  out.push(changeIn(r, 'nrm_referrals', pk));
   return out.filter((s): s is string => !!s);
 }
 
@@ -271,7 +276,7 @@ function places(r: MeasuresResponse, pk: string): string[] {
   const rows = r.measures.hotspots?.rows ?? [];
   const hot = rows.filter((x) => x.hotspot === true).map((x) => String(x.locality));
   if (rows.length) out.push(hot.length ? `Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.` : `No locality met the hotspot rule this ${periodWord[pk]}.`);
-  const d = describeChange('disruptions', r.measures.disruptions, pk, r.parameters, r.complete !== false);
+  const d = changeIn(r, 'disruptions', pk);
   if (d) out.push(d);
   return out;
 }
@@ -358,7 +363,7 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
   const pk = kindOfPeriod(r.period);
   const withheld = opts.measures
     .filter((id) => measureDef(id)?.kind !== 'rows')
-    .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? describeChange(id, r.measures[id], pk, r.parameters, r.complete !== false) : null))
+    .map((id) => (withheldOf(id, r.measures[id]?.value, r) ? changeIn(r, id, pk) : null))
     .filter((x): x is string => !!x);
   // A family that says a figure is withheld in its own words is not repeated by the generic sentence.
   // So is one a block says (the four areas compared name the chosen area's withheld figure in their sentence).

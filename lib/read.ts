@@ -128,7 +128,7 @@ export type BreakdownKeys = ReadonlyMap<string, readonly string[]>;
 
 const keysId = (measure: string, breakdown: string, area: string) => `${measure}\u0000${breakdown}\u0000${breakdown === 'locality' ? area : '*'}`;
 
-/** The keys of each measure's breakdowns in these cells (headlines aside), in the order the cells are read. */
+/** The keys of each measure's breakdowns in these cells (headlines aside), sorted as the cells are read (by key). */
 export function breakdownKeysOf(cells: Iterable<Pick<CellRow, 'measure' | 'area' | 'breakdown' | 'key'>>): BreakdownKeys {
   const sets = new Map<string, Set<string>>();
   const add = (id: string, key: string) => {

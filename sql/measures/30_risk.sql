@@ -92,9 +92,9 @@ INSERT INTO measure_cells
 SELECT 'transitions', period_id, area_x, '*', '', '', sum(n), NULL, NULL
 FROM risk_px WHERE scope = '0-17' AND aged_17 AND is_current AND level IN ('medium', 'high') GROUP BY ALL;
 
--- risk_escalations: children whose level at E is higher than at the last day of the
--- previous period of the same kind (its E: none beyond the data's reach), where the level at a date is that of their current
--- assessment, and 'none' when they have none.
+-- risk_escalations: children whose level at E is higher than at the previous period's
+-- E (its last day, or the data's latest day), where the level at a date is that of
+-- their current assessment, and 'none' when they have none.
 INSERT INTO measure_cells
 WITH escalated AS (
     SELECT p.period_id, s.area, s.age

@@ -9,6 +9,7 @@ import { chartCard, definitionsDetails, tableBlock } from './charts.js';
 import { watchDownloads } from './downloads.js';
 import { PAGE_DECLS, hrefOf } from '../../model/pages.js';
 import { formatDateTime } from '../../model/format.js';
+import { AREAS } from '../../model/areas.js';
 
 export const NAV: { file: string; page: string; label: string }[] = PAGE_DECLS.map((p) => ({ file: hrefOf(p), page: p.id, label: p.title }));
 
@@ -177,15 +178,13 @@ function offered(meta: Meta): Set<string> {
   return new Set(Object.values(meta.periods).flat());
 }
 
-/** Said when a link names a period that is not offered (no data yet, or none the warehouse covers). */
 /** A link to an area this account does not see (it sees one area only): shown its own instead, and said so. */
 export function areaReplacedText(asked: string, shown: string): string {
-  const what = asked === 'all' ? 'all four areas together' : AREAS_NAMED.includes(asked) ? asked : 'an area this service does not know';
+  const what = asked === 'all' ? 'all four areas together' : (AREAS as readonly string[]).includes(asked) ? asked : 'an area this service does not know';
   return `The link asks for ${what}, but this account sees ${shown} only: showing ${shown}.`;
 }
 
-const AREAS_NAMED: readonly string[] = ['Southampton', 'Portsmouth', 'Hampshire', 'Isle of Wight'];
-
+/** Said when a link names a period that is not offered (no data yet, or none the warehouse covers). */
 export function periodReplacedText(asked: string, shown: string): string {
   return `There are no figures for the period ${asked.slice(0, 20)} in the link (no data yet, or not one the warehouse covers): showing ${periodLabel(shown)}, the latest complete period, instead.`;
 }
@@ -441,6 +440,13 @@ async function drawAccount(): Promise<void> {
   );
 }
 
+/** A value of the page's link put right in place (no new history entry): what is shown is what the link says. */
+function replaceInLink(key: string, value: string): void {
+  const q = new URLSearchParams(location.search);
+  q.set(key, value);
+  history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+}
+
 export function start(opts: PageOptions): void {
   let selection = readSelection();
   let meta: Meta | null = null;
@@ -473,18 +479,14 @@ export function start(opts: PageOptions): void {
       if (selection.period && m.default_period && !offered(m).has(selection.period)) {
         replaced = periodReplacedText(selection.period, m.default_period);
         selection = { ...selection, period: m.default_period };
-        const q = new URLSearchParams(location.search);
-        q.set('period', m.default_period);
-        history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+        replaceInLink('period', m.default_period);
       }
       // A link to an area this account does not see (an account of one area) shows its own, and says so.
       let areaReplaced: string | null = null;
       if (selection.area && m.areas.length === 1 && selection.area !== m.areas[0]) {
         areaReplaced = areaReplacedText(selection.area, m.areas[0]!);
         selection = { ...selection, area: m.areas[0]! };
-        const q = new URLSearchParams(location.search);
-        q.set('area', m.areas[0]!);
-        history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
+        replaceInLink('area', m.areas[0]!);
       }
       // The pickers first, so that a bad link can be put right from the page.
       drawNav(opts.page, selection, m.role);
