@@ -75,6 +75,16 @@ const DERIVED: Record<string, Record<string, string[]>> = {
   },
 };
 
+/**
+ * What a derived field reads when a field it rests on is not given (published rule): not
+ * given (null) too, but for a flag, which reads c as a withheld one does, so that a map or
+ * a list never says "no gap" of a locality whose figures are not given. Either way the
+ * same for every such locality: it says nothing of the figure hidden.
+ */
+const NOT_GIVEN_READS: Record<string, Record<string, 'c'>> = {
+  service_gaps: { gap: 'c', gap_reason: 'c' },
+};
+
 const PRIMARY: ReadonlySet<Kind> = new Set(['count', 'pct', 'per10k']);
 
 const FIELD_KINDS: Record<string, Record<string, Kind>> = {
@@ -117,13 +127,18 @@ function exactRows(measure: string, rows: Record<string, unknown>[], hidden: (i:
 /** Derived fields go with a withheld field they rest on; previous_total is read, never shown. */
 function withDerived(measure: string, raw: Record<string, unknown>[], shown: ShownRow[]): ShownRow[] {
   return shown.map((out, i) => {
+    // A count not given (published rule), and every field not given because one it rests on was.
+    const notGiven = new Set(Object.keys(out).filter((x) => out[x] === null && FIELD_KINDS[measure]?.[x] === 'count'));
     for (const [f, on] of Object.entries(DERIVED[measure] ?? {})) {
       // A field of the stored row, or one worked out when read (service_gaps' intervals).
       if (!(f in raw[i]!) && !(f in out)) continue;
       if (on.some((x) => out[x] === 'c')) out[f] = 'c';
-      // A count not given (published rule) takes what rests on it with it.
-      else if (on.some((x) => out[x] === null && FIELD_KINDS[measure]?.[x] === 'count')) out[f] = null;
-      else if (out[f] === undefined) out[f] = null;
+      // A count not given takes what rests on it with it, and what rests on that (a rate's
+      // interval: an interval of 0 would say the hidden count was 0).
+      else if (on.some((x) => notGiven.has(x))) {
+        out[f] = NOT_GIVEN_READS[measure]?.[f] ?? null;
+        notGiven.add(f);
+      } else if (out[f] === undefined) out[f] = null;
     }
     delete out.previous_total;
     return out;

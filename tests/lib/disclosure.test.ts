@@ -320,6 +320,30 @@ describe('published rule', () => {
     expect([0, 1, 7, 8, 12, 13, 17, 18, 536].map((n) => publishedCount(n, published))).toEqual([0, 'c', 'c', 10, 10, 15, 15, 20, 535]);
   });
 
+  it('service_gaps: a locality count not given takes its rate and the rate’s interval with it (not an interval of 0, nor c)', () => {
+    // Sandown 0 and Lake 3 MET children of 1,190 and 1,000 aged 0–17, both not given by the protection:
+    // an interval 0.0–30.8 for Sandown and c for Lake would say which is 0 and which 1–7.
+    const row = (locality: string, n: number, pop: number) => ({ locality, met_children: { n }, prevalence_per_10k: { n, d: pop } });
+    const rows = [row('Sandown', 0, 1190), row('Lake', 3, 1000), row('Ryde', 20, 2000)];
+    const notGiven = (f: string, r?: Record<string, unknown>) => (f === 'met_children' && r?.locality !== 'Ryde' ? null : undefined);
+    const shown = discloseRows('service_gaps', rows, published, { metChildren: 23, areaTotals: {}, protect: notGiven });
+    expect(shown.map((r) => [r.locality, r.met_children, r.prevalence_per_10k, r.prevalence_interval, r.population])).toEqual([
+      ['Sandown', null, null, null, 1190],
+      ['Lake', null, null, null, 1000],
+      // 20 → 20 published: 100.0 per 10,000; Byar's limits 20(1 − 1/180 − 1.96/(3√20))³ = 12.21 and
+      // 21(1 − 1/189 + 1.96/(3√21))³ = 30.89 of 2,000: 61.1–154.4.
+      ['Ryde', 20, 100, '61.1–154.4', 2000],
+    ]);
+    // Without the protection, the rule alone: 0 shown with its interval (Byar's upper limit for 0:
+    // (1 − 1/9 + 1.96/3)³ = 3.668 of 1,190 → 30.8 per 10,000), 3 withheld (c).
+    const plain = discloseRows('service_gaps', rows, published, { metChildren: 23, areaTotals: {} });
+    expect(plain.map((r) => [r.met_children, r.prevalence_interval])).toEqual([
+      [0, '0.0–30.8'],
+      ['c', 'c'],
+      [20, '61.1–154.4'],
+    ]);
+  });
+
   it('percentages from the rounded counts, whole numbers, only where both are shown', () => {
     // 13 of 42 → 15 of 40 = 37.5% → 38% (the exact 30.95% is never shown).
     expect(publishedValue('pct', { num: 13, den: 42 }, published)).toBe(38);
