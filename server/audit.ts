@@ -27,9 +27,29 @@ export function viewed(res: Response, v: Viewed): void {
   res.locals.audit = v;
 }
 
+/**
+ * A request's path as the router matches it: Express's routing ignores case and a trailing
+ * slash and decodes a parameter (`/API/measures/`, `/api/pages/%6Fverview` are served),
+ * so every spelling the router serves is audited as the view it is.
+ */
+function routedPath(path: string): string | null {
+  try {
+    return path
+      .split('/')
+      .map((s) => decodeURIComponent(s))
+      .join('/')
+      .toLowerCase()
+      .replace(/(.)\/+$/, '$1');
+  } catch {
+    // A malformed escape: the router refuses it (400) before any handler reads anything.
+    return null;
+  }
+}
+
 /** The paths audited as views, and the target each is recorded as. */
 function targetOf(req: Request): string | null {
-  const p = req.path;
+  const p = routedPath(req.path);
+  if (p === null) return null;
   if (p === '/api/measures') return 'measures';
   if (p === '/api/quarantine') return 'quarantine';
   if (p === '/api/audit') return 'audit';
@@ -61,7 +81,7 @@ export function auditViews(state: StateStore, log: Logger | null): RequestHandle
           period: v.period ?? null,
           ages: v.ages ?? null,
           status: res.statusCode,
-          detail: { format: /\.(csv|xlsx)$/.exec(req.path)?.[1] ?? (wantsArrow(req) ? 'arrow' : 'json'), ...(v.detail ?? {}) },
+          detail: { format: /\.(csv|xlsx)$/.exec(routedPath(req.path) ?? '')?.[1] ?? (wantsArrow(req) ? 'arrow' : 'json'), ...(v.detail ?? {}) },
         });
       } catch (e) {
         // The answer has gone: an entry that cannot be written (the state file busy past its

@@ -322,6 +322,33 @@ describe('the audit log', () => {
     expect(JSON.stringify(s.state.audit.read({ limit: 1000, offset: 0 }))).not.toContain(typedName);
   });
 
+  it('records a view however its path is spelt: the router ignores case and a trailing slash, and decodes a page’s name', async () => {
+    const { cookie } = await signIn(s.url, 'sue', PASSWORD);
+    const paths = [
+      '/API/measures?ids=missing_episodes',
+      '/api/measures/?area=Portsmouth',
+      '/api/pages/overview/',
+      '/api/pages/%6Fverview?period=2025-Q1',
+      '/api/pages/missing/export.CSV?table=figures',
+      '/api/PAGES/missing/export.xlsx?table=figures',
+    ];
+    const before = s.state.audit.read({ limit: 1, offset: 0 }).total;
+    const statuses: number[] = [];
+    for (const path of paths) statuses.push((await raw(s.url, { path, headers: { cookie: cookie! } })).status);
+    // Each was served (or refused: another area), so each is in the log, as the view it is.
+    expect(statuses).toEqual([200, 403, 200, 200, 200, 200]);
+    const entries = s.state.audit.read({ limit: paths.length, offset: 0 }).entries.reverse();
+    expect(s.state.audit.read({ limit: 1, offset: 0 }).total).toBe(before + paths.length);
+    expect(entries.map((e) => [e.account, e.target, e.area, e.status, JSON.parse(e.detail!).format])).toEqual([
+      ['sue', 'measures', 'Southampton', 200, 'json'],
+      ['sue', 'measures', 'Portsmouth', 403, 'json'],
+      ['sue', 'page overview', 'Southampton', 200, 'json'],
+      ['sue', 'page overview', 'Southampton', 200, 'json'],
+      ['sue', 'export missing', 'Southampton', 200, 'csv'],
+      ['sue', 'export missing', 'Southampton', 200, 'xlsx'],
+    ]);
+  });
+
   it('is read by the analyst through GET /api/audit, filtered and paged; no endpoint changes it', async () => {
     const { cookie } = await signIn(s.url, 'ann', PASSWORD);
     const r = await raw(s.url, { path: '/api/audit?event=sign-out&limit=1', headers: { cookie: cookie! } });
