@@ -72,6 +72,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Express's `trust proxy`: believe X-Forwarded-For/-Proto from this proxy (client address, TLS). Default off. */
   trustProxy?: boolean | number | string;
+  /** Sign-ins an address may try a minute (default SIGN_INS_PER_MINUTE, 60): beyond, 429. */
+  signInsPerMinute?: number;
   /** The lockout after failed sign-ins (default 5 per account, 20 per address, in 15 minutes). */
   lockout?: LockoutRule;
   /** A pino logger, or false for none (tests). */
@@ -182,7 +184,7 @@ export function createApp(opts: AppOptions): express.Express {
 
   // Liveness and readiness say nothing of the data: open to probes without a session.
   app.use(healthRoutes(warehouse));
-  app.use(authRoutes());
+  app.use(authRoutes(opts.signInsPerMinute));
   // Single sign-on's two pages are reached without a session (the sign-in starts there).
   app.use(opts.oidc ? oidcRoutes(opts.oidc, { warn: (what) => log?.warn(what) }) : oidcOff());
   if (signIn) app.use(requireSession());

@@ -360,10 +360,7 @@ export class LoginAttempts {
    */
   locked(accountId: number | null, address: string, rule: LockoutRule): boolean {
     const since = this.now() - rule.windowMs;
-    const byAddress = (
-      this.db.prepare('SELECT count(*) AS n FROM login_attempts WHERE address = ? AND ok = 0 AND at_ms > ?').get(address, since) as { n: number }
-    ).n;
-    if (byAddress >= rule.perAddress) return true;
+    if (this.addressLocked(address, rule)) return true;
     if (accountId === null) return false;
     const lastOk =
       (this.db.prepare('SELECT max(at_ms) AS t FROM login_attempts WHERE account_id = ? AND ok = 1').get(accountId) as { t: number | null }).t ?? 0;
@@ -373,6 +370,15 @@ export class LoginAttempts {
       }
     ).n;
     return byAccount >= rule.perAccount;
+  }
+
+  /** True when the address has had too many failures within the window, whatever the names tried. */
+  addressLocked(address: string, rule: LockoutRule): boolean {
+    const since = this.now() - rule.windowMs;
+    const byAddress = (
+      this.db.prepare('SELECT count(*) AS n FROM login_attempts WHERE address = ? AND ok = 0 AND at_ms > ?').get(address, since) as { n: number }
+    ).n;
+    return byAddress >= rule.perAddress;
   }
 
   /** Forgets attempts older than a day. */

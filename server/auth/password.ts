@@ -5,6 +5,7 @@
 // unknown name is checked against a dummy hash.
 
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { checkPassword } from '../../state/passwords.js';
 import { type AuthConfig, authOf, clientAddress, endSession, startSession } from './session.js';
 
@@ -55,10 +56,13 @@ async function signIn(cfg: AuthConfig, req: Request, res: Response): Promise<voi
   const address = clientAddress(req);
   const { state } = cfg;
   const account = name && name.length <= 64 ? state.accounts.byName(name) : null;
-  const locked = state.attempts.locked(account?.id ?? null, address, cfg.lockout);
-  // Always checked, whatever else: an unknown name against a dummy hash, so that no
-  // failure is quicker than another.
-  const passwordOk = await checkPassword(account?.password_hash ?? null, password);
+  const addressLocked = state.attempts.addressLocked(address, cfg.lockout);
+  const locked = addressLocked || state.attempts.locked(account?.id ?? null, address, cfg.lockout);
+  // Checked whatever else (an unknown name against a dummy hash), so that no failure is
+  // quicker than another and timing tells no name from another; but not from an address
+  // that is locked: its every attempt, on any name, gets the one answer at once, which
+  // says nothing of any account, and a flood from it costs no argon2 check (19 MiB each).
+  const passwordOk = addressLocked ? false : await checkPassword(account?.password_hash ?? null, password);
   const ok = account !== null && !account.disabled && !locked && passwordOk;
   if (ok) {
     state.attempts.record(account.id, address, true);
@@ -84,11 +88,23 @@ async function signIn(cfg: AuthConfig, req: Request, res: Response): Promise<voi
   else res.status(401).json({ error: signInFailed() });
 }
 
+/** How many sign-ins an address may try a minute (by default): a board of thirty behind one address signs in within it. */
+export const SIGN_INS_PER_MINUTE = 60;
+
 /** POST /auth/sign-in, POST /auth/sign-out, GET /api/me. */
-export function authRoutes(): Router {
+export function authRoutes(signInsPerMinute = SIGN_INS_PER_MINUTE): Router {
   const router = Router();
   const bodies = [express.json({ limit: '4kb' }), express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })];
-  router.post('/auth/sign-in', ...bodies, async (req, res) => {
+  // Each sign-in is an argon2 check (19 MiB, tens of milliseconds of a core): an address
+  // flooding the sign-in is answered 429 beyond its share, before any check is made.
+  const limit = rateLimit({
+    windowMs: 60_000,
+    limit: signInsPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    message: { error: 'too many sign-ins from this address: wait a minute and try again' },
+  });
+  router.post('/auth/sign-in', limit, ...bodies, async (req, res) => {
     const cfg = authOf(req);
     if (!cfg) {
       res.status(404).json({ error: 'sign-in is off on this server (met serve --no-sign-in)' });

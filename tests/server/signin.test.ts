@@ -16,7 +16,7 @@ import { episode, episodes, POPULATION, tempDir, jobEnd, writeFolder } from '../
 import { load } from '../../etl/load.js';
 import { createApp } from '../../server/app.js';
 import { Warehouse } from '../../server/warehouse.js';
-import { hashPassword } from '../../state/passwords.js';
+import { hashPassword, passwordChecks } from '../../state/passwords.js';
 import { StateStore } from '../../state/store.js';
 import { multipart, raw, sessionCookie, signIn } from './http.js';
 
@@ -41,7 +41,7 @@ interface Running {
 const running: Running[] = [];
 
 /** The app as startServer makes it, with the injected clock and a pino logger whose lines are kept. */
-async function serve(o: { secureCookies?: boolean; trustProxy?: boolean } = {}): Promise<Running> {
+async function serve(o: { secureCookies?: boolean; trustProxy?: boolean | number; signInsPerMinute?: number } = {}): Promise<Running> {
   const state = new StateStore(statePath, { now: clock });
   const warehouse = new Warehouse(db);
   const log: string[] = [];
@@ -148,7 +148,7 @@ describe('signing in', () => {
   it('marks the cookie Secure behind TLS: with --secure-cookies, or a trusted proxy that says https', async () => {
     const secure = await serve({ secureCookies: true });
     expect(String((await signIn(secure.url, 'ben', PASSWORD)).headers['set-cookie'])).toMatch(/; Secure; SameSite=Strict$/);
-    const proxied = await serve({ trustProxy: true });
+    const proxied = await serve({ trustProxy: 1 });
     // Behind the proxy the page's origin is https.
     const r = await signIn(proxied.url, 'ben', PASSWORD, { 'x-forwarded-proto': 'https', origin: proxied.url.replace('http:', 'https:') });
     expect(r.status).toBe(200);
@@ -199,7 +199,7 @@ describe('failures', () => {
 
   it('locks an address after 20 failures on any names', async () => {
     const from = { 'x-forwarded-for': '203.0.113.7' };
-    const proxied = await serve({ trustProxy: true });
+    const proxied = await serve({ trustProxy: 1 });
     await addAccount(proxied, 'max', 'board');
     for (let i = 0; i < 20; i++) await signIn(proxied.url, `guess${i}`, 'whatever it may be', from);
     expect((await signIn(proxied.url, 'max', PASSWORD, from)).json).toEqual(FAILED);
@@ -207,6 +207,32 @@ describe('failures', () => {
     expect((await signIn(proxied.url, 'max', PASSWORD, { 'x-forwarded-for': '203.0.113.8' })).status).toBe(200);
     now += 15 * MINUTE;
     expect((await signIn(proxied.url, 'max', PASSWORD, from)).status).toBe(200);
+  });
+
+  it('checks no password from a locked address (the same answer, at once), and answers 429 beyond an address’s sign-ins a minute', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9' };
+    const proxied = await serve({ trustProxy: 1, signInsPerMinute: 25 });
+    await addAccount(proxied, 'meg', 'board');
+    const checks = passwordChecks();
+    for (let i = 0; i < 20; i++) expect((await signIn(proxied.url, `guess${i}`, 'whatever it may be', from)).status).toBe(401);
+    // Twenty failures, twenty checks (an unknown name against the dummy hash) …
+    expect(passwordChecks() - checks).toBe(20);
+    // … then the address is locked: a known name with its right password, an unknown one,
+    // each the one failure, and no check made.
+    expect((await signIn(proxied.url, 'meg', PASSWORD, from)).json).toEqual(FAILED);
+    expect((await signIn(proxied.url, 'nobody', PASSWORD, from)).json).toEqual(FAILED);
+    expect(passwordChecks() - checks).toBe(20);
+    // Another address is checked as before.
+    expect((await signIn(proxied.url, 'meg', PASSWORD, { 'x-forwarded-for': '203.0.113.10' })).status).toBe(200);
+    expect(passwordChecks() - checks).toBe(21);
+    // 22 sign-ins from 203.0.113.9 so far: up to the 25th answered as before, the 26th within
+    // the minute refused before anything is read.
+    for (let i = 0; i < 3; i++) expect((await signIn(proxied.url, 'meg', PASSWORD, from)).status).toBe(401);
+    const over = await signIn(proxied.url, 'meg', PASSWORD, from);
+    expect(over.status).toBe(429);
+    expect(over.json).toEqual({ error: 'too many sign-ins from this address: wait a minute and try again' });
+    // The other address has its own share.
+    expect((await signIn(proxied.url, 'meg', PASSWORD, { 'x-forwarded-for': '203.0.113.10' })).status).toBe(200);
   });
 });
 
