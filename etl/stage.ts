@@ -104,6 +104,13 @@ export interface StageResult {
  * checks' job, so a bad value becomes a quarantine reason rather than a reader error.
  */
 export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string): Promise<StageResult> {
+  // A file whose structure would lose rows is refused before it is read, the previous data kept:
+  // a line longer than DuckDB's reader can even reject (it drops it without a word) …
+  const { longest, unclosedAt, lastLine } = csv.records;
+  if (longest.bytes > LONGEST_LINE_BYTES) throw new CsvRefusal(refusals.lineTooLong(longest.line, longest.bytes, LONGEST_LINE_BYTES));
+  // … and a quote never closed, which makes every line after it one value (on the last line
+  // it takes nothing with it: that one row is quarantined).
+  if (unclosedAt !== null && unclosedAt < lastLine) throw new CsvRefusal(refusals.unclosedQuote(unclosedAt, lastLine));
   const raw = `raw_${tag}`;
   const rejects = `rejects_${tag}`;
   const scans = `reject_scans_${tag}`;
@@ -115,7 +122,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
        SELECT * FROM read_csv(${literal(csv.readPath)},
            header = true, auto_detect = false, columns = {${columns}},
            delim = ',', quote = '"', escape = '"', encoding = 'utf-8',
-           strict_mode = true, store_rejects = true,
+           strict_mode = true, max_line_size = ${MAX_LINE_BYTES}, store_rejects = true,
            rejects_table = '${rejects}', rejects_scan = '${scans}')`,
       undefined,
       `reading ${source.file}`,
@@ -125,6 +132,18 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
     throw new CsvRefusal(refusals.readerStopped(errorKind(e)));
   }
 
+  try {
+    return await afterRead(db, source, csv, map, tag, raw, rejects);
+  } finally {
+    // The rejects tables quote the lines they reject: dropped whatever happens.
+    await db.run(`DROP TABLE IF EXISTS ${rejects}`);
+    await db.run(`DROP TABLE IF EXISTS ${scans}`);
+  }
+}
+
+/** The file read into `raw`: its rejected lines, the line of each row, the pseudonyms and the stage view. */
+async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string, raw: string, rejects: string): Promise<StageResult> {
+  const { unclosedAt } = csv.records;
   // DuckDB numbers records from the header (line 1), counting empty lines but not
   // quoted newlines; physicalLine maps those numbers to the lines an editor shows.
   const rejectRows = await db.all<{ line: number; types: string[]; columns: number; col: number | null }>(
@@ -138,7 +157,6 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
     return contract ?? safeName(h);
   };
   const rejectedRecord = new Set(rejectRows.map((r) => r.line - 1));
-  const lastRecord = csv.physicalLine.length - 1;
   const malformed = rejectRows.map((r): MalformedLine => {
     const k = r.line - 1;
     const line = csv.physicalLine[k] ?? k + 1;
@@ -147,9 +165,12 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
       return { line, kind: 'not valid UTF-8 text', column: columnName(r.col), reason: refusals.invalidUtf8(line) };
     }
     let reason: string;
-    if (types.includes('UNQUOTED') || types.includes('UNTERMINATED')) {
-      const end = csv.physicalLine[lastRecord] ?? line;
-      reason = `a quoted value that starts on line ${line} is never closed, so the file from there to its end (line ${end} or later) could not be split into columns`;
+    if ((types.includes('UNQUOTED') || types.includes('UNTERMINATED')) && line === unclosedAt) {
+      reason = `a quoted value that starts on line ${line}, the last line of the file, is never closed`;
+    } else if (types.includes('UNQUOTED') || types.includes('UNTERMINATED')) {
+      reason = 'a quoted value has more after its closing quote; quote the whole value and write any quote inside it twice ("")';
+    } else if (types.includes('LINE SIZE')) {
+      reason = `the line is longer than the reader takes (${(MAX_LINE_BYTES / 1024 / 1024).toFixed(0)} MB): no value of the contract is that long; is a quote left open?`;
     } else if (types.includes('TOO MANY')) {
       reason = `the line has more values than the header has columns (${csv.header.length}); is there an unquoted comma?`;
     } else if (types.includes('MISSING')) {
@@ -162,6 +183,9 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
 
   const rowCount = await db.value<number>(`SELECT count(*) FROM ${raw}`);
   const rowLine = new Int32Array(rowCount);
+  const multiLine = new Set(csv.records.multiLine);
+  /** The staged rows (rowid) of records over more than one line, and their record numbers. */
+  const multiRows: [number, number][] = [];
   let r = 0;
   let read = 0;
   for (let k = 1; k < csv.physicalLine.length; k++) {
@@ -169,6 +193,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
     read++;
     if (rejectedRecord.has(k)) continue;
     if (r < rowCount) rowLine[r] = csv.physicalLine[k]!;
+    if (multiLine.has(k)) multiRows.push([r, k]);
     r++;
   }
   // An unclosed quote swallows the rest of the file into one record in both readers;
@@ -176,6 +201,8 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   if (r !== rowCount) {
     throw new CsvRefusal(`could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`);
   }
+
+  if (multiRows.length > 0) await refuseSwallowedRows(db, raw, csv, multiRows, tag);
 
   // Pseudonymise before the values go anywhere: one keyed hash per distinct reference.
   const refCols = source.columns.filter((c) => c.type.kind === 'ref' && map.index.has(c.name));
@@ -217,9 +244,50 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   const stage = `stage_${tag}`;
   await db.run(`DROP VIEW IF EXISTS ${stage}`);
   await db.run(`CREATE TEMP VIEW ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')}`);
-  await db.run(`DROP TABLE IF EXISTS ${rejects}`);
-  await db.run(`DROP TABLE IF EXISTS ${scans}`);
   return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
+}
+
+/** DuckDB's longest line (its max_line_size, set): a longer one is a malformed line. */
+const MAX_LINE_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The longest line read at all: DuckDB's reader rejects a line over max_line_size, but one
+ * longer than its buffer (32 MiB) it drops without a word, so a file with one is refused.
+ */
+export const LONGEST_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Refuses a file where a quoted value runs over lines that look like rows (as many commas
+ * as the header, after a line break): a quote left open that a later one closes, which
+ * would make the rows between one value and lose them without a word.
+ */
+async function refuseSwallowedRows(db: Db, raw: string, csv: PreparedCsv, multiRows: [number, number][], tag: string): Promise<void> {
+  const commas = Math.max(2, csv.header.length - 1);
+  const rows = `multiline_${tag}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${rows} (r BIGINT, k INTEGER)`);
+  const app = await db.connection.createAppender(rows, 'main', 'temp');
+  try {
+    for (const [r, k] of multiRows) {
+      app.appendBigInt(BigInt(r));
+      app.appendInteger(k);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+  const rowLike = `'\n([^\n,]*,){${commas}}'`;
+  const found = await db.all<{ k: number }>(
+    `SELECT m.k FROM ${rows} m JOIN ${raw} raw ON raw.rowid = m.r
+     WHERE ${csv.header.map((_, i) => `regexp_matches(raw.c${i}, ${rowLike})`).join(' OR ')}
+     ORDER BY m.k`,
+  );
+  await db.run(`DROP TABLE ${rows}`);
+  if (found.length === 0) return;
+  const k = found[0]!.k;
+  const start = csv.physicalLine[k]!;
+  const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : csv.records.lastLine;
+  throw new CsvRefusal(refusals.rowsInQuotedValue(start, end, found.length - 1));
 }
 
 /** Drops the stage of a file: the view, the file as read (raw references and all) and the pseudonym map. */

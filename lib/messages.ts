@@ -133,6 +133,12 @@ export const refusals = {
   internal: (doing: string) => `could not be loaded: an internal error while ${doing} (the file's content is not shown)`,
   localityClash: (n: number, lines: readonly [number, number]) =>
     `names ${plural(n, 'locality', 'localities')} in two areas (for example on lines ${lines[0]} and ${lines[1]}); locality names must be unique across the four areas`,
+  lineTooLong: (line: number, bytes: number, limit: number) =>
+    `has a line of ${bytes.toLocaleString('en-GB')} bytes (it starts on line ${line}), more than the ${limit.toLocaleString('en-GB')} the reader takes; no value of the contract is that long: is a quote left open, or is it the right file? The previous data stays`,
+  unclosedQuote: (line: number, last: number) =>
+    `has a quoted value that starts on line ${line} and is never closed, so lines ${line} to ${last} (the end of the file) could not be split into rows; it was refused so that the previous data stays: close the quote (or remove it) and send the file again`,
+  rowsInQuotedValue: (line: number, end: number, more: number) =>
+    `has a quoted value that starts on line ${line} and runs to line ${end}, over lines with as many commas as a row of the file: a closing quote is probably missing on line ${line}, and the rows in it would be lost, so the file was refused and the previous data stays${more > 0 ? ` (${plural(more, 'more value')} like it further on)` : ''}`,
   invalidUtf8: (line: number) =>
     `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
 };

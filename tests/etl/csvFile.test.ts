@@ -31,14 +31,33 @@ describe('indexRecords', () => {
     expect([...physicalLine]).toEqual([1, 2, 4]);
   });
 
-  it('an unclosed quote runs to the end of the file, as one record', () => {
-    const { physicalLine, blank } = indexRecords(Buffer.from('h\na\n"b\nc\n\nd'));
-    expect([...physicalLine]).toEqual([1, 2, 3]);
-    expect([...blank]).toEqual([0, 0, 0]);
+  it('an unclosed quote runs to the end of the file, as one record, and is said', () => {
+    const found = indexRecords(Buffer.from('h\na\n"b\nc\n\nd'));
+    expect([...found.physicalLine]).toEqual([1, 2, 3]);
+    expect([...found.blank]).toEqual([0, 0, 0]);
+    // The record of line 3 runs over lines 3–6, the file's last; the quote is open at its end.
+    expect([...found.multiLine]).toEqual([2]);
+    expect(found).toMatchObject({ unclosedAt: 3, lastLine: 6 });
+    // Closed, it is not; a file ending with a line break has no line after it.
+    expect(indexRecords(Buffer.from('h\na\n"b\nc"\n'))).toMatchObject({ unclosedAt: null, lastLine: 4 });
+  });
+
+  it('reads a quote inside a value as a character, as DuckDB does: only one at a value’s start opens a quoted value', () => {
+    // Barnardo"s and 5'2" are values; the quotes in them would otherwise join lines 2–4 into one record.
+    const found = indexRecords(Buffer.from('h,p\n1,Barnardo"s\n2,5\'2"\n3,"a, b"\n4," x ""y"" \nz"\n'));
+    expect([...found.physicalLine]).toEqual([1, 2, 3, 4, 5]);
+    expect([...found.multiLine]).toEqual([4]);
+    expect(found).toMatchObject({ unclosedAt: null, lastLine: 6 });
+  });
+
+  it('finds the longest record and the line it starts on', () => {
+    const found = indexRecords(Buffer.from('h\r\nab\r\n"c\r\nde"\r\nf\r\n'));
+    // Line 3's record is `"c` CR LF `de"`: 7 bytes (1 + 1 + 2 + 2 + 1), its own CR LF not counted.
+    expect(found.longest).toEqual({ bytes: 7, line: 3 });
   });
 
   it('finds what a byte-by-byte reading finds, on 5,000 random mixes of quotes, line breaks and text', () => {
-    // The reading as RFC 4180 describes it, one byte at a time: the reference.
+    // The reading as DuckDB's reader does it (RFC 4180, a quote inside a value a character), one byte at a time: the reference.
     const reference = (buf: Buffer) => {
       const lines: number[] = [];
       const blanks: number[] = [];
@@ -51,9 +70,15 @@ describe('indexRecords', () => {
         lines.push(startLine);
         blanks.push(e === start ? 1 : 0);
       };
+      let closedAt = -2;
       for (let i = 0; i < buf.length; i++) {
-        if (buf[i] === 0x22) inQuotes = !inQuotes;
-        else if (buf[i] === 0x0a) {
+        if (buf[i] === 0x22) {
+          // A quote closes a quoted value, or opens one at a value's start (or right after a closing quote: doubled).
+          if (inQuotes) {
+            inQuotes = false;
+            closedAt = i;
+          } else if (i === start || buf[i - 1] === 0x2c || i === closedAt + 1) inQuotes = true;
+        } else if (buf[i] === 0x0a) {
           if (!inQuotes) {
             push(i);
             start = i + 1;

@@ -361,8 +361,14 @@ const GROUPS: Group[] = [
             ...rows('risk_assessments', 1, 3),
           ),
         },
-        // The quote opened on line 3 swallows the rest of the file: one record (lines 3–4), malformed.
-        expect: { 'risk_assessments.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'malformed line': 1 } } },
+        // The quote opened on line 3 would swallow the rest of the file (lines 3–4): refused, the previous data kept.
+        expect: {
+          'risk_assessments.csv': {
+            status: 'refused',
+            error:
+              /^risk_assessments\.csv has a quoted value that starts on line 3 and is never closed, so lines 3 to 4 \(the end of the file\) could not be split into rows; it was refused/,
+          },
+        },
       },
       {
         kind: 'too many and too few fields',
@@ -428,6 +434,89 @@ const GROUPS: Group[] = [
               );
               expect(JSON.parse(q!.row_values).outcome).toBe('1,500,000 characters: letters');
             },
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'quotes',
+    kinds: [
+      {
+        kind: 'a quote never closed, on the last line',
+        files: {
+          'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, ...rows('nrm_referrals', 1), `N2,${REF(302)},2009-01-01,Hampshire,2025-02-01,police,"criminal`),
+        },
+        // It takes nothing with it: that one row is quarantined.
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 1,
+            reasons: { 'malformed line': 1 },
+            check: async (db) =>
+              expect(await query(db, `SELECT line, reason FROM quarantine WHERE file = 'nrm_referrals.csv'`)).toEqual([
+                { line: 3, reason: 'a quoted value that starts on line 3, the last line of the file, is never closed' },
+              ]),
+          },
+        },
+      },
+      {
+        kind: 'a quote left open and closed three lines later: the rows between would be one value',
+        files: {
+          'missing_episodes.csv': csv(
+            `${EPISODE_HEADER},notes`,
+            `${TEMPLATE.missing_episodes.row(1)},`,
+            `${TEMPLATE.missing_episodes.row(2)},"Said she was with friends`,
+            `${TEMPLATE.missing_episodes.row(3)},`,
+            `${TEMPLATE.missing_episodes.row(4)},`,
+            'then went home"',
+            `${TEMPLATE.missing_episodes.row(5)},`,
+          ),
+        },
+        // The record of line 3 runs to line 6, over lines 4 and 5 (two whole rows): refused, not 3 rows read and 2 lost.
+        expect: {
+          'missing_episodes.csv': {
+            status: 'refused',
+            error:
+              /^missing_episodes\.csv has a quoted value that starts on line 3 and runs to line 6, over lines with as many commas as a row of the file: a closing quote is probably missing on line 3/,
+          },
+        },
+      },
+      {
+        kind: 'quotes inside values (Barnardo"s, 5\'2"), read as characters',
+        files: {
+          'intelligence.csv': csv(
+            TEMPLATE.intelligence.header,
+            `C1,2025-02-01,Barnardo"s,Southampton,Bargate,CCE,${REF(401)},${OFF(1)}`,
+            `C2,2025-02-01,5'2" tall,Southampton,Bargate,CCE,${REF(402)},${OFF(2)}`,
+            ...rows('intelligence', 2, 3),
+          ),
+        },
+        expect: {
+          'intelligence.csv': {
+            status: 'loaded',
+            read: 4,
+            loaded: 4,
+            reasons: {},
+            check: async (db) =>
+              expect(await query(db, `SELECT agency FROM intelligence ORDER BY cpi_id`)).toEqual([
+                { agency: 'Barnardo"s' },
+                { agency: `5'2" tall` },
+                { agency: 'police' },
+                { agency: 'police' },
+              ]),
+          },
+        },
+      },
+      {
+        kind: 'a line of 17 MB (more than the reader can even reject)',
+        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, ...rows('return_interviews', 1), `R2,E1,${REF(1)},${'x'.repeat(17_000_000)}`) },
+        expect: {
+          'return_interviews.csv': {
+            status: 'refused',
+            // `R2,E1,ZZREF00001,` (3 + 3 + 11 = 17 bytes) and 17,000,000 x.
+            error: /^return_interviews\.csv has a line of 17,000,017 bytes \(it starts on line 3\), more than the 16,777,216 the reader takes/,
           },
         },
       },
