@@ -90,6 +90,9 @@ export function typedExpr(col: Column, raw: string, i: number): string {
   const t = col.type;
   switch (t.kind) {
     case 'text':
+      // A name others match by met_key: its commonest spelling in the file (lookup.spelling).
+      if (t.spelling === 'commonest') return `sp${i}.spelling`;
+      return `nullif(trim(${raw}), '')`;
     case 'ref':
       return `nullif(trim(${raw}), '')`;
     case 'int':
@@ -405,6 +408,8 @@ export interface Lookups {
   locality: string;
   /** (raw, d): the parsed date of every distinct text of the file's date columns. */
   date: string;
+  /** (raw, spelling): the commonest spelling in the file of every distinct text of its `spelling: 'commonest'` columns. */
+  spelling: string;
 }
 
 /** SQL that builds the lookups of a staged file. */
@@ -414,9 +419,18 @@ export function lookupSql(source: Source, stage: string, lookup: Lookups): strin
     names.length
       ? names.map((n) => `SELECT DISTINCT ${n} AS raw FROM ${stage} WHERE ${n} IS NOT NULL`).join(' UNION ')
       : `SELECT NULL::VARCHAR AS raw WHERE false`;
+  const named = source.columns.filter((c) => c.type.kind === 'text' && c.type.spelling === 'commonest').map((c) => ident(c.name));
+  // Spellings counted over every such column's rows (trimmed); the commonest of each met_key
+  // wins, a tie going to the spelling seen first in the file.
+  const spellings = named.length
+    ? named.map((n) => `SELECT trim(${n}) AS s, _row FROM ${stage} WHERE trim(${n}) <> ''`).join(' UNION ALL ')
+    : `SELECT NULL::VARCHAR AS s, NULL::BIGINT AS _row WHERE false`;
   return [
     `CREATE OR REPLACE TEMP TABLE ${lookup.locality} AS SELECT raw, met_key(raw) AS key FROM (${distinct(cols('locality'))})`,
     `CREATE OR REPLACE TEMP TABLE ${lookup.date} AS SELECT raw, met_date(raw) AS d FROM (${distinct(cols('date'))})`,
+    `CREATE OR REPLACE TEMP TABLE ${lookup.spelling} AS
+     SELECT s AS raw, first_value(s) OVER (PARTITION BY met_key(s) ORDER BY n DESC, first_row) AS spelling
+     FROM (SELECT s, count(*) AS n, min(_row) AS first_row FROM (${spellings}) GROUP BY s)`,
   ];
 }
 
@@ -444,6 +458,7 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
       joins.push(`LEFT JOIN localities_now ${alias} ON ${alias}.locality_key = k${i}.key${sameArea}`);
     }
     if (col.type.kind === 'date') joins.push(`LEFT JOIN ${lookup.date} dt${i} ON dt${i}.raw = ${raw}`);
+    if (col.type.kind === 'text' && col.type.spelling === 'commonest') joins.push(`LEFT JOIN ${lookup.spelling} sp${i} ON sp${i}.raw = trim(${raw})`);
     typed.push(`${typedExpr(col, raw, i)} AS ${ident(col.name)}`);
   });
   if (source.rules.some((r) => r.kind === 'episode_exists')) {

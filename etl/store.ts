@@ -34,12 +34,12 @@ function keyText(source: Source): string {
  * and `key_first_row` (the first row of a repeated key, on the rows that repeat it).
  */
 export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
-  const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}` };
+  const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}`, spelling: `lookup_spelling_${tag}` };
   for (const sql of lookupSql(source, `stage_${tag}`, lookups)) await db.run(sql, undefined, `reading the values of ${source.file}`);
   const final = `final_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${final}`);
   await db.run(`CREATE TEMP TABLE ${final} AS ${checkSql(source, `stage_${tag}`, lookups)}`, undefined, `checking ${source.file}`);
-  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}`);
+  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}; DROP TABLE ${lookups.spelling}`);
   // "A key that repeats within a file keeps the first row that passes every other
   // check and quarantines each later one": so only clean rows compete for a key. The
   // few keys that repeat are found by grouping the keys alone, and only their later

@@ -8,7 +8,13 @@ export { AREAS, type AreaName } from './areas.js';
 export const INTEGER_MAX = 2_147_483_647;
 
 export type ColumnType =
-  | { kind: 'text' }
+  /**
+   * Free text, stored as written (trimmed). `spelling: 'commonest'`: a name that others match
+   * ignoring case, spaces, `&` and punctuation (population.csv's localities): each spelling
+   * stored as the file's commonest spelling of it, so that `SHIRLEY` on one row neither
+   * renames Shirley nor escapes the key check as another place.
+   */
+  | { kind: 'text'; spelling?: 'commonest' }
   /** A person reference: replaced by its keyed pseudonym before anything is written. */
   | { kind: 'ref' }
   | { kind: 'int'; min?: number; max?: number }
@@ -103,7 +109,7 @@ export const SOURCES: readonly Source[] = [
       { name: 'year', type: { kind: 'int', min: 1990, max: 2100 }, required: true },
       { name: 'area', type: area, required: true },
       // Not a `locality` column: this file defines the localities.
-      { name: 'locality', type: text, required: true },
+      { name: 'locality', type: { kind: 'text', spelling: 'commonest' }, required: true },
       { name: 'sex', type: code(['F', 'M']), required: true },
       { name: 'age', type: { kind: 'int', min: 0, max: 24 }, required: true },
       { name: 'population', type: { kind: 'int', min: 0, max: INTEGER_MAX }, required: true },

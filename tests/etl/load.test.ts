@@ -118,6 +118,34 @@ describe.concurrent('row checks: each broken kind gets its reason, line and colu
     ]);
   });
 
+  it('population.csv: a locality spelt otherwise (case, spaces, &) is the commonest spelling, so it neither renames the place nor escapes the key check', async () => {
+    // POPULATION's lines 2–9, then: line 10 repeats line 2's key (2024 Southampton Bargate F 15) in
+    // capitals; line 11 is a new key with Bargate spelt in lower case and a trailing space; line 12
+    // writes Drayton & Farlington. Bargate's commonest spelling is Bargate (2 rows against 1 and 1).
+    const r = await loadFolder({
+      'population.csv': `${POPULATION}\n2024,Southampton,BARGATE,F,15,5\n2025,Southampton,bargate ,M,15,7\n2025,Portsmouth,Drayton & Farlington,F,15,9\n`,
+      'missing_episodes.csv': episodes(episode()),
+    });
+    expect(r.file('population.csv')).toMatchObject({ read: 11, loaded: 10, quarantined: 1, reasons: { 'repeated key': 1 } });
+    expect(r.quarantine.filter((q) => q.file === 'population.csv').map((q) => [q.line, q.kind, q.reason])).toEqual([
+      [10, 'repeated key', 'year, area, locality, sex and age together repeat an earlier row (line 2); the first row is kept'],
+    ]);
+    expect(await query(r.db, `SELECT locality, count(*) AS n, sum(population)::INTEGER AS people FROM population GROUP BY 1 ORDER BY 1`)).toEqual([
+      { locality: 'Bargate', n: 3, people: 217 },
+      { locality: 'Bitterne Park', n: 1, people: 90 },
+      { locality: 'Drayton and Farlington', n: 2, people: 79 },
+      { locality: 'Eastleigh', n: 1, people: 300 },
+      { locality: 'Fratton', n: 1, people: 80 },
+      { locality: 'Portswood', n: 1, people: 95 },
+      { locality: 'Ryde', n: 1, people: 60 },
+    ]);
+    expect(await query(r.db, `SELECT locality FROM localities WHERE area = 'Southampton' ORDER BY 1`)).toEqual([
+      { locality: 'Bargate' },
+      { locality: 'Bitterne Park' },
+      { locality: 'Portswood' },
+    ]);
+  });
+
   it('a SERAF locality must belong to the assessment’s area', async () => {
     const header = 'assessment_id,child_ref,dob,area,locality,agency,assessed_at,exploitation_type,level';
     const { q } = await onlyProblem(
