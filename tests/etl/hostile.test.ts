@@ -445,7 +445,11 @@ const GROUPS: Group[] = [
       {
         kind: 'a quote never closed, on the last line',
         files: {
-          'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, ...rows('nrm_referrals', 1), `N2,${REF(302)},2009-01-01,Hampshire,2025-02-01,police,"criminal`),
+          'nrm_referrals.csv': csv(
+            TEMPLATE.nrm_referrals.header,
+            ...rows('nrm_referrals', 1),
+            `N2,${REF(302)},2009-01-01,Hampshire,2025-02-01,police,"criminal`,
+          ),
         },
         // It takes nothing with it: that one row is quarantined.
         expect: {
@@ -511,7 +515,9 @@ const GROUPS: Group[] = [
       },
       {
         kind: 'a line of 17 MB (more than the reader can even reject)',
-        files: { 'return_interviews.csv': csv(TEMPLATE.return_interviews.header, ...rows('return_interviews', 1), `R2,E1,${REF(1)},${'x'.repeat(17_000_000)}`) },
+        files: {
+          'return_interviews.csv': csv(TEMPLATE.return_interviews.header, ...rows('return_interviews', 1), `R2,E1,${REF(1)},${'x'.repeat(17_000_000)}`),
+        },
         expect: {
           'return_interviews.csv': {
             status: 'refused',
