@@ -97,6 +97,9 @@ export const commentaryWords = {
   /** The latest point is normal but earlier points of the trend are signals. */
   earlierSignal: (label: string, summary: string) => `${label}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
   national: (side: 'at or above' | 'below', pct: number, year: string) => `That is ${side} the national figure of about ${formatFigure(pct, 'pct')} (${year}).`,
+  /** The same, said on its own among the exceptions at the top of a page: it names the figure it is about. */
+  nationalBelow: (label: string, value: number, pct: number, year: string) =>
+    `${label}: ${formatFigure(value, 'pct')}, below the national figure of about ${formatFigure(pct, 'pct')} (${year}).`,
   withheld: (label: string) => `${label}: withheld (c) to protect confidentiality.`,
   notGiven: (label: string) => `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   incomplete: 'Caution: this period is not complete in the extracts, so its figures are lower than they will be.',
@@ -357,9 +360,12 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
   const signals = opts.measures.map((id) => signalSentence(id, r.measures[id], r.parameters)).filter((x) => x !== null);
   const exceptions = signals.filter((x) => !x.latest).map((x) => x.text);
   const national = nationalSentence(r);
-  if (national && opts.measures.includes('rhi_completed_72h_pct') && (r.measures.rhi_completed_72h_pct?.value as number) < r.parameters.rhi_national.pct)
-    exceptions.push(national);
-  const rest = opts.families.flatMap((f) => fam[f as Family] ?? []);
+  const rhi = r.measures.rhi_completed_72h_pct?.value as number;
+  const below = national !== null && opts.measures.includes('rhi_completed_72h_pct') && rhi < r.parameters.rhi_national.pct;
+  // Among the exceptions the comparison names its figure ("That is below …" would follow another measure's sentence);
+  // the family's own "That is below …", after the figure's change, is then not said again.
+  if (below) exceptions.push(commentaryWords.nationalBelow(scopedLabel('rhi_completed_72h_pct', r.parameters), rhi, r.parameters.rhi_national.pct, r.parameters.rhi_national.year));
+  const rest = opts.families.flatMap((f) => fam[f as Family] ?? []).filter((x) => !(below && x === national));
   const pk = kindOfPeriod(r.period);
   const withheld = opts.measures
     .filter((id) => measureDef(id)?.kind !== 'rows')

@@ -88,11 +88,15 @@ function nationalText(p: MeasuresResponse['parameters']): string {
   return `National figure about ${formatFigure(p.rhi_national.pct, 'pct')} (${p.rhi_national.year})`;
 }
 
-/** "up 26 on the previous quarter": only from shown figures, so it never reveals a withheld one. */
-function changeText(m: MeasureOut, id: string, periodKind: string, published = false): string {
+/**
+ * "up 26 on the previous quarter": only from shown figures, so it never reveals a withheld one.
+ * A period the extracts do not reach to its end is not a rise or a fall: part of it against a whole one.
+ */
+function changeText(m: MeasureOut, id: string, periodKind: string, published = false, complete = true): string {
   const prev = m.previous;
   const word = PERIOD_WORD[periodKind] ?? 'period';
   if (!prev) return `no figure for the previous ${word}`;
+  if (!complete) return `${measureDef(id)?.overTime === 'point' ? 'at the latest day of the data' : 'so far'}: this ${word} is not complete, so not compared`;
   if (m.value === 'c' || prev.value === 'c') return withheldComparisonText(m.value === 'c', prev.value === 'c', word);
   // Published rule: a count not given (a part of a withheld count).
   const notGiven = (v: Shown | undefined) => published && v === null && kindOf(id) === 'count';
@@ -175,7 +179,7 @@ function tile(
     ...(m.year_earlier && m.year_earlier.period !== m.previous?.period
       ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id)) } }
       : {}),
-    change_text: changeText(m, id, periodKind, r.disclosure.rule === 'published'),
+    change_text: changeText(m, id, periodKind, r.disclosure.rule === 'published', r.complete !== false),
     signal: spc.status === 'ok' ? spc.latest : 'none',
     signal_text: spc.summary,
     spark: { periods: trend.periods, values: trend.values },

@@ -233,13 +233,15 @@ describe("a page's commentary, signals first", () => {
     expect(page).toEqual([
       // 1. The signal of the latest point.
       'Repeat missing children: higher than expected, a signal rather than normal variation. The latest 7 points in a row are all above the average (85.3).',
-      // 2. The exceptions: an earlier signal in a trend shown, a figure below the national one.
+      // 2. The exceptions: an earlier signal in a trend shown, a figure below the national one, named
+      //    (a "That is below …" here would follow the disruptions' sentence; a reviewer read it so).
       'Disruptions: the latest point is within the normal range (process limits 15.1 to 55.7), but earlier points show a signal: 1 point above the upper limit.',
-      'That is below the national figure of about 63.0% (2023-24).',
+      'Interviews completed within 72 hours: 58.0%, below the national figure of about 63.0% (2023-24).',
       // 3. The families: 434 − 404 = +30, 30 / 404 = 7.4%; 58 − 61 = −3 points.
       'MET children rose from 404 to 434 (+7.4%) against the previous quarter; 401 a year earlier. This is within normal variation.',
       '90 children were repeat missing (3 or more episodes within 90 days, a local definition).',
       'Interviews completed within 72 hours fell from 61.0% to 58.0% (−3.0 points) against the previous quarter; 60.0% a year earlier. This is within normal variation.',
+      // (The family's own "That is below the national figure …" is not said a second time.)
       // The overdue reviews are withheld: said so (once, although both the family and the page list them).
       'Risk reviews overdue: withheld (c) to protect confidentiality.',
     ]);
