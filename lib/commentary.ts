@@ -364,7 +364,10 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
   const below = national !== null && opts.measures.includes('rhi_completed_72h_pct') && rhi < r.parameters.rhi_national.pct;
   // Among the exceptions the comparison names its figure ("That is below …" would follow another measure's sentence);
   // the family's own "That is below …", after the figure's change, is then not said again.
-  if (below) exceptions.push(commentaryWords.nationalBelow(scopedLabel('rhi_completed_72h_pct', r.parameters), rhi, r.parameters.rhi_national.pct, r.parameters.rhi_national.year));
+  if (below)
+    exceptions.push(
+      commentaryWords.nationalBelow(scopedLabel('rhi_completed_72h_pct', r.parameters), rhi, r.parameters.rhi_national.pct, r.parameters.rhi_national.year),
+    );
   const rest = opts.families.flatMap((f) => fam[f as Family] ?? []).filter((x) => !(below && x === national));
   const pk = kindOfPeriod(r.period);
   const withheld = opts.measures
