@@ -2,7 +2,17 @@
 // column. One SELECT types every value and lists every problem of every row, so a
 // whole file is checked in one pass inside DuckDB.
 
-import { AREAS, EARLIEST_DATE, EXCERPT_CHARS, FUTURE_MARGIN_DAYS, type Column, type ColumnType, type RowRule, type Source } from './contract.js';
+import {
+  AREAS,
+  EARLIEST_DATE,
+  EXCERPT_CHARS,
+  FUTURE_MARGIN_DAYS,
+  freeTextColumns,
+  type Column,
+  type ColumnType,
+  type RowRule,
+  type Source,
+} from './contract.js';
 import { ident, literal } from '../lib/db.js';
 import { readSql } from './buildMeasures.js';
 
@@ -410,6 +420,8 @@ export interface Lookups {
   date: string;
   /** (raw, spelling): the commonest spelling in the file of every distinct text of its `spelling: 'commonest'` columns. */
   spelling: string;
+  /** (raw): the texts of the file's free-text columns that hold a person reference (etl/stage.ts, findMentions). */
+  mentions: string;
 }
 
 /** SQL that builds the lookups of a staged file. */
@@ -447,6 +459,7 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
   const rawCols: string[] = [];
   const areaCol = source.columns.find((c) => c.type.kind === 'area');
   const areaTyped = areaCol ? typedExpr(areaCol, `s.${ident(areaCol.name)}`, -1) : null;
+  const freeText = new Set(freeTextColumns(source).map((c) => c.name));
   source.columns.forEach((col, i) => {
     const raw = `s.${ident(col.name)}`;
     rawCols.push(`${raw} AS ${ident('raw_' + col.name)}`);
@@ -460,13 +473,26 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
     if (col.type.kind === 'date') joins.push(`LEFT JOIN ${lookup.date} dt${i} ON dt${i}.raw = ${raw}`);
     if (col.type.kind === 'text' && col.type.spelling === 'commonest') joins.push(`LEFT JOIN ${lookup.spelling} sp${i} ON sp${i}.raw = trim(${raw})`);
     typed.push(`${typedExpr(col, raw, i)} AS ${ident(col.name)}`);
+    if (freeText.has(col.name)) {
+      joins.push(`LEFT JOIN ${lookup.mentions} mt${i} ON mt${i}.raw = ${raw}`);
+      typed.push(`mt${i}.raw IS NOT NULL AS ${ident('mentions_' + col.name)}`);
+    }
   });
   if (source.rules.some((r) => r.kind === 'episode_exists')) {
     joins.push(`LEFT JOIN ${opts.episodes ?? 'episodes_now'} known_episode ON known_episode.episode_id = nullif(trim(s."episode_id"), '')`);
   }
   const colProblems = source.columns.flatMap((col) => columnProblems(col, ident('raw_' + col.name), ident(col.name), areaCol ? ident(areaCol.name) : null));
   const rules = source.rules.flatMap((r) => ruleProblems(r, source));
-  const all = [...colProblems, ...rules];
+  // Free text that holds a person reference of this data: its row is quarantined, the text only as its shape.
+  const mentions = [...freeText].map((name) =>
+    problem(
+      ident('mentions_' + name),
+      name,
+      'names a person reference',
+      q(`${name} holds a child's or offender's reference of this data (not shown): free text must name no one; remove it and send the file again`),
+    ),
+  );
+  const all = [...colProblems, ...mentions, ...rules];
   const knownEpisodeCol = source.rules.some((r) => r.kind === 'episode_exists') ? ', known_episode.episode_id AS known_episode_id' : '';
   return `
 WITH typed AS (

@@ -214,6 +214,8 @@ export interface RecordsFound {
   blank: Uint8Array;
   /** The records that run over more than one line (a quoted value with line breaks in it), in order. */
   multiLine: Int32Array;
+  /** For each of `multiLine`, the most commas on one line inside its quoted values (after a line break). */
+  innerCommas: Int32Array;
   /** The last line of the file (the line a record ending the file ends on). */
   lastLine: number;
   /** A quoted value still open at the end of the file: the line of the record it is in. */
@@ -231,7 +233,13 @@ export class RecordIndex {
   private lines = new Int32Array(this.cap);
   private blank = new Uint8Array(this.cap);
   private multi = new Int32Array(64);
+  private multiCommas = new Int32Array(64);
   private multiN = 0;
+  /** The most commas on one line inside a quoted value of the record being read, after a line break in it. */
+  private innerCommas = 0;
+  /** Inside a quoted value: whether a line break has come in it, and the commas of its line so far. */
+  private afterBreak = false;
+  private lineCommas = 0;
   private n = 0;
   private line = 1;
   private recordStart = 0;
@@ -268,9 +276,14 @@ export class RecordIndex {
         const m2 = new Int32Array(this.multi.length * 2);
         m2.set(this.multi);
         this.multi = m2;
+        const c2 = new Int32Array(this.multi.length);
+        c2.set(this.multiCommas);
+        this.multiCommas = c2;
       }
+      this.multiCommas[this.multiN] = this.innerCommas;
       this.multi[this.multiN++] = this.n;
     }
+    this.innerCommas = 0;
     this.n++;
   }
 
@@ -291,8 +304,22 @@ export class RecordIndex {
       if (this.inQuotes) {
         const close = piece.indexOf(0x22, i);
         const end = close === -1 ? len : close;
-        while (lf !== -1 && lf < end) {
+        // Line by line to the closing quote (or the piece's end), counting the commas of each
+        // line after a line break inside the value, a line running on into the next piece
+        // included: a line with as many as a row has is probably rows swallowed by a quote
+        // left open (etl/stage.ts).
+        let from = i;
+        for (;;) {
+          const stop = lf !== -1 && lf < end ? lf : end;
+          if (this.afterBreak) {
+            for (let c = piece.indexOf(0x2c, from); c !== -1 && c < stop; c = piece.indexOf(0x2c, c + 1)) this.lineCommas++;
+            if (this.lineCommas > this.innerCommas) this.innerCommas = this.lineCommas;
+          }
+          if (stop === end) break;
           this.line++;
+          this.afterBreak = true;
+          this.lineCommas = 0;
+          from = lf + 1;
           lf = piece.indexOf(0x0a, lf + 1);
         }
         if (close === -1) break;
@@ -311,7 +338,12 @@ export class RecordIndex {
       }
       if (quote === -1) break;
       const at = base + quote;
-      if (at === this.recordStart || before(quote) === 0x2c || at === this.lastClose + 1) this.inQuotes = true;
+      if (at === this.recordStart || before(quote) === 0x2c) {
+        // A quoted value opens: no line break in it yet.
+        this.inQuotes = true;
+        this.afterBreak = false;
+        this.lineCommas = 0;
+      } else if (at === this.lastClose + 1) this.inQuotes = true;
       i = quote + 1;
     }
     this.offset = base + len;
@@ -325,6 +357,7 @@ export class RecordIndex {
       physicalLine: this.lines.subarray(0, this.n),
       blank: this.blank.subarray(0, this.n),
       multiLine: this.multi.subarray(0, this.multiN),
+      innerCommas: this.multiCommas.subarray(0, this.multiN),
       // A file that ends with a line break has no line after it.
       lastLine: this.lastByte === 0x0a ? this.line - 1 : this.line,
       unclosedAt,

@@ -5,10 +5,11 @@
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
-import { looksLikeIdentifier, NAMED_EXTRA_COLUMNS, normaliseHeader, type Source } from './contract.js';
+import { freeTextColumns, looksLikeIdentifier, NAMED_EXTRA_COLUMNS, normaliseHeader, type Source } from './contract.js';
 import { CsvRefusal, type PreparedCsv } from './csvFile.js';
 import { hmacBlocks, pseudonymKey, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
+import { TABLE_OF } from './carryForward.js';
 
 export interface HeaderMap {
   /** contract column → index in the file's header (absent columns are missing). */
@@ -109,8 +110,19 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   const { longest, unclosedAt, lastLine } = csv.records;
   if (longest.bytes > LONGEST_LINE_BYTES) throw new CsvRefusal(refusals.lineTooLong(longest.line, longest.bytes, LONGEST_LINE_BYTES));
   // … and a quote never closed, which makes every line after it one value (on the last line
-  // it takes nothing with it: that one row is quarantined).
+  // it takes nothing with it: that one row is quarantined) …
   if (unclosedAt !== null && unclosedAt < lastLine) throw new CsvRefusal(refusals.unclosedQuote(unclosedAt, lastLine));
+  // … and a quoted value running over a line with as many commas as a row (the header's
+  // columns less one, at least 2): a quote left open that a later one closes, which makes
+  // the rows between one value and loses them without a word. A multi-line note of prose loads.
+  const { multiLine, innerCommas } = csv.records;
+  const rowLike = Math.max(2, csv.header.length - 1);
+  const swallowed = [...multiLine.keys()].filter((j) => innerCommas[j]! >= rowLike);
+  if (swallowed.length > 0) {
+    const k = multiLine[swallowed[0]!]!;
+    const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : lastLine;
+    throw new CsvRefusal(refusals.rowsInQuotedValue(csv.physicalLine[k]!, end, swallowed.length - 1));
+  }
   const raw = `raw_${tag}`;
   const rejects = `rejects_${tag}`;
   const scans = `reject_scans_${tag}`;
@@ -183,9 +195,6 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
 
   const rowCount = await db.value<number>(`SELECT count(*) FROM ${raw}`);
   const rowLine = new Int32Array(rowCount);
-  const multiLine = new Set(csv.records.multiLine);
-  /** The staged rows (rowid) of records over more than one line, and their record numbers. */
-  const multiRows: [number, number][] = [];
   let r = 0;
   let read = 0;
   for (let k = 1; k < csv.physicalLine.length; k++) {
@@ -193,7 +202,6 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     read++;
     if (rejectedRecord.has(k)) continue;
     if (r < rowCount) rowLine[r] = csv.physicalLine[k]!;
-    if (multiLine.has(k)) multiRows.push([r, k]);
     r++;
   }
   // An unclosed quote swallows the rest of the file into one record in both readers;
@@ -202,29 +210,44 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     throw new CsvRefusal(`could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`);
   }
 
-  if (multiRows.length > 0) await refuseSwallowedRows(db, raw, csv, multiRows, tag);
-
   // Pseudonymise before the values go anywhere: one keyed hash per distinct reference.
   const refCols = source.columns.filter((c) => c.type.kind === 'ref' && map.index.has(c.name));
   const refMap = `refmap_${tag}`;
+  const mentions = `mentions_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${refMap}`);
-  if (refCols.length > 0) {
-    const distinct = refCols.map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`).join(' UNION ');
-    // The key blocks live in a one-row table of this in-memory connection for this one
-    // statement; they are passed as parameters, so no SQL text holds them.
+  await db.run(`DROP TABLE IF EXISTS ${mentions}`);
+  const texts = freeTextColumns(source).filter((c) => map.index.has(c.name));
+  if (refCols.length > 0 || texts.length > 0) {
+    // The key blocks live in a one-row table of this in-memory connection for these
+    // statements; they are passed as parameters, so no SQL text holds them.
     const blocks = `hmac_${tag}`;
     const { inner, outer } = hmacBlocks(pseudonymKey(db));
     await db.run(`CREATE OR REPLACE TEMP TABLE ${blocks} AS SELECT unhex($inner) AS ki, unhex($outer) AS ko`, { inner, outer }, 'pseudonymising references');
     try {
-      await db.run(
-        `CREATE TEMP TABLE ${refMap} AS SELECT d.r, ${pseudonymSql('d.r', 'k')} AS p FROM (SELECT DISTINCT r FROM (${distinct})) d, ${blocks} k`,
-        undefined,
-        'pseudonymising references',
-      );
+      if (refCols.length > 0) {
+        const distinct = refCols
+          .map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`)
+          .join(' UNION ');
+        await db.run(
+          `CREATE TEMP TABLE ${refMap} AS SELECT d.r, ${pseudonymSql('d.r', 'k')} AS p FROM (SELECT DISTINCT r FROM (${distinct})) d, ${blocks} k`,
+          undefined,
+          'pseudonymising references',
+        );
+      }
+      if (texts.length > 0)
+        await findMentions(
+          db,
+          raw,
+          texts.map((c) => `c${map.index.get(c.name)}`),
+          refCols.length > 0 ? refMap : null,
+          blocks,
+          mentions,
+        );
     } finally {
       await db.run(`DROP TABLE ${blocks}`);
     }
   }
+  if (texts.length === 0) await db.run(`CREATE TEMP TABLE ${mentions} (raw VARCHAR)`);
   // The stage is a view over the file as read, with each reference replaced by its
   // pseudonym: the checks read it once, so no second copy of every row is made.
   const selects: string[] = ['raw.rowid AS _row'];
@@ -257,44 +280,50 @@ const MAX_LINE_BYTES = 2 * 1024 * 1024;
 export const LONGEST_LINE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Refuses a file where a quoted value runs over lines that look like rows (as many commas
- * as the header, after a line break): a quote left open that a later one closes, which
- * would make the rows between one value and lose them without a word.
+ * The texts of the free-text columns `cols` of `raw` that hold a person reference of this
+ * data: a word of four or more characters with a digit in it whose pseudonym is a child's
+ * or an offender's in the warehouse being built, or in this file (`refMap`). A partner who
+ * writes "Foster carer of <reference>" in a CPI's agency would otherwise publish it (the
+ * agency is a breakdown's label). Only exact references are found: names cannot be.
  */
-async function refuseSwallowedRows(db: Db, raw: string, csv: PreparedCsv, multiRows: [number, number][], tag: string): Promise<void> {
-  const commas = Math.max(2, csv.header.length - 1);
-  const rows = `multiline_${tag}`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${rows} (r BIGINT, k INTEGER)`);
-  const app = await db.connection.createAppender(rows, 'main', 'temp');
-  try {
-    for (const [r, k] of multiRows) {
-      app.appendBigInt(BigInt(r));
-      app.appendInteger(k);
-      app.endRow();
-    }
-    app.flushSync();
-  } finally {
-    app.closeSync();
-  }
-  const rowLike = `'\n([^\n,]*,){${commas}}'`;
-  const found = await db.all<{ k: number }>(
-    `SELECT m.k FROM ${rows} m JOIN ${raw} raw ON raw.rowid = m.r
-     WHERE ${csv.header.map((_, i) => `regexp_matches(raw.c${i}, ${rowLike})`).join(' OR ')}
-     ORDER BY m.k`,
+async function findMentions(db: Db, raw: string, cols: string[], refMap: string | null, blocks: string, out: string): Promise<void> {
+  // The people of the warehouse being built (the files loaded before this one) and of the
+  // live one (those of files not sent again, and of those loaded after this one).
+  const known = await db.all<{ d: string; t: string; c: string }>(
+    `SELECT database_name AS d, table_name AS t, column_name AS c FROM duckdb_columns()
+     WHERE database_name IN ('wh', 'prev') AND schema_name = 'main' AND column_name LIKE '%_pseudonym' AND table_name IN (${Object.values(TABLE_OF)
+       .map((t) => `'${t}'`)
+       .join(', ')})`,
   );
-  await db.run(`DROP TABLE ${rows}`);
-  if (found.length === 0) return;
-  const k = found[0]!.k;
-  const start = csv.physicalLine[k]!;
-  const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : csv.records.lastLine;
-  throw new CsvRefusal(refusals.rowsInQuotedValue(start, end, found.length - 1));
+  const pseudonyms = [...known.map((k) => `SELECT ${ident(k.c)} AS p FROM ${ident(k.d)}.${ident(k.t)}`), ...(refMap ? [`SELECT p FROM ${refMap}`] : [])];
+  const texts = cols.map((c) => `SELECT DISTINCT ${c} AS raw FROM ${raw} WHERE regexp_matches(${c}, '[0-9]')`).join(' UNION ');
+  // The words that could be references, hashed: few (most free text has no digit), so the
+  // warehouse's millions of pseudonyms are read only when there are some, joined to them.
+  const words = `words_${out}`;
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${words} AS
+     WITH w AS (SELECT raw, unnest(regexp_extract_all(raw, '[^\\s,;:()\\[\\]{}"<>]+')) AS word FROM (${texts}))
+     SELECT w.raw, ${pseudonymSql('w.word', 'k')} AS p FROM w, ${blocks} k WHERE length(w.word) >= 4 AND regexp_matches(w.word, '[0-9]')`,
+    undefined,
+    'looking for references in free text',
+  );
+  const some = pseudonyms.length > 0 && (await db.value<number>(`SELECT count(*) FROM ${words}`)) > 0;
+  await db.run(
+    some
+      ? `CREATE TEMP TABLE ${out} AS SELECT DISTINCT h.raw FROM ${words} h JOIN (${pseudonyms.join(' UNION ALL ')}) k ON k.p = h.p`
+      : `CREATE TEMP TABLE ${out} (raw VARCHAR)`,
+    undefined,
+    'looking for references in free text',
+  );
+  await db.run(`DROP TABLE ${words}`);
 }
 
-/** Drops the stage of a file: the view, the file as read (raw references and all) and the pseudonym map. */
+/** Drops the stage of a file: the view, the file as read (raw references and all), the pseudonym map and the texts that name one. */
 export async function dropStage(db: Db, tag: string): Promise<void> {
   await db.run(`DROP VIEW IF EXISTS stage_${tag}`);
   await db.run(`DROP TABLE IF EXISTS raw_${tag}`);
   await db.run(`DROP TABLE IF EXISTS refmap_${tag}`);
+  await db.run(`DROP TABLE IF EXISTS mentions_${tag}`);
 }
 
 /** "Invalid Input Error" and the like: the kind of a DuckDB error, never its detail. */

@@ -34,7 +34,7 @@ function keyText(source: Source): string {
  * and `key_first_row` (the first row of a repeated key, on the rows that repeat it).
  */
 export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
-  const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}`, spelling: `lookup_spelling_${tag}` };
+  const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}`, spelling: `lookup_spelling_${tag}`, mentions: `mentions_${tag}` };
   for (const sql of lookupSql(source, `stage_${tag}`, lookups)) await db.run(sql, undefined, `reading the values of ${source.file}`);
   const final = `final_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${final}`);

@@ -522,6 +522,7 @@ export const QUARANTINE_REASONS = [
   'date of birth after the event',
   'age over 24 at the event',
   'no SERAF level or score',
+  'names a person reference',
   'unknown episode',
   'repeated key',
   'malformed line',
@@ -558,3 +559,8 @@ export const EXPECTED_REFRESH: Readonly<Partial<Record<SourceName, RefreshInterv
   // The commissioner's contract returns are quarterly (services.csv).
   services: QUARTERLY,
 };
+
+/** A source's free-text columns: text stored as written and shown (not an id, which no page shows as a label). */
+export function freeTextColumns(source: Source): Column[] {
+  return source.columns.filter((c) => c.type.kind === 'text' && !c.name.endsWith('_id'));
+}

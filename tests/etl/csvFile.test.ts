@@ -48,6 +48,22 @@ describe('indexRecords', () => {
     expect([...found.physicalLine]).toEqual([1, 2, 3, 4, 5]);
     expect([...found.multiLine]).toEqual([4]);
     expect(found).toMatchObject({ unclosedAt: null, lastLine: 6 });
+    // Its second line, `z`, has no comma.
+    expect([...found.innerCommas]).toEqual([0]);
+  });
+
+  it('counts the commas of each line inside a quoted value after a break: rows a quote left open swallowed have a row’s', () => {
+    // Line 3 opens a quote (its own commas before the break are not counted), lines 4–5 are rows
+    // swallowed (2 commas each), line 6 closes it; line 7's note has one line of prose after its break.
+    const text = 'h,a,b\n1,2,3\n4,5,"x, y\n6,7,8\n9,10,11\nz"\n12,13,"one\ntwo, three"\n';
+    const found = indexRecords(Buffer.from(text));
+    expect([...found.physicalLine]).toEqual([1, 2, 3, 7]);
+    expect([...found.multiLine]).toEqual([2, 3]);
+    expect([...found.innerCommas]).toEqual([2, 1]);
+    // The same fed one byte at a time: a line split between pieces is counted whole.
+    const index = new RecordIndex();
+    for (const b of Buffer.from(text)) index.feed(Buffer.from([b]));
+    expect([...index.finish().innerCommas]).toEqual([2, 1]);
   });
 
   it('finds the longest record and the line it starts on', () => {

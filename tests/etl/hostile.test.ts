@@ -529,6 +529,58 @@ const GROUPS: Group[] = [
     ],
   },
   {
+    name: 'references in free text',
+    kinds: [
+      {
+        kind: 'a CPI’s agency naming its own child’s reference, and another naming a child of the missing episodes (a breakdown’s label)',
+        files: {
+          'intelligence.csv': csv(
+            TEMPLATE.intelligence.header,
+            `C1,2025-02-01,Foster carer of ${REF(401)},Southampton,Bargate,CCE,${REF(401)},${OFF(1)}`,
+            `C2,2025-02-01,police,Southampton,Bargate,CCE,${REF(402)},${OFF(2)}`,
+            `C3,2025-02-01,Social worker for ${REF(1)}; team 2,Southampton,Bargate,CCE,${REF(403)},${OFF(3)}`,
+            // A word with digits that is no one's reference: kept.
+            `C4,2025-02-01,Team 2024,Southampton,Bargate,CCE,${REF(404)},${OFF(4)}`,
+          ),
+        },
+        expect: {
+          'intelligence.csv': {
+            status: 'loaded',
+            read: 4,
+            loaded: 2,
+            reasons: { 'names a person reference': 2 },
+            check: async (db) => {
+              expect(
+                await query(db, `SELECT line, "column", reason, row_values->>'agency' AS agency FROM quarantine WHERE file = 'intelligence.csv' ORDER BY line`),
+              ).toEqual(
+                [2, 4].map((line) => ({
+                  line,
+                  column: 'agency',
+                  reason:
+                    "agency holds a child's or offender's reference of this data (not shown): free text must name no one; remove it and send the file again",
+                  // Its shape only: "Foster carer of " + 10 is 6 + 1 + 5 + 1 + 2 + 1 + 10 = 26; "Social worker for " + 10 + "; team 2" is 18 + 10 + 8 = 36.
+                  agency: line === 2 ? '26 characters: letters, digits and spaces' : '36 characters: letters, digits, spaces and punctuation',
+                })),
+              );
+              expect(await query(db, `SELECT agency FROM intelligence ORDER BY cpi_id`)).toEqual([{ agency: 'police' }, { agency: 'Team 2024' }]);
+            },
+          },
+        },
+      },
+      {
+        kind: 'a nationality naming an offender’s reference',
+        files: {
+          'nrm_referrals.csv': csv(
+            TEMPLATE.nrm_referrals.header + ',nationality',
+            `${TEMPLATE.nrm_referrals.row(1)},British`,
+            `${TEMPLATE.nrm_referrals.row(2)},British (exploited by ${OFF(1)})`,
+          ),
+        },
+        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'names a person reference': 1 } } },
+      },
+    ],
+  },
+  {
     name: 'values',
     kinds: [
       {
