@@ -61,9 +61,12 @@ CREATE OR REPLACE MACRO met_shape(x) AS CASE WHEN x IS NULL OR trim(x) = '' THEN
 -- not a date-time. Each text is tried against the one layout it could match (two colons:
 -- with seconds; a slash: day first), never a list of them: a layout that fails costs
 -- strptime eight times what one that matches does.
+-- A time zone (Z, +01:00) is not taken: the contract's times are UK local times, and a
+-- zone would be dropped or moved silently.
 CREATE OR REPLACE MACRO met_datetime(x) AS
     met_plausible(CASE
-        WHEN substr(trim(x), 5, 1) = '-' AND contains(trim(x), ':') THEN try_cast(trim(x) AS TIMESTAMP)
+        WHEN substr(trim(x), 5, 1) = '-' AND contains(trim(x), ':') THEN
+            CASE WHEN NOT regexp_matches(trim(x), '[0-9](Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$') THEN try_cast(trim(x) AS TIMESTAMP) END
         WHEN trim(x) LIKE '%:%:%' THEN try_strptime(trim(x), '%d/%m/%Y %H:%M:%S')
         ELSE try_strptime(trim(x), '%d/%m/%Y %H:%M')
     END);
@@ -83,7 +86,7 @@ CREATE OR REPLACE MACRO met_date_problem(x) AS
              AND try_cast(split_part(trim(x), '/', 2) AS INTEGER) BETWEEN 13 AND 31
              AND try_cast(split_part(trim(x), '/', 1) AS INTEGER) BETWEEN 1 AND 12
             THEN 'US-style date'
-        WHEN regexp_full_match(trim(x), '(\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{1,2}-\\d{1,2})([ T].*)?')
+        WHEN regexp_full_match(trim(x), '(\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{1,2}-\\d{1,2})([ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?')
             THEN 'impossible date'
         ELSE 'not a date'
     END;
@@ -259,6 +262,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           `CASE WHEN met_date(${raw}) IS NOT NULL THEN 'date without time' ELSE met_date_problem(${raw}) END`,
           `${q(name)} || CASE
+              WHEN regexp_matches(trim(${raw}), '[0-9](Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$') AND substr(trim(${raw}), 5, 1) = '-'
+                  THEN ' has a time zone' || ${shape(raw)} || '; write the UK local time without one (YYYY-MM-DD HH:MM)'
               WHEN met_date(${raw}) IS NOT NULL THEN ' has a date but no time' || ${shape(raw)} || '; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM'
               WHEN met_date_problem(${raw}) = 'US-style date' THEN ' looks like a US month/day date' || ${shape(raw)} || '; write day/month (DD/MM/YYYY HH:MM) or YYYY-MM-DD HH:MM'
               WHEN met_date_problem(${raw}) = 'impossible date' THEN ' is not a real calendar date' || ${shape(raw)}

@@ -44,7 +44,17 @@ export function mapHeader(source: Source, header: string[], fileName: string): H
   });
   const required = source.columns.filter((c) => c.required).map((c) => c.name);
   const missing = required.filter((c) => !seen.has(c));
-  if (missing.length === required.length) throw new CsvRefusal(refusals.noHeader(required));
+  if (missing.length === required.length) {
+    // One cell that names the columns when split at semicolons or tabs: the wrong separator, not no header.
+    for (const [sep, words] of [
+      [';', 'semicolons'],
+      ['\t', 'tabs'],
+    ] as const) {
+      const cells = new Set(header.join(',').split(sep).map(normaliseHeader));
+      if (header.join(',').includes(sep) && required.every((c) => cells.has(c))) throw new CsvRefusal(refusals.wrongSeparator(words));
+    }
+    throw new CsvRefusal(refusals.noHeader(required));
+  }
   if (missing.length > 0) throw new CsvRefusal(refusals.missingRequired(missing, required.length));
   // Even a recognised header names only what the product recognises: the contract's columns
   // and the direct identifiers partners are known to send (NAMED_EXTRA_COLUMNS). Any other

@@ -104,6 +104,8 @@ const quoteList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(
 export const refusals = {
   noHeader: (required: readonly string[]) =>
     `has no header row that names its required columns (${required.join(', ')}): the first line does not look like a header; add the contract's header row as the first line`,
+  wrongSeparator: (words: 'semicolons' | 'tabs') =>
+    `has its values separated by ${words}, not commas: save it from Excel as "CSV UTF-8 (Comma delimited)" and send it again`,
   missingRequired: (missing: readonly string[], required: number) =>
     `has a header row without the required column${missing.length === 1 ? '' : 's'} ${quoteList(missing)} (it names ${required - missing.length} of its ${required} required columns); add ${missing.length === 1 ? 'it' : 'them'}`,
   duplicateColumn: (shown: string | null) =>

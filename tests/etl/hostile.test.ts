@@ -146,6 +146,16 @@ const GROUPS: Group[] = [
         },
       },
       {
+        kind: 'separated by semicolons (Excel in another locale)',
+        files: { 'population.csv': POPULATION.replaceAll(',', ';') + '\n' },
+        expect: {
+          'population.csv': {
+            status: 'refused',
+            error: /^population\.csv has its values separated by semicolons, not commas: save it from Excel as "CSV UTF-8 \(Comma delimited\)"/,
+          },
+        },
+      },
+      {
         kind: 'header only',
         files: { 'referrals.csv': TEMPLATE.referrals.header + '\n' },
         expect: { 'referrals.csv': { status: 'refused', error: /has a header but no rows/ } },

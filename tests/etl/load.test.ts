@@ -65,6 +65,39 @@ describe.concurrent('row checks: each broken kind gets its reason, line and colu
     expect(rows).toEqual([{ t: '2025-02-13 10:30' }]);
   });
 
+  it('a time zone is not taken (the times are UK local times), and text after a date is not a date', async () => {
+    const r = await loadFolder({
+      'missing_episodes.csv': episodes(
+        episode(),
+        episode({ episode_id: 'E2', reported_at: '2025-03-01T10:00:00Z' }),
+        episode({ episode_id: 'E3', reported_at: '2025-03-01T10:00+01:00' }),
+        episode({ episode_id: 'E4', reported_at: '2025-03-01 11:00 BC' }),
+      ),
+    });
+    expect(r.file('missing_episodes.csv')).toMatchObject({ read: 4, loaded: 1, quarantined: 3 });
+    expect(r.quarantine.map((q) => [q.line, q.column, q.kind, q.reason])).toEqual([
+      [
+        3,
+        'reported_at',
+        'not a date',
+        'reported_at has a time zone (20 characters: letters, digits and punctuation); write the UK local time without one (YYYY-MM-DD HH:MM)',
+      ],
+      [
+        4,
+        'reported_at',
+        'not a date',
+        'reported_at has a time zone (22 characters: letters, digits and punctuation); write the UK local time without one (YYYY-MM-DD HH:MM)',
+      ],
+      // Not "not a real calendar date": the date is real, what follows it is not a time.
+      [
+        5,
+        'reported_at',
+        'not a date',
+        'reported_at is not a date and time (19 characters: letters, digits, spaces and punctuation); write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM',
+      ],
+    ]);
+  });
+
   it('missing required value', async () => {
     const { q } = await onlyProblem({ 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2', classification: '' })) });
     expect(q).toMatchObject({ line: 3, column: 'classification', kind: 'missing required value', reason: 'classification is required but empty' });
