@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AreaName } from '../etl/contract.js';
 import { withDb } from '../lib/db.js';
-import { humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
+import { EXAMPLES_PER_FILE, humanLoadReport, humanMeasures, messages, type QuarantineExample } from '../lib/messages.js';
 import { MeasureNotBuilt, ProtectionNotBuilt, readMeasures, RequestError } from '../lib/measures.js';
 import { existsSync } from 'node:fs';
 
@@ -53,8 +53,9 @@ export async function runGenerate(o: { out: string; seed: number; scale: number 
 async function firstExamples(db: string, refreshId: string): Promise<QuarantineExample[]> {
   return withDb(db, { readOnly: true }, (d) =>
     d.all<QuarantineExample & Record<string, unknown>>(
-      `SELECT file, line, "column", reason FROM quarantine WHERE refresh_id = $r ORDER BY file, line LIMIT 10`,
-      { r: refreshId },
+      `SELECT file, line, "column", reason FROM quarantine WHERE refresh_id = $r
+       QUALIFY row_number() OVER (PARTITION BY file ORDER BY line) <= $n ORDER BY file, line`,
+      { r: refreshId, n: EXAMPLES_PER_FILE },
     ),
   );
 }

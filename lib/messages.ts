@@ -168,6 +168,9 @@ export interface QuarantineExample {
 }
 
 /** The report a person reads at the end of a load. */
+/** How many quarantined rows of each file the terminal's load report shows. */
+export const EXAMPLES_PER_FILE = 3;
+
 export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: QuarantineExample[] = []): string {
   const lines: string[] = [];
   const ok = report.status === 'loaded';
@@ -188,16 +191,20 @@ export function humanLoadReport(report: LoadReport, notes: LoadNotes, examples: 
     lines.push('');
     lines.push(`Read as Windows-1252 (Excel's "CSV") and converted to UTF-8: ${notes.converted.join(', ')}`);
   }
-  if (examples.length) {
-    lines.push('');
-    lines.push('First rows to fix (file:line column: reason):');
-    for (const e of examples) lines.push(`  ${e.file}:${e.line} ${e.column ?? ''}: ${e.reason}`);
-  }
   const totals = report.files.reduce((t, f) => ({ read: t.read + (f.read ?? 0), loaded: t.loaded + (f.loaded ?? 0), q: t.q + (f.quarantined ?? 0) }), {
     read: 0,
     loaded: 0,
     q: 0,
   });
+  if (examples.length) {
+    lines.push('');
+    lines.push(`First rows to fix, up to ${EXAMPLES_PER_FILE} a file (file:line column: reason):`);
+    for (const e of examples) lines.push(`  ${e.file}:${e.line} ${e.column ?? ''}: ${e.reason}`);
+    if (totals.q > examples.length)
+      lines.push(
+        `  … ${(totals.q - examples.length).toLocaleString('en-GB')} more: every quarantined row is on the dashboard's Data page (analyst), to filter and download as CSV`,
+      );
+  }
   lines.push('');
   lines.push(
     `In all: ${plural(totals.read, 'row')} read = ${totals.loaded.toLocaleString('en-GB')} loaded + ${totals.q.toLocaleString('en-GB')} quarantined; ` +

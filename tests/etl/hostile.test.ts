@@ -1142,6 +1142,36 @@ describe('hostile partner files through `met load`', () => {
     });
   }
 
+  it('the terminal’s report lists the first 3 rows to fix of each file, and says where the rest are', async () => {
+    const dir = join(root, 'examples');
+    const inDir = join(dir, 'in');
+    // referrals.csv: lines 3–7 name an unknown code (5 rows); nrm_referrals.csv: line 2 an unknown area.
+    write(inDir, {
+      'referrals.csv': csv(
+        TEMPLATE.referrals.header,
+        ...rows('referrals', 1),
+        ...[2, 3, 4, 5, 6].map((i) => `F${i},${REF(100 + i)},2010-01-01,Southampton,Bargate,2025-02-01,postman`),
+      ),
+      'nrm_referrals.csv': csv(TEMPLATE.nrm_referrals.header, `N1,${REF(301)},2009-01-01,Atlantis,2025-02-01,police,criminal`, ...rows('nrm_referrals', 1, 2)),
+    });
+    const db = join(dir, 'met.duckdb');
+    copyFileSync(base, db);
+    const run = await met(['load', '--in', inDir, '--db', db]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    const from = lines.indexOf('First rows to fix, up to 3 a file (file:line column: reason):');
+    expect(from).toBeGreaterThan(0);
+    expect(lines.slice(from + 1, from + 6).map((l) => l.replace(/: .*$/, ''))).toEqual([
+      '  nrm_referrals.csv:2 area',
+      '  referrals.csv:3 referrer',
+      '  referrals.csv:4 referrer',
+      '  referrals.csv:5 referrer',
+      // 6 quarantined, 4 shown.
+      '  … 2 more',
+    ]);
+    expect(lines[from + 5]).toBe("  … 2 more: every quarantined row is on the dashboard's Data page (analyst), to filter and download as CSV");
+  });
+
   it('a refresh in which nothing loads fails with exit 1, quotes nothing in --json or its log, and the next refresh records it', async () => {
     const dir = join(root, 'nothing-loads');
     const db = join(dir, 'met.duckdb');
