@@ -204,7 +204,10 @@ const RULE_COLOUR = '#505a5f';
 function comparatorText(c: { value: number; label: string } | undefined, kind: string | undefined): string {
   if (!c) return '';
   const v = formatFigure(c.value, kind);
-  return ` A reference line marks ${inSentence(c.label)}${c.label.includes(v) ? '' : ` (${v})`}.`;
+  const label = `${inSentence(c.label)}${c.label.includes(v) ? '' : ` (${v})`}`;
+  // "is at capacity (1.00)"; "marks the national figure", not "marks national figure".
+  if (label.startsWith('at ')) return ` A reference line is ${label}.`;
+  return ` A reference line marks ${/^(the|a|an) /.test(label) ? '' : 'the '}${label}.`;
 }
 
 /**

@@ -908,7 +908,12 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             series: b.series.map((x, i) => ({ name: words(x.name, r), periods: trends[i]!.periods, values: trends[i]!.values })),
             // The national figure is for children: no reference line for other ages.
             ...(nationalApplies(r.parameters)
-              ? { comparator: { value: r.parameters.rhi_national.pct, label: `National completion figure (${r.parameters.rhi_national.pct}%)` } }
+              ? {
+                  comparator: {
+                    value: r.parameters.rhi_national.pct,
+                    label: `The national completion figure (${formatFigure(r.parameters.rhi_national.pct, 'pct')})`,
+                  },
+                }
               : {}),
           }),
         ],

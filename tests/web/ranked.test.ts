@@ -32,6 +32,8 @@ describe('the ranked table beside a map', () => {
       ['c', 'C', 'c'],
     ]);
     expect(rankedCaption(5, 5, 5, 'Total', true)).toBe('The 5 highest ranked of 5 localities by total');
+    // Over the four areas a rank is within each area: said, so that two rank 1s are not read as a tie.
+    expect(rankedCaption(10, 55, 55, 'Total', true, 4)).toBe('The 10 highest ranked of 55 localities by total, each ranked within its own area');
   });
 
   it('where the API gives no rank, lists the figures shown, highest first, with no rank column and without the withheld', () => {

@@ -200,12 +200,11 @@ export function chartCard(chart: DrawnChart, defs: Definition[] = [], opts: { he
     const legend = h('div', { class: 'met-hexmap__legend-holder' });
     const all = hexTable(hexes, label, '');
     const top = all.rows.slice(0, 10);
-    const short = all.columns
-      .filter((c) => c.key !== 'area')
-      .map((c) => (c.key === 'value' ? { ...c, label: 'Value' } : c.key === 'flag' ? { ...c, label: 'Flag' } : c));
+    const short = all.columns.filter((c) => c.key !== 'area').map((c) => (c.key === 'flag' ? { ...c, label: 'Flag' } : c));
+    const areas = new Set(hexes.map((x) => x.area)).size;
     const ranked = tableBlock(
       { ...all, rows: top, columns: short },
-      { caption: rankedCaption(top.length, all.rows.length, hexes.length, label, all.columns[0]?.key === 'rank') },
+      { caption: rankedCaption(top.length, all.rows.length, hexes.length, label, all.columns[0]?.key === 'rank', areas) },
     );
     const region = h(
       'div',

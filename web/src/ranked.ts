@@ -46,8 +46,9 @@ export function hexTable(hexes: Hex[], measureLabel: string, title: string): Sho
 }
 
 /** The ranked table's caption: ranked by the API, or the highest figures shown (withheld ones left out). */
-export function rankedCaption(top: number, listed: number, localities: number, label: string, ranked: boolean): string {
-  if (ranked) return `The ${top} highest ranked of ${localities} localities by ${inSentence(label)}`;
+export function rankedCaption(top: number, listed: number, localities: number, label: string, ranked: boolean, areas = 1): string {
+  // The API ranks a locality among its own area's: over several areas, a rank 1 in each.
+  if (ranked) return `The ${top} highest ranked of ${localities} localities by ${inSentence(label)}${areas > 1 ? ', each ranked within its own area' : ''}`;
   const withheld = localities - listed;
   return `The ${top} highest of the ${listed} figures shown for ${localities} localities by ${inSentence(label)}${withheld ? ` (${withheld} withheld or with no figure, not listed)` : ''}`;
 }
