@@ -518,6 +518,9 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     expect((await page.textContent('#met-account [data-account]'))?.trim()).toBe('Signed in as sue.board (board, Southampton)');
     // Her account sees Southampton only: the only area offered.
     expect(await page.$$eval('#pick-area option', (els) => els.map((e) => (e as HTMLElement).getAttribute('value')))).toEqual(['Southampton']);
+    // With one area there are not four to compare: the menu does not offer that page.
+    expect(await page.$$eval('[data-nav]', (els) => els.map((e) => e.getAttribute('data-nav')))).not.toContain('areas');
+    expect(await page.$$eval('[data-nav]', (els) => els.map((e) => e.getAttribute('data-nav')))).toContain('missing');
     expect(problems).toEqual([]);
     // A link to another area (or to all four) shows her own area instead, and says so:
     // never the other area's figures, and not a dead end.

@@ -113,8 +113,9 @@ function navToggle(list: HTMLElement): HTMLButtonElement {
   return btn;
 }
 
-function drawNav(current: string, sel: Selection, role?: string): void {
-  const items = NAV.filter((n) => n.page !== 'data' || !role || role === 'analyst');
+function drawNav(current: string, sel: Selection, role?: string, oneArea = false): void {
+  // The data page is the analyst's; the four areas compared have nothing to compare for an account of one area (unless it is open).
+  const items = NAV.filter((n) => (n.page !== 'data' || !role || role === 'analyst') && (n.page !== 'areas' || !oneArea || n.page === current));
   const open = document.querySelector('.met-nav__toggle')?.getAttribute('aria-expanded') === 'true';
   const list = h(
     'ul',
@@ -489,7 +490,7 @@ export function start(opts: PageOptions): void {
         replaceInLink('area', m.areas[0]!);
       }
       // The pickers first, so that a bad link can be put right from the page.
-      drawNav(opts.page, selection, m.role);
+      drawNav(opts.page, selection, m.role, m.areas.length === 1);
       if (!pickersDrawn) {
         drawPickers(m, selection, change, opts.pickers);
         pickersDrawn = true;
