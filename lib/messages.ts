@@ -392,7 +392,8 @@ export function gapReasonWords(reason: unknown, area: string, minCount: number):
     case 'completion_not_lower':
       return `Interview completion not significantly lower than ${area}’s`;
     case 'undefined':
-      return `No figure to compare with ${area}’s`;
+      // Most often a small locality with no returns in the period (its prevalence may still be shown).
+      return `Not judged: no returns there in the period, or no population or ${area} figure to compare with`;
     default:
       return null;
   }

@@ -61,7 +61,7 @@ describe('chart descriptions keep acronyms and count what the chart is over', ()
       series: [{ name: 'Portsmouth', periods: ['2025-Q1'], values: [1.5] }],
       comparator: { value: 1, label: provisionWords.atCapacity },
     });
-    expect(trend.description).toContain(' A reference line marks at capacity (1.00).');
+    expect(trend.description).toContain(' A reference line is at capacity (1.00).');
   });
 
   it('groups by sex with 2 groups without a figure say "2 groups have no figure", not periods', () => {
