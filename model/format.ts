@@ -3,9 +3,9 @@
 // the browser write 69.6% the same way.
 //
 // - a percentage always has one decimal and "%": 69.6%, 66.0%, 100.0%;
-// - a rate per 10,000 has one decimal: 9.1, 16.0;
+// - a rate per 10,000 and a median (of hours) have one decimal: 9.1, 16.0;
 // - a count is a whole number with thousands separated: 1,234;
-// - other figures (a ratio, a median) at most two decimals: 0.75, 3;
+// - other figures (a ratio) at most two decimals: 0.75, 3;
 // - a negative number or a fall has a true minus sign (U+2212), never a hyphen: −3.
 // Rounding is half away from zero on the decimal figure as written (2.25 → 2.3, not
 // the binary 2.2499… → 2.2).
@@ -18,7 +18,8 @@ export type FigureKind = 'count' | 'pct' | 'ratio' | 'per10k' | 'median' | 'rows
 
 /** Decimals a kind is written with: [minimum, maximum]. */
 function decimals(kind: FigureKind | undefined): [number, number] {
-  if (kind === 'pct' || kind === 'per10k') return [1, 1];
+  // A median of hours has one decimal too (met-dataset.md): 9.0 beside 9.9, not 9.
+  if (kind === 'pct' || kind === 'per10k' || kind === 'median') return [1, 1];
   if (kind === 'count' || kind === 'rows') return [0, 0];
   return [0, 2];
 }
@@ -77,7 +78,7 @@ export function formatChangeSize(diff: number, kind?: FigureKind): string {
 /** A d3-format string for a chart's axis and tooltip of a kind: counts whole, percentages and rates one decimal. */
 export function axisFormat(kind?: FigureKind): string | undefined {
   if (kind === 'count' || kind === 'rows') return ',d';
-  if (kind === 'pct' || kind === 'per10k') return ',.1f';
+  if (kind === 'pct' || kind === 'per10k' || kind === 'median') return ',.1f';
   return undefined;
 }
 
