@@ -7,7 +7,7 @@
 import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
+import { perMinute as rateLimitPerMinute } from './limits.js';
 import { pino, type Logger } from 'pino';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,13 +129,7 @@ function requestContext(role: Role, log: Logger | null): RequestHandler {
 
 /** The API's rate limit, and no caching: figures change with each refresh and differ by role. */
 function apiLimits(perMinute: number): RequestHandler[] {
-  const limit = rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    message: { error: 'too many requests: wait a minute and try again' },
-  });
+  const limit = rateLimitPerMinute(perMinute, { error: 'too many requests: wait a minute and try again' });
   return [
     limit,
     (_req, res, next) => {

@@ -15,7 +15,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { perMinute } from '../limits.js';
 import * as client from 'openid-client';
 import { z } from 'zod';
 import { AREAS, type AreaName } from '../../model/areas.js';
@@ -317,10 +317,7 @@ export function oidcRoutes(config: OidcConfig, opts: OidcOptions = {}): Router {
   const cookie = (value: string, maxAge: number) => `${COOKIE}=${value}; Path=/auth/oidc; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 
   const router = Router();
-  router.use(
-    '/auth/oidc',
-    rateLimit({ windowMs: 60_000, limit: 60, standardHeaders: 'draft-8', legacyHeaders: false, message: 'too many sign-ins: wait a minute and try again' }),
-  );
+  router.use('/auth/oidc', perMinute(60, 'too many sign-ins: wait a minute and try again'));
   router.use('/auth/oidc', (req, res, next) => {
     if (stateOf(req)) next();
     else page(res, 404, oidcMessages.refusedTitle, [oidcMessages.signInOff], { href: home, text: oidcMessages.continue });

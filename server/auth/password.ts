@@ -5,7 +5,7 @@
 // unknown name is checked against a dummy hash.
 
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { perMinute } from '../limits.js';
 import { checkPassword } from '../../state/passwords.js';
 import { type AuthConfig, authOf, clientAddress, endSession, startSession } from './session.js';
 
@@ -97,13 +97,7 @@ export function authRoutes(signInsPerMinute = SIGN_INS_PER_MINUTE): Router {
   const bodies = [express.json({ limit: '4kb' }), express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 })];
   // Each sign-in is an argon2 check (19 MiB, tens of milliseconds of a core): an address
   // flooding the sign-in is answered 429 beyond its share, before any check is made.
-  const limit = rateLimit({
-    windowMs: 60_000,
-    limit: signInsPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    message: { error: 'too many sign-ins from this address: wait a minute and try again' },
-  });
+  const limit = perMinute(signInsPerMinute, { error: 'too many sign-ins from this address: wait a minute and try again' });
   router.post('/auth/sign-in', limit, ...bodies, async (req, res) => {
     const cfg = authOf(req);
     if (!cfg) {
