@@ -317,15 +317,19 @@ async function findMentions(db: Db, raw: string, cols: string[], refMap: string 
     undefined,
     'looking for references in free text',
   );
-  const some = pseudonyms.length > 0 && (await db.value<number>(`SELECT count(*) FROM ${words}`)) > 0;
-  await db.run(
-    some
-      ? `CREATE TEMP TABLE ${out} AS SELECT DISTINCT h.raw FROM ${words} h JOIN (${pseudonyms.join(' UNION ALL ')}) k ON k.p = h.p`
-      : `CREATE TEMP TABLE ${out} (raw VARCHAR)`,
-    undefined,
-    'looking for references in free text',
-  );
-  await db.run(`DROP TABLE ${words}`);
+  // The words hold the file's text: dropped whatever happens.
+  try {
+    const some = pseudonyms.length > 0 && (await db.value<number>(`SELECT count(*) FROM ${words}`)) > 0;
+    await db.run(
+      some
+        ? `CREATE TEMP TABLE ${out} AS SELECT DISTINCT h.raw FROM ${words} h JOIN (${pseudonyms.join(' UNION ALL ')}) k ON k.p = h.p`
+        : `CREATE TEMP TABLE ${out} (raw VARCHAR)`,
+      undefined,
+      'looking for references in free text',
+    );
+  } finally {
+    await db.run(`DROP TABLE IF EXISTS ${words}`);
+  }
 }
 
 /** Drops the stage of a file: the view, the file as read (raw references and all), the pseudonym map and the texts that name one. */
