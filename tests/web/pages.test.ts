@@ -531,7 +531,11 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
       const pages: string[] = [];
       const seen = (r: { url(): string }) => (r.url().includes('/api/pages/') ? pages.push(decodeURIComponent(r.url())) : 0);
       page.on('response', seen);
+      // Wait on the event of Southampton's page model arriving (the ready state can be
+      // seen before Playwright has delivered the response event), then on the page.
+      const southampton = page.waitForResponse((r) => r.url().includes('/api/pages/') && decodeURIComponent(r.url()).includes('area=Southampton'));
       await page.goto(`${signedIn.url}/missing?area=${asked}`);
+      await southampton;
       await page.waitForSelector('body[data-state="ready"]');
       page.off('response', seen);
       expect(await page.textContent('#met-area-replaced')).toBe(`The link asks for ${what}, but this account sees Southampton only: showing Southampton.`);
