@@ -7,7 +7,7 @@
 
 import type { Shown } from './disclosure.js';
 import type { SpcReading } from './spc.js';
-import { axisFormat, formatFigure } from '../model/format.js';
+import { axisFormat, formatFigure, isPercent } from '../model/format.js';
 
 export const OKABE_ITO = {
   orange: '#E69F00',
@@ -57,7 +57,7 @@ function tipValue(title: string, kind: string | undefined): Record<string, unkno
 
 /** A value axis's title says its unit: "Interviews completed within 72 hours (%)"; a label that names it stays. */
 export function unitTitle(label: string, kind: string | undefined): string {
-  if (kind === 'pct' && !label.includes('%')) return `${label} (%)`;
+  if (isPercent(kind) && !label.includes('%')) return `${label} (%)`;
   if (kind === 'per10k' && !/per 10,000/i.test(label)) return `${label} (per 10,000)`;
   return label;
 }

@@ -7,14 +7,15 @@ import type { Family } from './catalogue.js';
 import { measureDef, measureWords } from './catalogue.js';
 import { scopeHolds } from '../model/measures.js';
 import type { Shown } from '../model/api.js';
-import { formatChange, formatFigure, formatNumber, MINUS } from '../model/format.js';
+import { formatChange, formatFigure, formatNumber, isPercent, MINUS, shownKind } from '../model/format.js';
 import type { MeasureOut, MeasuresResponse } from '../model/api.js';
 
 /** A figure as every page writes it (model/format.ts): "69.6%", "10.8", "1,234", "−3". */
 const fmt = (v: number, kind: string | undefined): string => formatFigure(v, kind);
 
 /** A change as a percentage of the earlier figure, signed, one decimal: "+7.4%", "−8.3%". */
-const signedPct = (x: number): string => `${x > 0 ? '+' : x < 0 ? MINUS : ''}${formatNumber(Math.abs(x), 1, 1)}%`;
+/** A relative change, "+34.2%"; whole under the published rule ("+34%"), as its percentages are. */
+const signedPct = (x: number, whole = false): string => `${x > 0 ? '+' : x < 0 ? MINUS : ''}${formatNumber(Math.abs(x), whole ? 0 : 1, whole ? 0 : 1)}%`;
 
 const periodWord: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
 
@@ -96,10 +97,11 @@ export const commentaryWords = {
     `${label}: ${high ? 'higher' : 'lower'} than expected${higherIsBetter === undefined ? '' : high === higherIsBetter ? ' (better)' : ' (worse)'}, a signal rather than normal variation. ${detail.charAt(0).toUpperCase()}${detail.slice(1)}`,
   /** The latest point is normal but earlier points of the trend are signals. */
   earlierSignal: (label: string, summary: string) => `${label}: ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`,
-  national: (side: 'at or above' | 'below', pct: number, year: string) => `That is ${side} the national figure of about ${formatFigure(pct, 'pct')} (${year}).`,
+  national: (side: 'at or above' | 'below', pct: number, year: string, kind = 'pct') =>
+    `That is ${side} the national figure of about ${formatFigure(pct, kind)} (${year}).`,
   /** The same, said on its own among the exceptions at the top of a page: it names the figure it is about. */
-  nationalBelow: (label: string, value: number, pct: number, year: string) =>
-    `${label}: ${formatFigure(value, 'pct')}, below the national figure of about ${formatFigure(pct, 'pct')} (${year}).`,
+  nationalBelow: (label: string, value: number, pct: number, year: string, kind = 'pct') =>
+    `${label}: ${formatFigure(value, kind)}, below the national figure of about ${formatFigure(pct, kind)} (${year}).`,
   withheld: (label: string) => `${label}: withheld (c) to protect confidentiality.`,
   notGiven: (label: string) => `${label}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   incomplete: 'Caution: this period is not complete in the extracts, so its figures are lower than they will be.',
@@ -125,11 +127,14 @@ export function describeChange(
   const def = measureDef(id);
   if (!def || !m) return null;
   const label = scopedLabel(id, parameters);
+  // The published rule's parameters carry its limit: its percentages are whole numbers, written so ("69%", "+3 points", "−6%").
+  const published = parameters?.published_max_withheld !== undefined;
+  const kind = shownKind(def.kind, published ? 'published' : undefined);
   const v = m.value;
   if (v === 'c') return commentaryWords.withheld(label);
   if (notApplicable(id, parameters)) return commentaryWords.notApplicable(label);
   // Published rule: a count not given is a part of a withheld one (lib/audit/protect.ts).
-  if (v === null && def.kind === 'count' && parameters?.published_max_withheld !== undefined) return commentaryWords.notGiven(label);
+  if (v === null && def.kind === 'count' && published) return commentaryWords.notGiven(label);
   if (!isNum(v)) return `${label}: no figure for this period.`;
   const parts: string[] = [];
   const prev = m.previous;
@@ -139,10 +144,9 @@ export function describeChange(
     // A state at the period's end (children at risk) is read at the data's latest day instead.
     const point = def.overTime === 'point';
     const whole = point ? 'at the end of' : 'in the whole of';
-    parts.push(`${label}: ${fmt(v, def.kind)} ${point ? 'at the latest day of the data' : 'so far'}`);
-    if (prev && isNum(prev.value)) parts.push(`${fmt(prev.value, def.kind)} ${whole} the previous ${periodWord[periodKind]}`);
-    if (ye && isNum(ye.value) && ye.period !== prev?.period)
-      parts.push(`${fmt(ye.value, def.kind)} ${whole} the same ${periodWord[periodKind]} a year earlier`);
+    parts.push(`${label}: ${fmt(v, kind)} ${point ? 'at the latest day of the data' : 'so far'}`);
+    if (prev && isNum(prev.value)) parts.push(`${fmt(prev.value, kind)} ${whole} the previous ${periodWord[periodKind]}`);
+    if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, kind)} ${whole} the same ${periodWord[periodKind]} a year earlier`);
     let sentence = parts.join('; ') + ' (this period is not complete in the extracts).';
     if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
     return sentence;
@@ -155,21 +159,21 @@ export function describeChange(
     const pct =
       diff === 0
         ? ''
-        : def.kind === 'pct'
-          ? ` (${formatChange(diff, 'pct')})`
+        : isPercent(kind)
+          ? ` (${formatChange(diff, kind)})`
           : prev.change_pct !== undefined && prev.change_pct !== null
-            ? ` (${signedPct(prev.change_pct)})`
+            ? ` (${signedPct(prev.change_pct, published)})`
             : '';
     parts.push(
       diff === 0
-        ? `${label} ${verb} ${fmt(v, def.kind)} against the previous ${periodWord[periodKind]}`
-        : `${label} ${verb} ${fmt(prev.value, def.kind)} to ${fmt(v, def.kind)}${pct} against the previous ${periodWord[periodKind]}`,
+        ? `${label} ${verb} ${fmt(v, kind)} against the previous ${periodWord[periodKind]}`
+        : `${label} ${verb} ${fmt(prev.value, kind)} to ${fmt(v, kind)}${pct} against the previous ${periodWord[periodKind]}`,
     );
   } else {
-    parts.push(`${label}: ${fmt(v, def.kind)}`);
+    parts.push(`${label}: ${fmt(v, kind)}`);
   }
   // A financial or calendar year: the previous period is the year earlier, compared once.
-  if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, def.kind)} a year earlier`);
+  if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, kind)} a year earlier`);
   let sentence = parts.join('; ') + '.';
   const spc = m.trend?.spc;
   // A signal is said on its own, first (signalSentences); a normal reading is said here.
@@ -216,7 +220,7 @@ export function nationalSentence(r: MeasuresResponse): string | null {
   const v = r.measures.rhi_completed_72h_pct?.value;
   if (!isNum(v) || !nationalApplies(r.parameters)) return null;
   const { pct, year } = r.parameters.rhi_national;
-  return commentaryWords.national(v >= pct ? 'at or above' : 'below', pct, year);
+  return commentaryWords.national(v >= pct ? 'at or above' : 'below', pct, year, shownKind('pct', r.disclosure?.rule));
 }
 
 function returnInterviews(r: MeasuresResponse, pk: string): string[] {
@@ -366,7 +370,13 @@ export function pageCommentary(r: MeasuresResponse, opts: { families: readonly s
   // the family's own "That is below …", after the figure's change, is then not said again.
   if (below)
     exceptions.push(
-      commentaryWords.nationalBelow(scopedLabel('rhi_completed_72h_pct', r.parameters), rhi, r.parameters.rhi_national.pct, r.parameters.rhi_national.year),
+      commentaryWords.nationalBelow(
+        scopedLabel('rhi_completed_72h_pct', r.parameters),
+        rhi,
+        r.parameters.rhi_national.pct,
+        r.parameters.rhi_national.year,
+        shownKind('pct', r.disclosure?.rule),
+      ),
     );
   const rest = opts.families.flatMap((f) => fam[f as Family] ?? []).filter((x) => !(below && x === national));
   const pk = kindOfPeriod(r.period);

@@ -9,14 +9,16 @@ import { OKABE_ITO } from './charts.js';
 import { byar, wilson, type Interval } from './intervals.js';
 import type { Shown } from './disclosure.js';
 import type { Cell, ChartModel } from '../model/api.js';
+import { isPercent } from '../model/format.js';
 import { GROUP_DIMENSION_WORDS, GROUP_WORDS, groupWords } from '../model/measures.js';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** One decimal, as every rate and percentage on the pages: 9.1, 73.1%. */
+/** One decimal, as every rate and percentage on the pages: 9.1, 73.1%; a published percentage whole: 73% (model/format.ts). */
 export function figure(v: number, kind: string): string {
-  const s = v.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-  return kind === 'pct' ? `${s}%` : s;
+  const places = kind === 'pct0' ? 0 : 1;
+  const s = v.toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places });
+  return isPercent(kind) ? `${s}%` : s;
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -44,7 +46,7 @@ export function intervalOf(kind: string, value: Shown | undefined, base: Shown |
     const c = byar(base);
     return { lower: (c.lower / population) * 10_000, upper: (c.upper / population) * 10_000 };
   }
-  if (kind === 'pct') {
+  if (isPercent(kind)) {
     if (base <= 0) return undefined;
     const k = Math.min(base, Math.max(0, Math.round((value * base) / 100)));
     const w = wilson(k, base);
@@ -109,7 +111,7 @@ export const compareWords = {
   notGiven: (areas: string[]) => ` ${list(areas)}: not given, as part of a figure withheld (c) to protect confidentiality.`,
   chosenWithin: (area: string, v: string) => ` ${area}, the chosen area: ${v}.`,
   chartDescription: (title: string, shown: number, kind: string, lines: string[]) =>
-    `${title}: one bar per area (${shown} drawn), each with its 95% interval as an error bar (${kind === 'pct' ? 'Wilson' : 'Byar'}’s method)` +
+    `${title}: one bar per area (${shown} drawn), each with its 95% interval as an error bar (${isPercent(kind) ? 'Wilson' : 'Byar'}’s method)` +
     `${lines.length ? `; reference lines: ${lines.join(', ')}` : ''}.`,
   chosenDescription: (area: string) => ` ${area}, the chosen area, is drawn in orange with a thick black outline and labelled in bold “(chosen)”.`,
   sideWords: { above: 'above, beyond chance', below: 'below, beyond chance', within: 'within chance' } as Record<Side, string>,
@@ -401,8 +403,8 @@ export function groupsTable(
 }
 
 export const groupWordsOut = {
-  judged: (g: JudgedGroup) =>
-    `${g.words} (${figure(g.share as number, 'pct')} of MET children, 95% interval ${figure(g.interval!.lower, 'pct')} to ${figure(g.interval!.upper, 'pct')}, against ${figure(g.population!, 'pct')} of children)`,
+  judged: (g: JudgedGroup, pct = 'pct') =>
+    `${g.words} (${figure(g.share as number, pct)} of MET children, 95% interval ${figure(g.interval!.lower, pct)} to ${figure(g.interval!.upper, pct)}, against ${figure(g.population!, pct)} of children)`,
   over: (xs: string[]) =>
     `Over-represented among MET children against the child population (the 95% interval of their share lies above the population share): ${xs.join('; ')}.`,
   under: (xs: string[]) => `Under-represented (the interval lies below the population share): ${xs.join('; ')}.`,
@@ -413,13 +415,16 @@ export const groupWordsOut = {
   withheld: (xs: string[]) => `Withheld (c) to protect confidentiality: ${list(xs)}.`,
 };
 
-/** The groups page's sentences: the over- and under-represented groups with their intervals, the rest, what is not compared or withheld. */
-export function groupsCommentary(judged: JudgedGroup[]): string[] {
+/**
+ * The groups page's sentences: the over- and under-represented groups with their intervals, the rest, what is not compared or withheld.
+ * `pct`: how percentages are written ('pct0' under the published rule: whole numbers).
+ */
+export function groupsCommentary(judged: JudgedGroup[], pct = 'pct'): string[] {
   const out: string[] = [];
   const over = judged.filter((g) => g.representation === 'over');
   const under = judged.filter((g) => g.representation === 'under');
-  if (over.length) out.push(groupWordsOut.over(over.map(groupWordsOut.judged)));
-  if (under.length) out.push(groupWordsOut.under(under.map(groupWordsOut.judged)));
+  if (over.length) out.push(groupWordsOut.over(over.map((g) => groupWordsOut.judged(g, pct))));
+  if (under.length) out.push(groupWordsOut.under(under.map((g) => groupWordsOut.judged(g, pct))));
   if (!over.length && !under.length && judged.some((g) => g.representation === 'within')) out.push(groupWordsOut.none);
   const within = judged.filter((g) => g.representation === 'within').map((g) => g.words);
   if (within.length && (over.length || under.length)) out.push(groupWordsOut.within(within));

@@ -85,6 +85,7 @@ export function keepsAction(r: Record<string, Cell>, f: ActionFilters): boolean 
 /** The Excel number format of a kind (model/format.ts): 69.6 shown "69.6%", a rate 10.0, a ratio 1.97, a count 1,234. */
 export function numFmtOf(kind: string | null | undefined): string | undefined {
   if (kind === 'pct') return '0.0"%"';
+  if (kind === 'pct0') return '0"%"';
   if (kind === 'per10k') return '0.0';
   if (kind === 'ratio') return '0.00';
   if (kind === 'count' || kind === 'rows') return '#,##0';

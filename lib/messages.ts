@@ -1,7 +1,7 @@
 // Every sentence the `met` command says to a person, in one place, so wording stays
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
-import { formatCell } from '../model/format.js';
+import { formatCell, isPercent, shownKind } from '../model/format.js';
 import type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 import { MEASURES, measureWords } from './catalogue.js';
 import type { MeasuresResponse } from './measures.js';
@@ -250,12 +250,14 @@ export function humanMeasures(r: MeasuresResponse): string {
       lines.push(`  ${measureWords(def, r.parameters).label} (${def.id}): ${m.rows.length} rows (use --json for the table)`);
       continue;
     }
-    const prev = m.previous ? `  previous ${shown(m.previous.value, def.kind)}` : '';
+    // Published rule: percentages whole ("69%").
+    const kind = shownKind(def.kind, r.disclosure?.rule);
+    const prev = m.previous ? `  previous ${shown(m.previous.value, kind)}` : '';
     const spc = m.trend?.spc.status === 'ok' ? `  SPC: ${m.trend.spc.latest.replace('_', ' ')}` : '';
-    lines.push(`  ${measureWords(def, r.parameters).label.padEnd(42)} ${shown(m.value, def.kind).padStart(10)}${prev}${spc}`);
+    lines.push(`  ${measureWords(def, r.parameters).label.padEnd(42)} ${shown(m.value, kind).padStart(10)}${prev}${spc}`);
     for (const [b, cells] of Object.entries(m.by ?? {})) {
       const cellText = Object.entries(cells)
-        .map(([k, v]) => `${k} ${shown(v, def.kind)}`)
+        .map(([k, v]) => `${k} ${shown(v, kind)}`)
         .join(', ');
       lines.push(`      by ${b}: ${cellText}`);
     }
@@ -333,9 +335,11 @@ export const exportWords = {
   /** The unit column of a table whose rows are of several kinds (the figures table): each row's kind in words. */
   unitColumn: 'Unit',
   unitName: (kind: string | null | undefined) =>
-    ({ pct: 'percentage (%)', per10k: 'rate per 10,000', ratio: 'ratio', count: 'count', rows: 'rows', median: 'median' })[kind ?? ''] ?? '',
+    ({ pct: 'percentage (%)', pct0: 'percentage (%)', per10k: 'rate per 10,000', ratio: 'ratio', count: 'count', rows: 'rows', median: 'median' })[
+      kind ?? ''
+    ] ?? '',
   /** A column's header with its unit, where its figures are percentages or rates: "Within 72 hours (%)". */
-  headedUnit: (label: string, kind: string | undefined) => (kind === 'pct' ? `${label} (%)` : kind === 'per10k' ? `${label} (per 10,000)` : label),
+  headedUnit: (label: string, kind: string | undefined) => (isPercent(kind) ? `${label} (%)` : kind === 'per10k' ? `${label} (per 10,000)` : label),
   /** The action plan's filters, as the file's table follows them. */
   actionFilters: 'Filters',
   actionFilter: (f: { priority?: string; rag?: string; overdue?: string }) =>

@@ -36,7 +36,7 @@ import {
   type AreaFigure,
 } from './compare.js';
 import { EXPECTED_REFRESH, SERVICES, SOURCES, type SourceName } from '../model/contract.js';
-import { formatChangeSize, formatFigure } from '../model/format.js';
+import { formatChangeSize, formatFigure, shownKind } from '../model/format.js';
 import { GROUP_DIMENSION_WORDS, groupWords } from '../model/measures.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
@@ -74,8 +74,9 @@ import type { PageModel, PageTable, Tile } from '../model/api.js';
 
 const PERIOD_WORD: Record<string, string> = { month: 'month', quarter: 'quarter', fy: 'financial year', year: 'year' };
 
-function kindOf(id: string): string | undefined {
-  return measureDef(id)?.kind;
+/** A measure's kind as the figures' rule writes it (published percentages whole: model/format.ts `shownKind`). */
+function kindOf(id: string, r?: { disclosure: { rule: string } }): string | undefined {
+  return shownKind(measureDef(id)?.kind, r?.disclosure.rule);
 }
 
 /** A measure's label, naming the parameters its figures were built with (and its own ages, where it does not follow the picker). */
@@ -105,7 +106,7 @@ function changeText(m: MeasureOut, id: string, periodKind: string, published = f
   const diff = prev.change;
   if (diff === undefined || diff === null) return `no comparison with the previous ${word}`;
   if (diff === 0) return `the same as the previous ${word}`;
-  return `${diff > 0 ? 'up' : 'down'} ${formatChangeSize(diff, kindOf(id))} on the previous ${word}`;
+  return `${diff > 0 ? 'up' : 'down'} ${formatChangeSize(diff, shownKind(measureDef(id)?.kind, published ? 'published' : undefined))} on the previous ${word}`;
 }
 
 /**
@@ -170,14 +171,15 @@ function tile(
     id,
     label: labelOf(id, r.parameters),
     value: m.value ?? null,
-    display: marked(r, m.value, kindOf(id)),
-    ...(isRounded(r, m.value, kindOf(id)) ? { rounded: true } : {}),
+    display: marked(r, m.value, kindOf(id, r)),
+    ...(kindOf(id, r) ? { kind: kindOf(id, r)! } : {}),
+    ...(isRounded(r, m.value, kindOf(id, r)) ? { rounded: true } : {}),
     ...(extra?.detail ? { detail: extra.detail } : {}),
     // Each comparison marked ≈ as the headline is, where the published rule rounded it.
-    ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value, display: marked(r, m.previous.value, kindOf(id)) } } : {}),
+    ...(m.previous ? { previous: { period: m.previous.period, value: m.previous.value, display: marked(r, m.previous.value, kindOf(id, r)) } } : {}),
     // A financial or calendar year's previous period is the year earlier: compared once.
     ...(m.year_earlier && m.year_earlier.period !== m.previous?.period
-      ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id)) } }
+      ? { year_earlier: { period: m.year_earlier.period, value: m.year_earlier.value, display: marked(r, m.year_earlier.value, kindOf(id, r)) } }
       : {}),
     change_text: changeText(m, id, periodKind, r.disclosure.rule === 'published', r.complete !== false),
     signal: spc.status === 'ok' ? spc.latest : 'none',
@@ -190,9 +192,9 @@ function tile(
     id: chartId,
     label: labelOf(id, r.parameters),
     trend,
-    ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
+    ...(kindOf(id, r) ? { kind: kindOf(id, r)! } : {}),
     ...(extra?.comparator !== undefined
-      ? { comparator: { value: extra.comparator, label: `National figure (${formatFigure(extra.comparator, 'pct')})` } }
+      ? { comparator: { value: extra.comparator, label: `National figure (${formatFigure(extra.comparator, shownKind('pct', r.disclosure.rule))})` } }
       : {}),
   });
   return { tile: t, chart };
@@ -205,8 +207,10 @@ function trendChart(r: MeasuresResponse, id: string, comparator?: number): Chart
     id: `spc-${id}`,
     label: labelOf(id, r.parameters),
     trend: m.trend,
-    ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
-    ...(comparator !== undefined ? { comparator: { value: comparator, label: `National figure (${formatFigure(comparator, 'pct')})` } } : {}),
+    ...(kindOf(id, r) ? { kind: kindOf(id, r)! } : {}),
+    ...(comparator !== undefined
+      ? { comparator: { value: comparator, label: `National figure (${formatFigure(comparator, shownKind('pct', r.disclosure.rule))})` } }
+      : {}),
   });
 }
 
@@ -236,7 +240,7 @@ function breakdownChart(r: MeasuresResponse, id: string, breakdown: string, orde
     valueLabel: labelOf(id, r.parameters),
     categoryLabel: BREAKDOWN_LABELS[breakdown] ?? breakdown,
     items: keys.map((k) => ({ key: k, label: k.replace(/_/g, ' '), value: cells[k] ?? null })),
-    ...(kindOf(id) ? { kind: kindOf(id)! } : {}),
+    ...(kindOf(id, r) ? { kind: kindOf(id, r)! } : {}),
   });
 }
 
@@ -261,7 +265,7 @@ function figuresTable(r: MeasuresResponse, ids: string[], id = 'figures', title 
           value: m.value ?? null,
           previous: m.previous?.value ?? null,
           year_earlier: m.year_earlier?.value ?? null,
-          kind: kindOf(i) ?? null,
+          kind: kindOf(i, r) ?? null,
         };
       }),
   };
@@ -417,10 +421,10 @@ function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: 
       : { detail: 'No national figure for these ages (it is for children aged 0–17)' };
   if (d.kind === 'cell') {
     const v = r.measures[d.measure]?.by?.[d.by]?.[d.key];
-    return v === undefined ? undefined : { detail: `${marked(r, v, kindOf(d.measure))} ${d.words}` };
+    return v === undefined ? undefined : { detail: `${marked(r, v, kindOf(d.measure, r))} ${d.words}` };
   }
   const m = r.measures[d.measure];
-  return m ? { detail: `${marked(r, m.value, kindOf(d.measure))} ${d.words}` } : undefined;
+  return m ? { detail: `${marked(r, m.value, kindOf(d.measure, r))} ${d.words}` } : undefined;
 }
 
 /** Each breakdown of a measure over its trend's periods: each period is read once more, for that measure alone (at most 12 reads). */
@@ -473,7 +477,7 @@ function groupsPart(r: MeasuresResponse, measure: string): Part {
   return {
     charts: groupCharts(r, rows),
     tables: [{ id: measure, title: 'MET children by group', ...groupsTable(judged, rows) }],
-    commentary: groupsCommentary(judged),
+    commentary: groupsCommentary(judged, shownKind('pct', r.disclosure.rule)),
   };
 }
 
@@ -487,7 +491,7 @@ function groupCharts(r: MeasuresResponse, rows: Record<string, unknown>[]): Char
       title: `MET children by ${inSentence(DIMENSION_LABELS[dim] ?? dim)}, ${r.period_label}`,
       valueLabel: '% share',
       categoryLabel: DIMENSION_LABELS[dim] ?? dim,
-      kind: 'pct',
+      kind: shownKind('pct', r.disclosure.rule),
       seriesNames: withPopulation ? ['Share of MET children', 'Share of the population'] : ['Share of MET children'],
       items: items.map((x) => ({
         category: groupWords(dim, String(x.group)),
@@ -580,7 +584,7 @@ async function areasPart(ctx: BlockContext, measures: readonly string[]): Promis
     const value = r.measures[id]?.value ?? null;
     const base = baseOf(id);
     const baseValue = base ? r.measures[base]?.value : undefined;
-    const interval = intervalOf(kindOf(id) ?? '', value, baseValue, pops.get(`${id}|${r.area}`));
+    const interval = intervalOf(kindOf(id, r) ?? '', value, baseValue, pops.get(`${id}|${r.area}`));
     // Published rule: a rate or percentage on a count not given is not given either (not "no figure").
     const notGiven = r.disclosure.rule === 'published' && value === null && baseValue === null;
     return { area: r.area, value, ...(interval ? { interval } : {}), ...(notGiven ? { notGiven } : {}) };
@@ -588,7 +592,7 @@ async function areasPart(ctx: BlockContext, measures: readonly string[]): Promis
   const comparisons: AreaComparison[] = measures.map((id) => ({
     id: `areas-${id}`,
     label: labelOf(id, p),
-    kind: kindOf(id) ?? 'count',
+    kind: kindOf(id, first) ?? 'count',
     areas: reads.map((r) => figureOf(r, id)),
     ...(all ? { partnership: figureOf(all, id) } : {}),
     // The national figure is for children: a comparator only where the ages read are 0–17.
@@ -904,14 +908,14 @@ async function buildBlock(ctx: BlockContext, b: Block): Promise<Part> {
             // Return interviews read at 0–17 under 0–24 (model/measures.ts onlyAges) say so.
             title: `${words(b.title, r)}${b.series.some((x) => ownAges(x.measure)?.scope === '0-17') && r.parameters.age_scope !== '0-17' ? ' (ages 0–17 only)' : ''}`,
             valueLabel: b.valueLabel,
-            kind: 'pct',
+            kind: shownKind('pct', r.disclosure.rule),
             series: b.series.map((x, i) => ({ name: words(x.name, r), periods: trends[i]!.periods, values: trends[i]!.values })),
             // The national figure is for children: no reference line for other ages.
             ...(nationalApplies(r.parameters)
               ? {
                   comparator: {
                     value: r.parameters.rhi_national.pct,
-                    label: `The national completion figure (${formatFigure(r.parameters.rhi_national.pct, 'pct')})`,
+                    label: `The national completion figure (${formatFigure(r.parameters.rhi_national.pct, shownKind('pct', r.disclosure.rule))})`,
                   },
                 }
               : {}),
@@ -1072,9 +1076,9 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
     categoryLabel: 'Service',
     seriesNames: reads.map((x) => x.area),
     items: services.map((svc, i) => ({ category: serviceWords(svc), values: compareValues[i]! })),
-    kind: kindOf(b.compare) ?? 'ratio',
+    kind: kindOf(b.compare, r) ?? 'ratio',
     // The line the description relies on: 1.00, at capacity (as the trend chart draws it).
-    ...(kindOf(b.compare) === 'ratio' ? { reference: { value: 1, label: provisionWords.atCapacity } } : {}),
+    ...(kindOf(b.compare, r) === 'ratio' ? { reference: { value: 1, label: provisionWords.atCapacity } } : {}),
   });
   const trends = b.trends
     .map((id) => {
@@ -1084,9 +1088,9 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
         id: `provision-trend-${id}`,
         title: provisionWords.trendTitle(labelOf(id, p)),
         valueLabel: labelOf(id, p),
-        kind: kindOf(id) ?? 'count',
+        kind: kindOf(id, r) ?? 'count',
         series: reads.map((x, i) => ({ name: x.area, periods: t[i]!.periods, values: t[i]!.values })),
-        ...(kindOf(id) === 'ratio' ? { comparator: { value: 1, label: provisionWords.atCapacity } } : {}),
+        ...(kindOf(id, r) === 'ratio' ? { comparator: { value: 1, label: provisionWords.atCapacity } } : {}),
       });
     })
     .filter((c) => c !== null);
@@ -1153,9 +1157,18 @@ export function pageBreakdowns(decl: PageDecl): { breakdowns: Record<string, str
 /** True when no figure of the page depends on the period, area or ages (only data-quality measures, or none). */
 export const periodFree = (decl: PageDecl): boolean => decl.measures.every((id) => measureDef(id)?.family === 'data_quality');
 
-/** A table's columns named by a measure's id say its kind, so that "69.6" is written "69.6%" (model/format.ts). */
-function withKinds(t: PageTable): PageTable {
-  return { ...t, columns: t.columns.map((c) => (c.kind || c.kindKey || !measureDef(c.key) ? c : { ...c, kind: measureDef(c.key)!.kind })) };
+/**
+ * A table's columns named by a measure's id say its kind, so that "69.6" is written "69.6%"
+ * (model/format.ts); under the published rule a percentage column is whole ("70%"), wherever its kind came from.
+ */
+function withKinds(t: PageTable, rule: string): PageTable {
+  return {
+    ...t,
+    columns: t.columns.map((c) => {
+      const kind = c.kind ?? (c.kindKey ? undefined : measureDef(c.key)?.kind);
+      return kind ? { ...c, kind: shownKind(kind, rule) } : c;
+    }),
+  };
 }
 
 /** A column of a children-only page that holds children's figures (a measure with ages, or the groups' counts). */
@@ -1264,7 +1277,7 @@ export async function buildPage(db: Db, chosen: PageRequest): Promise<PageModel>
         ],
     tiles,
     charts,
-    tables: parts.flatMap((p) => p.tables ?? []).map(withKinds),
+    tables: parts.flatMap((p) => p.tables ?? []).map((t) => withKinds(t, r.disclosure.rule)),
     legend: r.disclosure.legend,
     disclosure: r.disclosure,
     definitions: definitionsOf([...decl.measures], r.parameters),

@@ -148,6 +148,8 @@ export interface Tile {
   label: string;
   value: Shown;
   display: string;
+  /** How its figures are written (model/format.ts): the measure's kind, 'pct0' for a published percentage ("69%"). */
+  kind?: string;
   /** True where the figure is rounded (the published rule): its display is marked ≈. */
   rounded?: boolean;
   detail?: string;

@@ -2,7 +2,9 @@
 // axes, and commentary. One place, pure (no I/O), so that the server's page models and
 // the browser write 69.6% the same way.
 //
-// - a percentage always has one decimal and "%": 69.6%, 66.0%, 100.0%;
+// - a percentage always has one decimal and "%": 69.6%, 66.0%, 100.0%; except under the
+//   published rule, where percentages are whole numbers (met-dataset.md) and written so:
+//   69%, never 69.0% (kind 'pct0', given by `shownKind`);
 // - a rate per 10,000 and a median (of hours) have one decimal: 9.1, 16.0;
 // - a count is a whole number with thousands separated: 1,234;
 // - other figures (a ratio) at most two decimals: 0.75, 3;
@@ -14,13 +16,27 @@
 export const MINUS = '\u2212';
 
 /** A figure's kind, as model/measures.ts declares it (others format as plain numbers). */
-export type FigureKind = 'count' | 'pct' | 'ratio' | 'per10k' | 'median' | 'rows' | (string & {});
+export type FigureKind = 'count' | 'pct' | 'pct0' | 'ratio' | 'per10k' | 'median' | 'rows' | (string & {});
+
+/** A percentage, of either kind: one decimal ('pct') or whole, as published ('pct0'). */
+export function isPercent(kind: FigureKind | undefined): boolean {
+  return kind === 'pct' || kind === 'pct0';
+}
+
+/**
+ * The kind a figure is written as for a disclosure rule: under the published rule a
+ * percentage is a whole number ('pct0': "69%"); every other kind, and every other rule,
+ * as declared.
+ */
+export function shownKind<K extends FigureKind | undefined>(kind: K, rule: string | undefined): K | 'pct0' {
+  return rule === 'published' && kind === 'pct' ? 'pct0' : kind;
+}
 
 /** Decimals a kind is written with: [minimum, maximum]. */
 function decimals(kind: FigureKind | undefined): [number, number] {
   // A median of hours has one decimal too (met-dataset.md): 9.0 beside 9.9, not 9.
   if (kind === 'pct' || kind === 'per10k' || kind === 'median') return [1, 1];
-  if (kind === 'count' || kind === 'rows') return [0, 0];
+  if (kind === 'count' || kind === 'rows' || kind === 'pct0') return [0, 0];
   return [0, 2];
 }
 
@@ -43,7 +59,7 @@ export function formatNumber(x: number, min = 0, max = 2): string {
 export function formatFigure(x: number, kind?: FigureKind): string {
   const [min, max] = decimals(kind);
   const s = formatNumber(x, min, max);
-  return kind === 'pct' ? `${s}%` : s;
+  return isPercent(kind) ? `${s}%` : s;
 }
 
 /**
@@ -59,14 +75,15 @@ export function formatCell(v: unknown, kind?: FigureKind): string {
 
 /**
  * A change between two figures, signed: "+2.5 points", "−3", "0". A percentage's change
- * is in percentage points, with one decimal (never "%": 66.0% to 68.5% is +2.5 points).
+ * is in percentage points, with one decimal (never "%": 66.0% to 68.5% is +2.5 points;
+ * a whole one's in whole points: 66% to 69% is +3 points).
  */
 export function formatChange(diff: number, kind?: FigureKind): string {
   const [min, max] = decimals(kind);
   const body = formatNumber(Math.abs(diff), min, max);
   const zero = roundHalfAway(diff, max) === 0;
   const sign = zero ? '' : diff > 0 ? '+' : MINUS;
-  const unit = kind === 'pct' ? (body === '1.0' ? ' point' : ' points') : '';
+  const unit = isPercent(kind) ? (body === '1.0' || body === '1' ? ' point' : ' points') : '';
   return `${sign}${body}${unit}`;
 }
 
@@ -78,6 +95,7 @@ export function formatChangeSize(diff: number, kind?: FigureKind): string {
 /** A d3-format string for a chart's axis and tooltip of a kind: counts whole, percentages and rates one decimal. */
 export function axisFormat(kind?: FigureKind): string | undefined {
   if (kind === 'count' || kind === 'rows') return ',d';
+  if (kind === 'pct0') return ',.0f';
   if (kind === 'pct' || kind === 'per10k' || kind === 'median') return ',.1f';
   return undefined;
 }

@@ -1,7 +1,7 @@
 // The one formatter of figures (model/format.ts), worked out by hand.
 
 import { describe, expect, it } from 'vitest';
-import { axisFormat, formatCell, formatChange, formatChangeSize, formatDateTime, formatFigure, MINUS } from '../../model/format.js';
+import { axisFormat, formatCell, formatChange, formatChangeSize, formatDateTime, formatFigure, isPercent, MINUS, shownKind } from '../../model/format.js';
 
 describe('a figure by its kind', () => {
   it('writes every percentage with one decimal and "%"', () => {
@@ -42,6 +42,32 @@ describe('a figure by its kind', () => {
     expect(formatCell(69.6, 'pct')).toBe('69.6%');
     expect(formatCell(true)).toBe('Yes');
     expect(formatCell('Rushmoor')).toBe('Rushmoor');
+  });
+});
+
+describe('a published percentage (whole numbers, met-dataset.md)', () => {
+  it('is written whole under the published rule only: 69%, not 69.0%', () => {
+    expect(shownKind('pct', 'published')).toBe('pct0');
+    expect(shownKind('pct', 'partner')).toBe('pct');
+    expect(shownKind('pct', 'exact')).toBe('pct');
+    expect(shownKind('per10k', 'published')).toBe('per10k');
+    expect(shownKind('count', 'published')).toBe('count');
+    expect(shownKind(undefined, 'published')).toBeUndefined();
+    expect(formatFigure(69, 'pct0')).toBe('69%');
+    expect(formatFigure(100, 'pct0')).toBe('100%');
+    expect(formatFigure(0, 'pct0')).toBe('0%');
+    expect(formatCell(69, 'pct0')).toBe('69%');
+    expect(formatCell('c', 'pct0')).toBe('c');
+    expect(isPercent('pct0')).toBe(true);
+    expect(isPercent('pct')).toBe(true);
+    expect(isPercent('per10k')).toBe(false);
+  });
+  it('changes in whole points: 66% to 69% is +3 points, 70% to 69% is 1 point down', () => {
+    expect(formatChange(3, 'pct0')).toBe('+3 points');
+    expect(formatChange(-1, 'pct0')).toBe(`${MINUS}1 point`);
+    expect(formatChangeSize(-1, 'pct0')).toBe('1 point');
+    expect(formatChange(0, 'pct0')).toBe('0 points');
+    expect(axisFormat('pct0')).toBe(',.0f');
   });
 });
 

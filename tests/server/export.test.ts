@@ -261,6 +261,28 @@ describe('the writers (lib/export.ts)', () => {
       { value: 10, numFmt: '0.0' },
       { value: 15, numFmt: '#,##0' },
     ]);
+    // The published rule's percentages are whole (kind pct0, lib/pages.ts): the workbook shows 69 as "69%", the CSV says it is a percentage.
+    const pub = exportDoc(
+      {
+        ...m,
+        tables: m.tables.map((t) => ({
+          ...t,
+          columns: t.columns.map((c) => (c.kind === 'pct' ? { ...c, kind: 'pct0' } : c)),
+          rows: t.rows.map((r) => (r.kind === 'pct' ? { ...r, kind: 'pct0', value: 70, previous: 0 } : r)),
+        })),
+      } as PageModel,
+      { table: 'localities' },
+    )!;
+    expect(csvParts(toCsv(pub)).table[0]![1]).toBe('Interviews completed within 72 hours (%)');
+    expect(xlCell(await readWorkbook(await toXlsx(pub)), 'Bargate', 2)).toEqual({ value: 69, numFmt: '0"%"' });
+    const pubFig = exportDoc(
+      { ...m, tables: [{ ...m.tables[0]!, rows: [{ measure: 'Interviews completed within 72 hours', value: 70, previous: 0, kind: 'pct0' }] }] } as PageModel,
+      {
+        table: 'figures',
+      },
+    )!;
+    expect(csvParts(toCsv(pubFig)).table[1]).toEqual(['Interviews completed within 72 hours', '70', '0', 'percentage (%)']);
+    expect(xlCell(await readWorkbook(await toXlsx(pubFig)), 'Interviews completed within 72 hours', 2)).toEqual({ value: 70, numFmt: '0"%"' });
   });
 
   it('make file names of safe characters only', () => {

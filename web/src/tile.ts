@@ -4,8 +4,8 @@ import type { Shown, Tile } from '../../model/api.js';
 import { formatCell } from '../../model/format.js';
 import { measureDef } from '../../model/measures.js';
 
-/** A tile's figure as every other place writes it (model/format.ts): "69.6%", "−3". */
-const num = (v: unknown, id?: string) => formatCell(v, id ? measureDef(id)?.kind : undefined);
+/** A tile's figure as every other place writes it (model/format.ts): "69.6%", "−3"; "69%" where the tile says its figures are whole. */
+const num = (v: unknown, tile: Tile) => formatCell(v, tile.kind ?? measureDef(tile.id)?.kind);
 
 /** A sparkline: each run of shown points a path, each shown point a dot (the latest larger). */
 export interface SparkGeometry {
@@ -62,13 +62,13 @@ export function sparkGeometry(tile: Tile, width: number, height = SPARK_HEIGHT):
   return {
     paths,
     points,
-    description: `${tile.label}: trend over ${all.length} periods, from ${num(shown[0]!.value, tile.id)} to ${num(shown[shown.length - 1]!.value, tile.id)}${gaps ? `; ${gaps} withheld or with no figure, where the line breaks` : ''}.`,
+    description: `${tile.label}: trend over ${all.length} periods, from ${num(shown[0]!.value, tile)} to ${num(shown[shown.length - 1]!.value, tile)}${gaps ? `; ${gaps} withheld or with no figure, where the line breaks` : ''}.`,
   };
 }
 
 /** "Previous (…): ≈ 50. A year earlier (…): ≈ 70.": each figure as the model displays it (marked ≈ where rounded). */
 export function compareText(tile: Tile, periodLabel: (p: string) => string): string {
   const one = (label: string, c: { period: string; value: Shown; display?: string } | undefined) =>
-    c ? `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${c.display ?? num(c.value, tile.id)}` : null;
+    c ? `${label} (${periodLabel(c.period).replace(/ \(.*\)$/, '')}): ${c.display ?? num(c.value, tile)}` : null;
   return `${[one('Previous', tile.previous), one('A year earlier', tile.year_earlier)].filter(Boolean).join('. ')}.`;
 }
