@@ -171,15 +171,31 @@ export function describeChange(
     );
   } else {
     parts.push(`${label}: ${fmt(v, kind)}`);
+    // No comparison: say why where the other figure is withheld, never what it is (met-dataset.md).
+    const why = hiddenWords(prev?.value, def.kind, published);
+    if (why) parts.push(`the previous ${periodWord[periodKind]}’s figure is ${why}`);
   }
   // A financial or calendar year: the previous period is the year earlier, compared once.
-  if (ye && isNum(ye.value) && ye.period !== prev?.period) parts.push(`${fmt(ye.value, kind)} a year earlier`);
+  if (ye && ye.period !== prev?.period) {
+    if (isNum(ye.value)) parts.push(`${fmt(ye.value, kind)} a year earlier`);
+    else {
+      const why = hiddenWords(ye.value, def.kind, published);
+      if (why) parts.push(`the figure a year earlier is ${why}`);
+    }
+  }
   let sentence = parts.join('; ') + '.';
   const spc = m.trend?.spc;
   // A signal is said on its own, first (signalSentences); a normal reading is said here.
   if (spc?.status === 'ok' && spc.latest === 'normal') sentence += ' This is within normal variation.';
   if (def.kind === 'count' && v > 0 && v < 20) sentence += ' Numbers this small move a lot by chance.';
   return sentence;
+}
+
+/** Why a figure of a comparison is not quoted: withheld (c), or (published rule) a count not given; null when it is simply absent. */
+function hiddenWords(v: Shown | undefined, kind: string, published: boolean): string | null {
+  if (v === 'c') return 'withheld (c)';
+  if (v === null && published && kind === 'count') return 'not given (part of a withheld figure)';
+  return null;
 }
 
 /** describeChange for a measure of a response, told whether its period is complete. */

@@ -70,6 +70,22 @@ describe('describeChange', () => {
     );
   });
 
+  it('writes the published rule’s percentages whole and says a count not given is not given', () => {
+    // The published parameters carry their limit (lib/measures.ts): 66% → 68% is +2 points; 545 → 535 is −1.8%, written −2%.
+    const pub = { ...buildParameters(), age_scope: '0-17', published_max_withheld: 7, rounding_base: 5, published_median_min: 20 } as never;
+    expect(describeChange('rhi_completed_72h_pct', m(68, 66, 69), 'quarter', pub)).toBe(
+      'Interviews completed within 72 hours rose from 66% to 68% (+2 points) against the previous quarter; 69% a year earlier. This is within normal variation.',
+    );
+    expect(describeChange('missing_episodes', m(535, 545, 565), 'quarter', pub)).toMatch(/fell from 545 to 535 \(−2%\) against/);
+    expect(describeChange('missing_episodes', m(535, null, 565), 'quarter', pub)).toBe(
+      'Missing episodes: 535; the previous quarter’s figure is not given (part of a withheld figure); 565 a year earlier. This is within normal variation.',
+    );
+    // Without the published rule a null previous figure is only absent: nothing is said of it.
+    expect(describeChange('missing_episodes', m(535, null, 565), 'quarter')).toBe(
+      'Missing episodes: 535; 565 a year earlier. This is within normal variation.',
+    );
+  });
+
   it('cautions where numbers are small', () => {
     expect(describeChange('missing_children', m(12, 9, 10), 'quarter')).toContain('Numbers this small move a lot by chance.');
   });
@@ -78,7 +94,11 @@ describe('describeChange', () => {
     expect(describeChange('missing_episodes', m('c', 38, 45), 'quarter')).toBe('Missing episodes: withheld (c) to protect confidentiality.');
     // The previous quarter is hidden: no "from", no change; only the shown figures.
     const s = describeChange('missing_episodes', m(51, 'c', 45), 'quarter')!;
-    expect(s).toBe('Missing episodes: 51; 45 a year earlier. This is within normal variation.');
+    expect(s).toBe('Missing episodes: 51; the previous quarter’s figure is withheld (c); 45 a year earlier. This is within normal variation.');
+    // A year earlier hidden: said so, without it.
+    expect(describeChange('missing_episodes', m(51, 38, 'c'), 'quarter')).toMatch(
+      /^Missing episodes rose from 38 to 51 \(\+34\.2%\) against the previous quarter; the figure a year earlier is withheld \(c\)\./,
+    );
   });
 });
 
