@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import type { Cell, Column, Definition, PageModel, TableModel } from '../model/api.js';
 import { exportWords as w } from './messages.js';
+import { termsIn, type Term } from '../model/glossary.js';
 
 /** A cell of an exported file: a number stays a number (a true negative too); everything else is text. */
 export type FileCell = number | string;
@@ -29,6 +30,8 @@ export interface ExportDoc {
   /** The legend's lines: c (the rule's legend) and –. */
   legend: string[];
   definitions: Definition[];
+  /** The abbreviations the file's own words use (SERAF, NRM …), each in plain words (model/glossary.ts). */
+  terms: Term[];
 }
 
 /**
@@ -140,7 +143,7 @@ export function exportDoc(model: PageModel, target: ExportTarget, actions?: Acti
   // A table whose rows are of several kinds says each row's unit in a last column.
   const unitKey = table.columns.find((c) => c.kindKey)?.kindKey;
   const unit = (r: Record<string, Cell>): FileCell[] => (unitKey ? [w.unitName(typeof r[unitKey] === 'string' ? (r[unitKey] as string) : null) || '–'] : []);
-  return {
+  const doc = {
     title,
     about,
     columns: [...table.columns.map((c) => w.headedUnit(c.label, c.kind)), ...(unitKey ? [w.unitColumn] : [])],
@@ -149,6 +152,9 @@ export function exportDoc(model: PageModel, target: ExportTarget, actions?: Acti
     legend: [model.legend || d.legend, w.noFigure(d.rule === 'published')],
     definitions: definitionsOf(id, table, model.definitions),
   };
+  // A paper taken to a meeting explains its own abbreviations: those of the file's words only.
+  const words = [title, ...about.flat(), ...doc.columns, ...doc.rows.flat(), ...doc.definitions.flatMap((x) => [x.label, x.definition])];
+  return { ...doc, terms: termsIn(words.filter((x): x is string => typeof x === 'string')) };
 }
 
 // ── CSV ────────────────────────────────────────────────────────────────────────────
@@ -173,7 +179,11 @@ export function csvOf(title: string, about: [string, string][], columns: string[
 
 /** An exported table as CSV: the legend's lines and one line per definition (label, text) trail the table. */
 export function toCsv(doc: ExportDoc): string {
-  const trailer: FileCell[][] = [...doc.legend.map((l) => [w.legend, l]), ...doc.definitions.map((d) => [w.definition(d.label), d.definition])];
+  const trailer: FileCell[][] = [
+    ...doc.legend.map((l) => [w.legend, l]),
+    ...doc.definitions.map((d) => [w.definition(d.label), d.definition]),
+    ...doc.terms.map((t) => [w.abbreviation(t.term), t.words]),
+  ];
   return csvOf(doc.title, doc.about, doc.columns, doc.rows, trailer);
 }
 
@@ -212,6 +222,7 @@ export async function toXlsx(doc: ExportDoc): Promise<Buffer> {
   const defs = wb.addWorksheet(w.definitionsSheet);
   defs.addRow([w.measure, w.meaning]).font = { bold: true };
   for (const d of doc.definitions) defs.addRow([xlsxValue(d.label), xlsxValue(d.definition)]);
+  for (const t of doc.terms) defs.addRow([xlsxValue(w.abbreviation(t.term)), xlsxValue(t.words)]);
   defs.getColumn(1).width = 40;
   defs.getColumn(2).width = 100;
   const legend = wb.addWorksheet(w.legendSheet);

@@ -315,6 +315,7 @@ export const exportWords = {
   about: 'About this table',
   legend: 'Legend',
   definition: (label: string) => `Definition: ${label}`,
+  abbreviation: (term: string) => `Abbreviation: ${term}`,
   definitionsSheet: 'Definitions',
   legendSheet: 'Legend',
   tableSheet: 'Table',

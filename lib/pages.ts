@@ -37,6 +37,7 @@ import {
 } from './compare.js';
 import { EXPECTED_REFRESH, SERVICES, SOURCES, type SourceName } from '../model/contract.js';
 import { formatChangeSize, formatFigure, shownKind } from '../model/format.js';
+import { termsIn } from '../model/glossary.js';
 import { GROUP_DIMENSION_WORDS, groupWords } from '../model/measures.js';
 import { isPageId, PAGE_DECLS, PAGE_IDS, pageDecl, type Block, type PageDecl, type PageId, type TileDetail } from '../model/pages.js';
 import { AREAS, type AreaName } from '../model/areas.js';
@@ -1251,7 +1252,7 @@ export async function buildPage(db: Db, chosen: PageRequest): Promise<PageModel>
       const { chart: _gone, ...rest } = t;
       return rest;
     });
-  return {
+  const model: Omit<PageModel, 'terms'> = {
     page: req.page,
     title: decl.title,
     area: r.area,
@@ -1286,4 +1287,15 @@ export async function buildPage(db: Db, chosen: PageRequest): Promise<PageModel>
     warnings: decl.blocks.some((b) => b.kind === 'areas') || periodFree(decl) ? blockWarnings : r.warnings,
     ...(contract ? { contract } : {}),
   };
+  // The abbreviations the page's own words use, each in plain words (model/glossary.ts); a
+  // tile with a chart has a "Show SPC chart" button (web/src/pages/overview.ts).
+  const texts = [...stringsOf(model), ...(model.tiles.some((t) => !!(t as Tile).chart) ? ['Show SPC chart'] : [])];
+  return { ...model, terms: termsIn(texts) };
+}
+
+/** Every string of a value, however deep: what a page model says (its figures' words, titles, labels, cells). */
+function* stringsOf(v: unknown): Generator<string> {
+  if (typeof v === 'string') yield v;
+  else if (Array.isArray(v)) for (const x of v) yield* stringsOf(x);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) yield* stringsOf(x);
 }

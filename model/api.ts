@@ -4,6 +4,7 @@
 import type { AgeScope } from './ages.js';
 import type { AreaOrAll } from './areas.js';
 import type { BuildParameters, Parameters } from './parameters.js';
+import type { Term } from './glossary.js';
 import type { PageId } from './pages.js';
 import type { Audience, Role } from './roles.js';
 
@@ -200,6 +201,8 @@ export interface PageModel {
   /** The disclosure rule the page's figures passed. */
   disclosure: DisclosureInfo;
   definitions: Definition[];
+  /** The abbreviations the page uses (SERAF, NRM …), each in plain words (model/glossary.ts). */
+  terms: Term[];
   warnings: string[];
   /** Page `data` only: the file contract. */
   contract?: ContractFile[];

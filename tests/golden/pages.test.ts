@@ -79,6 +79,7 @@ function shown(p: PageModel): unknown {
     legend: p.legend,
     disclosure: `${p.disclosure.rule}, threshold ${p.disclosure.threshold}${p.disclosure.rounding_base ? `, rounded to ${p.disclosure.rounding_base}` : ''}`,
     definitions: p.definitions.map((d) => `${d.label}: ${d.definition}`),
+    terms: p.terms.map((t) => t.term).join(', '),
   });
 }
 

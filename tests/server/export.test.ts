@@ -157,6 +157,7 @@ describe('the writers (lib/export.ts)', () => {
       legend: 'c = withheld',
       disclosure: { rule: 'partner', threshold: 5, max_withheld: 4, legend: 'c = withheld' },
       definitions: [{ id: 'x', label: 'X', definition: '=definition' }],
+      terms: [],
       warnings: [],
     } as PageModel;
     const doc = exportDoc(m, { table: 't' })!;
@@ -368,6 +369,20 @@ describe('GET /api/pages/:page/export.csv and .xlsx', () => {
     expect(sheetRows(wb, 'Table')).toContainEqual(['Area', 'Portsmouth']);
     expect(sheetRows(wb, 'Legend')[0]).toEqual([m.legend]);
     expect(sheetRows(wb, 'Definitions')).toContainEqual([def.label, def.definition]);
+    // Each file explains the abbreviations its own words use, and only those: the missing page's figures name the SSDA903
+    // return (a definition), not SERAF; the overview's name SERAF and NRM (children at risk, NRM referrals), in both files.
+    expect(tail.find((l) => l[0] === 'Abbreviation: SSDA903')?.[1]).toMatch(/children looked after/);
+    expect(tail.some((l) => l[0] === 'Abbreviation: SERAF')).toBe(false);
+    const q = `period=${PERIOD}&area=Portsmouth&table=figures`;
+    const over = csvParts((await get('board', `/api/pages/overview/export.csv?${q}`)).bytes.toString('utf-8')).tail;
+    const serafWords = over.find((l) => l[0] === 'Abbreviation: SERAF')?.[1];
+    expect(serafWords).toMatch(/risk assessment/);
+    expect(over.some((l) => l[0] === 'Abbreviation: NRM')).toBe(true);
+    expect(over.some((l) => l[0] === 'Abbreviation: RAG')).toBe(false);
+    expect(sheetRows(await readWorkbook((await get('board', `/api/pages/overview/export.xlsx?${q}`)).bytes), 'Definitions')).toContainEqual([
+      'Abbreviation: SERAF',
+      serafWords,
+    ]);
     // The public's legend says what – means under the published rule.
     const pub = csvParts((await get('public', `/api/pages/missing/export.csv?period=${PERIOD}&area=Portsmouth&table=figures`)).bytes.toString('utf-8'));
     expect(pub.head).toContainEqual(['Disclosure rule', 'published rule (the public): counts of 1 to 7 withheld as c, other counts rounded to the nearest 5']);

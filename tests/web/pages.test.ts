@@ -172,6 +172,10 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     }
     expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
     expect(await page.textContent('#met-status')).toMatch(/Version \d/);
+    // The abbreviations the page uses are named where a reader sees them, each in words one click away.
+    expect((await page.textContent('[data-terms] summary'))?.trim()).toBe('Abbreviations on this page: MET, SERAF, NRM, SPC');
+    await page.click('[data-terms] summary');
+    expect(await page.textContent('[data-terms] dl')).toMatch(/NRMNational Referral Mechanism/);
     expect(problems).toEqual([]);
     await ctx.close();
   });
@@ -353,6 +357,9 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     expect(await page.isVisible('.met-pickers')).toBe(false);
     expect(await page.isVisible('button.met-toggle')).toBe(false);
     expect(await page.isVisible('.met-chart__table table')).toBe(true);
+    // The abbreviations and the definitions print open (a closed details hides its content on paper too, unless styled).
+    expect(await page.isVisible('[data-terms] dl')).toBe(true);
+    expect(await page.isVisible('details.met-definitions:not([data-terms]) dl')).toBe(true);
     await page.close();
   });
 

@@ -369,8 +369,22 @@ export function legendBlock(model: PageModel): HTMLElement {
   );
 }
 
+/**
+ * What the page's words mean: the abbreviations it uses (SERAF, NRM …: model/glossary.ts),
+ * named in the summary so a reader sees which without opening it, then every figure's definition.
+ */
 export function definitionsPanel(model: PageModel): HTMLElement | null {
-  return definitionsDetails(model.definitions ?? [], 'Definitions of every figure on this page');
+  const terms = model.terms ?? [];
+  const abbreviations = terms.length
+    ? definitionsDetails(
+        terms.map((t) => ({ id: t.term, label: t.term, definition: t.words })),
+        `Abbreviations on this page: ${terms.map((t) => t.term).join(', ')}`,
+      )
+    : null;
+  abbreviations?.setAttribute('data-terms', '');
+  const definitions = definitionsDetails(model.definitions ?? [], 'Definitions of every figure on this page');
+  const both = [abbreviations, definitions].filter((x): x is HTMLElement => x !== null);
+  return both.length ? h('div', { class: 'met-explained' }, both) : null;
 }
 
 /** Charts (all of them, or those chosen) and tables of a model, in order. */
@@ -448,7 +462,24 @@ function replaceInLink(key: string, value: string): void {
   history.replaceState(null, '', `${location.pathname}?${q.toString()}`);
 }
 
+/**
+ * The definitions and abbreviations print open: a browser that cannot show a closed
+ * details's content on paper (styles.css) has them opened before printing and closed again after.
+ */
+function openDefinitionsToPrint(): void {
+  let opened: HTMLDetailsElement[] = [];
+  window.addEventListener('beforeprint', () => {
+    opened = [...document.querySelectorAll<HTMLDetailsElement>('details.met-definitions:not([open])')];
+    for (const d of opened) d.open = true;
+  });
+  window.addEventListener('afterprint', () => {
+    for (const d of opened) d.open = false;
+    opened = [];
+  });
+}
+
 export function start(opts: PageOptions): void {
+  openDefinitionsToPrint();
   let selection = readSelection();
   let meta: Meta | null = null;
   let seq = 0;
