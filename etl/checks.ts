@@ -8,6 +8,7 @@ import {
   EXCERPT_CHARS,
   FUTURE_MARGIN_DAYS,
   freeTextColumns,
+  idColumns,
   type Column,
   type ColumnType,
   type RowRule,
@@ -464,7 +465,9 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
   const rawCols: string[] = [];
   const areaCol = source.columns.find((c) => c.type.kind === 'area');
   const areaTyped = areaCol ? typedExpr(areaCol, `s.${ident(areaCol.name)}`, -1) : null;
-  const freeText = new Set(freeTextColumns(source).map((c) => c.name));
+  // Free text and ids are looked up among the texts that name a person reference (etl/stage.ts).
+  const ids = new Set(idColumns(source).map((c) => c.name));
+  const freeText = new Set([...freeTextColumns(source).map((c) => c.name), ...ids]);
   source.columns.forEach((col, i) => {
     const raw = `s.${ident(col.name)}`;
     rawCols.push(`${raw} AS ${ident('raw_' + col.name)}`);
@@ -494,7 +497,11 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
       ident('mentions_' + name),
       name,
       'names a person reference',
-      q(`${name} holds a child's or offender's reference of this data (not shown): free text must name no one; remove it and send the file again`),
+      ids.has(name)
+        ? q(
+            `${name} is built from a child's or offender's reference of the file (not shown): an id must not hold a person's reference; ask the partner for ids that do not`,
+          )
+        : q(`${name} holds a child's or offender's reference of this data (not shown): free text must name no one; remove it and send the file again`),
     ),
   );
   const all = [...colProblems, ...mentions, ...rules];

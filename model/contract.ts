@@ -564,3 +564,12 @@ export const EXPECTED_REFRESH: Readonly<Partial<Record<SourceName, RefreshInterv
 export function freeTextColumns(source: Source): Column[] {
   return source.columns.filter((c) => c.type.kind === 'text' && !c.name.endsWith('_id'));
 }
+
+/**
+ * A source's id columns (episode_id, rhi_id …): stored as written, to join and key rows. A
+ * case system may build one from the child's reference ("SC4067444/2025-04-11"), which
+ * would store the raw reference: an id holding a reference of its file is refused (etl/stage.ts).
+ */
+export function idColumns(source: Source): Column[] {
+  return source.columns.filter((c) => c.type.kind === 'text' && c.name.endsWith('_id'));
+}

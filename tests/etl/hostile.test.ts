@@ -578,6 +578,62 @@ const GROUPS: Group[] = [
         },
       },
       {
+        kind: 'episode ids built from a child’s reference (a case system’s habit), their own or another’s',
+        files: {
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER,
+            episode({ episode_id: 'E1', child_ref: REF(1) }),
+            episode({ episode_id: `${REF(2)}/2025-02-01`, child_ref: REF(2) }),
+            episode({ episode_id: `EP-${REF(3)}`, child_ref: REF(3) }),
+            // Another row's child's reference: found as well (any reference of the file).
+            episode({ episode_id: `EP-${REF(1)}`, child_ref: REF(5) }),
+            // Words with digits that are no one's reference: kept.
+            episode({ episode_id: 'EP-2025/00004', child_ref: REF(4) }),
+          ),
+        },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 5,
+            loaded: 2,
+            reasons: { 'names a person reference': 3 },
+            check: async (db) => {
+              expect(
+                await query(
+                  db,
+                  `SELECT line, "column", reason, row_values->>'episode_id' AS id FROM quarantine WHERE file = 'missing_episodes.csv' ORDER BY line`,
+                ),
+              ).toEqual([
+                {
+                  line: 3,
+                  column: 'episode_id',
+                  reason:
+                    "episode_id is built from a child's or offender's reference of the file (not shown): an id must not hold a person's reference; ask the partner for ids that do not",
+                  // "ZZREF00002/2025-02-01": 10 + 1 + 10 = 21 characters, as its shape only.
+                  id: '21 characters: letters, digits and punctuation',
+                },
+                {
+                  line: 4,
+                  column: 'episode_id',
+                  reason: expect.stringMatching(/^episode_id is built from/),
+                  id: '13 characters: letters, digits and punctuation',
+                },
+                {
+                  line: 5,
+                  column: 'episode_id',
+                  reason: expect.stringMatching(/^episode_id is built from/),
+                  id: '13 characters: letters, digits and punctuation',
+                },
+              ]);
+              expect(await query(db, `SELECT episode_id FROM missing_episodes ORDER BY episode_id`)).toEqual([
+                { episode_id: 'E1' },
+                { episode_id: 'EP-2025/00004' },
+              ]);
+            },
+          },
+        },
+      },
+      {
         kind: 'a nationality naming an offender’s reference',
         files: {
           'nrm_referrals.csv': csv(
