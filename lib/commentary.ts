@@ -298,7 +298,20 @@ function places(r: MeasuresResponse, pk: string): string[] {
   const out: string[] = [];
   const rows = r.measures.hotspots?.rows ?? [];
   const hot = rows.filter((x) => x.hotspot === true).map((x) => String(x.locality));
-  if (rows.length) out.push(hot.length ? `Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.` : `No locality met the hotspot rule this ${periodWord[pk]}.`);
+  // An area whose shown totals have no rank: a total there is withheld and could be any size (lib/rows.ts).
+  const unranked = [...new Set(rows.filter((x) => typeof x.total === 'number' && x.rank === 'c').map((x) => String(x.area)))];
+  const ranked = new Set(rows.map((x) => String(x.area))).size > unranked.length;
+  if (hot.length) out.push(`Hotspots this ${periodWord[pk]}: ${hot.join(', ')}.`);
+  else if (rows.length && ranked)
+    out.push(
+      unranked.length
+        ? `No locality of the other areas met the hotspot rule this ${periodWord[pk]}.`
+        : `No locality met the hotspot rule this ${periodWord[pk]}.`,
+    );
+  if (unranked.length)
+    out.push(
+      `The hotspots of ${new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(unranked)} are withheld (c): a locality’s total there is withheld to protect confidentiality, and could change which are the highest.`,
+    );
   const d = changeIn(r, 'disruptions', pk);
   if (d) out.push(d);
   return out;

@@ -247,6 +247,12 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
   if (measure === 'hotspots') {
     // Rank among the shown totals of the area (a withheld total, 1..max, lies between 0 and any shown one).
     const order = (v: unknown) => (v === 'c' ? 0.5 : (num(v) ?? 0));
+    // A total withheld to protect another (lib/audit/protect.ts) may be any size, even the
+    // largest: ranks worked out without it would name the wrong hotspots (a reviewer's case:
+    // Havant, 56, withheld; Rushmoor, 48, published as the second). So in its area no rank
+    // or flag is given (c). This says nothing the published answer does not: there a total
+    // of 1..max has its parts not given (–), one withheld to protect another its parts given.
+    const unranked = new Set(rows.filter((r) => protect('total', r) === 'c').map((r) => r.area));
     shown.forEach((out, i) => {
       // The change from the rounded totals, where there was a previous period.
       const before = rows[i]!.previous_total;
@@ -256,6 +262,11 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
         // A total withheld or not given has no rank among the others.
         out.rank = out.total;
         out.hotspot = out.total;
+        return;
+      }
+      if (unranked.has(out.area)) {
+        out.rank = 'c';
+        out.hotspot = 'c';
         return;
       }
       const same = shown.filter((x) => x.area === out.area);

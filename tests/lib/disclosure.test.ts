@@ -400,6 +400,51 @@ describe('published rule', () => {
       ['Bitterne Park', 'c', 0, 'c', 'c', 'c', 'c'],
     ]);
   });
+
+  it('hotspot rows: a total withheld to protect another could be the largest, so its area has no ranks or flags', () => {
+    // The reviewer's case: Havant's total 56 (found 40, CPI 16) withheld to protect another count,
+    // its parts published; Rushmoor's 48 (→ 50) would have been ranked first of the rest and flagged.
+    // In the published answer a total of 1–7 (Hart: 5) has its parts not given, one withheld to
+    // protect another has them given (or c): the reader learns nothing new. Another area is ranked as before.
+    const row = (locality: string, area: string, found: number, cpi: number) => ({
+      locality,
+      area,
+      found: { n: found },
+      cpi: { n: cpi },
+      disruptions: { n: 0 },
+      total: { n: found + cpi },
+      rank: 0,
+      hotspot: false,
+      previous_total: null,
+      change: null,
+    });
+    const rows = [
+      row('Havant', 'Hampshire', 40, 16),
+      row('Rushmoor', 'Hampshire', 38, 10),
+      row('Hart', 'Hampshire', 3, 2),
+      row('Bargate', 'Southampton', 30, 5),
+    ];
+    const shown = discloseRows('hotspots', rows, published, {
+      metChildren: 0,
+      areaTotals: {},
+      hotspot: { top_pct: 50, min_total: 5 },
+      protect: (f, r) => (f === 'total' && r?.locality === 'Havant' ? 'c' : undefined),
+    });
+    expect(shown.map((r) => [r.locality, r.found, r.cpi, r.total, r.rank, r.hotspot])).toEqual([
+      // Ranks all withheld: by name. (Hart's parts are c here; the published answer gives them as – later, lib/shown.ts.)
+      ['Hart', 'c', 'c', 'c', 'c', 'c'],
+      ['Havant', 40, 15, 'c', 'c', 'c'],
+      ['Rushmoor', 40, 10, 50, 'c', 'c'],
+      ['Bargate', 30, 'c', 35, 1, true],
+    ]);
+    // Without the protection, Hampshire's ranks are given: Havant 55 first, Rushmoor 50 second, Hart withheld (1–7).
+    const plain = discloseRows('hotspots', rows, published, { metChildren: 0, areaTotals: {}, hotspot: { top_pct: 50, min_total: 5 } });
+    expect(plain.filter((r) => r.area === 'Hampshire').map((r) => [r.locality, r.total, r.rank, r.hotspot])).toEqual([
+      ['Havant', 55, 1, true],
+      ['Rushmoor', 50, 2, true],
+      ['Hart', 'c', 'c', 'c'],
+    ]);
+  });
 });
 
 describe('partner rule: the complement of a percentage, and the remainder of a group that adds up at most', () => {
