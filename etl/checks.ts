@@ -21,8 +21,11 @@ import { readSql } from './buildMeasures.js';
 export const CHECK_MACROS =
   readSql('age.sql') +
   `
+-- A name's matching key: case, spaces, punctuation and '&' = 'and' aside, its letters kept
+-- (accented ones too), an accent written as one character or as a letter and a combining
+-- mark the same (NFC: 'Mölln' either way).
 CREATE OR REPLACE MACRO met_key(x) AS
-    lower(regexp_replace(replace(trim(x), '&', ' and '), '[^A-Za-z0-9]', '', 'g'));
+    lower(regexp_replace(replace(nfc_normalize(trim(x)), '&', ' and '), '[^\\p{L}\\p{N}]', '', 'g'));
 -- Code values: trimmed, lower case, spaces and hyphens read as underscores (no regular
 -- expression: this runs once per value of every code column).
 -- A whole number is an optional sign and ASCII digits, nothing else; too many digits for BIGINT is NULL (out of range).

@@ -222,6 +222,41 @@ export interface RecordsFound {
   unclosedAt: number | null;
   /** The longest record: its bytes and the line it starts on. */
   longest: { bytes: number; line: number };
+  /**
+   * The records with one more value than the header, the extra one empty (`a,b,c,` under a
+   * header of three): DuckDB takes the last comma as a trailing delimiter and reads the
+   * record as a whole row, every value after an unquoted comma a column along. In order.
+   */
+  extraValue: Int32Array;
+}
+
+/** The values of one record (commas outside quoted values, plus one), as DuckDB reads quotes. */
+export function valuesIn(rec: Buffer): number {
+  let n = 1;
+  if (rec.indexOf(0x22) === -1) {
+    for (let c = rec.indexOf(0x2c); c !== -1; c = rec.indexOf(0x2c, c + 1)) n++;
+    return n;
+  }
+  let inQuotes = false;
+  let atStart = true;
+  for (let i = 0; i < rec.length; i++) {
+    const b = rec[i];
+    if (inQuotes) {
+      if (b === 0x22) {
+        if (rec[i + 1] === 0x22) i++;
+        else inQuotes = false;
+      }
+      continue;
+    }
+    if (b === 0x2c) {
+      n++;
+      atStart = true;
+      continue;
+    }
+    if (b === 0x22 && atStart) inQuotes = true;
+    atStart = false;
+  }
+  return n;
 }
 
 /**
@@ -252,6 +287,34 @@ export class RecordIndex {
   /** Bytes fed so far, and the last of them. */
   private offset = 0;
   private lastByte = -1;
+  /** The header's values, and the records with one value more ending in an empty one. */
+  private headerValues = -1;
+  private extra = new Int32Array(16);
+  private extraN = 0;
+  /** The bytes of the record not yet ended, from earlier pieces (a record a piece cuts). */
+  private carry: Buffer | null = null;
+
+  /**
+   * Record `this.n`, ending just before `lf` of `piece` (or at the file's end): the header's
+   * values are counted; a record ending in a comma (an empty last value) is counted too, and
+   * noted where it has more values than the header. Most records do not end in a comma.
+   */
+  private checkValues(piece: Buffer, base: number, lf: number): void {
+    const local = this.recordStart - base;
+    let rec = local >= 0 ? piece.subarray(local, lf) : Buffer.concat([this.carry ?? Buffer.alloc(0), piece.subarray(0, lf)]);
+    if (rec.length > 0 && rec[rec.length - 1] === 0x0d) rec = rec.subarray(0, rec.length - 1);
+    if (this.n === 0) {
+      this.headerValues = valuesIn(rec);
+      return;
+    }
+    if (rec.length === 0 || rec[rec.length - 1] !== 0x2c || valuesIn(rec) <= this.headerValues) return;
+    if (this.extraN === this.extra.length) {
+      const x2 = new Int32Array(this.extra.length * 2);
+      x2.set(this.extra);
+      this.extra = x2;
+    }
+    this.extra[this.extraN++] = this.n;
+  }
 
   /** Ends the record starting at `recordStart` just before `end`; `before` is the byte before `end`. */
   private push(end: number, before: number): void {
@@ -330,6 +393,7 @@ export class RecordIndex {
       }
       const quote = piece.indexOf(0x22, i);
       while (lf !== -1 && (quote === -1 || lf < quote)) {
+        this.checkValues(piece, base, lf);
         this.push(base + lf, before(lf));
         this.recordStart = base + lf + 1;
         this.line++;
@@ -346,13 +410,24 @@ export class RecordIndex {
       } else if (at === this.lastClose + 1) this.inQuotes = true;
       i = quote + 1;
     }
+    // The record not yet ended: its bytes so far, for checkValues (pieces end at a line
+    // break, so this is a quoted value running on, or the file's last line).
+    if (this.recordStart < base + len) {
+      const tail = piece.subarray(Math.max(0, this.recordStart - base));
+      this.carry = this.recordStart >= base ? Buffer.from(tail) : Buffer.concat([this.carry ?? Buffer.alloc(0), tail]);
+    } else this.carry = null;
     this.offset = base + len;
     this.lastByte = piece[len - 1]!;
   }
 
   finish(): RecordsFound {
     const unclosedAt = this.inQuotes ? this.recordLine : null;
-    if (this.recordStart < this.offset) this.push(this.offset, this.lastByte);
+    if (this.recordStart < this.offset) {
+      const rest = this.carry ?? Buffer.alloc(0);
+      this.checkValues(rest, this.recordStart, rest.length);
+      this.push(this.offset, this.lastByte);
+    }
+    this.carry = null;
     return {
       physicalLine: this.lines.subarray(0, this.n),
       blank: this.blank.subarray(0, this.n),
@@ -362,6 +437,7 @@ export class RecordIndex {
       lastLine: this.lastByte === 0x0a ? this.line - 1 : this.line,
       unclosedAt,
       longest: { bytes: this.longestBytes, line: this.longestLine },
+      extraValue: this.extra.subarray(0, this.extraN),
     };
   }
 }

@@ -203,6 +203,21 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     return { line, kind: 'malformed line', column: null, reason };
   });
 
+  // A record with one value more than the header, the extra one empty (`…,1,100,` for
+  // `…,1100`, or `…,1,100,` for a capacity of 1,100 left unquoted): DuckDB reads it as a
+  // row, every value after the stray comma a column along. It is a malformed line, as one
+  // with a value more that is not empty is; its row is taken out of what was read.
+  const extra = new Set(csv.records.extraValue.filter((k) => !rejectedRecord.has(k)));
+  const extraRows: number[] = [];
+  for (const k of extra)
+    malformed.push({
+      line: csv.physicalLine[k] ?? k + 1,
+      kind: 'malformed line',
+      column: null,
+      reason: `the line has more values than the header has columns (${csv.header.length}), the last one empty; is there an unquoted comma?`,
+    });
+  malformed.sort((a, b) => a.line - b.line);
+
   const rowCount = await db.value<number>(`SELECT count(*) FROM ${raw}`);
   const rowLine = new Int32Array(rowCount);
   let r = 0;
@@ -211,6 +226,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     if (csv.blank[k]) continue;
     read++;
     if (rejectedRecord.has(k)) continue;
+    if (extra.has(k)) extraRows.push(r);
     if (r < rowCount) rowLine[r] = csv.physicalLine[k]!;
     r++;
   }
@@ -219,6 +235,14 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   if (r !== rowCount) {
     throw new CsvRefusal(`could not be read consistently (${rowCount} rows read by DuckDB, ${r} expected from the line structure); check its quoting`);
   }
+  // The rows of the lines with a value too many go (the others keep their rowids, which number rowLine).
+  // (Row numbers only: whole numbers the loader counted, never the file's text.)
+  if (extraRows.length > 0)
+    await db.run(
+      `DELETE FROM ${raw} WHERE rowid IN (SELECT unnest(string_split($rows, ','))::BIGINT)`,
+      { rows: extraRows.join(',') },
+      `reading ${source.file}`,
+    );
 
   // Pseudonymise before the values go anywhere: one keyed hash per distinct reference.
   const refCols = source.columns.filter((c) => c.type.kind === 'ref' && map.index.has(c.name));
@@ -238,8 +262,16 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
         const distinct = refCols
           .map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`)
           .join(' UNION ');
+        // A reference is hashed as the partner means it: control and invisible formatting
+        // characters (a tab, a zero-width space, a soft hyphen, a byte-order mark) dropped
+        // wherever they are and any space at its ends, so "HC0381086\t" is the same child
+        // as "HC0381086" (one distinct text at a time: the rows join on the text as written).
+        // One that is nothing else is no reference (missing).
         await db.run(
-          `CREATE TEMP TABLE ${refMap} AS SELECT d.r, ${pseudonymSql('d.r', 'k')} AS p FROM (SELECT DISTINCT r FROM (${distinct})) d, ${blocks} k`,
+          `CREATE TEMP TABLE ${refMap} AS
+           SELECT d.r, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
+           FROM (SELECT r, regexp_replace(regexp_replace(r, '[\\p{Cc}\\p{Cf}]', '', 'g'), '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
+                 FROM (SELECT DISTINCT r FROM (${distinct}))) d, ${blocks} k`,
           undefined,
           'pseudonymising references',
         );

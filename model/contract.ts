@@ -405,12 +405,16 @@ export function sourceByName(name: SourceName): Source {
  * A stray byte-order mark or non-breaking space is treated as space too.
  */
 export function normaliseHeader(name: string): string {
-  return name
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[\s\u00a0-]+/g, '_')
-    .replace(/_+/g, '_');
+  return (
+    name
+      .normalize('NFC')
+      // Invisible formatting and control characters (a byte-order mark, a zero-width space, a soft hyphen) anywhere.
+      .replace(/[\p{Cf}\p{Cc}]/gu, ' ')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s\u00a0-]+/g, '_')
+      .replace(/_+/g, '_')
+  );
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   prepareCsv,
   prepareWhole,
   RecordIndex,
+  valuesIn,
 } from '../../etl/csvFile.js';
 import { tempDir } from '../helpers.js';
 
@@ -239,7 +240,19 @@ describe('a file read in pieces gives what it gives read whole', () => {
       const want = indexRecords(buf);
       expect([...got.physicalLine], JSON.stringify(buf.toString('latin1'))).toEqual([...want.physicalLine]);
       expect([...got.blank], JSON.stringify(buf.toString('latin1'))).toEqual([...want.blank]);
+      expect([...got.extraValue], JSON.stringify(buf.toString('latin1'))).toEqual([...want.extraValue]);
     }
+  });
+
+  it('finds the records with one value more than the header, the extra one empty, as DuckDB reads quotes', () => {
+    // Header of 3; "4,5,6," has 4 values, the last empty; "7,8," has 3; a quoted comma is inside a value;
+    // "a""b" is a doubled quote inside a quoted value; Barnardo"s is a quote inside an unquoted value.
+    const buf = Buffer.from('a,b,c\r\n1,2,3\r\n4,5,6,\r\n7,8,\n"x,y",z,\n"x,y",z,w,\n"a""b,c",d,\nBarnardo"s,e,f,\n\n"p\nq",r,s,');
+    expect([...indexRecords(buf).extraValue]).toEqual([2, 5, 7, 9]);
+    expect(valuesIn(Buffer.from('a,"b,c",d'))).toBe(3);
+    expect(valuesIn(Buffer.from('a,b"c,d'))).toBe(3);
+    expect(valuesIn(Buffer.from('"a"",b",c'))).toBe(2);
+    expect(valuesIn(Buffer.from(''))).toBe(1);
   });
 
   it('the encoding and the line endings, split after bytes below 128 but CR, on 3,000 random texts', () => {

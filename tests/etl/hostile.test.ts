@@ -539,6 +539,107 @@ const GROUPS: Group[] = [
     ],
   },
   {
+    name: 'a stray comma',
+    kinds: [
+      {
+        kind: 'one value too many, the extra one empty (DuckDB takes the last comma as a trailing delimiter)',
+        files: {
+          'nrm_referrals.csv': csv(
+            `${TEMPLATE.nrm_referrals.header},reasonable_grounds,nationality`,
+            // 9 values, the last two empty: kept.
+            `${TEMPLATE.nrm_referrals.row(1)},,`,
+            // 10 values, the last empty: a stray comma in "positive" moves the rest one along.
+            `${TEMPLATE.nrm_referrals.row(2)},posi,tive,`,
+            // A comma inside a quoted value is not a value's end: 9 values, kept; and 10 with it: malformed.
+            `${TEMPLATE.nrm_referrals.row(3)},,"British, Irish"`,
+            `${TEMPLATE.nrm_referrals.row(4)},,"British, Irish",`,
+            // CR LF line ending after the stray comma: still malformed.
+            `${TEMPLATE.nrm_referrals.row(5)},positive,British,\r`,
+            `${TEMPLATE.nrm_referrals.row(6)},positive,`,
+          ),
+        },
+        expect: {
+          'nrm_referrals.csv': {
+            status: 'loaded',
+            read: 6,
+            loaded: 3,
+            reasons: { 'malformed line': 3 },
+            check: async (db) => {
+              expect(await query(db, `SELECT line, reason, row_values FROM quarantine WHERE file = 'nrm_referrals.csv' ORDER BY line`)).toEqual(
+                [3, 5, 6].map((line) => ({
+                  line,
+                  reason: 'the line has more values than the header has columns (9), the last one empty; is there an unquoted comma?',
+                  row_values: null,
+                })),
+              );
+              expect(await query(db, `SELECT nrm_id, reasonable_grounds, nationality FROM nrm_referrals ORDER BY nrm_id`)).toEqual([
+                { nrm_id: 'N1', reasonable_grounds: null, nationality: null },
+                { nrm_id: 'N3', reasonable_grounds: null, nationality: 'British, Irish' },
+                { nrm_id: 'N6', reasonable_grounds: 'positive', nationality: null },
+              ]);
+            },
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'invisible characters in a reference',
+    kinds: [
+      {
+        kind: 'a tab, a zero-width space, a soft hyphen and a byte-order mark in one child’s reference; a reference of nothing else',
+        files: {
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER,
+            episode({ episode_id: 'E1', child_ref: REF(1), reported_at: '2025-02-01 10:00' }),
+            episode({ episode_id: 'E2', child_ref: `\t${REF(1)}`, reported_at: '2025-02-02 10:00' }),
+            episode({ episode_id: 'E3', child_ref: `${REF(1)}\u200b`, reported_at: '2025-02-03 10:00' }),
+            episode({ episode_id: 'E4', child_ref: `ZZ\u00adREF00001`, reported_at: '2025-02-04 10:00' }),
+            episode({ episode_id: 'E5', child_ref: `\ufeff${REF(1)}`, reported_at: '2025-02-05 10:00' }),
+            episode({ episode_id: 'E6', child_ref: '\u200b', reported_at: '2025-02-06 10:00' }),
+          ),
+        },
+        expect: {
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 6,
+            loaded: 5,
+            reasons: { 'missing required value': 1 },
+            // One child, not five: the reference is hashed without its invisible characters.
+            check: async (db) => expect(await query(db, `SELECT count(DISTINCT child_pseudonym)::INTEGER AS n FROM missing_episodes`)).toEqual([{ n: 1 }]),
+          },
+        },
+      },
+    ],
+  },
+  {
+    name: 'invisible and combining characters in names',
+    kinds: [
+      {
+        kind: 'a zero-width space in a header name; a locality with its accent as a combining mark',
+        files: {
+          'population.csv': `${POPULATION}\n2024,Hampshire,Mölln,F,15,40\n`,
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER.replace(',area,', ',area\u200b,'),
+            episode({ episode_id: 'E1', child_ref: REF(1), area: 'Hampshire', locality: 'Mo\u0308lln' }),
+            episode({ episode_id: 'E2', child_ref: REF(2), area: 'Hampshire', locality: 'MÖLLN' }),
+          ),
+        },
+        expect: {
+          'population.csv': { status: 'loaded', read: 9, loaded: 9, reasons: {} },
+          'missing_episodes.csv': {
+            status: 'loaded',
+            read: 2,
+            loaded: 2,
+            reasons: {},
+            // Stored as population.csv spells it, whichever way the accent was written.
+            check: async (db) => expect(await query(db, `SELECT DISTINCT locality FROM missing_episodes`)).toEqual([{ locality: 'Mölln' }]),
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'references in free text',
     kinds: [
       {
