@@ -1,7 +1,7 @@
 // Clean rows into the new warehouse: each source's table, the SSDA903 return mapped
 // to episodes, the localities that population.csv defines.
 
-import type { Db } from '../lib/db.js';
+import { ident, type Db } from '../lib/db.js';
 import { refusals } from '../lib/messages.js';
 import { TABLE_OF } from './carryForward.js';
 import type { Source } from './contract.js';
@@ -78,6 +78,52 @@ export async function rebuildLocalities(db: Db): Promise<void> {
     `INSERT INTO wh.localities
      SELECT area, min(locality), met_key(locality) FROM wh.population GROUP BY area, met_key(locality)`,
   );
+}
+
+/**
+ * After a new population.csv: the rows kept from earlier refreshes name their localities as
+ * the population then spelt them. A locality spelt another way now (`Basingstoke & Deane`
+ * for `Basingstoke and Deane`: one matching key, lib's met_key) is renamed in them, so that
+ * its figures follow it rather than fall to 0; rows naming a locality the population no
+ * longer lists are counted. Returns the tables changed, and per table the rows whose
+ * locality is no longer listed. Only the distinct names of each column are matched.
+ */
+export async function respellLocalities(db: Db): Promise<{ changed: Set<string>; unlisted: Map<string, number> }> {
+  const cols = await db.all<{ t: string; c: string }>(
+    `SELECT table_name AS t, column_name AS c FROM duckdb_columns()
+     WHERE database_name = 'wh' AND schema_name = 'main' AND column_name IN ('locality', 'found_locality')
+       AND table_name IN (${[...new Set(Object.values(TABLE_OF))]
+         .filter((t) => t !== 'population')
+         .map((t) => `'${t}'`)
+         .join(', ')})
+     ORDER BY 1, 2`,
+  );
+  const changed = new Set<string>();
+  const unlisted = new Map<string, number>();
+  for (const { t, c } of cols) {
+    const table = `wh.${ident(t)}`;
+    const col = ident(c);
+    const renames = await db.value<number>(
+      `SELECT count(*) FROM (SELECT DISTINCT ${col} AS old FROM ${table} WHERE ${col} IS NOT NULL) d JOIN wh.localities l ON l.locality_key = met_key(d.old) WHERE l.locality <> d.old`,
+    );
+    if (renames > 0) {
+      await db.run(
+        `UPDATE ${table} AS u SET ${col} = r.new
+         FROM (SELECT d.old, l.locality AS new FROM (SELECT DISTINCT ${col} AS old FROM ${table} WHERE ${col} IS NOT NULL) d
+               JOIN wh.localities l ON l.locality_key = met_key(d.old) WHERE l.locality <> d.old) r
+         WHERE u.${col} = r.old`,
+        undefined,
+        `renaming localities in ${t}`,
+      );
+      changed.add(t);
+    }
+    const gone = await db.value<number>(
+      `SELECT coalesce(sum(n), 0)::BIGINT FROM (SELECT ${col} AS old, count(*) AS n FROM ${table} WHERE ${col} IS NOT NULL GROUP BY ALL) d
+       WHERE NOT EXISTS (SELECT 1 FROM wh.localities l WHERE l.locality_key = met_key(d.old))`,
+    );
+    if (gone > 0) unlisted.set(t, (unlisted.get(t) ?? 0) + Number(gone));
+  }
+  return { changed, unlisted };
 }
 
 /** population.csv is refused whole if two areas share a locality name: found_locality needs no area. */

@@ -20,7 +20,7 @@ export { LoadFailure } from './loadFailure.js';
 import { copyPrevious, emptyTable, keepPrevious, TABLE_OF, tablesToEmpty } from './carryForward.js';
 import { failedLogPath, importFailures, logFailure, recordRefresh, refreshIdFor } from './history.js';
 import { listInputs, type Inputs } from './inputs.js';
-import { rebuildLocalities } from './insert.js';
+import { rebuildLocalities, respellLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
 import { profiled, stopwatch } from './profile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
@@ -200,7 +200,7 @@ async function refresh(
   });
   let built = false;
   try {
-    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, fresh: null };
+    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, fresh: null, respelled: new Set() };
     await profiled('open', () => openBuild(b, secret));
     const key = await checkKey(b, secret);
     const replaced = await profiled('sources', () => loadSources(b, key));
@@ -241,6 +241,8 @@ interface Build {
    * already). Null when it started empty.
    */
   fresh: Set<string> | null;
+  /** The tables whose kept rows a new population's spelling of a locality renamed. */
+  respelled: Set<string>;
 }
 
 /** The previous rows of a table that survive, copied into the new warehouse unless it started with them. */
@@ -372,6 +374,13 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
     }
     if (opts.failAfter === name) throw new LoadFailure(`stopped after ${name}, as asked (a test of the all-or-nothing switch-over)`);
   }
+  // A new population may spell a locality otherwise, or list it no more: the rows kept from
+  // earlier refreshes follow its spelling, and those naming one it no longer lists are told.
+  if (replaced.has('population')) {
+    const { changed, unlisted } = await respellLocalities(mem);
+    for (const t of changed) b.respelled.add(t);
+    if (unlisted.size > 0) notes.warnings.push(messages.localitiesUnlisted([...unlisted]));
+  }
   return replaced;
 }
 
@@ -488,6 +497,8 @@ async function buildAndClose(b: Build, key: KeyState, replaced: ReadonlySet<Sour
   await mem.run(`SET temp_directory = ${literal(building + '.tmp')}`);
   await mem.run(`SET memory_limit = ${literal(process.env.MET_MEASURES_MEMORY_LIMIT || MEASURES_MEMORY_LIMIT)}`);
   const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
+  // Tables whose kept rows a new population's spelling renamed (respellLocalities).
+  for (const t of b.respelled) changed?.add(t);
   notes.measures = await buildMeasures(
     mem,
     opts.onMeasureStep,

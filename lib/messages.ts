@@ -26,6 +26,10 @@ export const messages = {
   },
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
+  localitiesUnlisted: (rows: [string, number][]) =>
+    `population.csv no longer lists the locality that some rows kept from earlier refreshes name (${rows
+      .map(([t, n]) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'row' : 'rows'} of ${t}`)
+      .join(', ')}): they count in their area but in no locality, until they are sent again with a listed locality or population.csv lists it again.`,
   noWarehouse: (db: string) => `There is no warehouse at ${db}: load one first with met load --in FOLDER --db ${db}.`,
   parquetTable: (kind: string, table: string, rows: number, files: number) =>
     `${kind}/${table}: ${rows.toLocaleString('en-GB')} rows in ${files} ${files === 1 ? 'file' : 'files'}`,
