@@ -326,7 +326,7 @@ function dataQuality(r: MeasuresResponse): string[] {
 
 /** The words that mark rounded figures in the commentary. */
 export function roundedNote(base: number): string {
-  return `Counts are rounded to the nearest ${base}; changes and percentages are worked out from the rounded counts.`;
+  return `Counts are rounded to the nearest ${base}; changes, percentages and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.`;
 }
 
 /** Each family's own sentences, without the notes every family shares. */

@@ -22,6 +22,8 @@ export function figure(v: number, kind: string): string {
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
+/** An interval's end as its figure is written: one decimal, or whole for a published percentage ('pct0'). */
+const roundAs = (kind: string) => (kind === 'pct0' ? (v: number) => Math.round(v) : round1);
 
 /** Where a figure's 95% interval lies against a reference: wholly above it, wholly below it, or around it (within chance). */
 export type Side = 'above' | 'below' | 'within';
@@ -198,7 +200,7 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
     .map((a) => ({
       area: label(a.area),
       value: a.value as number,
-      ...(a.interval ? { lower: round1(a.interval.lower), upper: round1(a.interval.upper) } : {}),
+      ...(a.interval ? { lower: roundAs(c.kind)(a.interval.lower), upper: roundAs(c.kind)(a.interval.upper) } : {}),
       which: a.area === c.chosen ? 'Chosen area' : others,
     }));
   const lines: { line: string; value: number }[] = [];
@@ -281,8 +283,8 @@ export function areaComparisonChart(c: AreaComparison, title: string): ChartMode
   const rows: Record<string, Cell>[] = [...c.areas, ...(c.partnership ? [{ ...c.partnership, area: 'All four areas' }] : [])].map((a) => ({
     area: label(a.area),
     value: a.value,
-    lower: a.interval ? round1(a.interval.lower) : a.value === 'c' ? 'c' : null,
-    upper: a.interval ? round1(a.interval.upper) : a.value === 'c' ? 'c' : null,
+    lower: a.interval ? roundAs(c.kind)(a.interval.lower) : a.value === 'c' ? 'c' : null,
+    upper: a.interval ? roundAs(c.kind)(a.interval.upper) : a.value === 'c' ? 'c' : null,
     against: a.area === 'All four areas' ? '' : a.value === 'c' ? 'withheld (c)' : partnershipSide(a),
   }));
   return {
@@ -375,16 +377,19 @@ const scaled = (i: Interval): Interval => ({ lower: 100 * i.lower, upper: 100 * 
 export function groupsTable(
   judged: JudgedGroup[],
   rows: Record<string, unknown>[],
-): { columns: { key: string; label: string }[]; rows: Record<string, Cell>[] } {
+  /** How the shares are written: 'pct' one decimal, 'pct0' whole (the published rule). */
+  pct = 'pct',
+): { columns: { key: string; label: string; kind?: string }[]; rows: Record<string, Cell>[] } {
+  const round = roundAs(pct);
   return {
     columns: [
       { key: 'dimension', label: 'Dimension' },
       { key: 'group', label: 'Group' },
-      { key: 'children', label: 'Children' },
-      { key: 'share_pct', label: '% of MET children' },
-      { key: 'share_lower', label: '95% interval from (%)' },
-      { key: 'share_upper', label: '95% interval to (%)' },
-      { key: 'population_share_pct', label: '% of the population' },
+      { key: 'children', label: 'Children', kind: 'count' },
+      { key: 'share_pct', label: '% of MET children', kind: pct },
+      { key: 'share_lower', label: '95% interval from', kind: pct },
+      { key: 'share_upper', label: '95% interval to', kind: pct },
+      { key: 'population_share_pct', label: '% of the population', kind: pct },
       { key: 'ratio', label: 'Representation ratio' },
       { key: 'representation', label: 'Against the population' },
     ],
@@ -393,8 +398,8 @@ export function groupsTable(
       group: g.words,
       children: g.children,
       share_pct: g.share,
-      share_lower: g.interval ? round1(g.interval.lower) : g.share === 'c' ? 'c' : null,
-      share_upper: g.interval ? round1(g.interval.upper) : g.share === 'c' ? 'c' : null,
+      share_lower: g.interval ? round(g.interval.lower) : g.share === 'c' ? 'c' : null,
+      share_upper: g.interval ? round(g.interval.upper) : g.share === 'c' ? 'c' : null,
       population_share_pct: g.population,
       ratio: (rows[i]?.ratio ?? null) as Cell,
       representation: REPRESENTATION_WORDS[g.representation],

@@ -25,10 +25,12 @@ export { builtParameters, dataReach, MeasureNotBuilt, measuresNotBuilt, Protecti
  * the difference to 2 decimals, and the relative change in % to 1 decimal (null from
  * 0). Left out where either side is not a shown number, so it never reveals a withheld one.
  */
-export function changeOf(now: Shown, then: Shown): Pick<Comparison, 'change' | 'change_pct'> {
+/** The change between two shown figures, and in % of the earlier one (one decimal; whole under the published rule, whose percentages are whole). */
+export function changeOf(now: Shown, then: Shown, wholePct = false): Pick<Comparison, 'change' | 'change_pct'> {
   if (typeof now !== 'number' || typeof then !== 'number') return {};
   const change = Math.round((now - then) * 100) / 100;
-  const change_pct = then === 0 ? null : Math.round(((now - then) / then) * 1000) / 10;
+  const f = wholePct ? 1 : 10;
+  const change_pct = then === 0 ? null : Math.round(((now - then) / then) * 100 * f) / f;
   return { change, change_pct };
 }
 
@@ -55,7 +57,7 @@ function measureOut(def: MeasureDef, shownFor: ShownFor, q: ParsedRequest, f: Fi
   ] as const) {
     if (!p) continue;
     const then = shownFor(def, p.id)[q.area]!.headline;
-    out[label] = { period: p.id, value: then, ...changeOf(here.headline, then) };
+    out[label] = { period: p.id, value: then, ...changeOf(here.headline, then, q.rule.rule === 'published') };
   }
   if (f.trend.length > 0) {
     const values = f.trend.map((p) => shownFor(def, p.id)[q.area]!.headline);

@@ -301,7 +301,8 @@ export const provisionWords = {
     `${title}: one bar for each of ${areas.join(', ')} for each of ${services} services; 1.00 is at capacity, above 1 more referrals than places.` +
     (withheld ? ` ${withheld} withheld (c) ${withheld === 1 ? 'figure is' : 'figures are'} not plotted.` : ''),
   overItem: (area: string, service: string, ratio: string) => `${area} ${service} ${ratio}`,
-  withheldRatios: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the demand against capacity is withheld (c), as it rests on small numbers.`,
+  withheldRatios: (n: number) =>
+    `For ${n} ${n === 1 ? 'service in an area' : 'services in their areas'} the demand against capacity is withheld (c), as it rests on small numbers.`,
   waitingGrew: (word: string, items: string[]) => `Waiting lists grew on the previous ${word}: ${items.join('; ')}.`,
   waitingItem: (area: string, service: string, from: string, to: string) => `${area} ${service} from ${from} to ${to}`,
   withheldWaiting: (n: number) => `For ${n} ${n === 1 ? 'service' : 'services'} the change in the waiting list cannot be told: a figure is withheld (c).`,
@@ -344,7 +345,8 @@ export const exportWords = {
       kind ?? ''
     ] ?? '',
   /** A column's header with its unit, where its figures are percentages or rates: "Within 72 hours (%)". */
-  headedUnit: (label: string, kind: string | undefined) => (isPercent(kind) ? `${label} (%)` : kind === 'per10k' ? `${label} (per 10,000)` : label),
+  headedUnit: (label: string, kind: string | undefined) =>
+    isPercent(kind) && !label.includes('%') ? `${label} (%)` : kind === 'per10k' && !/per 10,000/i.test(label) ? `${label} (per 10,000)` : label,
   /** The action plan's filters, as the file's table follows them. */
   actionFilters: 'Filters',
   actionFilter: (f: { priority?: string; rag?: string; overdue?: string }) =>
@@ -375,6 +377,10 @@ export const funnelWords = {
       ? `; ${x.targetLabel} is withheld or has no figure, so no control limits are drawn.`
       : `, with 95% and 99.8% control limits around ${x.targetLabel} (${x.target.toLocaleString('en-GB', { maximumFractionDigits: 1 })} per 10,000). ` +
         `Above the 95% upper limit: ${x.above.join(', ') || 'none'}; below the 95% lower limit: ${x.below.join(', ') || 'none'}.`) +
+    // Around the partnership's figure (all four areas), unlike the service-gap test, which takes each locality's own area.
+    (x.targetLabel === funnelWords.target('all')
+      ? ' The service-gap test compares each locality with its own area instead, so a locality can be above these limits and not a gap.'
+      : '') +
     ` ${x.withheld === 0 ? 'No locality is withheld.' : `${x.withheld} ${x.withheld === 1 ? 'locality is' : 'localities are'} withheld under the disclosure rule and not plotted.`}` +
     (x.noFigure
       ? ` ${x.noFigure} ${x.noFigure === 1 ? 'locality has' : 'localities have'} no figure (no population) and ${x.noFigure === 1 ? 'is' : 'are'} not plotted.`

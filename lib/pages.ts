@@ -85,9 +85,10 @@ function labelOf(id: string, p?: MeasuresResponse['parameters']): string {
   return scopedLabel(id, p);
 }
 
-/** The national comparator's words, from the parameters of the read. */
-function nationalText(p: MeasuresResponse['parameters']): string {
-  return `National figure about ${formatFigure(p.rhi_national.pct, 'pct')} (${p.rhi_national.year})`;
+/** The national comparator's words, from the parameters of the read (a whole percentage under the published rule). */
+function nationalText(r: MeasuresResponse): string {
+  const p = r.parameters;
+  return `National figure about ${formatFigure(p.rhi_national.pct, shownKind('pct', r.disclosure.rule))} (${p.rhi_national.year})`;
 }
 
 /**
@@ -418,7 +419,7 @@ function tileDetail(r: MeasuresResponse, d: TileDetail | undefined): { detail?: 
   if (!d) return undefined;
   if (d.kind === 'national')
     return nationalApplies(r.parameters)
-      ? { comparator: r.parameters.rhi_national.pct, detail: nationalText(r.parameters) }
+      ? { comparator: r.parameters.rhi_national.pct, detail: nationalText(r) }
       : { detail: 'No national figure for these ages (it is for children aged 0–17)' };
   if (d.kind === 'cell') {
     const v = r.measures[d.measure]?.by?.[d.by]?.[d.key];
@@ -477,7 +478,7 @@ function groupsPart(r: MeasuresResponse, measure: string): Part {
   const judged = judgeGroups(rows, r.measures.met_children?.value ?? null);
   return {
     charts: groupCharts(r, rows),
-    tables: [{ id: measure, title: 'MET children by group', ...groupsTable(judged, rows) }],
+    tables: [{ id: measure, title: 'MET children by group', ...groupsTable(judged, rows, shownKind('pct', r.disclosure.rule)) }],
     commentary: groupsCommentary(judged, shownKind('pct', r.disclosure.rule)),
   };
 }
@@ -1102,6 +1103,10 @@ async function provisionPart(ctx: BlockContext, r: MeasuresResponse, b: Extract<
   const grew: { text: string; by: number }[] = [];
   let withheldWaiting = 0;
   reads.forEach((x, i) => {
+    // The area's services together first (its headline), then each service.
+    const all = x.measures.service_demand_ratio?.value;
+    if (typeof all === 'number' && all > 1)
+      over.push({ text: provisionWords.overItem(x.area, provisionWords.allServices.toLowerCase(), display(all, 'ratio')), v: all });
     for (const svc of services) {
       const v = cell(x, 'service_demand_ratio', svc);
       if (v === 'c') withheldRatios++;
@@ -1166,7 +1171,8 @@ function withKinds(t: PageTable, rule: string): PageTable {
   return {
     ...t,
     columns: t.columns.map((c) => {
-      const kind = c.kind ?? (c.kindKey ? undefined : measureDef(c.key)?.kind);
+      // A column of a locality's own area's figure (service gaps' `area_prevalence_per_10k`) is of that measure's kind.
+      const kind = c.kind ?? (c.kindKey ? undefined : (measureDef(c.key) ?? measureDef(c.key.replace(/^area_/, '')))?.kind);
       return kind ? { ...c, kind: shownKind(kind, rule) } : c;
     }),
   };

@@ -341,7 +341,7 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
   return withDerived(
     measure,
     rows,
-    withIntervals(measure, rows, shown, (n) => publishedCount(n, rule)),
+    withIntervals(measure, rows, shown, (n) => publishedCount(n, rule), 0),
   );
 }
 
@@ -368,9 +368,10 @@ export function gapReason(
   return 'gap';
 }
 
-/** An interval as shown: one decimal each end, en dash between ("41.0–66.5", "6.1%–79.2%"). */
-function intervalText(lower: number, upper: number, unit: string): string {
-  const one = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
+/** An interval as shown: one decimal each end, en dash between ("41.0–66.5", "6.1%–79.2%"); `places` 0 for whole percentages ("6%–79%"). */
+function intervalText(lower: number, upper: number, unit: string, places = 1): string {
+  const f = 10 ** places;
+  const one = (v: number) => (Math.round(v * f) / f).toFixed(places);
   return `${one(lower)}${unit}–${one(upper)}${unit}`;
 }
 
@@ -379,7 +380,14 @@ function intervalText(lower: number, upper: number, unit: string): string {
  * 10,000, Wilson's for the interview percentage (lib/intervals.ts), from the counts the
  * rule shows (exact, or the published rounded counts); withheld with their figure (DERIVED).
  */
-function withIntervals(measure: string, raw: Record<string, unknown>[], shown: ShownRow[], count: (n: number | null | undefined) => number | 'c'): ShownRow[] {
+function withIntervals(
+  measure: string,
+  raw: Record<string, unknown>[],
+  shown: ShownRow[],
+  count: (n: number | null | undefined) => number | 'c',
+  /** Decimals of a percentage's interval: 0 under the published rule, whose percentages are whole. */
+  pctPlaces = 1,
+): ShownRow[] {
   if (measure !== 'service_gaps') return shown;
   shown.forEach((out, i) => {
     const p = raw[i]!.prevalence_per_10k;
@@ -394,7 +402,7 @@ function withIntervals(measure: string, raw: Record<string, unknown>[], shown: S
       const n = count(c.n);
       const d = count(c.d);
       out.rhi_interval =
-        n === 'c' || d === 'c' ? 'c' : d > 0 && n <= d ? (({ lower, upper }) => intervalText(100 * lower, 100 * upper, '%'))(wilson(n, d)) : null;
+        n === 'c' || d === 'c' ? 'c' : d > 0 && n <= d ? (({ lower, upper }) => intervalText(100 * lower, 100 * upper, '%', pctPlaces))(wilson(n, d)) : null;
     }
   });
   return shown;

@@ -7,7 +7,7 @@
 //   69%, never 69.0% (kind 'pct0', given by `shownKind`);
 // - a rate per 10,000 and a median (of hours) have one decimal: 9.1, 16.0;
 // - a count is a whole number with thousands separated: 1,234;
-// - other figures (a ratio) at most two decimals: 0.75, 3;
+// - a ratio two decimals: 0.75, 1.00; other figures at most two: 3, 0.5;
 // - a negative number or a fall has a true minus sign (U+2212), never a hyphen: −3.
 // Rounding is half away from zero on the decimal figure as written (2.25 → 2.3, not
 // the binary 2.2499… → 2.2).
@@ -37,6 +37,8 @@ function decimals(kind: FigureKind | undefined): [number, number] {
   // A median of hours has one decimal too (met-dataset.md): 9.0 beside 9.9, not 9.
   if (kind === 'pct' || kind === 'per10k' || kind === 'median') return [1, 1];
   if (kind === 'count' || kind === 'rows' || kind === 'pct0') return [0, 0];
+  // A ratio has two decimals (met-dataset.md): 1.00, 0.70, beside 0.73.
+  if (kind === 'ratio') return [2, 2];
   return [0, 2];
 }
 

@@ -86,6 +86,14 @@ describe('describeChange', () => {
     );
   });
 
+  it('gives a change in % of the earlier figure with one decimal, whole under the published rule', () => {
+    // 545 → 535: −10, −1.83…% → −1.8 (partner, analyst) and −2 (published); from 0 there is no %.
+    expect(changeOf(535, 545)).toEqual({ change: -10, change_pct: -1.8 });
+    expect(changeOf(535, 545, true)).toEqual({ change: -10, change_pct: -2 });
+    expect(changeOf(5, 0, true)).toEqual({ change: 5, change_pct: null });
+    expect(changeOf('c', 545, true)).toEqual({});
+  });
+
   it('cautions where numbers are small', () => {
     expect(describeChange('missing_children', m(12, 9, 10), 'quarter')).toContain('Numbers this small move a lot by chance.');
   });

@@ -19,10 +19,11 @@ describe('a figure by its kind', () => {
     expect(formatFigure(9.14, 'per10k')).toBe('9.1');
     expect(formatFigure(1234, 'count')).toBe('1,234');
     expect(formatFigure(0, 'count')).toBe('0');
-    // A ratio: at most two decimals, none when whole. A median of hours: one decimal, as the
+    // A ratio: two decimals, as the definitions give them (1.00 beside 0.73). A median of hours: one decimal, as the
     // definitions give it (a reviewer read "9" beside "9.9").
     expect(formatFigure(0.755, 'ratio')).toBe('0.76');
-    expect(formatFigure(1, 'ratio')).toBe('1');
+    expect(formatFigure(1, 'ratio')).toBe('1.00');
+    expect(formatFigure(0.7, 'ratio')).toBe('0.70');
     expect(formatFigure(9, 'median')).toBe('9.0');
     expect(formatFigure(9.94, 'median')).toBe('9.9');
   });

@@ -224,7 +224,9 @@ describe('the model’s parameters reach the SQL and the words', () => {
     // 5 / 3 = 1.67 → 2 × 3 = 6; 6 stays 6.
     expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual([6, 6]);
     expect(r.parameters.rounding_base).toBe(3);
-    expect(r.commentary.missing).toContain('Counts are rounded to the nearest 3; changes and percentages are worked out from the rounded counts.');
+    expect(r.commentary.missing).toContain(
+      'Counts are rounded to the nearest 3; changes, percentages and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.',
+    );
     expect((await page(db, 'overview', 'public')).legend).toContain('rounded to the nearest 3');
   });
 

@@ -70,11 +70,20 @@ const asCsv = (v: unknown): string => String(shown(v));
 
 /** A row's kind in words, as the "Unit" column of a table of several kinds says it (written out apart from lib/messages.ts). */
 const UNITS: Record<string, string> = { pct: 'percentage (%)', per10k: 'rate per 10,000', ratio: 'ratio', count: 'count', rows: 'rows', median: 'median' };
-/** The header a file gives a table: a percentage column "… (%)", a rate "… (per 10,000)", and "Unit" last where rows are of several kinds. */
+/** The header a file gives a table: a percentage column "… (%)", a rate "… (per 10,000)" (unless its label says so), and "Unit" last where rows are of several kinds. */
 function fileHead(t: TableModel): string[] {
   const unit = t.columns.some((c) => c.kindKey);
   return [
-    ...t.columns.map((c) => neutralise(c.kind === 'pct' ? `${c.label} (%)` : c.kind === 'per10k' ? `${c.label} (per 10,000)` : c.label)),
+    // (Not where the label says it already: "% interviews" or "Prevalence per 10,000" is not given its unit twice.)
+    ...t.columns.map((c) =>
+      neutralise(
+        (c.kind === 'pct' || c.kind === 'pct0') && !c.label.includes('%')
+          ? `${c.label} (%)`
+          : c.kind === 'per10k' && !/per 10,000/i.test(c.label)
+            ? `${c.label} (per 10,000)`
+            : c.label,
+      ),
+    ),
     ...(unit ? ['Unit'] : []),
   ];
 }
@@ -253,7 +262,7 @@ describe('the writers (lib/export.ts)', () => {
     // A table of one kind per column: the header says a percentage's and a rate's unit; the workbook formats by the column.
     const loc = exportDoc(m, { table: 'localities' })!;
     expect(csvParts(toCsv(loc)).table).toEqual([
-      ['Locality', 'Interviews completed within 72 hours (%)', 'Children missing per 10,000 (per 10,000)', 'Missing episodes'],
+      ['Locality', 'Interviews completed within 72 hours (%)', 'Children missing per 10,000', 'Missing episodes'],
       ['Bargate', '69', '10', '15'],
     ]);
     const lwb = await readWorkbook(await toXlsx(loc));
