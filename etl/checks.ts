@@ -358,7 +358,11 @@ function ruleProblems(rule: RowRule, source: Source): Problem[] {
     case 'not_before': {
       const a = ident(rule.column);
       const b = ident(rule.other);
-      const fmt = typeOf(rule.column) === 'datetime' ? fmtTs : fmtDate;
+      // Times to the minute, or to the second where the minute is the same (17:13:10 before 17:13:40).
+      const fmt =
+        typeOf(rule.column) === 'datetime'
+          ? (x: string) => `CASE WHEN date_trunc('minute', ${a}) = date_trunc('minute', ${b}) THEN strftime(${x}, '%Y-%m-%d %H:%M:%S') ELSE ${fmtTs(x)} END`
+          : fmtDate;
       return [
         problem(
           `${a} IS NOT NULL AND ${b} IS NOT NULL AND ${a} < ${b}`,

@@ -376,6 +376,14 @@ async function loadSources(b: Build, key: KeyState): Promise<Set<SourceName>> {
   }
   // A new population may spell a locality otherwise, or list it no more: the rows kept from
   // earlier refreshes follow its spelling, and those naming one it no longer lists are told.
+  // A new missing_episodes.csv may no longer hold episodes the interviews kept from earlier
+  // refreshes name (an interview loaded with this file was checked against it): told, by count.
+  if (replaced.has('missing_episodes') && !replaced.has('return_interviews')) {
+    const orphans = await mem.value<number>(
+      `SELECT count(*)::INTEGER FROM wh.return_interviews r WHERE NOT EXISTS (SELECT 1 FROM wh.missing_episodes m WHERE m.episode_id = r.episode_id)`,
+    );
+    if (orphans > 0) notes.warnings.push(messages.interviewsOrphaned(orphans));
+  }
   if (replaced.has('population')) {
     const { changed, unlisted } = await respellLocalities(mem);
     for (const t of changed) b.respelled.add(t);

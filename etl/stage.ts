@@ -115,6 +115,9 @@ export interface StageResult {
  * checks' job, so a bad value becomes a quarantine reason rather than a reader error.
  */
 export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string): Promise<StageResult> {
+  // A header of thousands of columns (a sheet saved with its empty columns) is refused before
+  // it is read: read as text, 20,000 columns ran DuckDB out of memory with no clear word.
+  if (csv.header.length > MAX_COLUMNS) throw new CsvRefusal(refusals.tooManyColumns(csv.header.length, MAX_COLUMNS));
   // A file whose structure would lose rows is refused before it is read, the previous data kept:
   // a line longer than DuckDB's reader can even reject (it drops it without a word) …
   const { longest, unclosedAt, lastLine } = csv.records;
@@ -328,6 +331,9 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   await db.run(`CREATE TEMP VIEW ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')}`);
   return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
 }
+
+/** The most columns a file's header may have: the contract's files have under 20, and a few more are dropped. */
+export const MAX_COLUMNS = 1000;
 
 /** DuckDB's longest line (its max_line_size, set): a longer one is a malformed line. */
 const MAX_LINE_BYTES = 2 * 1024 * 1024;

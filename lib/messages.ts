@@ -26,6 +26,8 @@ export const messages = {
   },
   noPopulation:
     'No population.csv has been loaded yet, so every locality is unknown and rows that name one are quarantined. Load population.csv (on its own or with the other files), then load the other extracts again.',
+  interviewsOrphaned: (n: number) =>
+    `${n.toLocaleString('en-GB')} return ${n === 1 ? 'interview' : 'interviews'} kept from earlier refreshes ${n === 1 ? 'names an episode' : 'name episodes'} the new missing_episodes.csv does not hold: ${n === 1 ? 'it counts' : 'they count'} for no return until return_interviews.csv is sent again or the episodes are.`,
   localitiesUnlisted: (rows: [string, number][]) =>
     `population.csv no longer lists the locality that some rows kept from earlier refreshes name (${rows
       .map(([t, n]) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'row' : 'rows'} of ${t}`)
@@ -121,6 +123,8 @@ export const refusals = {
     `${n.toLocaleString('en-GB')} ${n === 1 ? 'other column' : 'other columns'} (${n === 1 ? 'its name is' : 'their names are'} not shown: a header cell could hold a child's details)`,
   otherIdentifierColumns: (n: number) =>
     `${n.toLocaleString('en-GB')} other ${n === 1 ? 'column whose name looks' : 'columns whose names look'} like a direct identifier (not shown)`,
+  tooManyColumns: (n: number, limit: number) =>
+    `has ${n.toLocaleString('en-GB')} columns in its header row, more than the ${limit.toLocaleString('en-GB')} taken (the contract's files have under 20): was it saved with empty columns? Save only the columns with data`,
   headerTooLong: (limit: number) => `has a first line longer than ${limit.toLocaleString('en-GB')} bytes: it does not look like a header row`,
   empty: 'is empty: it has no header row',
   headerOnly: 'has a header but no rows; it was refused so that the previous data stays (send the full extract)',

@@ -640,6 +640,27 @@ const GROUPS: Group[] = [
     ],
   },
   {
+    name: 'a wide file',
+    kinds: [
+      {
+        kind: 'a sheet saved with 1,500 empty columns',
+        files: {
+          'intelligence.csv': csv(
+            `${TEMPLATE.intelligence.header},${Array.from({ length: 1500 }, (_, i) => `x${i}`).join(',')}`,
+            `${TEMPLATE.intelligence.row(1)}${','.repeat(1500)}`,
+          ),
+        },
+        expect: {
+          'intelligence.csv': {
+            status: 'refused',
+            // 8 contract columns + 1,500.
+            error: /^intelligence\.csv has 1,508 columns in its header row, more than the 1,000 taken/,
+          },
+        },
+      },
+    ],
+  },
+  {
     name: 'references in free text',
     kinds: [
       {

@@ -207,6 +207,13 @@ describe.concurrent('row checks: each broken kind gets its reason, line and colu
     expect(q.reason).toBe('returned_at 2025-03-01 10:00 is before reported_at 2025-03-02 09:00');
   });
 
+  it('return before report within the same minute: the seconds are said', async () => {
+    const { q } = await onlyProblem({
+      'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2', reported_at: '2025-03-02 09:00:40', returned_at: '2025-03-02 09:00:10' })),
+    });
+    expect(q.reason).toBe('returned_at 2025-03-02 09:00:10 is before reported_at 2025-03-02 09:00:40');
+  });
+
   it('repeated key keeps the first row that passes every other check', async () => {
     // Line 2: E1 with a bad date (quarantined); line 3: E1 good (kept, the first clean one);
     // line 4: E1 again (repeated key, pointing at line 3).

@@ -59,4 +59,24 @@ describe('a population that respells or drops a locality', () => {
       'population.csv no longer lists the locality that some rows kept from earlier refreshes name (2 rows of missing_episodes): they count in their area but in no locality, until they are sent again with a listed locality or population.csv lists it again.',
     ]);
   });
+
+  it('warns, by count, of interviews kept from earlier refreshes whose episode a new missing_episodes.csv no longer holds', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const two = episodes(episode({ episode_id: 'E1', child_ref: 'ZZREF00001' }), episode({ episode_id: 'E2', child_ref: 'ZZREF00002' }));
+    const interviews = 'rhi_id,episode_id,child_ref,outcome\nR1,E1,ZZREF00001,completed\nR2,E2,ZZREF00002,completed\n';
+    await load({
+      inDir: writeFolder(join(dir, 'in1'), { 'population.csv': POPULATION, 'missing_episodes.csv': two, 'return_interviews.csv': interviews }),
+      db,
+    });
+    const one = episodes(episode({ episode_id: 'E1', child_ref: 'ZZREF00001' }));
+    const again = await load({ inDir: writeFolder(join(dir, 'in2'), { 'missing_episodes.csv': one }), db });
+    expect(again.notes.warnings.filter((w) => w.includes('return interview'))).toEqual([
+      '1 return interview kept from earlier refreshes names an episode the new missing_episodes.csv does not hold: it counts for no return until return_interviews.csv is sent again or the episodes are.',
+    ]);
+    // Sent with the interviews, the new file's check quarantines the interview instead, and nothing is warned.
+    const both = await load({ inDir: writeFolder(join(dir, 'in3'), { 'missing_episodes.csv': one, 'return_interviews.csv': interviews }), db });
+    expect(both.notes.warnings.filter((w) => w.includes('return interview'))).toEqual([]);
+    expect(both.report.files.find((f) => f.file === 'return_interviews.csv')?.quarantined).toBe(1);
+  });
 });
