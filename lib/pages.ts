@@ -324,7 +324,7 @@ function hexmap(opts: {
     // The rank the API gives (hotspots), when the map is shaded by the figure it ranks.
     const rank = opts.rankField === opts.field && row && 'rank' in row ? { rank: row.rank as Shown } : {};
     // A flag withheld with the figures it rests on is carried as c (gaps), never as false.
-    const flag = row?.[opts.flag] === 'c' && opts.flag === 'gap' ? 'c' : row?.[opts.flag] === true;
+    const flag = row?.[opts.flag] === 'c' ? 'c' : row?.[opts.flag] === true;
     return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: flag };
   });
   const flagged = hexes.filter((h) => h[opts.flag] === true).map((h) => h.locality);
@@ -348,13 +348,16 @@ function hexmap(opts: {
         { key: 'value', label: opts.measureLabel },
         { key: opts.flag, label: opts.flag === 'hotspot' ? 'Hotspot' : 'Service gap' },
       ],
-      // A flag withheld with the figure it rests on reads c, not "no".
-      rows: hexes.map((h) => ({
-        locality: h.locality,
-        area: h.area,
-        value: h.value,
-        [opts.flag]: h[opts.flag] === true ? 'yes' : byLocality.get(h.locality.toLowerCase())?.[opts.flag] === 'c' ? 'c' : 'no',
-      })),
+      // A flag withheld with the figure it rests on reads c, and one not given (published: a part of a withheld count) –, not "no".
+      rows: hexes.map((h) => {
+        const given = byLocality.get(h.locality.toLowerCase())?.[opts.flag];
+        return {
+          locality: h.locality,
+          area: h.area,
+          value: h.value,
+          [opts.flag]: given === true ? 'yes' : given === 'c' ? 'c' : given === null ? null : 'no',
+        };
+      }),
     },
   };
 }

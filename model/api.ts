@@ -133,7 +133,8 @@ export interface HexCell {
   display: string;
   /** The locality's rank as the API gives it (hotspots: by total, within its area; 'c' where withheld); absent where the rows carry none. */
   rank?: Shown;
-  hotspot?: boolean;
+  /** A hotspot; 'c' where the flag is withheld (published: ranks of an area with a total withheld to protect another). */
+  hotspot?: boolean | 'c';
   /** A service gap; 'c' where the flag is withheld with the figures it rests on. */
   gap?: boolean | 'c';
 }

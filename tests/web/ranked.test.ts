@@ -48,4 +48,21 @@ describe('the ranked table beside a map', () => {
       'The 2 highest of the 2 figures shown for 4 localities by prevalence (2 withheld or with no figure, not listed)',
     );
   });
+
+  it('marks a hotspot, a flag withheld as c, and one given and false as no (never –, which means no figure)', () => {
+    const t = hexTable(
+      [
+        { ...hex('A', 40, 1), hotspot: true },
+        { ...hex('B', 30, 'c'), hotspot: 'c' },
+        { ...hex('C', 10, 2), hotspot: false },
+      ],
+      'Total',
+      '',
+    );
+    expect(t.rows.map((r) => [r.locality, r.flag])).toEqual([
+      ['A', 'hotspot'],
+      ['C', 'no'],
+      ['B', 'c'],
+    ]);
+  });
 });

@@ -157,7 +157,7 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .attr('data-area', (d) => d.area);
   g.append('title').text(
     (d) =>
-      `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : d.gap === 'c' ? ' – service gap: c (withheld)' : ''}`,
+      `${d.locality} (${d.area}): ${d.display ?? fmt(d.value)} – ${opts.measureLabel}${flagOf(d) ? ` – ${flagOf(d)}` : d.gap === 'c' ? ' – service gap: c (withheld)' : d.hotspot === 'c' ? ' – hotspot: c (withheld)' : ''}`,
   );
   g.append('path')
     .attr('class', 'met-hex__shape')
@@ -206,7 +206,7 @@ export function drawHexmap(el: HTMLElement, hexes: Hex[], opts: { title: string;
     .attr('y', (d) => at(d)[1] + 13)
     .attr('text-anchor', 'middle')
     .attr('fill', (d) => (dark(d) ? '#fff' : '#0b0c0c'))
-    .text((d) => `${d.display ?? fmt(d.value)}${d.hotspot ? ' H' : d.gap === true ? ' G' : ''}`);
+    .text((d) => `${d.display ?? fmt(d.value)}${d.hotspot === true ? ' H' : d.gap === true ? ' G' : ''}`);
 }
 
 /** The key under a map: the ramp's ends and what the outline means. */

@@ -34,7 +34,7 @@ function variants(map: HexChart, tables: ShownTable[]): MapView[] {
       const { rank: _rank, ...rest } = x;
       return { ...rest, value, display: fmt(value) };
     });
-    const flagged = hexes.filter((x) => x.hotspot || x.gap === true).map((x) => x.locality);
+    const flagged = hexes.filter((x) => x.hotspot === true || x.gap === true).map((x) => x.locality);
     const top = [...hexes].filter((x) => typeof x.value === 'number').sort((a, b) => (b.value as number) - (a.value as number))[0];
     return {
       ...map,

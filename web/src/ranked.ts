@@ -7,9 +7,14 @@ const inSentence = (label: string) => (/^[A-Z0-9]{2}/.test(label) ? label : labe
 
 /** A hotspot or a gap: what the map outlines and letters. */
 export function flagOf(x: Hex): 'hotspot' | 'gap' | null {
-  if (x.hotspot) return 'hotspot';
+  if (x.hotspot === true) return 'hotspot';
   if (x.gap === true) return 'gap';
   return null;
+}
+
+/** The ranked table's "Marked" cell: hotspot or gap, c where the flag is withheld, "no" where it is given and false (never – , which means no figure). */
+function flagWords(x: Hex): string {
+  return flagOf(x) ?? (x.hotspot === 'c' || x.gap === 'c' ? 'c' : 'no');
 }
 
 /**
@@ -26,11 +31,11 @@ export function hexTable(hexes: Hex[], measureLabel: string, title: string): Sho
     ? [...hexes]
         .filter((x) => x.rank !== undefined)
         .sort((a, b) => num(a.rank) - num(b.rank) || a.area.localeCompare(b.area) || a.locality.localeCompare(b.locality))
-        .map((x) => ({ rank: x.rank ?? null, locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagOf(x) ?? '' }))
+        .map((x) => ({ rank: x.rank ?? null, locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagWords(x) }))
     : [...hexes]
         .filter((x) => typeof x.value === 'number')
         .sort((a, b) => (b.value as number) - (a.value as number) || a.locality.localeCompare(b.locality))
-        .map((x) => ({ locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagOf(x) ?? '' }));
+        .map((x) => ({ locality: x.locality, area: x.area, value: x.display ?? x.value, flag: flagWords(x) }));
   return {
     id: 'ranked',
     title,
