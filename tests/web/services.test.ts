@@ -124,7 +124,7 @@ describe.skipIf(SKIP_BROWSER)('the gaps page: provision beside need', () => {
     // 30 waiting. Beside it, Portsmouth's need: 0 MET children this quarter (its one episode was in January).
     const row = t!.rows.find((r) => r[0] === 'Portsmouth' && r[3] === 'CCE support');
     expect(row).toBeDefined();
-    expect(row!.slice(4).map((c) => c.replace('%', ''))).toEqual(['50', '20', '2.5', '33.3', '30']);
+    expect(row!.slice(4).map((c) => c.replace('%', ''))).toEqual(['50', '20', '2.50', '33.3', '30']);
     expect(row![1]).toBe('0');
     // Each area has its all-services row and one per service: 4 × 3.
     expect(t!.rows).toHaveLength(12);
