@@ -223,9 +223,10 @@ export interface RecordsFound {
   /** The longest record: its bytes and the line it starts on. */
   longest: { bytes: number; line: number };
   /**
-   * The records with one more value than the header, the extra one empty (`a,b,c,` under a
-   * header of three): DuckDB takes the last comma as a trailing delimiter and reads the
-   * record as a whole row, every value after an unquoted comma a column along. In order.
+   * The records with more values than the header whose reader takes them whole (`a,b,c,` or
+   * `a,b,c,""` under a header of three: DuckDB takes a trailing empty value as a trailing
+   * delimiter), every value after an unquoted comma a column along. In order. (A record with
+   * a value too many that is not empty is rejected by DuckDB itself, and found there.)
    */
   extraValue: Int32Array;
 }
@@ -307,7 +308,9 @@ export class RecordIndex {
       this.headerValues = valuesIn(rec);
       return;
     }
-    if (rec.length === 0 || rec[rec.length - 1] !== 0x2c || valuesIn(rec) <= this.headerValues) return;
+    // Its last value may be empty: it ends in a comma, or in a quote or a space after one ('…,100,""', '…,100, ').
+    const last = rec.length > 0 ? rec[rec.length - 1] : -1;
+    if ((last !== 0x2c && last !== 0x22 && last !== 0x20 && last !== 0x09) || valuesIn(rec) <= this.headerValues) return;
     if (this.extraN === this.extra.length) {
       const x2 = new Int32Array(this.extra.length * 2);
       x2.set(this.extra);

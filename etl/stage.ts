@@ -272,7 +272,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
         // One that is nothing else is no reference (missing).
         await db.run(
           `CREATE TEMP TABLE ${refMap} AS
-           SELECT d.r, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
+           SELECT d.r, nullif(d.n, '') AS n, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
            FROM (SELECT r, regexp_replace(regexp_replace(r, '[\\p{Cc}\\p{Cf}]', '', 'g'), '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
                  FROM (SELECT DISTINCT r FROM (${distinct}))) d, ${blocks} k`,
           undefined,
@@ -293,19 +293,31 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     }
   }
   if (texts.length === 0) await db.run(`CREATE TEMP TABLE ${mentions} (raw VARCHAR)`);
-  // An id built from a reference of the file ("SC4067444/2025-04-11", "EP-SC4067444") would
-  // store the raw reference: its text joins the texts that name one. Each id's words (cut
-  // at anything but a letter or digit) and the whole id are looked up among the file's
-  // references as written: a join, no hashing (a million ids: about 0.25 s). A reference
-  // with punctuation of its own is found only as a whole id.
+  // An id built from a reference of the file ("SC4067444/2025-04-11", "EP-SC4067444",
+  // "sc4067444-2025") would store the raw reference: its text joins the texts that name one.
+  // Looked for without regard to case or invisible characters, two ways: each id's words
+  // (cut at anything but a letter or digit) and the whole id among the file's references (a
+  // join, no hashing); and its own row's reference anywhere inside it ("EPSC4067444",
+  // "SC406744420250411"). Only words that can be a reference (refLike) count, so a year
+  // or a sequence number that is also someone's numeric reference does not.
   const ids = idColumns(source).filter((c) => map.index.has(c.name));
   if (ids.length > 0 && refCols.length > 0) {
-    const words = ids
-      .map((c) => `c${map.index.get(c.name)}`)
-      .map((c) => `SELECT ${c} AS x, unnest(list_concat(string_split_regex(${c}, '[^A-Za-z0-9]+'), [trim(${c})])) AS word FROM ${raw}`)
+    const norm = (c: string) => `lower(regexp_replace(trim(${c}), '[\\p{Cc}\\p{Cf}]', '', 'g'))`;
+    const idCols = ids.map((c) => `c${map.index.get(c.name)}`);
+    const words = idCols
+      .map((c) => `SELECT x, unnest(list_concat(string_split_regex(n, '[^a-z0-9]+'), [n])) AS word FROM (SELECT ${c} AS x, ${norm(c)} AS n FROM ${raw})`)
       .join(' UNION ALL ');
+    const ownRow = idCols.flatMap((id) =>
+      refCols.map((ref) => {
+        const r = norm(`c${map.index.get(ref.name)}`);
+        return `SELECT ${id} FROM ${raw} WHERE ${refLike(r)} AND contains(${norm(id)}, ${r})`;
+      }),
+    );
     await db.run(
-      `INSERT INTO ${mentions} SELECT DISTINCT w.x FROM (${words}) w JOIN ${refMap} m ON m.r = w.word WHERE length(w.word) >= 4`,
+      `INSERT INTO ${mentions}
+       SELECT DISTINCT x FROM (
+         SELECT w.x FROM (${words}) w JOIN (SELECT DISTINCT lower(n) AS n FROM ${refMap} WHERE n IS NOT NULL) m ON m.n = w.word WHERE ${refLike('w.word')}
+         UNION ALL ${ownRow.join(' UNION ALL ')}) WHERE x IS NOT NULL`,
       undefined,
       'looking for references in ids',
     );
@@ -337,6 +349,16 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
  * columns outside it are dropped (2,000 of them in a hostile test), but 16,384 took 1.2 GB.
  */
 export const MAX_COLUMNS = 5000;
+
+/**
+ * SQL: whether a word (lower case) could be a person's reference, for the searches of ids and
+ * free text: 4 or more characters with a letter and a digit ("sc4067444"), or 6 or more
+ * digits ("510000"). A year ("2025") or a short number is not, even where some numeric
+ * reference happens to be it.
+ */
+function refLike(w: string): string {
+  return `((length(${w}) >= 4 AND regexp_matches(${w}, '[0-9]') AND regexp_matches(${w}, '[a-zA-Z]')) OR regexp_full_match(${w}, '[0-9]{6,}'))`;
+}
 
 /** DuckDB's longest line (its max_line_size, set): a longer one is a malformed line. */
 const MAX_LINE_BYTES = 2 * 1024 * 1024;
@@ -370,8 +392,10 @@ async function findMentions(db: Db, raw: string, cols: string[], refMap: string 
   const words = `words_${out}`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${words} AS
-     WITH w AS (SELECT raw, unnest(regexp_extract_all(raw, '[^\\s,;:()\\[\\]{}"<>]+')) AS word FROM (${texts}))
-     SELECT w.raw, ${pseudonymSql('w.word', 'k')} AS p FROM w, ${blocks} k WHERE length(w.word) >= 4 AND regexp_matches(w.word, '[0-9]')`,
+     WITH w AS (SELECT raw, unnest(regexp_extract_all(raw, '[^\\s,;:()\\[\\]{}"<>]+')) AS word FROM (${texts})),
+          -- As written and in capitals (references are most often written so): "of3001519" is OF3001519.
+          c AS (SELECT DISTINCT raw, unnest(list_distinct([word, upper(word)])) AS word FROM w WHERE ${refLike('lower(word)')})
+     SELECT c.raw, ${pseudonymSql('c.word', 'k')} AS p FROM c, ${blocks} k`,
     undefined,
     'looking for references in free text',
   );

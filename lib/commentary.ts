@@ -308,6 +308,12 @@ function places(r: MeasuresResponse, pk: string): string[] {
         ? `No locality of the other areas met the hotspot rule this ${periodWord[pk]}.`
         : `No locality met the hotspot rule this ${periodWord[pk]}.`,
     );
+  // Rounded totals tied across the hotspot cut: which are hotspots is not given (lib/rows.ts).
+  const tied = rows.filter((x) => typeof x.rank === 'number' && x.hotspot === 'c').map((x) => String(x.locality));
+  if (tied.length)
+    out.push(
+      `Whether ${new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(tied)} ${tied.length === 1 ? 'is a hotspot' : 'are hotspots'} is withheld (c): their rounded totals tie at the hotspot cut, and the exact ones decide.`,
+    );
   if (unranked.length)
     out.push(
       `The hotspots of ${new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(unranked)} are withheld (c): a locality’s total there is withheld to protect confidentiality, and could change which are the highest.`,
@@ -326,7 +332,7 @@ function dataQuality(r: MeasuresResponse): string[] {
 
 /** The words that mark rounded figures in the commentary. */
 export function roundedNote(base: number): string {
-  return `Counts are rounded to the nearest ${base}; changes, percentages and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.`;
+  return `Counts are rounded to the nearest ${base}; changes, percentages, ranks and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.`;
 }
 
 /** Each family's own sentences, without the notes every family shares. */

@@ -270,9 +270,22 @@ function publishedRows(measure: string, rows: Record<string, unknown>[], rule: D
         return;
       }
       const same = shown.filter((x) => x.area === out.area);
+      // A total of 0 below totals withheld or not given (each 0 to 7: some may be 0 too) has no rank that can be told.
+      if (out.total === 0 && same.some((x) => x.total === 'c' || x.total === null)) {
+        out.rank = null;
+        if (ctx?.hotspot) out.hotspot = false;
+        return;
+      }
       const rank = 1 + same.filter((x) => order(x.total) > order(out.total)).length;
       out.rank = rank;
-      if (ctx?.hotspot) out.hotspot = rank <= Math.ceil((ctx.hotspot.top_pct * same.length) / 100) && (out.total as number) >= ctx.hotspot.min_total;
+      if (!ctx?.hotspot) return;
+      const cut = Math.ceil((ctx.hotspot.top_pct * same.length) / 100);
+      // Rounded totals that tie share a rank; where the tie runs past the hotspot cut (ranks
+      // k to k + ties − 1 with k ≤ cut < k + ties − 1), which of them are hotspots depends on
+      // the exact totals: not given as true or false (c), never both flagged (a reviewer's
+      // case: Fratton 13 and Central Southsea 16, both 15, both called hotspots for one place).
+      const ties = same.filter((x) => x.total === out.total).length;
+      out.hotspot = rank <= cut && rank + ties - 1 > cut ? 'c' : rank <= cut && (out.total as number) >= ctx.hotspot.min_total;
     });
   }
   if (measure === 'group_profile') {

@@ -408,8 +408,10 @@ export function normaliseHeader(name: string): string {
   return (
     name
       .normalize('NFC')
-      // Invisible formatting and control characters (a byte-order mark, a zero-width space, a soft hyphen) anywhere.
-      .replace(/[\p{Cf}\p{Cc}]/gu, ' ')
+      // Invisible formatting characters (a byte-order mark, a zero-width space, a soft hyphen) dropped anywhere
+      // ("Eth<ZWSP>nicity" is ethnicity); a control character (a tab) is a space.
+      .replace(/[\p{Cf}]/gu, '')
+      .replace(/[\p{Cc}]/gu, ' ')
       .trim()
       .toLowerCase()
       .replace(/[\s\u00a0-]+/g, '_')

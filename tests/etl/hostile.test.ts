@@ -556,17 +556,19 @@ const GROUPS: Group[] = [
             // CR LF line ending after the stray comma: still malformed.
             `${TEMPLATE.nrm_referrals.row(5)},positive,British,\r`,
             `${TEMPLATE.nrm_referrals.row(6)},positive,`,
+            // The extra value quoted and empty: DuckDB takes it as well.
+            `${TEMPLATE.nrm_referrals.row(7)},posi,tive,""`,
           ),
         },
         expect: {
           'nrm_referrals.csv': {
             status: 'loaded',
-            read: 6,
+            read: 7,
             loaded: 3,
-            reasons: { 'malformed line': 3 },
+            reasons: { 'malformed line': 4 },
             check: async (db) => {
               expect(await query(db, `SELECT line, reason, row_values FROM quarantine WHERE file = 'nrm_referrals.csv' ORDER BY line`)).toEqual(
-                [3, 5, 6].map((line) => ({
+                [3, 5, 6, 8].map((line) => ({
                   line,
                   reason: 'the line has more values than the header has columns (9), the last one empty; is there an unquoted comma?',
                   row_values: null,
@@ -616,11 +618,11 @@ const GROUPS: Group[] = [
     name: 'invisible and combining characters in names',
     kinds: [
       {
-        kind: 'a zero-width space in a header name; a locality with its accent as a combining mark',
+        kind: 'a zero-width space inside a header name; a locality with its accent as a combining mark',
         files: {
           'population.csv': `${POPULATION}\n2024,Hampshire,Mölln,F,15,40\n`,
           'missing_episodes.csv': csv(
-            EPISODE_HEADER.replace(',area,', ',area\u200b,'),
+            EPISODE_HEADER.replace(',area,', ',ar\u200bea,'),
             episode({ episode_id: 'E1', child_ref: REF(1), area: 'Hampshire', locality: 'Mo\u0308lln' }),
             episode({ episode_id: 'E2', child_ref: REF(2), area: 'Hampshire', locality: 'MÖLLN' }),
           ),
@@ -711,14 +713,19 @@ const GROUPS: Group[] = [
             episode({ episode_id: `EP-${REF(1)}`, child_ref: REF(5) }),
             // Words with digits that are no one's reference: kept.
             episode({ episode_id: 'EP-2025/00004', child_ref: REF(4) }),
+            // Lower case, and run together with the rest of the id: found all the same.
+            episode({ episode_id: `${REF(6).toLowerCase()}-2025`, child_ref: REF(6) }),
+            episode({ episode_id: `EP${REF(7)}20250201`, child_ref: REF(7) }),
+            // A numeric reference that is also a year: a year in an id is not taken for it (kept).
+            episode({ episode_id: 'ME/2025/0001', child_ref: '2025' }),
           ),
         },
         expect: {
           'missing_episodes.csv': {
             status: 'loaded',
-            read: 5,
-            loaded: 2,
-            reasons: { 'names a person reference': 3 },
+            read: 8,
+            loaded: 3,
+            reasons: { 'names a person reference': 5 },
             check: async (db) => {
               expect(
                 await query(
@@ -746,10 +753,19 @@ const GROUPS: Group[] = [
                   reason: expect.stringMatching(/^episode_id is built from/),
                   id: '13 characters: letters, digits and punctuation',
                 },
+                // "zzref00006-2025": 15 characters; "EPZZREF0000720250201": 20.
+                {
+                  line: 7,
+                  column: 'episode_id',
+                  reason: expect.stringMatching(/^episode_id is built from/),
+                  id: '15 characters: letters, digits and punctuation',
+                },
+                { line: 8, column: 'episode_id', reason: expect.stringMatching(/^episode_id is built from/), id: '20 characters: letters and digits' },
               ]);
               expect(await query(db, `SELECT episode_id FROM missing_episodes ORDER BY episode_id`)).toEqual([
                 { episode_id: 'E1' },
                 { episode_id: 'EP-2025/00004' },
+                { episode_id: 'ME/2025/0001' },
               ]);
             },
           },
@@ -762,9 +778,11 @@ const GROUPS: Group[] = [
             TEMPLATE.nrm_referrals.header + ',nationality',
             `${TEMPLATE.nrm_referrals.row(1)},British`,
             `${TEMPLATE.nrm_referrals.row(2)},British (exploited by ${OFF(1)})`,
+            // Written in lower case: found all the same (references are looked for in capitals too).
+            `${TEMPLATE.nrm_referrals.row(3)},British (exploited by ${OFF(2).toLowerCase()})`,
           ),
         },
-        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 2, loaded: 1, reasons: { 'names a person reference': 1 } } },
+        expect: { 'nrm_referrals.csv': { status: 'loaded', read: 3, loaded: 1, reasons: { 'names a person reference': 2 } } },
       },
     ],
   },

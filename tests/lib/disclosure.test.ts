@@ -401,6 +401,45 @@ describe('published rule', () => {
     ]);
   });
 
+  it('hotspot rows: rounded totals tied across the hotspot cut give no flag (c); a 0 below withheld totals has no rank', () => {
+    // Four localities: the cut is ⌈10% × 4⌉ = 1. A 16 and B 13 both round to 15 and share rank 1:
+    // one place, two localities, and the exact totals decide (A) — so neither is flagged, c.
+    // C's 0 lies below D's withheld 3 (1–7), which could be as low as 1: its rank is not given.
+    const row = (locality: string, total: number) => ({
+      locality,
+      area: 'Portsmouth',
+      found: { n: total },
+      cpi: { n: 0 },
+      disruptions: { n: 0 },
+      total: { n: total },
+      rank: 0,
+      hotspot: false,
+      previous_total: null,
+      change: null,
+    });
+    const shown = discloseRows('hotspots', [row('A', 16), row('B', 13), row('C', 0), row('D', 3)], published, {
+      metChildren: 0,
+      areaTotals: {},
+      hotspot: { top_pct: 10, min_total: 5 },
+    });
+    expect(shown.map((r) => [r.locality, r.total, r.rank, r.hotspot])).toEqual([
+      ['A', 15, 1, 'c'],
+      ['B', 15, 1, 'c'],
+      ['C', 0, null, false],
+      ['D', 'c', 'c', 'c'],
+    ]);
+    // With a cut of 2 (top 50%), both fit: both flagged, as the exact rule flags them (ranks 1 and 2).
+    const wide = discloseRows('hotspots', [row('A', 16), row('B', 13), row('C', 0), row('D', 3)], published, {
+      metChildren: 0,
+      areaTotals: {},
+      hotspot: { top_pct: 50, min_total: 5 },
+    });
+    expect(wide.slice(0, 2).map((r) => [r.locality, r.hotspot])).toEqual([
+      ['A', true],
+      ['B', true],
+    ]);
+  });
+
   it('hotspot rows: a total withheld to protect another could be the largest, so its area has no ranks or flags', () => {
     // The reviewer's case: Havant's total 56 (found 40, CPI 16) withheld to protect another count,
     // its parts published; Rushmoor's 48 (→ 50) would have been ranked first of the rest and flagged.

@@ -225,7 +225,7 @@ describe('the model’s parameters reach the SQL and the words', () => {
     expect([r.measures.missing_episodes!.value, r.measures.cpi_submissions!.value]).toEqual([6, 6]);
     expect(r.parameters.rounding_base).toBe(3);
     expect(r.commentary.missing).toContain(
-      'Counts are rounded to the nearest 3; changes, percentages and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.',
+      'Counts are rounded to the nearest 3; changes, percentages, ranks and the tests against chance (intervals, control limits, service gaps, signals) are worked out from the rounded counts, so they can differ from a reading of the exact figures.',
     );
     expect((await page(db, 'overview', 'public')).legend).toContain('rounded to the nearest 3');
   });
