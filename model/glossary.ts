@@ -34,15 +34,31 @@ export const GLOSSARY: readonly Term[] = [
       'Statistical process control: a figure’s trend drawn with limits of its normal variation, so that a real change (a signal) is told apart from chance.',
   },
   { term: 'RAG', words: 'Red, amber, green: the status of an action in the action plan (red off track, amber at risk, green on track).' },
+  { term: 'ONS', words: 'Office for National Statistics: its yearly estimates give the number of children in each area and locality.' },
+  {
+    term: 'LSCB',
+    words: 'Local Safeguarding Children Board: the board that led the partnership’s work to keep children safe, before safeguarding partnerships replaced it.',
+  },
+  { term: 'LADO', words: 'Local Authority Designated Officer: handles concerns about adults who work with children.' },
+  { term: 'LAC', words: 'Looked-after children: children in the care of the local authority.' },
+  { term: 'CAMHS', words: 'Child and Adolescent Mental Health Services.' },
+  { term: 'YOS', words: 'Youth Offending Service: the council’s youth justice team.' },
+  { term: 'PSHE', words: 'Personal, social, health and economic education: a school subject.' },
+  { term: 'CCG', words: 'Clinical Commissioning Group: the health body that bought local health services until 2022.' },
+  { term: 'BME', words: 'Black and minority ethnic.' },
+  {
+    term: 'SCR',
+    words: 'Serious case review: a review held when a child has died or been seriously harmed and abuse or neglect is known or suspected.',
+  },
   {
     term: 'SSDA903',
     words: 'The Department for Education’s return about children looked after, which lists their episodes missing or away from placement.',
   },
 ];
 
-/** Whether a text uses a term: the abbreviation as a whole word, in capitals (never "met" in "met the target"). */
+/** Whether a text uses a term: the abbreviation as a whole word, in capitals, or its plural (SCRs); never "met" in "met the target". */
 function uses(text: string, term: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9])${term}([^A-Za-z0-9]|$)`).test(text);
+  return new RegExp(`(^|[^A-Za-z0-9])${term}s?([^A-Za-z0-9]|$)`).test(text);
 }
 
 /** The terms of the glossary that any of the texts uses, in the glossary's order. */

@@ -12,6 +12,8 @@ describe('termsIn', () => {
     expect(terms('MET children rose from 395 to 400')).toEqual(['MET']);
     expect(terms('CSE', 'CCE')).toEqual(['CSE', 'CCE']);
     expect(terms('ssda903_missing.csv holds the SSDA903 return')).toEqual(['SSDA903']);
+    // A plural, as the action plan writes it.
+    expect(terms('Learning from SCRs and LSCB audits')).toEqual(['LSCB', 'SCR']);
   });
   it('never takes a word that only contains it, nor lower case', () => {
     expect(terms('the target was met', 'METHOD', 'Metropolitan', 'cse_support', 'SERAFS', 'XNRM', 'NRM2')).toEqual([]);

@@ -173,7 +173,7 @@ describe.skipIf(SKIP_BROWSER)('the dashboard in a browser', () => {
     expect(await page.textContent('#met-status')).toMatch(/Viewing as: analyst/);
     expect(await page.textContent('#met-status')).toMatch(/Version \d/);
     // The abbreviations the page uses are named where a reader sees them, each in words one click away.
-    expect((await page.textContent('[data-terms] summary'))?.trim()).toBe('Abbreviations on this page: MET, SERAF, NRM, SPC');
+    expect((await page.textContent('[data-terms] summary'))?.trim()).toBe('Abbreviations on this page: MET, SERAF, NRM, SPC, ONS');
     await page.click('[data-terms] summary');
     expect(await page.textContent('[data-terms] dl')).toMatch(/NRMNational Referral Mechanism/);
     expect(problems).toEqual([]);
