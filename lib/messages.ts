@@ -1,7 +1,7 @@
 // Every sentence the `met` command says to a person, in one place, so wording stays
 // consistent and can be reviewed (and one day translated) without reading the logic.
 
-import { formatCell, isPercent, shownKind } from '../model/format.js';
+import { formatCell, formatFigure, isPercent, shownKind } from '../model/format.js';
 import type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 import { MEASURES, measureWords } from './catalogue.js';
 import type { MeasuresResponse } from './measures.js';
@@ -379,7 +379,7 @@ export const funnelWords = {
     `A funnel plot of MET prevalence per 10,000 against the number of children aged 0–17, one point per locality (${x.plotted} plotted)` +
     (x.target === null
       ? `; ${x.targetLabel} is withheld or has no figure, so no control limits are drawn.`
-      : `, with 95% and 99.8% control limits around ${x.targetLabel} (${x.target.toLocaleString('en-GB', { maximumFractionDigits: 1 })} per 10,000). ` +
+      : `, with 95% and 99.8% control limits around ${x.targetLabel} (${formatFigure(x.target, 'per10k')} per 10,000). ` +
         `Above the 95% upper limit: ${x.above.join(', ') || 'none'}; below the 95% lower limit: ${x.below.join(', ') || 'none'}.`) +
     // Around the partnership's figure (all four areas), unlike the service-gap test, which takes each locality's own area.
     (x.targetLabel === funnelWords.target('all')

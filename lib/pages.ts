@@ -328,11 +328,17 @@ function hexmap(opts: {
     return { locality: t.locality, area: t.area, q: t.q, r: t.r, value, display: display(value, opts.kind), ...rank, [opts.flag]: flag };
   });
   const flagged = hexes.filter((h) => h[opts.flag] === true).map((h) => h.locality);
+  // Flags withheld (c) are said to be, so that "none marked" is never read as "there are none".
+  const withheld = hexes.filter((h) => h[opts.flag] === 'c').length;
+  const what = opts.flag === 'hotspot' ? 'hotspot' : 'service gap';
   const description =
     `A tile map with one hexagon per locality (${hexes.length}), shaded by ${inSentence(opts.measureLabel)}; ` +
     (flagged.length
-      ? `${opts.flag === 'hotspot' ? 'hotspots' : 'service gaps'}: ${flagged.join(', ')}.`
-      : `no locality is marked as a ${opts.flag === 'hotspot' ? 'hotspot' : 'service gap'}.`);
+      ? `${what}s: ${flagged.join(', ')}.`
+      : withheld
+        ? `no locality is marked as a ${what} where it is given.`
+        : `no locality is marked as a ${what}.`) +
+    (withheld ? ` Whether ${withheld === 1 ? 'one locality is a' : `${withheld} localities are`} ${what}${withheld === 1 ? '' : 's'} is withheld (c).` : '');
   return {
     id: opts.id,
     title: opts.title,

@@ -65,4 +65,13 @@ describe('the ranked table beside a map', () => {
       ['B', 'c'],
     ]);
   });
+
+  it('lists a rank not given (–) after a withheld one (c): it cannot be placed among them', () => {
+    const t = hexTable([hex('Z', 0, null), hex('C', 'c', 'c'), hex('A', 20, 1)], 'Total', '');
+    expect(t.rows.map((r) => [r.rank, r.locality])).toEqual([
+      [1, 'A'],
+      ['c', 'C'],
+      [null, 'Z'],
+    ]);
+  });
 });

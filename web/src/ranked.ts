@@ -26,7 +26,8 @@ function flagWords(x: Hex): string {
  */
 export function hexTable(hexes: Hex[], measureLabel: string, title: string): ShownTable {
   const ranked = hexes.some((x) => x.rank !== undefined);
-  const num = (v: unknown) => (typeof v === 'number' ? v : Number.POSITIVE_INFINITY);
+  // Ranks given first, then a rank withheld (c), then one not given (–: a total of 0 that cannot be placed).
+  const num = (v: unknown) => (typeof v === 'number' ? v : v === 'c' ? Number.MAX_VALUE : Number.POSITIVE_INFINITY);
   const rows = ranked
     ? [...hexes]
         .filter((x) => x.rank !== undefined)
