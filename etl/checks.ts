@@ -358,10 +358,13 @@ function ruleProblems(rule: RowRule, source: Source): Problem[] {
     case 'not_before': {
       const a = ident(rule.column);
       const b = ident(rule.other);
-      // Times to the minute, or to the second where the minute is the same (17:13:10 before 17:13:40).
+      // Times to the minute, or to the second where the minute is the same (17:13:10 before
+      // 17:13:40), or to the millisecond where the second is (10:00:30.200 before 10:00:30.700).
       const fmt =
         typeOf(rule.column) === 'datetime'
-          ? (x: string) => `CASE WHEN date_trunc('minute', ${a}) = date_trunc('minute', ${b}) THEN strftime(${x}, '%Y-%m-%d %H:%M:%S') ELSE ${fmtTs(x)} END`
+          ? (x: string) =>
+              `CASE WHEN date_trunc('second', ${a}) = date_trunc('second', ${b}) THEN strftime(${x}, '%Y-%m-%d %H:%M:%S.%g')
+                    WHEN date_trunc('minute', ${a}) = date_trunc('minute', ${b}) THEN strftime(${x}, '%Y-%m-%d %H:%M:%S') ELSE ${fmtTs(x)} END`
           : fmtDate;
       return [
         problem(

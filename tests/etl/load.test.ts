@@ -212,6 +212,11 @@ describe.concurrent('row checks: each broken kind gets its reason, line and colu
       'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2', reported_at: '2025-03-02 09:00:40', returned_at: '2025-03-02 09:00:10' })),
     });
     expect(q.reason).toBe('returned_at 2025-03-02 09:00:10 is before reported_at 2025-03-02 09:00:40');
+    // Within the second: the milliseconds.
+    const { q: q2 } = await onlyProblem({
+      'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2', reported_at: '2025-03-02 09:00:30.7', returned_at: '2025-03-02 09:00:30.2' })),
+    });
+    expect(q2.reason).toBe('returned_at 2025-03-02 09:00:30.200 is before reported_at 2025-03-02 09:00:30.700');
   });
 
   it('repeated key keeps the first row that passes every other check', async () => {
