@@ -273,7 +273,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
         await db.run(
           `CREATE TEMP TABLE ${refMap} AS
            SELECT d.r, nullif(d.n, '') AS n, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
-           FROM (SELECT r, regexp_replace(regexp_replace(r, '[\\p{Cc}\\p{Cf}]', '', 'g'), '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
+           FROM (SELECT r, regexp_replace(regexp_replace(r, ${INVISIBLE}, '', 'g'), '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
                  FROM (SELECT DISTINCT r FROM (${distinct}))) d, ${blocks} k`,
           undefined,
           'pseudonymising references',
@@ -305,7 +305,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     // Plain ASCII text (bytes = characters: almost every id) skips the regular expressions,
     // which cost a second a million ids; an id of letters and digits alone is its one word.
     const norm = (c: string) =>
-      `CASE WHEN strlen(${c}) = length(${c}) THEN lower(trim(${c})) ELSE lower(regexp_replace(trim(${c}), '[\\p{Cc}\\p{Cf}]', '', 'g')) END`;
+      `CASE WHEN strlen(${c}) = length(${c}) THEN lower(trim(${c})) ELSE lower(regexp_replace(trim(${c}), ${INVISIBLE}, '', 'g')) END`;
     const idCols = ids.map((c) => `c${map.index.get(c.name)}`);
     const words = idCols
       .map(
@@ -351,6 +351,9 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   await db.run(`CREATE TEMP VIEW ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')}`);
   return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
 }
+
+/** SQL: the control and invisible formatting characters a reference or an id is read without (a tab, a zero-width space, a soft hyphen, a BOM). */
+const INVISIBLE = `'[\\p{Cc}\\p{Cf}]'`;
 
 /**
  * The most columns a file's header may have: the contract's files have under 20, and

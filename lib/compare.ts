@@ -9,21 +9,16 @@ import { OKABE_ITO } from './charts.js';
 import { byar, wilson, type Interval } from './intervals.js';
 import type { Shown } from './disclosure.js';
 import type { Cell, ChartModel } from '../model/api.js';
-import { isPercent } from '../model/format.js';
+import { formatFigure, isPercent, roundHalfAway } from '../model/format.js';
 import { GROUP_DIMENSION_WORDS, GROUP_WORDS, groupWords } from '../model/measures.js';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** One decimal, as every rate and percentage on the pages: 9.1, 73.1%; a published percentage whole: 73% (model/format.ts). */
-export function figure(v: number, kind: string): string {
-  const places = kind === 'pct0' ? 0 : 1;
-  const s = v.toLocaleString('en-GB', { minimumFractionDigits: places, maximumFractionDigits: places });
-  return isPercent(kind) ? `${s}%` : s;
-}
+/** A figure as every page writes it (model/format.ts): 9.1, 73.1%, a published percentage whole (73%). */
+export const figure = (v: number, kind: string): string => formatFigure(v, kind);
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
 /** An interval's end as its figure is written: one decimal, or whole for a published percentage ('pct0'). */
-const roundAs = (kind: string) => (kind === 'pct0' ? (v: number) => Math.round(v) : round1);
+const roundAs = (kind: string) => (v: number) => roundHalfAway(v, kind === 'pct0' ? 0 : 1);
 
 /** Where a figure's 95% interval lies against a reference: wholly above it, wholly below it, or around it (within chance). */
 export type Side = 'above' | 'below' | 'within';
