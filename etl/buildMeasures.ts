@@ -51,8 +51,13 @@ export function measuresVersion(): string {
     h.update(`sql/${relative(sql, f)}\0`)
       .update(readFileSync(f))
       .update('\0');
+  // The sources where they are (the project's own lib/ and model/, beside sql/), so that
+  // the compiled program and the tests running the sources agree; the compiled code
+  // beside this file otherwise.
+  const top = dirname(sql);
+  const sources = existsSync(join(top, 'lib', 'db.ts'));
   for (const part of ['lib', 'model']) {
-    const dir = resolve(here, '..', part);
+    const dir = sources ? join(top, part) : resolve(here, '..', part);
     for (const f of filesUnder(dir))
       h.update(`${part}/${relative(dir, f)}\0`)
         .update(readFileSync(f))

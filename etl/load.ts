@@ -2,11 +2,11 @@
 // is built beside the live one and replaces it only when complete, so a crash or a
 // kill part-way leaves the previous dataset served and intact.
 
-import { constants, copyFileSync, existsSync, lstatSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DbError, openDb, literal, type Db } from '../lib/db.js';
-import { buildMeasures, measuresVersion, previousMeasuresVersion, readSql } from './buildMeasures.js';
+import { readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { SOURCES, sourceByName, type AreaName, type SourceName } from './contract.js';
 import { messages } from '../lib/messages.js';
@@ -17,13 +17,15 @@ import { sweepPrivateDirs } from './privateDir.js';
 import { REFRESH_TABLES } from '../model/measureInputs.js';
 import { LoadFailure } from './loadFailure.js';
 export { LoadFailure } from './loadFailure.js';
-import { copyPrevious, emptyTable, keepPrevious, TABLE_OF, tablesToEmpty } from './carryForward.js';
+import { copyPrevious, keepPrevious, TABLE_OF } from './carryForward.js';
 import { failedLogPath, importFailures, logFailure, recordRefresh, refreshIdFor } from './history.js';
 import { listInputs, type Inputs } from './inputs.js';
 import { rebuildLocalities, respellLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
 import { profiled, stopwatch } from './profile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
+import { handoffDir, handOver, runWriter } from './writer.js';
+import type { Handoff } from './writeWarehouse.js';
 
 export type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
 import type { LoadNotes, LoadReport } from '../model/loadReport.js';
@@ -199,8 +201,9 @@ async function refresh(
     config: { temp_directory: '', memory_limit: process.env.MET_MEMORY_LIMIT || '4GB', ...keepFreedMemory(dataBytes(inputs, dbPath)) },
   });
   let built = false;
+  let closed = false;
   try {
-    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, fresh: null, respelled: new Set() };
+    const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, respelled: new Set() };
     await profiled('open', () => openBuild(b, secret));
     const key = await checkKey(b, secret);
     const replaced = await profiled('sources', () => loadSources(b, key));
@@ -208,12 +211,17 @@ async function refresh(
     checkCounts(report);
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
-    await profiled('measures and close', () => buildAndClose(b, key, replaced));
+    const tables = await profiled('hand-over', () => handOver(mem, 'wh', handoffDir(building)));
+    // Every raw reference goes with this database, before the warehouse file is written.
+    mem.close();
+    closed = true;
+    await profiled('measures and close', () => writeAndClose(b, key, replaced, tables));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
   } finally {
-    mem.close();
+    if (!closed) mem.close();
+    rmSync(handoffDir(building), { recursive: true, force: true });
   }
   if (!built) {
     discardBuild(building);
@@ -235,32 +243,13 @@ interface Build {
   hasPrev: boolean;
   building: string;
   dbPath: string;
-  /**
-   * When the new warehouse started as a copy of the previous one: the tables emptied
-   * first, the only ones whose previous rows are then copied (the others are there
-   * already). Null when it started empty.
-   */
-  fresh: Set<string> | null;
   /** The tables whose kept rows a new population's spelling of a locality renamed. */
   respelled: Set<string>;
 }
 
-/** The previous rows of a table that survive, copied into the new warehouse unless it started with them. */
+/** The previous rows of a table that survive, copied into the new warehouse. */
 async function keepRows(b: Build, table: string, where: string | null): Promise<void> {
-  if (b.fresh && !b.fresh.has(table)) return;
   await copyPrevious(b.mem, table, where);
-}
-
-/**
- * True when the new warehouse may start as a copy of the previous one, which costs a
- * file copy instead of copying every source the folder does not replace: the previous
- * one was made by this build (same tables), under this key, with nothing in its WAL,
- * and no --rekey.
- */
-async function startFromPrevious(b: Build, secret: SecretKey): Promise<boolean> {
-  if (!b.hasPrev || b.opts.rekey || existsSync(`${b.dbPath}.wal`)) return false;
-  if ((await previousFingerprint(b.mem)) !== keyFingerprint(secret.key)) return false;
-  return (await previousMeasuresVersion(b.mem, 'prev')) === measuresVersion();
 }
 
 /** The key's part in a refresh: its fingerprint, the previous one, and what --rekey must rebuild. */
@@ -273,7 +262,11 @@ interface KeyState {
   carry: (table: string, where: string | null) => string | null;
 }
 
-/** The in-memory database with the keyed hash and the checks, the live warehouse read-only, the new one created. */
+/**
+ * The in-memory database with the keyed hash and the checks, the live warehouse
+ * read-only, and the new warehouse's tables, in memory too: they are handed over to the
+ * writer (etl/writeWarehouse.ts) once complete, which alone writes the file.
+ */
 async function openBuild(b: Build, secret: SecretKey): Promise<void> {
   registerPseudonym(b.mem, secret.key);
   const day = b.opts.refreshDay ?? b.report.started_at.slice(0, 10);
@@ -281,14 +274,7 @@ async function openBuild(b: Build, secret: SecretKey): Promise<void> {
   await b.mem.run(`SET VARIABLE met_refresh_day = ${literal(day)}::DATE`, undefined, 'setting the refresh day');
   await b.mem.run(CHECK_MACROS);
   if (b.hasPrev) await b.mem.run(`ATTACH ${literal(b.dbPath)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
-  if (await startFromPrevious(b, secret)) {
-    copyFileSync(b.dbPath, b.building, constants.COPYFILE_FICLONE);
-    await b.mem.run(`ATTACH ${literal(b.building)} AS wh`, undefined, 'creating the new warehouse');
-    b.fresh = tablesToEmpty([...b.inputs.files.keys()].filter((s) => s !== 'ssda903_header'));
-    for (const t of b.fresh) await emptyTable(b.mem, t);
-    return;
-  }
-  await b.mem.run(`ATTACH ${literal(b.building)} AS wh`, undefined, 'creating the new warehouse');
+  await b.mem.run(`ATTACH ':memory:' AS wh`, undefined, 'creating the new warehouse');
   await b.mem.run(`USE wh; ${readSql('warehouse.sql')}; USE memory;`, undefined, 'creating the warehouse tables');
 }
 
@@ -494,27 +480,29 @@ function dataBytes(inputs: Inputs, dbPath: string): number {
  */
 const MEASURES_MEMORY_LIMIT = '900MB';
 
-/** The measures, rebuilt from the complete new dataset inside the new file (or copied where nothing they read changed), which is then closed. */
-async function buildAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>): Promise<void> {
-  const { mem, opts, inputs, building, hasPrev, notes } = b;
+/**
+ * The new warehouse, written by a fresh process from the tables handed over, with the
+ * measures rebuilt from the complete new dataset (or copied from the previous warehouse
+ * where nothing they read changed), and closed.
+ */
+async function writeAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>, tables: Handoff['tables']): Promise<void> {
+  const { opts, inputs, building, hasPrev, notes, dbPath } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
-  await mem.run('USE wh');
-  // Every raw reference is gone from memory by now, so the measures may spill to disk
-  // (beside the new warehouse, removed with it) rather than grow past their own limit,
-  // which keeps the refresh under 2 GiB at scale 100 (MET_MEASURES_MEMORY_LIMIT to change).
-  await mem.run(`SET temp_directory = ${literal(building + '.tmp')}`);
-  await mem.run(`SET memory_limit = ${literal(process.env.MET_MEASURES_MEMORY_LIMIT || MEASURES_MEMORY_LIMIT)}`);
   const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
   // Tables whose kept rows a new population's spelling renamed (respellLocalities).
   for (const t of b.respelled) changed?.add(t);
-  notes.measures = await buildMeasures(
-    mem,
+  notes.measures = await runWriter(
+    {
+      building,
+      dir: handoffDir(building),
+      tables,
+      prev: hasPrev ? dbPath : null,
+      changed: changed ? [...changed] : null,
+      // The measures may spill to disk (beside the new warehouse, removed with it) rather
+      // than grow past their own limit, which keeps the refresh under 2 GiB at scale 100
+      // (MET_MEASURES_MEMORY_LIMIT to change).
+      memoryLimit: process.env.MET_MEASURES_MEMORY_LIMIT || MEASURES_MEMORY_LIMIT,
+    },
     opts.onMeasureStep,
-    undefined,
-    changed ? { prev: 'prev', changed, startedFromPrevious: b.fresh !== null } : undefined,
   );
-  await mem.run('USE memory');
-  await profiled('checkpoint', () => mem.run(`CHECKPOINT wh`));
-  if (hasPrev) await mem.run(`DETACH prev`);
-  await mem.run(`DETACH wh`);
 }

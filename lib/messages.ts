@@ -71,6 +71,8 @@ export const messages = {
     `The warehouse was rebuilt under a new key (fingerprint ${fingerprint}); every source that holds pseudonyms was reloaded.`,
   rekeySsda903Dropped: (areas: string[]) =>
     `The SSDA903 returns of ${areas.join(', ')} were removed, because their pseudonyms were made with the old key: load each again with met load --in FOLDER --area AREA.`,
+  writerStopped: (how: string) =>
+    `the process writing the new warehouse stopped unexpectedly (${how}); nothing was loaded and the live warehouse is as it was. Run the load again; if it stops again, report it with MET_DEBUG=1's output.`,
   lockBusy: (lockPath: string, holder: { pid: number; host: string; since: string } | null, sameHost: boolean) =>
     holder
       ? `another refresh of this warehouse is running: process ${holder.pid} on ${holder.host}, since ${holder.since.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} ` +

@@ -14,7 +14,7 @@ import { generate } from '../../etl/generate/generate.js';
 import { load } from '../../etl/load.js';
 import { lockPathFor, procStart } from '../../etl/lock.js';
 import { startServer } from '../../server/index.js';
-import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, jobEnd, writeFolder } from '../helpers.js';
+import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, jobEnd, whenFolder, writeFolder } from '../helpers.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 const env = { ...process.env, MET_SECRET_KEY: TEST_KEY };
@@ -123,14 +123,23 @@ describe('one refresh at a time', () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
     const first = start(['load', '--in', await big(), '--db', db, '--progress']);
-    // The first step is announced once the new warehouse file has been created.
-    await first.line('progress: 0/');
-    first.child.kill('SIGSTOP');
     const building = `${db}.building-${first.child.pid}`;
-    const files = [building, building + '.wal'].filter((f) => existsSync(f));
-    expect(files).toContain(building);
-    for (const f of files) expect(statSync(f).mode & 0o077, f).toBe(0);
-    first.child.kill('SIGCONT');
+    // The event: the writer (etl/writeWarehouse.ts) has created the new warehouse file,
+    // with the tables handed over beside it; each is looked at as it appears.
+    const modes = new Map<string, number>();
+    await whenFolder(dir, () => {
+      for (const f of [building, building + '.wal', building + '.handoff']) {
+        try {
+          if (!modes.has(f)) modes.set(f, statSync(f).mode);
+        } catch {
+          // Not there (yet, or any more).
+        }
+      }
+      return modes.has(building);
+    });
+    expect([...modes.keys()]).toContain(building);
+    expect([...modes.keys()]).toContain(building + '.handoff');
+    for (const [f, mode] of modes) expect(mode & 0o077, f).toBe(0);
     expect((await first.exit).code).toBe(0);
     expect(statSync(db).mode & 0o777).toBe(0o600);
   });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerPid, privateBase } from '../../etl/privateDir.js';
@@ -37,6 +37,21 @@ function privateDirsOf(pid: number): string[] {
   );
 }
 
+/** The writer processes (etl/writeWarehouse.ts) writing `building`, from /proc. */
+function writersOf(building: string): number[] {
+  const found: number[] = [];
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const args = readFileSync(`/proc/${p}/cmdline`, 'utf-8').split('\0');
+      if (args.includes('--met-writer') && args.includes(building)) found.push(Number(p));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
 describe('the switch-over', () => {
   it('a load killed part-way leaves the previous warehouse, and the next load clears its raw copy, building file and lock', async () => {
     const dir = tempDir();
@@ -65,10 +80,11 @@ describe('the switch-over', () => {
     child.kill('SIGKILL');
     expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
 
-    // What the kill left: the previous warehouse, intact; a building file and the lock.
+    // What the kill left: the previous warehouse, intact, and the lock. No building file:
+    // the new warehouse is written only once every raw reference has gone (etl/writer.ts).
     expect(await count(db, 'missing_episodes')).toBe(2);
     expect(await count(db, 'refreshes')).toBe(1);
-    expect(readdirSync(dir).filter((f) => f.startsWith('met.duckdb.building-'))).not.toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('met.duckdb.building-'))).toEqual([]);
     expect(existsSync(db + '.lock')).toBe(true);
     // (Its raw copy is left too, but a load of another test file running at the same
     // time may already have swept it, so it is checked only after the next load.)
@@ -82,6 +98,31 @@ describe('the switch-over', () => {
     expect(readdirSync(dir).filter((f) => f.includes('building') || f.endsWith('.lock'))).toEqual([]);
     expect(await count(db, 'missing_episodes')).toBe(3);
     expect(await count(db, 'refreshes')).toBe(2);
+  });
+
+  it('a load killed while its writer writes the new warehouse: the writer stops too, and the next load clears its file', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'met.duckdb');
+    const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' })) });
+    expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
+    const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(200_000) });
+    const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: 'ignore' });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    const building = `${db}.building-${child.pid}`;
+    // The event: the writer has created the new warehouse file.
+    await whenFolder(dir, () => existsSync(building));
+    const writer = writersOf(building);
+    expect(writer).toHaveLength(1);
+    child.kill('SIGKILL');
+    expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await count(db, 'missing_episodes')).toBe(2);
+
+    const v3 = writeFolder(join(dir, 'v3'), { 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' }), episode({ episode_id: 'E3' })) });
+    expect((await load({ inDir: v3, db })).report.status).toBe('loaded');
+    // The writer heard its refresh go (its IPC channel closed) and stopped long before.
+    expect(writersOf(building)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.includes('building') || f.endsWith('.lock'))).toEqual([]);
+    expect(await count(db, 'missing_episodes')).toBe(3);
   });
 
   it('a load that fails part-way reports failed and changes nothing', async () => {
