@@ -45,26 +45,3 @@ export async function copyPrevious(db: Db, table: string, where: string | null):
   await db.run(`INSERT INTO wh.${table} BY NAME SELECT * FROM prev.${table} WHERE ${where}`, undefined, `keeping the previous ${table}`);
   tick(`kept ${table}`);
 }
-
-/**
- * The tables a refresh that starts from a copy of the previous warehouse empties first:
- * those of the sources whose file is in the folder (their previous rows are then kept as
- * copyPrevious says, as in a new warehouse), and the refresh's records. Every other
- * source's table stays as it was, with nothing to copy.
- */
-export function tablesToEmpty(inFolder: Iterable<SourceName>): Set<string> {
-  const out = new Set<string>(['quarantine', 'source_state', 'refreshes', 'refresh_files', 'warehouse_meta']);
-  for (const s of inFolder) {
-    const t = TABLE_OF[s];
-    if (t) out.add(t);
-  }
-  return out;
-}
-
-/** Empties a table of the new warehouse (attached as `wh`): dropped and made again by its own definition, so its space is reused. */
-export async function emptyTable(db: Db, table: string): Promise<void> {
-  const def = await db.all<{ sql: string }>(`SELECT sql FROM duckdb_tables() WHERE database_name = 'wh' AND table_name = $t`, { t: table });
-  if (!def[0]) throw new Error(`the copied warehouse has no table ${table}`);
-  await db.run(`DROP TABLE wh.${table}`, undefined, `emptying ${table}`);
-  await db.run(`USE wh; ${def[0].sql}; USE memory;`, undefined, `emptying ${table}`);
-}

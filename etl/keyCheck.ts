@@ -40,6 +40,17 @@ export async function previousFingerprint(db: Db): Promise<string | null> {
   return rows[0]?.value ?? null;
 }
 
+/**
+ * True when the previous warehouse's file was written by the warehouse writer, whose
+ * memory never held a raw reference (etl/writeWarehouse.ts). One written before may hold
+ * raw references in its blocks' unused bytes: the writer then reads nothing of it.
+ */
+export async function previousWrittenClean(db: Db): Promise<boolean> {
+  if (!(await prevHas(db, 'warehouse_meta'))) return false;
+  const n = await db.value<number>(`SELECT count(*) FROM prev.warehouse_meta WHERE name = 'file_writer'`);
+  return Number(n) > 0;
+}
+
 /** True when the previous warehouse holds any pseudonymised row. */
 export async function previousHoldsPseudonyms(db: Db): Promise<boolean> {
   for (const t of PSEUDONYM_TABLES) {

@@ -12,7 +12,7 @@ import { SOURCES, sourceByName, type AreaName, type SourceName } from './contrac
 import { messages } from '../lib/messages.js';
 import { KeyProblem, keyFingerprint, loadSecretKey, registerPseudonym, type SecretKey } from './pseudonym.js';
 import { acquireLock, LockBusy, type HeldLock } from './lock.js';
-import { fileOf, previousFingerprint, previousHoldsPseudonyms, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
+import { fileOf, previousFingerprint, previousHoldsPseudonyms, previousWrittenClean, PSEUDONYM_SOURCES, PSEUDONYM_TABLES, rekeyNeeds } from './keyCheck.js';
 import { sweepPrivateDirs } from './privateDir.js';
 import { REFRESH_TABLES } from '../model/measureInputs.js';
 import { LoadFailure } from './loadFailure.js';
@@ -209,13 +209,17 @@ async function refresh(
     const replaced = await profiled('sources', () => loadSources(b, key));
     await profiled('records', () => carryForwardRecords(b, key, replaced));
     checkCounts(report);
+    // A previous file written before the writer may hold raw references in its blocks'
+    // unused bytes: the writer reads nothing of it, and every measure is built anew.
+    const prevClean = hasPrev && (await previousWrittenClean(mem));
+    if (hasPrev && !prevClean) notes.warnings.push(messages.previousFileRewritten);
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
     const tables = await profiled('hand-over', () => handOver(mem, 'wh', handoffDir(building)));
     // Every raw reference goes with this database, before the warehouse file is written.
     mem.close();
     closed = true;
-    await profiled('measures and close', () => writeAndClose(b, key, replaced, tables));
+    await profiled('measures and close', () => writeAndClose(b, key, replaced, tables, prevClean));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
@@ -485,7 +489,7 @@ const MEASURES_MEMORY_LIMIT = '900MB';
  * measures rebuilt from the complete new dataset (or copied from the previous warehouse
  * where nothing they read changed), and closed.
  */
-async function writeAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>, tables: Handoff['tables']): Promise<void> {
+async function writeAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>, tables: Handoff['tables'], prevClean: boolean): Promise<void> {
   const { opts, inputs, building, hasPrev, notes, dbPath } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
   const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
@@ -496,8 +500,8 @@ async function writeAndClose(b: Build, key: KeyState, replaced: ReadonlySet<Sour
       building,
       dir: handoffDir(building),
       tables,
-      prev: hasPrev ? dbPath : null,
-      changed: changed ? [...changed] : null,
+      prev: prevClean ? dbPath : null,
+      changed: changed && prevClean ? [...changed] : null,
       // The measures may spill to disk (beside the new warehouse, removed with it) rather
       // than grow past their own limit, which keeps the refresh under 2 GiB at scale 100
       // (MET_MEASURES_MEMORY_LIMIT to change).

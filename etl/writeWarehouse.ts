@@ -31,6 +31,9 @@ export interface Handoff {
   memoryLimit: string;
 }
 
+/** warehouse_meta's `file_writer`: the file was written by a process that never held a raw reference. */
+export const WRITER_MARK = 'a fresh process that never held a raw reference';
+
 /** What the writer tells the refresh. */
 export type WriterMessage =
   | { kind: 'step'; step: string; how: 'built' | 'copied' }
@@ -58,8 +61,10 @@ export async function writeWarehouse(h: Handoff, onStep?: (step: string, how: 'b
         );
       }
     });
+    // The mark that this file was written here: a later refresh may read it (etl/keyCheck.ts).
+    await db.run(`INSERT INTO warehouse_meta VALUES ('file_writer', ${literal(WRITER_MARK)})`, undefined, 'marking the new warehouse');
     if (h.prev) await db.run(`ATTACH ${literal(h.prev)} AS prev (READ_ONLY)`, undefined, 'opening the live warehouse');
-    const measures = await buildMeasures(db, onStep, undefined, h.changed ? { prev: 'prev', changed: new Set(h.changed) } : undefined);
+    const measures = await buildMeasures(db, onStep, undefined, h.prev && h.changed ? { prev: 'prev', changed: new Set(h.changed) } : undefined);
     await profiled('checkpoint', () => db.run('CHECKPOINT'));
     if (h.prev) await db.run('DETACH prev');
     return measures;

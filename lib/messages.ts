@@ -71,6 +71,8 @@ export const messages = {
     `The warehouse was rebuilt under a new key (fingerprint ${fingerprint}); every source that holds pseudonyms was reloaded.`,
   rekeySsda903Dropped: (areas: string[]) =>
     `The SSDA903 returns of ${areas.join(', ')} were removed, because their pseudonyms were made with the old key: load each again with met load --in FOLDER --area AREA.`,
+  previousFileRewritten:
+    'The previous warehouse file was written before raw references were kept out of its unused bytes (docs/performance.md, "Stale memory"): the new file was written without reading any of it, and replaces it. Copies or backups of the old file may hold raw references: delete them.',
   writerStopped: (how: string) =>
     `the process writing the new warehouse stopped unexpectedly (${how}); nothing was loaded and the live warehouse is as it was. Run the load again; if it stops again, report it with MET_DEBUG=1's output.`,
   lockBusy: (lockPath: string, holder: { pid: number; host: string; since: string } | null, sameHost: boolean) =>

@@ -19,7 +19,12 @@ const TIME = '/usr/bin/time';
 
 export interface Ended {
   seconds: number;
-  /** Peak resident set size in MiB (GNU time), null if it could not be read. */
+  /**
+   * Peak resident memory in MiB: GNU time's (the largest of the process and each of its
+   * children alone), or the largest sum over the process and its children at one time
+   * (sampled from /proc every 200 ms: a refresh's writer runs beside it), whichever is
+   * larger; null if neither could be read.
+   */
   peak_mib: number | null;
   /** User + system CPU seconds (GNU time): less sensitive than wall time to other work on a shared machine. */
   cpu_seconds: number | null;
@@ -73,9 +78,14 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts:
   child.stderr.setEncoding('utf8').on('data', (s: string) => {
     stderr = (stderr + s).slice(-4000);
   });
+  let treePeakKb = 0;
+  const sampler = setInterval(() => {
+    if (child.pid !== undefined) treePeakKb = Math.max(treePeakKb, treeRssKb(child.pid));
+  }, 200);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', () => {
+      clearInterval(sampler);
       const seconds = (performance.now() - t0) / 1000;
       const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
       rmSync(dir, { recursive: true, force: true });
@@ -88,7 +98,7 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, opts:
       if (!kept) rmSync(cores, { recursive: true, force: true });
       resolve({
         seconds,
-        peak_mib: peak ? Math.round(Number(peak[1]) / 1024) : null,
+        peak_mib: peak || treePeakKb ? Math.round(Math.max(Number(peak?.[1] ?? 0), treePeakKb) / 1024) : null,
         cpu_seconds: cpu ? Number((Number(cpu[1]) + Number(cpu[2])).toFixed(2)) : null,
         code: signal ? null : status ? Number(status[1]) : 0,
         signal: signal ? Number(signal[1]) : null,
@@ -104,4 +114,29 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The resident memory in KiB of a process and all its descendants now, from /proc (0 where it cannot be read). */
+export function treeRssKb(root: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      rss.set(Number(name), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += rss.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }

@@ -22,6 +22,8 @@ export interface Results {
   area_load_crashes: number;
   /** `met load` runs (without --area) that crashed or failed before the one measured. */
   load_crashes: number;
+  /** Raw references of the extracts found in the bytes of the run's warehouse files (docs/performance.md, "Stale memory"). */
+  raw_refs_in_files: number;
   cores: number;
   run_at: string;
   targets: Record<string, Target>;
@@ -52,6 +54,7 @@ export function judge(r: Omit<Results, 'targets' | 'commands' | 'detail'>): Reco
     page_charts_ms: at(r.page_charts_ms, 'all drawn within 1.5 s', (v) => v <= 1500),
     area_load_crashes: at(r.area_load_crashes, '0 (each run exits 0)', (v) => v === 0),
     load_crashes: at(r.load_crashes, '0 (the load exits 0 the first time)', (v) => v === 0),
+    raw_refs_in_files: at(r.raw_refs_in_files, "0 (never stored, not even in a block's unused bytes)", (v) => v === 0),
   };
 }
 
@@ -71,6 +74,7 @@ const LABELS: [keyof Results, string, string][] = [
   ['page_charts_ms', 'board overview, navigation start to all charts drawn (median)', 'ms'],
   ['area_load_crashes', '`met load --area "Isle of Wight"` runs that did not exit 0', ''],
   ['load_crashes', '`met load` runs that did not exit 0 before the one measured', ''],
+  ['raw_refs_in_files', 'raw references found in the bytes of the warehouse files (two loads at once, and the one measured)', ''],
 ];
 
 const num = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 2 }) : v === null ? '–' : String(v));

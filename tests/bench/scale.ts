@@ -22,13 +22,14 @@
 // --keep (keep it); --readme / --no-readme.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { AREAS_AND_ALL } from '../../model/areas.js';
 import { hammer, latestPeriods, mix, serve } from './api.js';
 import { runAuditBench } from './audit.js';
 import { runKillBench } from './kill.js';
+import { rawRefsOf, refsInFile } from './rawRefs.js';
 import { type Ended, met, median } from './proc.js';
 import { judge, type Results, table, writeReadme } from './results.js';
 
@@ -227,6 +228,25 @@ try {
     }
     detail.area_loads = areaRuns;
 
+    // 9. Raw references in the warehouse files. Two loads at once into new warehouses (as
+    // loads on a busy machine): before the warehouse was written by its own process
+    // (etl/writeWarehouse.ts), the stale bytes of DuckDB's blocks carried 15 and 963 raw
+    // references in such a pair, in no table. Every file is scanned for every reference of
+    // the extracts, with the measured warehouse (refreshed once since).
+    console.log('raw references: two met loads at once into new warehouses, then every warehouse file scanned for every reference of the extracts …');
+    const pair = [join(dir, 'pair-1.duckdb'), join(dir, 'pair-2.duckdb')];
+    const pairRuns = await Promise.all(pair.map((p) => met(['load', '--in', extracts, '--db', p], env, dumps)));
+    pairRuns.forEach((e, i) => must(e, `met load (pair ${i + 1})`));
+    const refs = rawRefsOf(extracts);
+    const scanned: Record<string, string[]> = {};
+    for (const p of [db, ...pair]) {
+      for (const x of [p, `${p}.wal`]) if (existsSync(x)) scanned[basename(x)] = refsInFile(x, refs).slice(0, 5);
+    }
+    const rawRefs = Object.values(scanned).reduce((s, x) => s + x.length, 0);
+    detail.raw_refs = { references_in_extracts: refs.size, found_in: scanned, pair_seconds: pairRuns.map((e) => s1(e.seconds)) };
+    for (const p of pair) for (const x of [p, `${p}.wal`, `${p}.state.sqlite`]) rmSync(x, { force: true });
+    console.log(`raw references: ${rawRefs} found in ${Object.keys(scanned).length} files (of ${n(refs.size)} in the extracts)`);
+
     detail.load_average_at_end = loadavg().map((x) => s2(x));
     const base = {
       scale,
@@ -245,6 +265,7 @@ try {
       page_charts_ms: page.median_ms,
       area_load_crashes: areaRuns.filter((x) => x.exit !== 0).length,
       load_crashes: crashes.length,
+      raw_refs_in_files: rawRefs,
       cores,
       run_at: runAt,
     };
@@ -267,6 +288,8 @@ try {
         page_charts_ms: `node dist/tests/bench/page.js <met serve --no-sign-in --role board URL> ${pageLoads}`,
         area_load_crashes: `met load --in <extracts> --area "Isle of Wight" --db <new warehouse>, ${areaTimes} time${areaTimes === 1 ? '' : 's'}`,
         load_crashes: 'met load --in <extracts> --db <new warehouse>, until it exits 0 (at most 3 times)',
+        raw_refs_in_files:
+          'two met load --in <extracts> --db <new warehouse> at once; each file and the measured warehouse scanned for every reference of the extracts',
       },
       detail,
     };

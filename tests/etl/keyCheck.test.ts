@@ -11,6 +11,7 @@ import { keyFingerprint, pseudonymise } from '../../etl/pseudonym.js';
 import { withDb } from '../../lib/db.js';
 import { humanLoadReport, messages } from '../../lib/messages.js';
 import { POPULATION, TEST_KEY, count, episode, episodes, query, tempDir, writeFolder } from '../helpers.js';
+import { WRITER_MARK } from '../../etl/writeWarehouse.js';
 
 const BIN = join(import.meta.dirname, '../../bin/met.js');
 const OTHER_KEY = 'another-key-entirely-9876543210-abcdef';
@@ -68,10 +69,13 @@ describe('the key fingerprint', () => {
     const dir = tempDir();
     const db = join(dir, 'met.duckdb');
     await load({ inDir: writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION }), db });
-    const rows = await query(db, `SELECT name, value FROM warehouse_meta`);
-    expect(rows).toEqual([{ name: 'key_fingerprint', value: keyFingerprint(Buffer.from(TEST_KEY)) }]);
-    expect(rows[0]!.value).toMatch(/^[0-9a-f]{16}$/);
-    expect(keyFingerprint(Buffer.from(OTHER_KEY))).not.toBe(rows[0]!.value);
+    const rows = await query(db, `SELECT name, value FROM warehouse_meta ORDER BY name`);
+    expect(rows).toEqual([
+      { name: 'file_writer', value: WRITER_MARK },
+      { name: 'key_fingerprint', value: keyFingerprint(Buffer.from(TEST_KEY)) },
+    ]);
+    expect(rows[1]!.value).toMatch(/^[0-9a-f]{16}$/);
+    expect(keyFingerprint(Buffer.from(OTHER_KEY))).not.toBe(rows[1]!.value);
   });
 
   it('a refresh under another key is refused and every link between sources is kept', async () => {
@@ -186,7 +190,7 @@ describe('the key fingerprint', () => {
     const { report, notes } = await load({ inDir: v2, db });
     expect(report.status).toBe('loaded');
     expect(notes.warnings.join(' ')).toContain('had no key fingerprint');
-    expect(await query(db, `SELECT value FROM warehouse_meta`)).toEqual([{ value: keyFingerprint(Buffer.from(TEST_KEY)) }]);
+    expect(await query(db, `SELECT value FROM warehouse_meta WHERE name = 'key_fingerprint'`)).toEqual([{ value: keyFingerprint(Buffer.from(TEST_KEY)) }]);
     process.env.MET_SECRET_KEY = OTHER_KEY;
     expect((await load({ inDir: v2, db })).report.status).toBe('failed');
   });
@@ -222,7 +226,7 @@ describe('met load --rekey', () => {
     expect(report.status).toBe('failed');
     expect(report.error).toContain('missing: risk_assessments.csv.');
     expect(report.error).not.toContain('missing_episodes.csv');
-    expect(await query(db, `SELECT value FROM warehouse_meta`)).toEqual([{ value: keyFingerprint(Buffer.from(TEST_KEY)) }]);
+    expect(await query(db, `SELECT value FROM warehouse_meta WHERE name = 'key_fingerprint'`)).toEqual([{ value: keyFingerprint(Buffer.from(TEST_KEY)) }]);
     expect(await count(db, 'missing_episodes')).toBe(3 + 43 + 43);
   });
 
@@ -281,7 +285,7 @@ describe('met load --rekey', () => {
     expect(notes.warnings.join('\n')).toContain('The SSDA903 returns of Portsmouth were removed');
     // Population holds no pseudonyms: carried forward as it was.
     expect(await count(db, 'population')).toBe(8);
-    expect(await query(db, `SELECT value FROM warehouse_meta`)).toEqual([{ value: keyFingerprint(Buffer.from(OTHER_KEY)) }]);
+    expect(await query(db, `SELECT value FROM warehouse_meta WHERE name = 'key_fingerprint'`)).toEqual([{ value: keyFingerprint(Buffer.from(OTHER_KEY)) }]);
 
     process.env.MET_SECRET_KEY = TEST_KEY;
     const again = await load({ inDir: v2, db, area: 'Isle of Wight' });

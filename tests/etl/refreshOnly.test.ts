@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rebuildMeasures } from '../../etl/buildMeasures.js';
 import { changedTables, load } from '../../etl/load.js';
+import { WRITER_MARK } from '../../etl/writeWarehouse.js';
+import { messages } from '../../lib/messages.js';
 import { literal, openDb } from '../../lib/db.js';
 import { buildParameters } from '../../model/parameters.js';
 import { POPULATION, count, query, tempDir, writeFolder } from '../helpers.js';
@@ -225,15 +227,15 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     // The refresh did change what depends on it: 1.1 moved up (amber → green), 1.2 is still new.
     const plan1 = await query<{ key: string; n: number }>(db, `SELECT key, n FROM action_plan_summary WHERE what = 'moved' ORDER BY key`);
     expect(plan1.map((r) => `${r.key} ${r.n}`)).toEqual(['new 1', 'up 1']);
-    // The new warehouse started as a copy of the previous one: the sources not in the
-    // folder are there once (4 episodes, 3 interviews), the actions accumulate (2 + 1),
-    // the history holds both refreshes and each source's state once (10 sources).
+    // The sources not in the folder are kept once (4 episodes, 3 interviews), the actions
+    // accumulate (2 + 1), the history holds both refreshes and each source's state once
+    // (10 sources); warehouse_meta holds the key's fingerprint and the writer's mark.
     expect(await count(db, 'missing_episodes')).toBe(4);
     expect(await count(db, 'return_interviews')).toBe(3);
     expect(await count(db, 'actions')).toBe(3);
     expect(await count(db, 'refreshes')).toBe(2);
     expect(await count(db, 'source_state')).toBe(10);
-    expect(await count(db, 'warehouse_meta')).toBe(1);
+    expect(await count(db, 'warehouse_meta')).toBe(2);
 
     expectSame(await differences(db, await fullRebuildOf(db)));
   });
@@ -288,6 +290,23 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     older.close();
     const b = await refresh(copy, { 'actions.csv': ACTIONS_LATER });
     expect(b.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [], full: 'another program build' });
+  });
+
+  it('a previous file written before the warehouse writer: nothing of it is read for the measures, which are built anew, once', async () => {
+    const copy = join(tempDir('met-old-file-'), 'met.duckdb');
+    copyFileSync(db, copy);
+    expect(await query(copy, `SELECT value FROM warehouse_meta WHERE name = 'file_writer'`)).toEqual([{ value: WRITER_MARK }]);
+    const older = await openDb(copy);
+    await older.run(`DELETE FROM warehouse_meta WHERE name = 'file_writer'`);
+    older.close();
+    const a = await refresh(copy, { 'actions.csv': ACTIONS_LATER });
+    expect(a.notes.warnings).toContain(messages.previousFileRewritten);
+    expect(a.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [] });
+    expect(await query(copy, `SELECT value FROM warehouse_meta WHERE name = 'file_writer'`)).toEqual([{ value: WRITER_MARK }]);
+    // The file it wrote is the writer's: the next refresh copies again, and says nothing of it.
+    const b = await refresh(copy, { 'actions.csv': ACTIONS_LATER });
+    expect(b.notes.warnings).not.toContain(messages.previousFileRewritten);
+    expect(b.notes.measures?.copied.length).toBeGreaterThan(0);
   });
 });
 
