@@ -236,7 +236,7 @@ try {
     console.log('raw references: two met loads at once into new warehouses, then every warehouse file scanned for every reference of the extracts …');
     const pair = [join(dir, 'pair-1.duckdb'), join(dir, 'pair-2.duckdb')];
     const pairRuns = await Promise.all(pair.map((p) => met(['load', '--in', extracts, '--db', p], env, dumps)));
-    pairRuns.forEach((e, i) => must(e, `met load (pair ${i + 1})`));
+    for (const [i, e] of pairRuns.entries()) must(e, `met load (pair ${i + 1})`);
     const refs = rawRefsOf(extracts);
     const scanned: Record<string, string[]> = {};
     for (const p of [db, ...pair]) {
