@@ -24,7 +24,7 @@ import { rebuildLocalities, respellLocalities } from './insert.js';
 import { loadFile } from './loadFile.js';
 import { profiled, stopwatch } from './profile.js';
 import { discardBuild, prepareBuild, switchOver } from './switchover.js';
-import { handoffDir, handOver, runWriter } from './writer.js';
+import { handoffDir, handOver, startWriter, type Writer } from './writer.js';
 import type { Handoff } from './writeWarehouse.js';
 
 export type { FileReport, LoadNotes, LoadReport } from '../model/loadReport.js';
@@ -202,7 +202,9 @@ async function refresh(
   });
   let built = false;
   let closed = false;
+  let writer: Writer | null = null;
   try {
+    writer = startWriter(building);
     const b: Build = { mem, opts, report, notes, inputs, hasPrev, building, dbPath, respelled: new Set() };
     await profiled('open', () => openBuild(b, secret));
     const key = await checkKey(b, secret);
@@ -219,11 +221,12 @@ async function refresh(
     // Every raw reference goes with this database, before the warehouse file is written.
     mem.close();
     closed = true;
-    await profiled('measures and close', () => writeAndClose(b, key, replaced, tables, prevClean));
+    await profiled('measures and close', () => writeAndClose(b, writer!, key, replaced, tables, prevClean));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
   } finally {
+    writer?.stop();
     if (!closed) mem.close();
     rmSync(handoffDir(building), { recursive: true, force: true });
   }
@@ -489,13 +492,20 @@ const MEASURES_MEMORY_LIMIT = '900MB';
  * measures rebuilt from the complete new dataset (or copied from the previous warehouse
  * where nothing they read changed), and closed.
  */
-async function writeAndClose(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>, tables: Handoff['tables'], prevClean: boolean): Promise<void> {
+async function writeAndClose(
+  b: Build,
+  writer: Writer,
+  key: KeyState,
+  replaced: ReadonlySet<SourceName>,
+  tables: Handoff['tables'],
+  prevClean: boolean,
+): Promise<void> {
   const { opts, inputs, building, hasPrev, notes, dbPath } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
   const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
   // Tables whose kept rows a new population's spelling renamed (respellLocalities).
   for (const t of b.respelled) changed?.add(t);
-  notes.measures = await runWriter(
+  notes.measures = await writer.write(
     {
       building,
       dir: handoffDir(building),

@@ -36,6 +36,7 @@ export const WRITER_MARK = 'a fresh process that never held a raw reference';
 
 /** What the writer tells the refresh. */
 export type WriterMessage =
+  | { kind: 'ready' }
   | { kind: 'step'; step: string; how: 'built' | 'copied' }
   | { kind: 'done'; measures: MeasuresOutcome }
   | { kind: 'failed'; doing: string | null; message: string | null };
@@ -78,8 +79,11 @@ async function main(): Promise<void> {
   // The refresh that started this process has gone (killed): nothing is waiting for the file.
   const orphaned = () => process.exit(1);
   process.on('disconnect', orphaned);
-  const h = await new Promise<Handoff>((res) => process.once('message', (m) => res(m as Handoff)));
   const send = (m: WriterMessage) => new Promise<void>((res) => process.send!(m, () => res()));
+  // A message sent before this process listens would be lost: the refresh waits for this.
+  const handed = new Promise<Handoff>((res) => process.once('message', (m) => res(m as Handoff)));
+  await send({ kind: 'ready' });
+  const h = await handed;
   let reply: WriterMessage;
   try {
     const steps: Promise<void>[] = [];

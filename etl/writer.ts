@@ -46,22 +46,57 @@ export async function handOver(db: Db, catalog: string, dir: string): Promise<Ha
   return tables;
 }
 
-/** Starts the writer, hands it the tables, and waits for the warehouse to be written and closed. */
-export function runWriter(h: Handoff, onStep?: (step: string, how: 'built' | 'copied') => void): Promise<MeasuresOutcome> {
-  return new Promise((res, rej) => {
-    const child = fork(writerScript(), ['--met-writer', h.building], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
-    let outcome: WriterMessage | null = null;
-    child.on('message', (m: WriterMessage) => {
-      if (m.kind === 'step') onStep?.(m.step, m.how);
-      else outcome = m;
-    });
-    child.on('error', (e) => rej(new DbError('starting the warehouse writer', e)));
-    child.on('exit', (code, signal) => {
-      const o = outcome as WriterMessage | null;
-      if (o?.kind === 'done' && code === 0) res(o.measures);
-      else if (o?.kind === 'failed') rej(o.message ? new LoadFailure(o.message) : new DbError(o.doing ?? 'writing the warehouse', new Error('failed')));
-      else rej(new LoadFailure(messages.writerStopped(signal ? `signal ${signal}` : `exit code ${code}`)));
-    });
-    child.send(h);
+/** A writer process, started early so that it is ready when the tables are handed over. */
+export interface Writer {
+  /** Hands the tables over and waits for the warehouse to be written and closed. */
+  write(h: Handoff, onStep?: (step: string, how: 'built' | 'copied') => void): Promise<MeasuresOutcome>;
+  /** Stops a writer that will not be needed (the refresh failed before the hand-over). */
+  stop(): void;
+  /** The writer's process id. */
+  readonly pid: number | undefined;
+}
+
+/**
+ * Starts the writer for the warehouse being built at `building`: it loads its code while
+ * the refresh reads the files (it is handed nothing until the tables are complete).
+ */
+export function startWriter(building: string): Writer {
+  const child = fork(writerScript(), ['--met-writer', building], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
+  let onStep: ((step: string, how: 'built' | 'copied') => void) | undefined;
+  let outcome: WriterMessage | null = null;
+  let startError: Error | null = null;
+  let isReady: () => void = () => {};
+  const ready = new Promise<void>((res) => {
+    isReady = res;
   });
+  child.on('message', (m: WriterMessage) => {
+    if (m.kind === 'ready') isReady();
+    else if (m.kind === 'step') onStep?.(m.step, m.how);
+    else outcome = m;
+  });
+  // A process that could not be started has no exit: its error ends it.
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
+    child.on('exit', (code, signal) => res({ code, signal }));
+    child.on('error', (e) => {
+      startError = e;
+      res({ code: null, signal: null });
+    });
+  });
+  return {
+    async write(h, heard) {
+      onStep = heard;
+      // Ready, or gone before it could be (then `ended` says how).
+      if ((await Promise.race([ready.then(() => true), ended.then(() => false)])) && child.connected) child.send(h);
+      const { code, signal } = await ended;
+      const o = outcome as WriterMessage | null;
+      if (o?.kind === 'done' && code === 0) return o.measures;
+      if (o?.kind === 'failed') throw o.message ? new LoadFailure(o.message) : new DbError(o.doing ?? 'writing the warehouse', new Error('failed'));
+      if (startError) throw new DbError('starting the warehouse writer', startError);
+      throw new LoadFailure(messages.writerStopped(signal ? `signal ${signal}` : `exit code ${code}`));
+    },
+    stop() {
+      if (child.connected) child.disconnect();
+    },
+    pid: child.pid,
+  };
 }
