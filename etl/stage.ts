@@ -265,15 +265,16 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
         const distinct = refCols
           .map((c) => `SELECT trim(c${map.index.get(c.name)}) AS r FROM ${raw} WHERE trim(c${map.index.get(c.name)}) <> ''`)
           .join(' UNION ');
-        // A reference is hashed as the partner means it: control and invisible formatting
-        // characters (a tab, a zero-width space, a soft hyphen, a byte-order mark) dropped
-        // wherever they are and any space at its ends, so "HC0381086\t" is the same child
+        // A reference is hashed as the partner means it: control and invisible characters
+        // (a tab, a zero-width space, a soft hyphen, a byte-order mark, a variation selector)
+        // dropped wherever they are, fullwidth letters and digits made plain, and any space
+        // at its ends removed, so "HC0381086\t" is the same child
         // as "HC0381086" (one distinct text at a time: the rows join on the text as written).
         // One that is nothing else is no reference (missing).
         await db.run(
           `CREATE TEMP TABLE ${refMap} AS
            SELECT d.r, nullif(d.n, '') AS n, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
-           FROM (SELECT r, regexp_replace(regexp_replace(r, ${INVISIBLE}, '', 'g'), '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
+           FROM (SELECT r, regexp_replace(${plainText('r')}, '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
                  FROM (SELECT DISTINCT r FROM (${distinct}))) d, ${blocks} k`,
           undefined,
           'pseudonymising references',
@@ -304,8 +305,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   if (ids.length > 0 && refCols.length > 0) {
     // Plain ASCII text (bytes = characters: almost every id) skips the regular expressions,
     // which cost a second a million ids; an id of letters and digits alone is its one word.
-    const norm = (c: string) =>
-      `CASE WHEN strlen(${c}) = length(${c}) THEN lower(trim(${c})) ELSE lower(regexp_replace(trim(${c}), ${INVISIBLE}, '', 'g')) END`;
+    const norm = (c: string) => `CASE WHEN strlen(${c}) = length(${c}) THEN lower(trim(${c})) ELSE lower(${plainText(`trim(${c})`)}) END`;
     const idCols = ids.map((c) => `c${map.index.get(c.name)}`);
     const words = idCols
       .map(
@@ -352,8 +352,22 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
 }
 
-/** SQL: the control and invisible formatting characters a reference or an id is read without (a tab, a zero-width space, a soft hyphen, a BOM). */
-const INVISIBLE = `'[\\p{Cc}\\p{Cf}]'`;
+/**
+ * SQL: the characters a reference or an id is read without: control and invisible
+ * formatting characters (a tab, a zero-width space, a soft hyphen, a BOM) and the other
+ * default-ignorable ones that are not formatting characters (the combining grapheme
+ * joiner, variation selectors, Hangul fillers).
+ */
+const INVISIBLE = `'[\\p{Cc}\\p{Cf}\\x{034F}\\x{115F}\\x{1160}\\x{17B4}\\x{17B5}\\x{180B}-\\x{180F}\\x{3164}\\x{FE00}-\\x{FE0F}\\x{FFA0}\\x{E0100}-\\x{E01EF}]'`;
+
+/** Fullwidth digits and Latin letters (as an East Asian keyboard types them) and their plain forms. */
+const FULLWIDTH = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+const PLAIN = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** SQL: a text as a reference or an id is read: without invisible characters, fullwidth letters and digits made plain. */
+function plainText(expr: string): string {
+  return `translate(regexp_replace(${expr}, ${INVISIBLE}, '', 'g'), '${FULLWIDTH}', '${PLAIN}')`;
+}
 
 /**
  * The most columns a file's header may have: the contract's files have under 20, and

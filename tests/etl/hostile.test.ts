@@ -589,7 +589,7 @@ const GROUPS: Group[] = [
     name: 'invisible characters in a reference',
     kinds: [
       {
-        kind: 'a tab, a zero-width space, a soft hyphen and a byte-order mark in one child’s reference; a reference of nothing else',
+        kind: 'a tab, a zero-width space, a soft hyphen, a byte-order mark, a combining grapheme joiner, a variation selector and fullwidth letters in one child’s reference; a reference of nothing else',
         files: {
           'missing_episodes.csv': csv(
             EPISODE_HEADER,
@@ -599,15 +599,23 @@ const GROUPS: Group[] = [
             episode({ episode_id: 'E4', child_ref: `ZZ\u00adREF00001`, reported_at: '2025-02-04 10:00' }),
             episode({ episode_id: 'E5', child_ref: `\ufeff${REF(1)}`, reported_at: '2025-02-05 10:00' }),
             episode({ episode_id: 'E6', child_ref: '\u200b', reported_at: '2025-02-06 10:00' }),
+            episode({ episode_id: 'E7', child_ref: `ZZ\u034fREF00001`, reported_at: '2025-02-07 10:00' }),
+            episode({ episode_id: 'E8', child_ref: `${REF(1)}\ufe0f`, reported_at: '2025-02-08 10:00' }),
+            // Fullwidth (ＺＺＲＥＦ００００１), as an East Asian keyboard types it.
+            episode({
+              episode_id: 'E9',
+              child_ref: [...REF(1)].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join(''),
+              reported_at: '2025-02-09 10:00',
+            }),
           ),
         },
         expect: {
           'missing_episodes.csv': {
             status: 'loaded',
-            read: 6,
-            loaded: 5,
+            read: 9,
+            loaded: 8,
             reasons: { 'missing required value': 1 },
-            // One child, not five: the reference is hashed without its invisible characters.
+            // One child, not eight: the reference is hashed without its invisible characters, its fullwidth letters plain.
             check: async (db) => expect(await query(db, `SELECT count(DISTINCT child_pseudonym)::INTEGER AS n FROM missing_episodes`)).toEqual([{ n: 1 }]),
           },
         },
