@@ -101,9 +101,10 @@ export async function runLoad(o: LoadCommand): Promise<number> {
   const { report, notes } = result;
   if (notes.key.created && notes.key.path) console.error(messages.keyCreated(notes.key.path));
   if (o.json) {
-    // The report object is the contract's; what a person should also hear goes to stderr.
+    // The contract's report object, with the refresh's warnings added (`warnings`, always
+    // there, maybe empty) for a script; a person at the terminal hears them on stderr too.
     for (const w of notes.warnings) console.error(`Warning: ${w}`);
-    console.log(JSON.stringify(report, null, 2));
+    console.log(JSON.stringify({ ...report, warnings: notes.warnings }, null, 2));
   } else {
     const examples = report.status === 'loaded' ? await firstExamples(o.db, report.refresh_id) : [];
     console.log(humanLoadReport(report, notes, examples));
