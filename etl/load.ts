@@ -6,7 +6,7 @@ import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DbError, openDb, literal, type Db } from '../lib/db.js';
-import { readSql } from './buildMeasures.js';
+import { measuresVersion, previousMeasuresVersion, readSql } from './buildMeasures.js';
 import { CHECK_MACROS } from './checks.js';
 import { SOURCES, sourceByName, type AreaName, type SourceName } from './contract.js';
 import { messages } from '../lib/messages.js';
@@ -217,11 +217,12 @@ async function refresh(
     if (hasPrev && !prevClean) notes.warnings.push(messages.previousFileRewritten);
     finish('loaded');
     await recordRefresh(mem, report, opts, notes);
-    const tables = await profiled('hand-over', () => handOver(mem, 'wh', handoffDir(building)));
+    const plan = await planWrite(b, key, replaced, prevClean);
+    const tables = await profiled('hand-over', () => handOver(mem, 'wh', handoffDir(building), plan.handOver ?? undefined));
     // Every raw reference goes with this database, before the warehouse file is written.
     mem.close();
     closed = true;
-    await profiled('measures and close', () => writeAndClose(b, writer!, key, replaced, tables, prevClean));
+    await profiled('measures and close', () => writeAndClose(b, writer!, plan, tables));
     built = true;
   } catch (e) {
     finish('failed', failureText(e));
@@ -487,31 +488,52 @@ function dataBytes(inputs: Inputs, dbPath: string): number {
  */
 const MEASURES_MEMORY_LIMIT = '900MB';
 
+/** How the writer makes the new warehouse (etl/writeWarehouse.ts). */
+interface WritePlan {
+  /** The tables the refresh changed, for the measures; null for a full rebuild. */
+  changed: Set<string> | null;
+  /** The writer starts from a copy of the previous file and replaces the changed tables. */
+  copyPrevious: boolean;
+  /** The tables handed over: those changed when copying, all (null) otherwise. */
+  handOver: Set<string> | null;
+  prevClean: boolean;
+}
+
+/**
+ * Whether the new warehouse may start as a copy of the previous file, which costs a file
+ * copy instead of handing every kept row over: the previous one was written by the writer
+ * (so holds no raw reference in its unused bytes) by this build of the program, under
+ * this key, with nothing in its WAL, and the refresh is not a full rebuild.
+ */
+async function planWrite(b: Build, key: KeyState, replaced: ReadonlySet<SourceName>, prevClean: boolean): Promise<WritePlan> {
+  const changed = changedTables(b.hasPrev, key, !!b.opts.rekey, replaced);
+  // Tables whose kept rows a new population's spelling renamed (respellLocalities).
+  for (const t of b.respelled) changed?.add(t);
+  const copyPrevious = prevClean && changed !== null && !existsSync(`${b.dbPath}.wal`) && (await previousMeasuresVersion(b.mem, 'prev')) === measuresVersion();
+  return {
+    changed: prevClean ? changed : null,
+    copyPrevious,
+    handOver: copyPrevious && changed ? new Set([...changed, 'warehouse_meta']) : null,
+    prevClean,
+  };
+}
+
 /**
  * The new warehouse, written by a fresh process from the tables handed over, with the
  * measures rebuilt from the complete new dataset (or copied from the previous warehouse
  * where nothing they read changed), and closed.
  */
-async function writeAndClose(
-  b: Build,
-  writer: Writer,
-  key: KeyState,
-  replaced: ReadonlySet<SourceName>,
-  tables: Handoff['tables'],
-  prevClean: boolean,
-): Promise<void> {
-  const { opts, inputs, building, hasPrev, notes, dbPath } = b;
+async function writeAndClose(b: Build, writer: Writer, plan: WritePlan, tables: Handoff['tables']): Promise<void> {
+  const { opts, inputs, building, notes, dbPath } = b;
   opts.onProgress?.(inputs.files.size, inputs.files.size, 'measures');
-  const changed = changedTables(hasPrev, key, !!opts.rekey, replaced);
-  // Tables whose kept rows a new population's spelling renamed (respellLocalities).
-  for (const t of b.respelled) changed?.add(t);
   notes.measures = await writer.write(
     {
       building,
       dir: handoffDir(building),
       tables,
-      prev: prevClean ? dbPath : null,
-      changed: changed && prevClean ? [...changed] : null,
+      prev: plan.prevClean ? dbPath : null,
+      changed: plan.changed ? [...plan.changed] : null,
+      copyPrevious: plan.copyPrevious,
       // The measures may spill to disk (beside the new warehouse, removed with it) rather
       // than grow past their own limit, which keeps the refresh under 2 GiB at scale 100
       // (MET_MEASURES_MEMORY_LIMIT to change).
@@ -519,4 +541,5 @@ async function writeAndClose(
     },
     opts.onMeasureStep,
   );
+  notes.written = { from: plan.copyPrevious ? 'a copy of the previous file' : 'empty', tables: tables.map((t) => t.name).sort() };
 }

@@ -29,13 +29,16 @@ export function handoffDir(building: string): string {
   return `${building}.handoff`;
 }
 
-/** Writes every table of `catalog` to the handoff folder and returns their CREATE statements in order. */
-export async function handOver(db: Db, catalog: string, dir: string): Promise<Handoff['tables']> {
+/**
+ * Writes the tables of `catalog` (those of `only`, when given) to the handoff folder and
+ * returns their CREATE statements in order.
+ */
+export async function handOver(db: Db, catalog: string, dir: string, only?: ReadonlySet<string>): Promise<Handoff['tables']> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tables = await db.all<{ name: string; sql: string }>(
-    `SELECT table_name AS name, sql FROM duckdb_tables() WHERE database_name = $c ORDER BY table_oid`,
-    { c: catalog },
-  );
+  const all = await db.all<{ name: string; sql: string }>(`SELECT table_name AS name, sql FROM duckdb_tables() WHERE database_name = $c ORDER BY table_oid`, {
+    c: catalog,
+  });
+  const tables = only ? all.filter((t) => only.has(t.name)) : all;
   for (const t of tables) {
     await db.run(
       `COPY ${ident(catalog)}.${ident(t.name)} TO ${literal(handoffFile(dir, t.name))} (FORMAT parquet, COMPRESSION uncompressed)`,

@@ -51,4 +51,9 @@ export interface LoadNotes {
    * changed; `full` says why everything was rebuilt when a previous warehouse was there.
    */
   measures?: { rebuilt: string[]; copied: string[]; full?: string };
+  /**
+   * How the new warehouse file was written (etl/writeWarehouse.ts): from a copy of the
+   * previous file or empty, and the tables handed over to the writer.
+   */
+  written?: { from: 'a copy of the previous file' | 'empty'; tables: string[] };
 }

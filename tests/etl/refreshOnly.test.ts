@@ -195,8 +195,10 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     dir = tempDir('met-refresh-');
     db = join(dir, 'met.duckdb');
     const first = await refresh(db, ALL);
-    // No previous warehouse: everything is built.
+    // No previous warehouse: everything is built, from every table handed over.
     expect(first.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [] });
+    expect(first.notes.written?.from).toBe('empty');
+    expect(first.notes.written?.tables).toHaveLength(16);
   });
 
   // A refresh whose only new data is actions.csv: the action plan and data quality rebuilt, the rest copied.
@@ -211,6 +213,11 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
 
     const r = await refresh(db, { 'actions.csv': ACTIONS_LATER });
     expect(r.notes.measures).toEqual(PLAN_AND_QUALITY_ONLY);
+    // The writer started from a copy of the previous file: only what the refresh changed was handed over.
+    expect(r.notes.written).toEqual({
+      from: 'a copy of the previous file',
+      tables: ['actions', 'quarantine', 'refresh_files', 'refreshes', 'source_state', 'warehouse_meta'],
+    });
     // The copied families were not run: each step is heard once, as copied.
     expect(r.steps).toEqual([
       '00_common.sql built',
@@ -302,6 +309,8 @@ describe('a refresh of one source rebuilds only what depends on it', () => {
     const a = await refresh(copy, { 'actions.csv': ACTIONS_LATER });
     expect(a.notes.warnings).toContain(messages.previousFileRewritten);
     expect(a.notes.measures).toEqual({ rebuilt: ALL_FAMILIES, copied: [] });
+    expect(a.notes.written?.from).toBe('empty');
+    expect(a.notes.written?.tables).toHaveLength(16);
     expect(await query(copy, `SELECT value FROM warehouse_meta WHERE name = 'file_writer'`)).toEqual([{ value: WRITER_MARK }]);
     // The file it wrote is the writer's: the next refresh copies again, and says nothing of it.
     const b = await refresh(copy, { 'actions.csv': ACTIONS_LATER });

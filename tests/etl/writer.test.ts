@@ -10,7 +10,7 @@ import { LoadFailure } from '../../etl/loadFailure.js';
 import { handOver, startWriter } from '../../etl/writer.js';
 import { tempDir } from '../helpers.js';
 
-const handoff = (building: string, dir: string) => ({ building, dir, tables: [], prev: null, changed: null, memoryLimit: '100MB' });
+const handoff = (building: string, dir: string) => ({ building, dir, tables: [], prev: null, changed: null, copyPrevious: false, memoryLimit: '100MB' });
 
 describe('the warehouse writer', () => {
   it('killed: the refresh hears that it stopped, by which signal, and no file is left', async () => {
