@@ -132,11 +132,11 @@ export function treeRssKb(root: number): number {
     }
   }
   let total = 0;
-  const todo = [root];
-  while (todo.length) {
-    const pid = todo.pop()!;
+  const pending = [root];
+  while (pending.length) {
+    const pid = pending.pop()!;
     total += rss.get(pid) ?? 0;
-    todo.push(...(children.get(pid) ?? []));
+    pending.push(...(children.get(pid) ?? []));
   }
   return total;
 }

@@ -52,13 +52,19 @@ function writersOf(building: string): number[] {
   return found;
 }
 
+/** A warehouse loaded with two episodes, and a folder whose big Windows-1252 file of `n` episodes takes seconds to load. */
+async function loadedThenBig(n: number): Promise<{ dir: string; db: string; v2: string }> {
+  const dir = tempDir();
+  const db = join(dir, 'met.duckdb');
+  const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' })) });
+  expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
+  const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(n) });
+  return { dir, db, v2 };
+}
+
 describe('the switch-over', () => {
   it('a load killed part-way leaves the previous warehouse, and the next load clears its raw copy, building file and lock', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'met.duckdb');
-    const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' })) });
-    expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
-    const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(400_000) });
+    const { dir, db, v2 } = await loadedThenBig(400_000);
 
     const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db, '--progress'], {
       env: { ...process.env, MET_SECRET_KEY: TEST_KEY },
@@ -101,11 +107,7 @@ describe('the switch-over', () => {
   });
 
   it('a load killed while its writer writes the new warehouse: the writer stops too, and the next load clears its file', async () => {
-    const dir = tempDir();
-    const db = join(dir, 'met.duckdb');
-    const v1 = writeFolder(join(dir, 'v1'), { 'population.csv': POPULATION, 'missing_episodes.csv': episodes(episode(), episode({ episode_id: 'E2' })) });
-    expect((await load({ inDir: v1, db })).report.status).toBe('loaded');
-    const v2 = writeFolder(join(dir, 'v2'), { 'population.csv': POPULATION, 'missing_episodes.csv': bigEpisodes1252(200_000) });
+    const { dir, db, v2 } = await loadedThenBig(200_000);
     const child = spawn(process.execPath, [BIN, 'load', '--in', v2, '--db', db], { env: { ...process.env, MET_SECRET_KEY: TEST_KEY }, stdio: 'ignore' });
     const exited = new Promise<{ code: number | null; signal: string | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
     const building = `${db}.building-${child.pid}`;
