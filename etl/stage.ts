@@ -271,11 +271,21 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
         // at its ends removed, so "HC0381086\t" is the same child
         // as "HC0381086" (one distinct text at a time: the rows join on the text as written).
         // One that is nothing else is no reference (missing).
+        // A reference another file of this refresh named already (most children are in several)
+        // takes the pseudonym made then: each is hashed once a refresh (PSEUDONYMS, this
+        // in-memory connection's own table, gone with it).
+        await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${PSEUDONYMS} (n VARCHAR, p VARCHAR)`);
         await db.run(
           `CREATE TEMP TABLE ${refMap} AS
-           SELECT d.r, nullif(d.n, '') AS n, CASE WHEN d.n <> '' THEN ${pseudonymSql('d.n', 'k')} END AS p
-           FROM (SELECT r, regexp_replace(${plainText('r')}, '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') AS n
-                 FROM (SELECT DISTINCT r FROM (${distinct}))) d, ${blocks} k`,
+           SELECT d.r, nullif(d.n, '') AS n, CASE WHEN d.n <> '' THEN coalesce(made.p, ${pseudonymSql('d.n', 'k')}) END AS p
+           FROM (SELECT r, CASE WHEN ${printableAscii('r')} THEN r ELSE regexp_replace(${plainText('r')}, '^[\\s\\p{Z}]+|[\\s\\p{Z}]+$', '', 'g') END AS n
+                 FROM (SELECT DISTINCT r FROM (${distinct}))) d
+           LEFT JOIN ${PSEUDONYMS} made ON made.n = d.n, ${blocks} k`,
+          undefined,
+          'pseudonymising references',
+        );
+        await db.run(
+          `INSERT INTO ${PSEUDONYMS} SELECT DISTINCT n, p FROM ${refMap} m WHERE n IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${PSEUDONYMS} x WHERE x.n = m.n)`,
           undefined,
           'pseudonymising references',
         );
@@ -303,9 +313,9 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   // or a sequence number that is also someone's numeric reference does not.
   const ids = idColumns(source).filter((c) => map.index.has(c.name));
   if (ids.length > 0 && refCols.length > 0) {
-    // Plain ASCII text (bytes = characters: almost every id) skips the regular expressions,
+    // Printable ASCII text (almost every id) skips the regular expressions,
     // which cost a second a million ids; an id of letters and digits alone is its one word.
-    const norm = (c: string) => `CASE WHEN strlen(${c}) = length(${c}) THEN lower(trim(${c})) ELSE lower(${plainText(`trim(${c})`)}) END`;
+    const norm = (c: string) => `CASE WHEN ${printableAscii(c)} THEN lower(trim(${c})) ELSE lower(${plainText(`trim(${c})`)}) END`;
     const idCols = ids.map((c) => `c${map.index.get(c.name)}`);
     const words = idCols
       .map(
@@ -363,6 +373,17 @@ const INVISIBLE = `'[\\p{Cc}\\p{Cf}\\x{034F}\\x{115F}\\x{1160}\\x{17B4}\\x{17B5}
 /** Fullwidth digits and Latin letters (as an East Asian keyboard types them) and their plain forms. */
 const FULLWIDTH = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
 const PLAIN = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** The references hashed so far in this refresh and their pseudonyms (a temporary table of the in-memory connection). */
+const PSEUDONYMS = 'pseudonyms_made';
+
+/**
+ * SQL: whether a text is printable ASCII (spaces included), which `plainText` leaves as it
+ * is: most references and ids are, and this test costs a small part of the regular expressions.
+ */
+function printableAscii(expr: string): string {
+  return `(strlen(${expr}) = length(${expr}) AND NOT regexp_matches(${expr}, '[\\x00-\\x1F\\x7F]'))`;
+}
 
 /** SQL: a text as a reference or an id is read: without invisible characters, fullwidth letters and digits made plain. */
 function plainText(expr: string): string {

@@ -795,6 +795,24 @@ const GROUPS: Group[] = [
     ],
   },
   {
+    name: 'control characters inside an id',
+    kinds: [
+      {
+        kind: 'an episode id holding its child’s reference with a tab or a vertical tab inside it (control characters in plain ASCII text)',
+        files: {
+          'missing_episodes.csv': csv(
+            EPISODE_HEADER,
+            episode({ episode_id: 'E1', child_ref: REF(1) }),
+            // "EPZZREF<tab>00002": read without the tab, the id holds ZZREF00002.
+            episode({ episode_id: `EP${REF(2).slice(0, 5)}\t${REF(2).slice(5)}`, child_ref: REF(2) }),
+            episode({ episode_id: `EP-${REF(3).slice(0, 5)}\v${REF(3).slice(5)}`, child_ref: REF(3) }),
+          ),
+        },
+        expect: { 'missing_episodes.csv': { status: 'loaded', read: 3, loaded: 1, reasons: { 'names a person reference': 2 } } },
+      },
+    ],
+  },
+  {
     name: 'values',
     kinds: [
       {
