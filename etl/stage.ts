@@ -168,7 +168,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
 
 /** The file read into `raw`: its rejected lines, the line of each row, the pseudonyms and the stage view. */
 async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string, raw: string, rejects: string): Promise<StageResult> {
-  const { unclosedAt } = csv.records;
+  const { unclosedAt, lastLine } = csv.records;
   // DuckDB numbers records from the header (line 1), counting empty lines but not
   // quoted newlines; physicalLine maps those numbers to the lines an editor shows.
   const rejectRows = await db.all<{ line: number; types: string[]; columns: number; col: number | null }>(
@@ -203,6 +203,10 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     } else {
       reason = `the line could not be read as CSV (${types.toLowerCase()})`;
     }
+    // A quote left open takes the lines after it into this one record: those lines are in no
+    // other row, so they are named here, or they would be lost without a word.
+    const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : lastLine;
+    if (end > line) reason = refusals.recordRunsOver(reason, line, end);
     return { line, kind: 'malformed line', column: null, reason };
   });
 

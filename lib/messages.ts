@@ -153,6 +153,9 @@ export const refusals = {
     `has a quoted value that starts on line ${line} and is never closed, so lines ${line} to ${last} (the end of the file) could not be split into rows; it was refused so that the previous data stays: close the quote (or remove it) and send the file again`,
   rowsInQuotedValue: (line: number, end: number, more: number) =>
     `has a quoted value that starts on line ${line} and runs to line ${end}, over lines with as many commas as a row of the file: a closing quote is probably missing on line ${line}, and the rows in it would be lost, so the file was refused and the previous data stays${more > 0 ? ` (${plural(more, 'more value')} like it further on)` : ''}`,
+  /** A malformed record that a quote left open ran on from `line` to `end`. */
+  recordRunsOver: (reason: string, line: number, end: number) =>
+    `${reason}; the row runs from line ${line} to line ${end} (a quote takes in the line break${end > line + 1 ? 's' : ''}), so ${end === line + 1 ? `line ${end} is` : `lines ${line + 1} to ${end} are`} part of it and of no other row`,
   invalidUtf8: (line: number) =>
     `line ${line} holds bytes that are not valid UTF-8 text (the rest of the file is UTF-8); retype the odd characters or save the file from Excel as "CSV UTF-8"`,
 };

@@ -524,6 +524,35 @@ const GROUPS: Group[] = [
         },
       },
       {
+        kind: 'a stray quote in a reference that the next line closes: that line is named in the row it ran into',
+        files: {
+          'risk_assessments.csv': csv(
+            TEMPLATE.risk_assessments.header,
+            ...rows('risk_assessments', 1),
+            TEMPLATE.risk_assessments.row(2).replace(REF(202), `"${REF(202)}`),
+            TEMPLATE.risk_assessments.row(3).replace(REF(203), `${REF(203).slice(0, 5)}"${REF(203).slice(5)}`),
+            ...rows('risk_assessments', 1, 4),
+          ),
+        },
+        // Four lines of data, three rows: the record of line 3 took in line 4, which is named in its reason.
+        expect: {
+          'risk_assessments.csv': {
+            status: 'loaded',
+            read: 3,
+            loaded: 2,
+            reasons: { 'malformed line': 1 },
+            check: async (db) =>
+              expect(await query(db, `SELECT line, reason FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([
+                {
+                  line: 3,
+                  reason:
+                    'a quoted value has more after its closing quote; quote the whole value and write any quote inside it twice (""); the row runs from line 3 to line 4 (a quote takes in the line break), so line 4 is part of it and of no other row',
+                },
+              ]),
+          },
+        },
+      },
+      {
         kind: 'a line of 17 MB (more than the reader can even reject)',
         files: {
           'return_interviews.csv': csv(TEMPLATE.return_interviews.header, ...rows('return_interviews', 1), `R2,E1,${REF(1)},${'x'.repeat(17_000_000)}`),
@@ -1278,7 +1307,13 @@ function write(dir: string, files: Record<string, Entry>): void {
   for (const [name, content] of Object.entries(files)) {
     const path = join(dir, name);
     if (typeof content === 'function') content(path, join(dir, '..'));
-    else writeFileSync(path, content);
+    // Its mode set, not left to the umask (which `mode` would still obey): a load running
+    // beside it in this process sets the umask to 077 while it runs (etl/load.ts), and the
+    // group run as another user must be able to read every file but the one made unreadable.
+    else {
+      writeFileSync(path, content);
+      chmodSync(path, 0o644);
+    }
   }
 }
 
