@@ -168,14 +168,24 @@ function allowed(t: Extract<ColumnType, { kind: 'code' }>): string {
   return t.values.join(', ');
 }
 
-/** One problem: its condition and, as a SQL struct, what it says. `reason` is a SQL expression; `kind` is text, or SQL when `kindSql`. */
-function problem(cond: string, column: string, kind: string, reason: string, kindSql = false): Problem {
-  return { cond, sql: `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END` };
+/**
+ * One problem: its condition and, as a SQL struct, what it says. `reason` is a SQL
+ * expression; `kind` is text, or SQL when `kindSql`. `guard`, where the condition reads
+ * the text as sent, is a cheaper condition that holds wherever it does (see Problem).
+ */
+function problem(cond: string, column: string, kind: string, reason: string, kindSql = false, guard = cond): Problem {
+  return { cond, guard, sql: `CASE WHEN ${cond} THEN {'column': ${q(column)}, 'kind': ${kindSql ? kind : q(kind)}, 'reason': ${reason}} END` };
 }
 
-/** A problem's condition, and the SQL of the problem (a struct, or NULL when the condition does not hold). */
+/**
+ * A problem's condition, and the SQL of the problem (a struct, or NULL when the condition does not hold).
+ * `guard` holds wherever `cond` does, and reads only typed values, flags and whether a
+ * value was sent at all (`raw IS NOT NULL`), never the text itself: every row is tested
+ * against the guards, and only the rows some guard picks out against the conditions.
+ */
 interface Problem {
   cond: string;
+  guard: string;
   sql: string;
 }
 
@@ -209,9 +219,13 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
     // An empty value of these kinds has no typed value, so the typed value's NULL is tested
     // first: most rows have one, and are passed over without trimming the text.
     const emptyIsNull = ['text', 'ref', 'int', 'date', 'datetime', 'flag', 'code', 'area', 'quarter'].includes(col.type.kind);
-    out.push(problem(emptyIsNull ? `${typed} IS NULL AND ${empty(raw)}` : empty(raw), name, 'missing required value', q(`${name} is required but empty`)));
+    const cond = emptyIsNull ? `${typed} IS NULL AND ${empty(raw)}` : empty(raw);
+    out.push(problem(cond, name, 'missing required value', q(`${name} is required but empty`), false, emptyIsNull ? `${typed} IS NULL` : cond));
   }
   const present = `NOT ${empty(raw)}`;
+  // A value sent and not read as its type: the guard of every "not a …" problem (a value
+  // that is not empty is not NULL).
+  const unread = `${typed} IS NULL AND ${raw} IS NOT NULL`;
   const t = col.type;
   switch (t.kind) {
     case 'int': {
@@ -221,6 +235,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'not a whole number',
           `${q(name + ' is not a whole number')} || ${shape(raw)}`,
+          false,
+          unread,
         ),
       );
       // A whole number too long for BIGINT is out of range too, not "not a whole number".
@@ -240,6 +256,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'out of range',
           `${q(name + ' is outside the allowed range ' + span)} || ${shape(raw)}`,
+          false,
+          `(${[unread, ...range.slice(1)].join(' OR ')})`,
         ),
       );
       break;
@@ -255,6 +273,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
               WHEN 'impossible date' THEN ' is not a real calendar date' || ${shape(raw)}
               ELSE ' is not a date' || ${shape(raw)} || '; write YYYY-MM-DD or DD/MM/YYYY' END`,
           true,
+          unread,
         ),
       );
       out.push(dateRangeProblem(name, typed, 'date'));
@@ -273,6 +292,7 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
               WHEN met_date_problem(${raw}) = 'impossible date' THEN ' is not a real calendar date' || ${shape(raw)}
               ELSE ' is not a date and time' || ${shape(raw)} || '; write YYYY-MM-DD HH:MM or DD/MM/YYYY HH:MM' END`,
           true,
+          unread,
         ),
       );
       out.push(dateRangeProblem(name, typed, 'datetime'));
@@ -284,6 +304,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'not a Y/N flag',
           `${q(name + ' is not a flag')} || ${shape(raw)} || '; write Y, N, Yes, No, true, false, 1 or 0, or U or nothing for not known'`,
+          false,
+          unread,
         ),
       );
       break;
@@ -294,6 +316,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'unknown code',
           `${q(name + ' is not one of its codes')} || ${shape(raw)} || '; the codes are: ${allowed(t).replace(/'/g, "''")}'`,
+          false,
+          unread,
         ),
       );
       break;
@@ -304,6 +328,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'unknown area',
           `${q(name + ' is not a partnership area')} || ${shape(raw)} || '; the areas are Southampton, Portsmouth, Hampshire, Isle of Wight'`,
+          false,
+          unread,
         ),
       );
       break;
@@ -314,6 +340,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           name,
           'not a quarter',
           `${q(name + ' is not a calendar quarter')} || ${shape(raw)} || '; write YYYY-Qn, for example 2025-Q3 for July to September 2025'`,
+          false,
+          unread,
         ),
       );
       // A quarter that starts after the refresh day (plus the margin) has not happened; one before 1900 is a typing slip.
@@ -339,6 +367,8 @@ function columnProblems(col: Column, raw: string, typed: string, area: string | 
           where
             ? `${q(name + ` is not a locality of ${where} in population.csv`)} || ${shape(raw)}`
             : `${q(name + ' is not a locality of ')} || coalesce(${area}, 'the area') || ' in population.csv' || ${shape(raw)}`,
+          false,
+          unread,
         ),
       );
       break;
@@ -402,6 +432,8 @@ function ruleProblems(rule: RowRule, source: Source): Problem[] {
           'level',
           'no SERAF level or score',
           q('a SERAF assessment needs a level (none, low, medium, high or 1–4) or a score; both are empty'),
+          false,
+          `"level" IS NULL AND "score" IS NULL`,
         ),
       ];
     case 'not_more_than': {
@@ -463,13 +495,30 @@ export function lookupSql(source: Source, stage: string, lookup: Lookups): strin
 }
 
 /**
- * The SELECT that checks a staged file. The stage has one VARCHAR column per
+ * The two statements that check a staged file. The stage has one VARCHAR column per
  * contract column (NULL where the file lacks it) and `_row`, the record's order.
- * The result has `_row`, the typed columns under their contract names, `problems`: a
- * list of {column, kind, reason}, and `key_first_row` (NULL: set later for a repeated key).
- * The raw text is not kept: a quarantined row's values are read from the stage again.
+ *
+ * `typed`, over every row, gives `_row`, the typed columns under their contract names,
+ * `problems` (empty), `key_first_row` (NULL: set later for a repeated key) and `suspect`:
+ * whether some problem's guard holds (Problem), tested on typed values and flags alone.
+ * `problems(final)`, over the suspect rows of that table only, gives `_row` and the list of
+ * {column, kind, reason} of each: the conditions read the text as sent (trimmed, parsed
+ * again for the reason), which over every row cost the check of a million episodes half
+ * its time. The raw text is not kept: a quarantined row's values are read from the stage again.
  */
-export function checkSql(source: Source, stage: string, lookup: Lookups, opts: { episodes?: string } = {}): string {
+export function checkSql(
+  source: Source,
+  stage: string,
+  lookup: Lookups,
+  opts: { episodes?: string } = {},
+): {
+  /** Each problem's condition and its guard (for the tests: the guard holds wherever the condition does). */
+  conditions: { cond: string; guard: string }[];
+  /** `WITH typed AS (…)`: the typed values, the text as sent (`raw_<column>`) and the flags of the rows of `rows`. */
+  typedOver: (rows: string) => string;
+  typed: string;
+  problems: (final: string, raw: RawTable) => string;
+} {
   const joins: string[] = [];
   const typed: string[] = [];
   const rawCols: string[] = [];
@@ -516,22 +565,54 @@ export function checkSql(source: Source, stage: string, lookup: Lookups, opts: {
   );
   const all = [...colProblems, ...mentions, ...rules];
   const knownEpisodeCol = source.rules.some((r) => r.kind === 'episode_exists') ? ', known_episode.episode_id AS known_episode_id' : '';
-  return `
+  // Each flag a condition reads besides the typed values, kept beside them for the second statement.
+  const flags = [...[...freeText].map((n) => ident('mentions_' + n)), ...(knownEpisodeCol ? ['known_episode_id'] : [])];
+  const typedOver = (rows: string) => `
 WITH typed AS (
     SELECT s._row, ${typed.join(',\n           ')},
            ${rawCols.join(',\n           ')}${knownEpisodeCol}
-    FROM ${stage} s
+    FROM ${rows} s
     ${joins.join('\n    ')}
-)
+)`;
+  return {
+    conditions: all.map(({ cond, guard }) => ({ cond, guard })),
+    typedOver,
+    typed: `${typedOver(stage)}
 SELECT _row, ${source.columns.map((c) => ident(c.name)).join(', ')},
-       -- Most rows have no problem: the list is built only for a row where some condition holds.
+       []::${PROBLEMS_TYPE} AS problems,
+       NULL::BIGINT AS key_first_row,
+       -- In a CASE, each guard is tested only on the rows the ones before it passed over.
+       CASE WHEN ${all.map((p) => `(${p.guard})`).join('\n              OR ')} THEN true ELSE false END AS suspect${flags.map((f) => `, ${f}`).join('')}
+FROM typed`,
+    // The suspect rows' typed values and flags as the first statement made them, beside the
+    // text as sent (a reference's being its pseudonym, which the typed value is too).
+    problems: (final, raw) => `
+WITH typed AS (
+    SELECT f.*, ${source.columns
+      .map((c) => {
+        const col = raw.columns.get(c.name);
+        return `${c.type.kind === 'ref' ? `f.${ident(c.name)}` : col ? `r.${col}` : 'NULL::VARCHAR'} AS ${ident('raw_' + c.name)}`;
+      })
+      .join(', ')}
+    FROM (SELECT * FROM ${final} WHERE suspect) f JOIN ${raw.table} r ON r.rowid = f._row
+)
+SELECT _row,
        CASE WHEN ${all.map((p) => `(${p.cond})`).join('\n              OR ')}
             THEN list_filter([${all.map((p) => p.sql).join(',\n                    ')}],
                    p -> p IS NOT NULL)
-            ELSE []::STRUCT("column" VARCHAR, kind VARCHAR, reason VARCHAR)[] END AS problems,
-       NULL::BIGINT AS key_first_row
-FROM typed`;
+            ELSE []::${PROBLEMS_TYPE} END AS problems
+FROM typed`,
+  };
 }
+
+/** The file as read (etl/stage.ts): its table, whose rowid is `_row`, and the column of it that holds each contract column other than a reference. */
+export interface RawTable {
+  table: string;
+  columns: Map<string, string>;
+}
+
+/** The type of a row's list of problems. */
+const PROBLEMS_TYPE = 'STRUCT("column" VARCHAR, kind VARCHAR, reason VARCHAR)[]';
 
 /**
  * A quarantined row's value of one column, as `row_values` keeps it. A value that passes

@@ -44,7 +44,7 @@ export async function loadFile(db: Db, source: Source, path: string, ctx: StoreC
     // Partners send full extracts, so an empty one would wipe the source: refused, the previous data stays.
     if (stage.read === 0) throw new CsvRefusal(refusals.headerOnly);
     doing = 'checking it';
-    await checkStage(db, source, tag);
+    await checkStage(db, source, tag, stage.raw);
     tick('checked');
     const t = await tally(db, tag, stage);
     // So would one whose every row is quarantined.

@@ -3,7 +3,7 @@
 
 import type { Db } from '../lib/db.js';
 import { ident, literal } from '../lib/db.js';
-import { checkSql, lookupSql, storedValueExpr } from './checks.js';
+import { checkSql, lookupSql, type RawTable, storedValueExpr } from './checks.js';
 import type { Source } from './contract.js';
 import type { StageResult } from './stage.js';
 
@@ -33,13 +33,22 @@ function keyText(source: Source): string {
  * Checks `stage_<tag>` and leaves `final_<tag>`: `_row`, the typed columns, `problems`,
  * and `key_first_row` (the first row of a repeated key, on the rows that repeat it).
  */
-export async function checkStage(db: Db, source: Source, tag: string): Promise<void> {
+export async function checkStage(db: Db, source: Source, tag: string, raw: RawTable): Promise<void> {
   const lookups = { locality: `lookup_locality_${tag}`, date: `lookup_date_${tag}`, spelling: `lookup_spelling_${tag}`, mentions: `mentions_${tag}` };
   for (const sql of lookupSql(source, `stage_${tag}`, lookups)) await db.run(sql, undefined, `reading the values of ${source.file}`);
   const final = `final_${tag}`;
   await db.run(`DROP TABLE IF EXISTS ${final}`);
-  await db.run(`CREATE TEMP TABLE ${final} AS ${checkSql(source, `stage_${tag}`, lookups)}`, undefined, `checking ${source.file}`);
-  await db.run(`DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}; DROP TABLE ${lookups.spelling}`);
+  const check = checkSql(source, `stage_${tag}`, lookups);
+  await db.run(`CREATE TEMP TABLE ${final} AS ${check.typed}`, undefined, `checking ${source.file}`);
+  // The problems of the few rows a guard picked out (etl/checks.ts), written into their rows.
+  const found = `problems_${tag}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${found} AS ${check.problems(final, raw)}`, undefined, `checking ${source.file}`);
+  await db.run(
+    `UPDATE ${final} f SET problems = p.problems FROM ${found} p WHERE f._row = p._row AND len(p.problems) > 0`,
+    undefined,
+    `checking ${source.file}`,
+  );
+  await db.run(`DROP TABLE ${found}; DROP TABLE ${lookups.locality}; DROP TABLE ${lookups.date}; DROP TABLE ${lookups.spelling}`);
   // "A key that repeats within a file keeps the first row that passes every other
   // check and quarantines each later one": so only clean rows compete for a key. The
   // few keys that repeat are found by grouping the keys alone, and only their later
