@@ -10,6 +10,7 @@ import { CsvRefusal, type PreparedCsv } from './csvFile.js';
 import { hmacBlocks, pseudonymKey, pseudonymSql } from './pseudonym.js';
 import { refusals, safeName } from '../lib/messages.js';
 import { TABLE_OF } from './carryForward.js';
+import type { RawTable } from './checks.js';
 
 export interface HeaderMap {
   /** contract column → index in the file's header (absent columns are missing). */
@@ -107,7 +108,7 @@ export interface StageResult {
    * The file as read (`table`, whose `rowid` is `_row`) and the column of it that holds each
    * contract column other than a reference (references are only ever read through the stage view).
    */
-  raw: { table: string; columns: Map<string, string> };
+  raw: RawTable;
 }
 
 /**
@@ -133,8 +134,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
   const swallowed = [...multiLine.keys()].filter((j) => innerCommas[j]! >= rowLike);
   if (swallowed.length > 0) {
     const k = multiLine[swallowed[0]!]!;
-    const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : lastLine;
-    throw new CsvRefusal(refusals.rowsInQuotedValue(csv.physicalLine[k]!, end, swallowed.length - 1));
+    throw new CsvRefusal(refusals.rowsInQuotedValue(csv.physicalLine[k]!, lastLineOf(csv, k), swallowed.length - 1));
   }
   const raw = `raw_${tag}`;
   const rejects = `rejects_${tag}`;
@@ -168,7 +168,7 @@ export async function stageFile(db: Db, source: Source, csv: PreparedCsv, map: H
 
 /** The file read into `raw`: its rejected lines, the line of each row, the pseudonyms and the stage view. */
 async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMap, tag: string, raw: string, rejects: string): Promise<StageResult> {
-  const { unclosedAt, lastLine } = csv.records;
+  const { unclosedAt } = csv.records;
   // DuckDB numbers records from the header (line 1), counting empty lines but not
   // quoted newlines; physicalLine maps those numbers to the lines an editor shows.
   const rejectRows = await db.all<{ line: number; types: string[]; columns: number; col: number | null }>(
@@ -205,7 +205,7 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
     }
     // A quote left open takes the lines after it into this one record: those lines are in no
     // other row, so they are named here, or they would be lost without a word.
-    const end = k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : lastLine;
+    const end = lastLineOf(csv, k);
     if (end > line) reason = refusals.recordRunsOver(reason, line, end);
     return { line, kind: 'malformed line', column: null, reason };
   });
@@ -364,6 +364,11 @@ async function afterRead(db: Db, source: Source, csv: PreparedCsv, map: HeaderMa
   await db.run(`DROP VIEW IF EXISTS ${stage}`);
   await db.run(`CREATE TEMP VIEW ${stage} AS SELECT ${selects.join(', ')} FROM ${raw} raw ${joins.join(' ')}`);
   return { read, malformed, rowLine, raw: { table: raw, columns: rawColumns } };
+}
+
+/** The last physical line of record `k` (DuckDB's numbering, less the header): the line before the next record's, or the file's last. */
+function lastLineOf(csv: PreparedCsv, k: number): number {
+  return k + 1 < csv.physicalLine.length ? csv.physicalLine[k + 1]! - 1 : csv.records.lastLine;
 }
 
 /**

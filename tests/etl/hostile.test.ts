@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { literal } from '../../lib/db.js';
 import { load, type FileReport, type LoadReport } from '../../etl/load.js';
 import { QUARANTINE_REASONS, sourceByFile } from '../../etl/contract.js';
 import { pseudonymise } from '../../etl/pseudonym.js';
@@ -54,6 +55,8 @@ const TEMPLATE: Record<Src, { header: string; row: (i: number) => string }> = {
   return_interviews: { header: 'rhi_id,episode_id,child_ref,outcome', row: (i) => `R${i},E1,${REF(1)},completed` },
   disruptions: { header: 'disruption_id,offender_ref,area,action_date,action_type,theme', row: (i) => `D${i},${OFF(100 + i)},Hampshire,2025-02-01,arrest,CCE` },
 };
+/** The line and reason of each row of `file` in the quarantine. */
+const reasonsOf = (db: string, file: string) => query(db, `SELECT line, reason FROM quarantine WHERE file = ${literal(file)} ORDER BY line`);
 const rows = (src: Src, n: number, from = 1) => Array.from({ length: n }, (_, k) => TEMPLATE[src].row(from + k));
 const good = (src: Src, n: number, from = 1) => [TEMPLATE[src].header, ...rows(src, n, from)].join('\n') + '\n';
 const csv = (header: string, ...lines: string[]) => [header, ...lines].join('\n') + '\n';
@@ -469,7 +472,7 @@ const GROUPS: Group[] = [
             loaded: 1,
             reasons: { 'malformed line': 1 },
             check: async (db) =>
-              expect(await query(db, `SELECT line, reason FROM quarantine WHERE file = 'nrm_referrals.csv'`)).toEqual([
+              expect(await reasonsOf(db, 'nrm_referrals.csv')).toEqual([
                 { line: 3, reason: 'a quoted value that starts on line 3, the last line of the file, is never closed' },
               ]),
           },
@@ -542,7 +545,7 @@ const GROUPS: Group[] = [
             loaded: 2,
             reasons: { 'malformed line': 1 },
             check: async (db) =>
-              expect(await query(db, `SELECT line, reason FROM quarantine WHERE file = 'risk_assessments.csv'`)).toEqual([
+              expect(await reasonsOf(db, 'risk_assessments.csv')).toEqual([
                 {
                   line: 3,
                   reason:
